@@ -1,0 +1,206 @@
+//! `repowiki.toml`: every key has a default, unknown keys are an error that names the key.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub const CONFIG_FILE: &str = "repowiki.toml";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Where the site is written, relative to the repository root.
+    pub out: String,
+    pub site: SiteConfig,
+    pub snapshot: SnapshotConfig,
+    pub history: HistoryConfig,
+    pub cluster: ClusterConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SiteConfig {
+    pub title: String,
+    pub source_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SnapshotConfig {
+    pub max_file_bytes: u64,
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HistoryConfig {
+    pub max_changeset: usize,
+    pub min_cochange: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClusterConfig {
+    pub min_files: usize,
+    pub max_files: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            out: ".repowiki/site".into(),
+            site: SiteConfig::default(),
+            snapshot: SnapshotConfig::default(),
+            history: HistoryConfig::default(),
+            cluster: ClusterConfig::default(),
+        }
+    }
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: String::new(),
+            source_url: String::new(),
+        }
+    }
+}
+
+impl Default for SnapshotConfig {
+    fn default() -> Self {
+        SnapshotConfig {
+            max_file_bytes: 1024 * 1024,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig {
+            max_changeset: 50,
+            min_cochange: 2,
+        }
+    }
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            min_files: 0,
+            max_files: 0,
+        }
+    }
+}
+
+/// The commented file that `repowiki init` writes; it parses to `Config::default()`.
+pub const INIT_TEXT: &str = r#"# repowiki.toml: every key is optional; the values below are the defaults.
+
+# Where the site is written, relative to the repository root.
+out = ".repowiki/site"
+
+[site]
+# Title shown on every page; empty means the repository folder's name.
+title = ""
+# Link to source lines, with {commit}, {path} and {line} filled in, e.g.
+# "https://github.com/OWNER/REPO/blob/{commit}/{path}#L{line}".
+# Empty: guessed from the `origin` remote when it is on GitHub or GitLab, else no links.
+source-url = ""
+
+[snapshot]
+# Files larger than this (bytes) are listed as skipped, not read.
+max-file-bytes = 1048576
+# Extra paths to leave out, in .gitignore syntax (added to those in .repowikiignore).
+exclude = []
+
+[history]
+# Commits that touch more files than this do not count as co-change (bulk edits, vendoring).
+max-changeset = 50
+# Two files are coupled when they changed together in at least this many commits.
+min-cochange = 2
+
+[cluster]
+# Smallest and largest part, in code files; 0 sizes them to the repository.
+min-files = 0
+max-files = 0
+"#;
+
+impl Config {
+    /// Reads `repowiki.toml` from the repository root; a missing file means all defaults.
+    pub fn load(repo_root: &Path) -> Result<Config> {
+        let path = repo_root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text).map_err(|message| Error::Config { path, message }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::Config {
+                path,
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// Parses the text of a config file; the error is one line naming the key and its line.
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let message = e.message().trim().replace('\n', " ");
+            match line {
+                Some(l) => format!("line {l}: {message}"),
+                None => message,
+            }
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.out.trim().is_empty() {
+            return Err("`out` must not be empty".into());
+        }
+        if self.snapshot.max_file_bytes == 0 {
+            return Err("`snapshot.max-file-bytes` must be greater than 0".into());
+        }
+        if self.cluster.max_files != 0 && self.cluster.max_files < self.cluster.min_files {
+            return Err("`cluster.max-files` must be at least `cluster.min-files`".into());
+        }
+        let url = &self.site.source_url;
+        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err("`site.source-url` must start with http:// or https://".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_text_parses_to_the_defaults() {
+        assert_eq!(Config::parse(INIT_TEXT).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = Config::parse("[site]\ntitel = \"x\"\n").unwrap_err();
+        assert!(err.contains("titel"), "{err}");
+        assert!(err.starts_with("line 2"), "{err}");
+        assert!(!err.contains('\n'));
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let err = Config::parse("[snapshot]\nmax-file-bytes = \"big\"\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn bad_source_url_is_rejected() {
+        let err = Config::parse("[site]\nsource-url = \"javascript:alert(1)\"\n").unwrap_err();
+        assert!(err.contains("source-url"), "{err}");
+    }
+}

@@ -1,0 +1,216 @@
+//! Stage 1: walk every commit reachable from the revision and record what each one changed.
+//!
+//! Each commit is diffed against its first parent (merges included, flagged as merges), with
+//! rename detection, so that a file's history follows it across renames.
+
+use std::collections::BTreeMap;
+
+use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
+use serde::Serialize;
+
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileChange {
+    /// The path after the commit (for a deletion, the path that was deleted).
+    pub path: String,
+    /// For a rename, the path before it.
+    pub old_path: Option<String>,
+    pub kind: ChangeKind,
+    pub added: u32,
+    pub removed: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Commit {
+    pub id: String,
+    pub parents: Vec<String>,
+    pub author: String,
+    pub time: i64,
+    pub message: String,
+    pub changes: Vec<FileChange>,
+}
+
+impl Commit {
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
+    }
+
+    pub fn short_id(&self) -> &str {
+        &self.id[..self.id.len().min(7)]
+    }
+
+    /// The first line of the message.
+    pub fn subject(&self) -> &str {
+        self.message.lines().next().unwrap_or("").trim()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// Newest first (topological, then by time).
+    pub commits: Vec<Commit>,
+    /// The repository is a shallow clone: older history is missing.
+    pub shallow: bool,
+    /// For each path as it is at the revision (renames followed back), the indices into
+    /// `commits` of the commits that changed it, newest first.
+    pub by_path: BTreeMap<String, Vec<usize>>,
+}
+
+impl History {
+    pub fn commits_of(&self, path: &str) -> &[usize] {
+        self.by_path.get(path).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Walks the history reachable from `rev` (a commit id).
+pub fn crawl(repo: &Repository, rev: Oid) -> Result<History> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(rev)?;
+    let shallow = repo.is_shallow();
+    let mut commits = Vec::new();
+    for oid in walk {
+        let oid = oid?;
+        let commit = repo.find_commit(oid)?;
+        commits.push(read_commit(repo, &commit)?);
+    }
+    let by_path = follow_paths(&commits);
+    Ok(History {
+        commits,
+        shallow,
+        by_path,
+    })
+}
+
+fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
+    let tree = commit.tree()?;
+    // In a shallow clone the first parent may be missing: diff against nothing, as git does.
+    let parent_tree = match commit.parent(0) {
+        Ok(p) => Some(p.tree()?),
+        Err(_) => None,
+    };
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0);
+    let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    let mut changes = Vec::with_capacity(diff.deltas().len());
+    for (idx, delta) in diff.deltas().enumerate() {
+        let kind = match delta.status() {
+            Delta::Added | Delta::Copied => ChangeKind::Added,
+            Delta::Deleted => ChangeKind::Deleted,
+            Delta::Renamed => ChangeKind::Renamed,
+            Delta::Modified | Delta::Typechange => ChangeKind::Modified,
+            _ => continue,
+        };
+        let new_path = delta.new_file().path().map(path_string);
+        let old_path = delta.old_file().path().map(path_string);
+        let path = match kind {
+            ChangeKind::Deleted => old_path.clone(),
+            _ => new_path,
+        };
+        let Some(path) = path else { continue };
+        let (added, removed) = if delta.new_file().is_binary() || delta.old_file().is_binary() {
+            (0, 0)
+        } else {
+            match Patch::from_diff(&diff, idx)? {
+                Some(patch) => {
+                    let (_, a, r) = patch.line_stats()?;
+                    (a as u32, r as u32)
+                }
+                None => (0, 0),
+            }
+        };
+        changes.push(FileChange {
+            old_path: (kind == ChangeKind::Renamed).then(|| old_path.unwrap_or_default()),
+            path,
+            kind,
+            added,
+            removed,
+        });
+    }
+    let author = commit.author();
+    Ok(Commit {
+        id: commit.id().to_string(),
+        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+        author: author.name().unwrap_or("unknown").to_string(),
+        time: commit.time().seconds(),
+        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+        changes,
+    })
+}
+
+fn path_string(p: &std::path::Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Going back in time, a rename `old -> new` means that `old`'s earlier commits belong to
+/// whatever `new` is called at the revision.
+fn follow_paths(commits: &[Commit]) -> BTreeMap<String, Vec<usize>> {
+    let mut current_name: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, commit) in commits.iter().enumerate() {
+        for change in &commit.changes {
+            let name = current_name
+                .get(&change.path)
+                .cloned()
+                .unwrap_or_else(|| change.path.clone());
+            let list = by_path.entry(name.clone()).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+            if let Some(old) = &change.old_path {
+                current_name.insert(old.clone(), name);
+            }
+        }
+    }
+    by_path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(path: &str, old: Option<&str>, kind: ChangeKind) -> FileChange {
+        FileChange {
+            path: path.into(),
+            old_path: old.map(Into::into),
+            kind,
+            added: 1,
+            removed: 0,
+        }
+    }
+
+    fn commit(changes: Vec<FileChange>) -> Commit {
+        Commit {
+            id: "0".repeat(40),
+            parents: vec![],
+            author: "a".into(),
+            time: 0,
+            message: "m".into(),
+            changes,
+        }
+    }
+
+    #[test]
+    fn renames_are_followed_back_to_the_current_name() {
+        // Newest first: c2 renames a.rs -> b.rs, c1 edits a.rs, c0 adds a.rs.
+        let commits = vec![
+            commit(vec![change("b.rs", Some("a.rs"), ChangeKind::Renamed)]),
+            commit(vec![change("a.rs", None, ChangeKind::Modified)]),
+            commit(vec![change("a.rs", None, ChangeKind::Added)]),
+        ];
+        let by_path = follow_paths(&commits);
+        assert_eq!(by_path["b.rs"], vec![0, 1, 2]);
+        assert!(!by_path.contains_key("a.rs"));
+    }
+}

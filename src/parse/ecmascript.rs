@@ -1,0 +1,358 @@
+//! TypeScript, TSX and JavaScript front-end (TypeScript's grammar extends JavaScript's, so one
+//! walker serves all three): declarations with their JSDoc, exports, and `import`, `export …
+//! from`, `require()` and `import()` of relative paths resolved with index files.
+
+use tree_sitter::Node;
+
+use super::rust::clean_block;
+use super::{lines_of, normalize, parent_dir, signature, text, visit, FileFacts, Import};
+use super::{ImportSpec, RepoIndex, Symbol, SymbolKind};
+
+pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
+    let mut facts = FileFacts {
+        module_doc: module_doc(root, src),
+        ..Default::default()
+    };
+    let mut cursor = root.walk();
+    let top: Vec<Node> = root.named_children(&mut cursor).collect();
+    // A file without any `export` is a script or CommonJS module: its top level is its API.
+    let has_exports = top.iter().any(|n| n.kind() == "export_statement");
+    for node in top {
+        match node.kind() {
+            "export_statement" => {
+                if let Some(decl) = node.child_by_field_name("declaration") {
+                    declaration(decl, node, src, true, &mut facts);
+                }
+            }
+            _ => declaration(node, node, src, !has_exports, &mut facts),
+        }
+    }
+    collect_imports(root, src, &mut facts);
+    facts
+}
+
+/// `outer` is the node a doc comment sits above (the `export` statement when there is one).
+fn declaration(node: Node, outer: Node, src: &[u8], public: bool, facts: &mut FileFacts) {
+    let kind = match node.kind() {
+        "function_declaration" | "generator_function_declaration" | "function_signature" => {
+            SymbolKind::Function
+        }
+        "class_declaration" | "abstract_class_declaration" | "class" => SymbolKind::Class,
+        "interface_declaration" => SymbolKind::Interface,
+        "type_alias_declaration" => SymbolKind::Type,
+        "enum_declaration" => SymbolKind::Enum,
+        "lexical_declaration" | "variable_declaration" => {
+            variables(node, outer, src, public, facts);
+            return;
+        }
+        _ => return,
+    };
+    let Some(name) = node.child_by_field_name("name").map(|n| text(n, src)) else {
+        return;
+    };
+    let body = match kind {
+        SymbolKind::Type => None,
+        _ => node.child_by_field_name("body"),
+    };
+    let (start_line, end_line) = lines_of(outer);
+    facts.symbols.push(Symbol {
+        kind,
+        name: name.to_string(),
+        signature: signature(outer, body, src),
+        doc: doc_comment(outer, src),
+        start_line,
+        end_line,
+        public,
+    });
+    if let (SymbolKind::Class, Some(body)) = (kind, body) {
+        class_members(body, name, src, public, facts);
+    }
+}
+
+fn variables(node: Node, outer: Node, src: &[u8], public: bool, facts: &mut FileFacts) {
+    let mut cursor = node.walk();
+    for decl in node.named_children(&mut cursor) {
+        if decl.kind() != "variable_declarator" {
+            continue;
+        }
+        let Some(name) = decl
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "identifier")
+        else {
+            continue;
+        };
+        let value = decl.child_by_field_name("value");
+        let is_function = value.is_some_and(|v| {
+            matches!(
+                v.kind(),
+                "arrow_function" | "function_expression" | "function" | "generator_function"
+            )
+        });
+        let is_class = value.is_some_and(|v| v.kind() == "class");
+        // Plain values count only when exported: a module's private constants are detail.
+        if !(is_function || is_class || (public && outer.kind() == "export_statement")) {
+            continue;
+        }
+        let body = value.and_then(|v| v.child_by_field_name("body"));
+        let sig = match (is_function || is_class, value) {
+            (true, _) => signature(outer, body, src),
+            (false, Some(v)) if text(v, src).len() <= 40 && !text(v, src).contains('\n') => {
+                signature(outer, None, src)
+            }
+            (false, Some(v)) => {
+                let head = signature(outer, Some(v), src);
+                format!("{head} …")
+            }
+            (false, None) => signature(outer, None, src),
+        };
+        let (start_line, end_line) = lines_of(outer);
+        facts.symbols.push(Symbol {
+            kind: if is_function {
+                SymbolKind::Function
+            } else if is_class {
+                SymbolKind::Class
+            } else {
+                SymbolKind::Const
+            },
+            name: text(name, src).to_string(),
+            signature: sig.trim_end_matches(';').to_string(),
+            doc: doc_comment(outer, src),
+            start_line,
+            end_line,
+            public,
+        });
+    }
+}
+
+fn class_members(body: Node, class: &str, src: &[u8], public: bool, facts: &mut FileFacts) {
+    let mut cursor = body.walk();
+    for member in body.named_children(&mut cursor) {
+        if !matches!(
+            member.kind(),
+            "method_definition" | "method_signature" | "abstract_method_signature"
+        ) {
+            continue;
+        }
+        let Some(name) = member.child_by_field_name("name").map(|n| text(n, src)) else {
+            continue;
+        };
+        let mut c = member.walk();
+        let private = name.starts_with('#')
+            || member
+                .children(&mut c)
+                .any(|m| m.kind() == "accessibility_modifier" && text(m, src) != "public");
+        let (start_line, end_line) = lines_of(member);
+        facts.symbols.push(Symbol {
+            kind: SymbolKind::Method,
+            name: format!("{class}.{name}"),
+            signature: signature(member, member.child_by_field_name("body"), src),
+            doc: doc_comment(member, src),
+            start_line,
+            end_line,
+            public: public && !private,
+        });
+    }
+}
+
+fn collect_imports(root: Node, src: &[u8], facts: &mut FileFacts) {
+    visit(root, &mut |node| {
+        let source = match node.kind() {
+            "import_statement" | "export_statement" => node.child_by_field_name("source"),
+            "call_expression" => {
+                let callee = node.child_by_field_name("function");
+                let is_loader = callee.is_some_and(|f| {
+                    f.kind() == "import" || (f.kind() == "identifier" && text(f, src) == "require")
+                });
+                node.child_by_field_name("arguments")
+                    .filter(|_| is_loader)
+                    .and_then(|a| a.named_child(0))
+                    .filter(|a| a.kind() == "string")
+            }
+            _ => None,
+        };
+        if let Some(source) = source {
+            let spec = text(source, src).trim_matches(|c| c == '"' || c == '\'' || c == '`');
+            facts.imports.push(Import {
+                spec: ImportSpec::Js(spec.to_string()),
+                line: lines_of(node).0,
+                target: None,
+            });
+        }
+    });
+}
+
+/// A `/** … */` block ending on the line just above the node.
+fn doc_comment(node: Node, src: &[u8]) -> String {
+    match node.prev_named_sibling() {
+        Some(c)
+            if c.kind() == "comment"
+                && text(c, src).starts_with("/**")
+                && c.end_position().row + 1 >= node.start_position().row =>
+        {
+            clean_block(text(c, src))
+        }
+        _ => String::new(),
+    }
+}
+
+/// A leading `/** … */` block that is not the doc of the declaration right below it.
+fn module_doc(root: Node, src: &[u8]) -> String {
+    let Some(first) = root.named_child(0) else {
+        return String::new();
+    };
+    let t = text(first, src);
+    if first.kind() != "comment" || !t.starts_with("/**") {
+        return String::new();
+    }
+    let detached = match first.next_named_sibling() {
+        Some(next) => {
+            next.start_position().row > first.end_position().row + 1
+                || t.contains("@module")
+                || t.contains("@file")
+        }
+        None => true,
+    };
+    if detached {
+        clean_block(t)
+    } else {
+        String::new()
+    }
+}
+
+const EXTENSIONS: &[&str] = &["ts", "tsx", "d.ts", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+
+pub(super) fn resolve(spec: &ImportSpec, path: &str, index: &RepoIndex) -> Option<String> {
+    let ImportSpec::Js(spec) = spec else {
+        return None;
+    };
+    // Only relative specifiers name files of the repo; bare ones are packages.
+    if !(spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == "..") {
+        return None;
+    }
+    let target = normalize(parent_dir(path), spec)?;
+    if index.has(&target) {
+        return Some(target);
+    }
+    // ESM TypeScript imports `./x.js` for the source `./x.ts`.
+    let stem = [".js", ".jsx", ".mjs", ".cjs"]
+        .iter()
+        .find_map(|e| target.strip_suffix(e))
+        .unwrap_or(&target);
+    for base in [stem.to_string(), format!("{target}/index")] {
+        for ext in EXTENSIONS {
+            let candidate = format!("{base}.{ext}");
+            if index.has(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{facts, snapshot, symbol};
+    use super::*;
+    use crate::snapshot::Language;
+
+    const TS: &str = r#"/**
+ * The widget store.
+ */
+
+import { a } from './util';
+import type { T } from "../types/index";
+export * from './reexport';
+import React from 'react';
+
+/** Makes a widget. */
+export function makeWidget(name: string): Widget {
+  return new Widget(name);
+}
+
+/** A widget. */
+export class Widget extends Base {
+  /** Its name. */
+  constructor(public name: string) { super(); }
+  private secret(): void {}
+  render() { return require('./render'); }
+}
+
+export interface Shape { area(): number }
+export type Id = string;
+export const MAX = 3;
+export const handler = async (req: Request) => { return import('./lazy'); };
+const hidden = () => 1;
+"#;
+
+    #[test]
+    fn typescript_symbols_docs_and_exports() {
+        let f = facts(Language::TypeScript, TS);
+        assert_eq!(f.module_doc, "The widget store.");
+        let make = symbol(&f, "makeWidget");
+        assert_eq!(make.doc, "Makes a widget.");
+        assert_eq!(
+            make.signature,
+            "export function makeWidget(name: string): Widget"
+        );
+        assert!(make.public);
+        assert_eq!(symbol(&f, "Widget").kind, SymbolKind::Class);
+        assert_eq!(symbol(&f, "Widget.constructor").doc, "Its name.");
+        assert!(!symbol(&f, "Widget.secret").public);
+        assert_eq!(symbol(&f, "Shape").kind, SymbolKind::Interface);
+        assert_eq!(symbol(&f, "Id").kind, SymbolKind::Type);
+        assert_eq!(symbol(&f, "MAX").signature, "export const MAX = 3");
+        assert_eq!(symbol(&f, "handler").kind, SymbolKind::Function);
+        assert!(!symbol(&f, "hidden").public);
+    }
+
+    #[test]
+    fn every_import_form_is_found() {
+        let f = facts(Language::TypeScript, TS);
+        let specs: Vec<String> = f.imports.iter().map(|i| i.spec.display()).collect();
+        for expected in [
+            "./util",
+            "../types/index",
+            "./reexport",
+            "react",
+            "./render",
+            "./lazy",
+        ] {
+            assert!(
+                specs.contains(&format!("import \"{expected}\"")),
+                "{expected} in {specs:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tsx_and_commonjs_parse() {
+        let tsx = facts(Language::Tsx, "export const App = () => <div>{x}</div>;\n");
+        assert_eq!(symbol(&tsx, "App").kind, SymbolKind::Function);
+        let js = facts(
+            Language::JavaScript,
+            "const lib = require('./lib');\n/** Runs. */\nfunction run() {}\nmodule.exports = { run };\n",
+        );
+        assert!(symbol(&js, "run").public, "CommonJS top level is public");
+        assert_eq!(symbol(&js, "run").doc, "Runs.");
+        assert_eq!(js.imports[0].spec, ImportSpec::Js("./lib".into()));
+    }
+
+    #[test]
+    fn relative_imports_resolve_with_extensions_and_index_files() {
+        let snap = snapshot(&[
+            "web/app.ts",
+            "web/util.ts",
+            "web/types/index.ts",
+            "web/render.jsx",
+            "web/esm.ts",
+        ]);
+        let index = RepoIndex::new(&snap);
+        let r = |s: &str| resolve(&ImportSpec::Js(s.into()), "web/app.ts", &index);
+        assert_eq!(r("./util").as_deref(), Some("web/util.ts"));
+        assert_eq!(r("./types").as_deref(), Some("web/types/index.ts"));
+        assert_eq!(r("./render").as_deref(), Some("web/render.jsx"));
+        assert_eq!(r("./esm.js").as_deref(), Some("web/esm.ts"));
+        assert_eq!(r("react"), None);
+        assert_eq!(r("../../outside"), None);
+    }
+}

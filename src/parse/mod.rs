@@ -1,0 +1,457 @@
+//! Stage 3: symbols, module docs and imports of every source file, parsed with tree-sitter on
+//! rayon (one parser per worker and language), imports then resolved to files of the repo.
+//!
+//! Front-ends walk the syntax tree directly instead of running queries, so there is nothing to
+//! compile per language; `every_language_loads` checks each grammar links and parses.
+
+mod ecmascript;
+mod python;
+mod rust;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tree_sitter::{Node, Parser};
+
+use crate::snapshot::{Language, Snapshot, SourceFile};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SymbolKind {
+    Function,
+    Method,
+    Struct,
+    Enum,
+    Union,
+    Trait,
+    Class,
+    Interface,
+    Type,
+    Const,
+    Static,
+    Module,
+    Macro,
+}
+
+impl SymbolKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SymbolKind::Function => "function",
+            SymbolKind::Method => "method",
+            SymbolKind::Struct => "struct",
+            SymbolKind::Enum => "enum",
+            SymbolKind::Union => "union",
+            SymbolKind::Trait => "trait",
+            SymbolKind::Class => "class",
+            SymbolKind::Interface => "interface",
+            SymbolKind::Type => "type",
+            SymbolKind::Const => "const",
+            SymbolKind::Static => "static",
+            SymbolKind::Module => "module",
+            SymbolKind::Macro => "macro",
+        }
+    }
+
+    /// Types and traits say more about a part's design than its helpers do.
+    pub fn is_type(self) -> bool {
+        matches!(
+            self,
+            SymbolKind::Struct
+                | SymbolKind::Enum
+                | SymbolKind::Union
+                | SymbolKind::Trait
+                | SymbolKind::Class
+                | SymbolKind::Interface
+                | SymbolKind::Type
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Symbol {
+    pub kind: SymbolKind,
+    /// Qualified within the file: `Type::method`, `Class.method`.
+    pub name: String,
+    pub signature: String,
+    pub doc: String,
+    /// 1-based, inclusive.
+    pub start_line: u32,
+    pub end_line: u32,
+    pub public: bool,
+}
+
+impl Symbol {
+    /// The last segment of the name, which is how other files refer to it.
+    pub fn short_name(&self) -> &str {
+        self.name
+            .rsplit(|c| c == ':' || c == '.')
+            .next()
+            .unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ImportSpec {
+    /// `mod name;`
+    RustMod(String),
+    /// A `use` path, braces expanded: `crate::a::b`.
+    RustUse(String),
+    /// `import a.b` (level 0, names empty) or `from ..a import b, c`.
+    Python {
+        level: usize,
+        module: String,
+        names: Vec<String>,
+    },
+    /// The module specifier of `import`/`export … from`/`require()`/`import()`.
+    Js(String),
+}
+
+impl ImportSpec {
+    pub fn display(&self) -> String {
+        match self {
+            ImportSpec::RustMod(m) => format!("mod {m}"),
+            ImportSpec::RustUse(p) => format!("use {p}"),
+            ImportSpec::Python {
+                level,
+                module,
+                names,
+            } => {
+                let dots = ".".repeat(*level);
+                if names.is_empty() {
+                    format!("import {dots}{module}")
+                } else {
+                    format!("from {dots}{module} import {}", names.join(", "))
+                }
+            }
+            ImportSpec::Js(s) => format!("import \"{s}\""),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Import {
+    pub spec: ImportSpec,
+    pub line: u32,
+    /// The file of the repository it resolves to, when it does.
+    pub target: Option<String>,
+}
+
+/// What a front-end extracts from one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileFacts {
+    pub symbols: Vec<Symbol>,
+    pub imports: Vec<Import>,
+    pub module_doc: String,
+    /// Every identifier the file mentions (sorted, unique): how we tell what uses a symbol.
+    pub identifiers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParsedFile {
+    pub path: String,
+    pub blob: String,
+    pub language: Option<Language>,
+    pub lines: usize,
+    pub facts: FileFacts,
+    /// Set when the parser reported syntax errors (the symbols found are still kept).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// One per snapshot file, sorted by path.
+    pub files: Vec<ParsedFile>,
+}
+
+impl Parsed {
+    pub fn get(&self, path: &str) -> Option<&ParsedFile> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
+    pub fn code_files(&self) -> usize {
+        self.files.iter().filter(|f| f.language.is_some()).count()
+    }
+}
+
+/// One tree-sitter parser per language, created on first use by each rayon worker.
+#[derive(Default)]
+struct Parsers {
+    by_language: BTreeMap<Language, Parser>,
+}
+
+impl Parsers {
+    fn get(&mut self, language: Language) -> &mut Parser {
+        self.by_language.entry(language).or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&grammar(language))
+                .expect("the grammar crates are built against this tree-sitter version");
+            parser
+        })
+    }
+}
+
+fn grammar(language: Language) -> tree_sitter::Language {
+    match language {
+        Language::Rust => tree_sitter_rust::LANGUAGE.into(),
+        Language::Python => tree_sitter_python::LANGUAGE.into(),
+        Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+    }
+}
+
+/// Parses every file of the snapshot and resolves imports against the snapshot's paths.
+pub fn parse_all(snapshot: &Snapshot) -> Parsed {
+    let mut files: Vec<ParsedFile> = snapshot
+        .files
+        .par_iter()
+        .map_init(Parsers::default, |parsers, file| parse_file(parsers, file))
+        .collect();
+    let index = RepoIndex::new(snapshot);
+    files.par_iter_mut().for_each(|f| {
+        let Some(language) = f.language else { return };
+        for import in &mut f.facts.imports {
+            import.target = match language {
+                Language::Rust => rust::resolve(&import.spec, &f.path, &index),
+                Language::Python => python::resolve(&import.spec, &f.path, &index),
+                _ => ecmascript::resolve(&import.spec, &f.path, &index),
+            }
+            .filter(|t| t != &f.path);
+        }
+    });
+    Parsed { files }
+}
+
+fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
+    let mut parsed = ParsedFile {
+        path: file.path.clone(),
+        blob: file.blob.clone(),
+        language: file.language,
+        lines: file.lines,
+        facts: FileFacts::default(),
+        note: None,
+    };
+    let Some(language) = file.language else {
+        return parsed;
+    };
+    let src = file.text.as_bytes();
+    let Some(tree) = parsers.get(language).parse(src, None) else {
+        parsed.note = Some("the parser gave up on this file".into());
+        return parsed;
+    };
+    let root = tree.root_node();
+    let mut facts = match language {
+        Language::Rust => rust::extract(root, src),
+        Language::Python => python::extract(root, src),
+        _ => ecmascript::extract(root, src),
+    };
+    facts.identifiers = collect_identifiers(root, src);
+    parsed.facts = facts;
+    if root.has_error() {
+        parsed.note = Some("syntax errors: the symbols listed may be incomplete".into());
+    }
+    parsed
+}
+
+/// The text of a node (empty when it is not valid UTF-8, which lossy decoding rules out).
+pub(crate) fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
+    node.utf8_text(src).unwrap_or("")
+}
+
+pub(crate) fn lines_of(node: Node) -> (u32, u32) {
+    (
+        node.start_position().row as u32 + 1,
+        node.end_position().row as u32 + 1,
+    )
+}
+
+/// The declaration up to its body, on one line, whitespace collapsed.
+pub(crate) fn signature(node: Node, body: Option<Node>, src: &[u8]) -> String {
+    let end = body.map(|b| b.start_byte()).unwrap_or(node.end_byte());
+    let raw = String::from_utf8_lossy(&src[node.start_byte()..end]);
+    let mut sig = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if sig.chars().count() > 200 {
+        sig = sig.chars().take(199).collect::<String>() + "…";
+    }
+    sig
+}
+
+fn collect_identifiers(root: Node, src: &[u8]) -> Vec<String> {
+    let mut set = BTreeSet::new();
+    visit(root, &mut |node| {
+        if node.child_count() == 0 && node.kind().ends_with("identifier") {
+            let t = text(node, src);
+            if t.len() > 1 && t.len() < 80 {
+                set.insert(t.to_string());
+            }
+        }
+    });
+    set.into_iter().collect()
+}
+
+/// Calls `f` on every node of the tree, in document order, without recursion.
+pub(crate) fn visit<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
+    let mut cursor = root.walk();
+    loop {
+        f(cursor.node());
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+}
+
+/// What import resolvers need to know about the repository's files.
+pub(crate) struct RepoIndex<'a> {
+    pub paths: BTreeSet<&'a str>,
+    /// Dotted module name -> Python files that it can name (see `python::module_keys`).
+    pub python_modules: BTreeMap<String, Vec<&'a str>>,
+    /// Rust crate name (as written in code) -> the crate's `src` folder.
+    pub rust_crates: BTreeMap<String, String>,
+}
+
+impl<'a> RepoIndex<'a> {
+    fn new(snapshot: &'a Snapshot) -> Self {
+        let paths: BTreeSet<&str> = snapshot.files.iter().map(|f| f.path.as_str()).collect();
+        let mut python_modules: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for f in &snapshot.files {
+            if f.language == Some(Language::Python) {
+                for key in python::module_keys(&f.path, &paths) {
+                    python_modules.entry(key).or_default().push(&f.path);
+                }
+            }
+        }
+        let mut rust_crates = BTreeMap::new();
+        for f in &snapshot.files {
+            if f.path == "Cargo.toml" || f.path.ends_with("/Cargo.toml") {
+                if let Some(name) = rust::package_name(&f.text) {
+                    let dir = parent_dir(&f.path);
+                    rust_crates.insert(name.replace('-', "_"), join(dir, "src"));
+                }
+            }
+        }
+        RepoIndex {
+            paths,
+            python_modules,
+            rust_crates,
+        }
+    }
+
+    pub fn has(&self, path: &str) -> bool {
+        self.paths.contains(path)
+    }
+}
+
+/// The folder of a path ("" at the root).
+pub(crate) fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+pub(crate) fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Joins a relative path onto a folder, folding `.` and `..`; `None` if it leaves the repo.
+pub(crate) fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::snapshot::SourceFile;
+
+    pub fn facts(language: Language, code: &str) -> FileFacts {
+        let file = SourceFile {
+            path: "x".into(),
+            blob: String::new(),
+            language: Some(language),
+            text: code.into(),
+            lines: code.lines().count(),
+            lossy: false,
+        };
+        parse_file(&mut Parsers::default(), &file).facts
+    }
+
+    pub fn snapshot(paths: &[&str]) -> Snapshot {
+        Snapshot {
+            commit: String::new(),
+            files: paths
+                .iter()
+                .map(|p| SourceFile {
+                    path: p.to_string(),
+                    blob: String::new(),
+                    language: Language::from_path(p),
+                    text: if p.ends_with("Cargo.toml") {
+                        "[package]\nname = \"my-crate\"\n".into()
+                    } else {
+                        String::new()
+                    },
+                    lines: 0,
+                    lossy: false,
+                })
+                .collect(),
+            skipped: vec![],
+        }
+    }
+
+    pub fn symbol<'a>(facts: &'a FileFacts, name: &str) -> &'a Symbol {
+        facts
+            .symbols
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no symbol {name} in {:#?}", facts.symbols))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_loads() {
+        let mut parsers = Parsers::default();
+        for lang in [
+            Language::Rust,
+            Language::Python,
+            Language::TypeScript,
+            Language::Tsx,
+            Language::JavaScript,
+        ] {
+            let tree = parsers.get(lang).parse("x", None);
+            assert!(tree.is_some(), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn normalize_folds_dots() {
+        assert_eq!(normalize("a/b", "../c/./d").as_deref(), Some("a/c/d"));
+        assert_eq!(normalize("a", "../../x"), None);
+    }
+}

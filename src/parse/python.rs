@@ -1,0 +1,377 @@
+//! Python front-end: functions, classes and their methods with docstrings, the module
+//! docstring, `import` / `from … import` resolved to modules of the repo.
+
+use std::collections::BTreeSet;
+
+use tree_sitter::Node;
+
+use super::{join, lines_of, normalize, parent_dir, signature, text, FileFacts, Import};
+use super::{ImportSpec, RepoIndex, Symbol, SymbolKind};
+
+pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
+    let mut facts = FileFacts {
+        module_doc: docstring(root, src),
+        ..Default::default()
+    };
+    block(root, src, "", &mut facts);
+    facts
+}
+
+fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts) {
+    let mut cursor = list.walk();
+    for child in list.named_children(&mut cursor) {
+        let node = if child.kind() == "decorated_definition" {
+            match child.child_by_field_name("definition") {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            child
+        };
+        match node.kind() {
+            "function_definition" | "class_definition" => {
+                let Some(name) = node.child_by_field_name("name").map(|n| text(n, src)) else {
+                    continue;
+                };
+                let is_class = node.kind() == "class_definition";
+                let kind = match (is_class, class.is_empty()) {
+                    (true, _) => SymbolKind::Class,
+                    (false, true) => SymbolKind::Function,
+                    (false, false) => SymbolKind::Method,
+                };
+                let body = node.child_by_field_name("body");
+                let qualified = format!("{class}{name}");
+                let (start_line, end_line) = lines_of(child);
+                let sig = signature(node, body, src);
+                facts.symbols.push(Symbol {
+                    kind,
+                    name: qualified.clone(),
+                    signature: sig.trim_end_matches(':').trim_end().to_string(),
+                    doc: body.map(|b| docstring(b, src)).unwrap_or_default(),
+                    start_line,
+                    end_line,
+                    public: is_public(name) && (class.is_empty() || is_public(class)),
+                });
+                if let (true, Some(b)) = (is_class, body) {
+                    block(b, src, &format!("{qualified}."), facts);
+                }
+            }
+            "import_statement" if class.is_empty() => {
+                let mut c = node.walk();
+                for name in node.children_by_field_name("name", &mut c) {
+                    let module = match name.kind() {
+                        "aliased_import" => name.child_by_field_name("name").map(|n| text(n, src)),
+                        _ => Some(text(name, src)),
+                    };
+                    if let Some(module) = module {
+                        facts.imports.push(Import {
+                            spec: ImportSpec::Python {
+                                level: 0,
+                                module: module.to_string(),
+                                names: vec![],
+                            },
+                            line: lines_of(node).0,
+                            target: None,
+                        });
+                    }
+                }
+            }
+            "import_from_statement" if class.is_empty() => {
+                if let Some(spec) = from_import(node, src) {
+                    facts.imports.push(Import {
+                        spec,
+                        line: lines_of(node).0,
+                        target: None,
+                    });
+                }
+            }
+            "expression_statement" if class.is_empty() => constant(node, src, facts),
+            _ => {}
+        }
+    }
+}
+
+fn from_import(node: Node, src: &[u8]) -> Option<ImportSpec> {
+    let module_node = node.child_by_field_name("module_name")?;
+    let raw = text(module_node, src);
+    let level = raw.chars().take_while(|&c| c == '.').count();
+    let module = raw[level..].to_string();
+    let mut names = Vec::new();
+    let mut c = node.walk();
+    for name in node.children_by_field_name("name", &mut c) {
+        let n = match name.kind() {
+            "aliased_import" => name.child_by_field_name("name").map(|n| text(n, src)),
+            _ => Some(text(name, src)),
+        };
+        names.extend(n.map(str::to_string));
+    }
+    if names.is_empty() {
+        names.push("*".into());
+    }
+    Some(ImportSpec::Python {
+        level,
+        module,
+        names,
+    })
+}
+
+/// `NAME = …` at module level, in capitals: a constant by convention.
+fn constant(node: Node, src: &[u8], facts: &mut FileFacts) {
+    let Some(assign) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+        return;
+    };
+    let Some(left) = assign.child_by_field_name("left") else {
+        return;
+    };
+    let name = text(left, src);
+    let is_constant = left.kind() == "identifier"
+        && name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if is_constant {
+        let (start_line, end_line) = lines_of(node);
+        facts.symbols.push(Symbol {
+            kind: SymbolKind::Const,
+            name: name.to_string(),
+            signature: signature(node, None, src),
+            doc: String::new(),
+            start_line,
+            end_line,
+            public: is_public(name),
+        });
+    }
+}
+
+fn is_public(name: &str) -> bool {
+    !name.starts_with('_') || (name.starts_with("__") && name.ends_with("__"))
+}
+
+/// The string that opens a module or a body, cleaned like `inspect.cleandoc`.
+fn docstring(body: Node, src: &[u8]) -> String {
+    let Some(first) = body.named_child(0) else {
+        return String::new();
+    };
+    let string = match first.kind() {
+        "expression_statement" => first.named_child(0).filter(|n| n.kind() == "string"),
+        _ => None,
+    };
+    let Some(string) = string else {
+        return String::new();
+    };
+    let raw = text(string, src);
+    let raw = raw.trim_start_matches(|c: char| "rRuUbBfF".contains(c));
+    let inner = ["\"\"\"", "'''", "\"", "'"]
+        .iter()
+        .find_map(|q| raw.strip_prefix(q).and_then(|r| r.strip_suffix(q)))
+        .unwrap_or(raw);
+    cleandoc(inner)
+}
+
+fn cleandoc(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    let indent = lines
+        .iter()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out: Vec<String> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i == 0 {
+            out.push(l.trim().to_string());
+        } else {
+            out.push(l.get(indent..).unwrap_or("").trim_end().to_string());
+        }
+    }
+    out.join("\n").trim().to_string()
+}
+
+/// The dotted names by which `path` can be imported: counted from the repository root and
+/// from every folder that is not itself a package (no `__init__.py`), e.g. `src/`.
+pub(super) fn module_keys(path: &str, paths: &BTreeSet<&str>) -> Vec<String> {
+    let no_ext = path.trim_end_matches(".pyi").trim_end_matches(".py");
+    let mut parts: Vec<&str> = no_ext.split('/').collect();
+    if parts.last() == Some(&"__init__") {
+        parts.pop();
+    }
+    let mut keys = Vec::new();
+    for start in 0..parts.len() {
+        let root = parts[..start].join("/");
+        let is_root = start == 0 || !paths.contains(join(&root, "__init__.py").as_str());
+        if is_root {
+            keys.push(parts[start..].join("."));
+        }
+    }
+    keys
+}
+
+fn module_file(dir: &str, dotted: &str, index: &RepoIndex) -> Option<String> {
+    let base = if dotted.is_empty() {
+        dir.to_string()
+    } else {
+        join(dir, &dotted.replace('.', "/"))
+    };
+    [
+        format!("{base}.py"),
+        format!("{base}.pyi"),
+        join(&base, "__init__.py"),
+    ]
+    .into_iter()
+    .find(|c| !base.is_empty() && index.has(c))
+}
+
+fn absolute(dotted: &str, index: &RepoIndex) -> Option<String> {
+    let parts: Vec<&str> = dotted.split('.').collect();
+    for n in (1..=parts.len()).rev() {
+        if let Some(files) = index.python_modules.get(&parts[..n].join(".")) {
+            // The shortest path is the one nearest a root, as on a typical sys.path.
+            return files
+                .iter()
+                .min_by_key(|p| (p.len(), p.to_string()))
+                .map(|p| p.to_string());
+        }
+    }
+    None
+}
+
+pub(super) fn resolve(spec: &ImportSpec, path: &str, index: &RepoIndex) -> Option<String> {
+    let ImportSpec::Python {
+        level,
+        module,
+        names,
+    } = spec
+    else {
+        return None;
+    };
+    let first_name = names.first().filter(|n| *n != "*");
+    if *level == 0 {
+        // `from a.b import c` names module a.b.c when there is one, else something in a.b.
+        let full = match first_name {
+            Some(name) => format!("{module}.{name}"),
+            None => module.clone(),
+        };
+        return absolute(&full, index);
+    }
+    let up = "../".repeat(level - 1);
+    let dir = normalize(parent_dir(path), &up)?;
+    if let Some(name) = first_name {
+        let sub = if module.is_empty() {
+            name.clone()
+        } else {
+            format!("{module}.{name}")
+        };
+        if let Some(f) = module_file(&dir, &sub, index) {
+            return Some(f);
+        }
+    }
+    module_file(&dir, module, index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{facts, snapshot, symbol};
+    use super::*;
+    use crate::snapshot::Language;
+
+    const CODE: &str = r#""""Storage of widgets.
+
+Keeps them safe.
+"""
+import os.path
+from . import util
+from ..core.models import Widget as W, Gadget
+MAX_SIZE = 10
+
+@decorator
+def load(path: str) -> "Widget":
+    """Load a widget."""
+    return W(path)
+
+class Store(Base):
+    '''A store.'''
+    def __init__(self):
+        pass
+    def _secret(self):
+        pass
+
+def _private():
+    pass
+"#;
+
+    #[test]
+    fn symbols_and_docstrings() {
+        let f = facts(Language::Python, CODE);
+        assert_eq!(f.module_doc, "Storage of widgets.\n\nKeeps them safe.");
+        let load = symbol(&f, "load");
+        assert_eq!(load.signature, "def load(path: str) -> \"Widget\"");
+        assert_eq!(load.doc, "Load a widget.");
+        assert_eq!(load.start_line, 10, "decorators belong to the symbol");
+        let store = symbol(&f, "Store");
+        assert_eq!(store.kind, SymbolKind::Class);
+        assert_eq!(store.doc, "A store.");
+        assert!(symbol(&f, "Store.__init__").public);
+        assert!(!symbol(&f, "Store._secret").public);
+        assert!(!symbol(&f, "_private").public);
+        assert_eq!(symbol(&f, "MAX_SIZE").kind, SymbolKind::Const);
+    }
+
+    #[test]
+    fn imports_are_read() {
+        let f = facts(Language::Python, CODE);
+        let specs: Vec<String> = f.imports.iter().map(|i| i.spec.display()).collect();
+        assert_eq!(
+            specs,
+            [
+                "import os.path",
+                "from . import util",
+                "from ..core.models import Widget, Gadget"
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_resolve_to_repo_modules() {
+        let snap = snapshot(&[
+            "src/app/__init__.py",
+            "src/app/store/__init__.py",
+            "src/app/store/widgets.py",
+            "src/app/store/util.py",
+            "src/app/core/models.py",
+            "scripts/run.py",
+            "scripts/helper.py",
+        ]);
+        let index = RepoIndex::new(&snap);
+        let py = |level, module: &str, names: &[&str]| ImportSpec::Python {
+            level,
+            module: module.into(),
+            names: names.iter().map(|s| s.to_string()).collect(),
+        };
+        let from = "src/app/store/widgets.py";
+        let r = |spec: ImportSpec, from: &str| resolve(&spec, from, &index);
+        assert_eq!(
+            r(py(1, "", &["util"]), from).as_deref(),
+            Some("src/app/store/util.py")
+        );
+        assert_eq!(
+            r(py(2, "core.models", &["Widget"]), from).as_deref(),
+            Some("src/app/core/models.py")
+        );
+        assert_eq!(
+            r(py(0, "app.core.models", &[]), from).as_deref(),
+            Some("src/app/core/models.py")
+        );
+        assert_eq!(
+            r(py(0, "app.store", &["util"]), from).as_deref(),
+            Some("src/app/store/util.py")
+        );
+        assert_eq!(
+            r(py(0, "helper", &[]), "scripts/run.py").as_deref(),
+            Some("scripts/helper.py")
+        );
+        assert_eq!(r(py(0, "os.path", &[]), from), None);
+        // A module inside a package is not importable by its bare name.
+        assert_eq!(r(py(0, "util", &[]), from), None);
+    }
+}

@@ -1,0 +1,388 @@
+//! Stage 2: the files of the tree at the revision (never the dirty work tree), with every file
+//! that is left out counted under its reason.
+
+use std::collections::BTreeMap;
+
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::patterns::{is_excluded, Pattern};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Language {
+    Rust,
+    Python,
+    TypeScript,
+    Tsx,
+    JavaScript,
+}
+
+impl Language {
+    pub fn from_path(path: &str) -> Option<Language> {
+        let ext = extension(path)?;
+        Some(match ext.as_str() {
+            "rs" => Language::Rust,
+            "py" | "pyi" => Language::Python,
+            "ts" | "mts" | "cts" => Language::TypeScript,
+            "tsx" => Language::Tsx,
+            "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Rust => "Rust",
+            Language::Python => "Python",
+            Language::TypeScript => "TypeScript",
+            Language::Tsx => "TSX",
+            Language::JavaScript => "JavaScript",
+        }
+    }
+}
+
+fn extension(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next()?;
+    let (_, ext) = name.rsplit_once('.')?;
+    Some(ext.to_ascii_lowercase())
+}
+
+/// A display name for files without a front-end, so they can still be listed sensibly.
+pub fn kind_label(path: &str) -> &'static str {
+    if let Some(lang) = Language::from_path(path) {
+        return lang.name();
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name {
+        "Makefile" | "makefile" | "GNUmakefile" => return "Makefile",
+        "Dockerfile" => return "Dockerfile",
+        _ => {}
+    }
+    match extension(path).as_deref() {
+        Some("md" | "markdown") => "Markdown",
+        Some("rst") => "reStructuredText",
+        Some("txt") => "Text",
+        Some("toml") => "TOML",
+        Some("json") => "JSON",
+        Some("yml" | "yaml") => "YAML",
+        Some("sh" | "bash") => "Shell",
+        Some("html" | "htm") => "HTML",
+        Some("css" | "scss") => "CSS",
+        Some("go") => "Go",
+        Some("c" | "h") => "C",
+        Some("cc" | "cpp" | "hpp" | "cxx") => "C++",
+        Some("java") => "Java",
+        Some("rb") => "Ruby",
+        Some("sql") => "SQL",
+        Some("xml") => "XML",
+        _ => "Text",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    Binary,
+    TooLarge,
+    Vendored,
+    Generated,
+    Minified,
+    LockFile,
+    Ignored,
+    Symlink,
+    Submodule,
+}
+
+impl SkipReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary",
+            SkipReason::TooLarge => "too-large",
+            SkipReason::Vendored => "vendored",
+            SkipReason::Generated => "generated",
+            SkipReason::Minified => "minified",
+            SkipReason::LockFile => "lock-file",
+            SkipReason::Ignored => "ignored",
+            SkipReason::Symlink => "symlink",
+            SkipReason::Submodule => "submodule",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceFile {
+    pub path: String,
+    /// The git blob id: already a content hash of the file.
+    pub blob: String,
+    pub language: Option<Language>,
+    pub text: String,
+    pub lines: usize,
+    /// The bytes were not valid UTF-8 and were decoded with replacement characters.
+    pub lossy: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub commit: String,
+    /// Sorted by path.
+    pub files: Vec<SourceFile>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Snapshot {
+    pub fn skip_counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for s in &self.skipped {
+            *counts.entry(s.reason.name()).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+pub struct SnapshotOptions {
+    pub max_file_bytes: u64,
+    /// Lines in .gitignore syntax (from `.repowikiignore` and the config's `exclude`).
+    pub ignore: Vec<String>,
+}
+
+const VENDOR_DIRS: &[&str] = &["node_modules", "vendor", "third_party", "bower_components"];
+const LOCK_FILES: &[&str] = &[
+    "Cargo.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "Pipfile.lock",
+    "uv.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "go.sum",
+    "flake.lock",
+];
+
+struct Entry {
+    path: String,
+    oid: Oid,
+    mode: i32,
+    kind: Option<ObjectType>,
+}
+
+/// Reads the tree of commit `rev`.
+pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snapshot> {
+    let commit = repo.find_commit(rev)?;
+    let tree = commit.tree()?;
+    let mut entries = Vec::new();
+    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
+        if entry.kind() == Some(ObjectType::Tree) {
+            return TreeWalkResult::Ok;
+        }
+        let name = String::from_utf8_lossy(entry.name_bytes());
+        entries.push(Entry {
+            path: format!("{root}{name}"),
+            oid: entry.id(),
+            mode: entry.filemode(),
+            kind: entry.kind(),
+        });
+        TreeWalkResult::Ok
+    })?;
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let ignore: Vec<Pattern> = opts
+        .ignore
+        .iter()
+        .filter_map(|l| Pattern::parse(l, ""))
+        .collect();
+    let attributes = read_gitattributes(repo, &entries);
+    let odb = repo.odb()?;
+
+    let mut snapshot = Snapshot {
+        commit: rev.to_string(),
+        ..Default::default()
+    };
+    for entry in entries {
+        let reason = if entry.kind == Some(ObjectType::Commit) {
+            Some(SkipReason::Submodule)
+        } else if entry.mode == 0o120000 {
+            Some(SkipReason::Symlink)
+        } else {
+            path_skip_reason(&entry.path, &ignore, &attributes)
+        };
+        if let Some(reason) = reason {
+            snapshot.skipped.push(Skipped {
+                path: entry.path,
+                reason,
+            });
+            continue;
+        }
+        let (size, _) = odb.read_header(entry.oid)?;
+        if size as u64 > opts.max_file_bytes {
+            snapshot.skipped.push(Skipped {
+                path: entry.path,
+                reason: SkipReason::TooLarge,
+            });
+            continue;
+        }
+        let blob = repo.find_blob(entry.oid)?;
+        if blob.is_binary() {
+            snapshot.skipped.push(Skipped {
+                path: entry.path,
+                reason: SkipReason::Binary,
+            });
+            continue;
+        }
+        let bytes = blob.content();
+        let (text, lossy) = match std::str::from_utf8(bytes) {
+            Ok(t) => (t.to_string(), false),
+            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+        };
+        if let Some(reason) = content_skip_reason(&text) {
+            snapshot.skipped.push(Skipped {
+                path: entry.path,
+                reason,
+            });
+            continue;
+        }
+        snapshot.files.push(SourceFile {
+            language: Language::from_path(&entry.path),
+            lines: text.lines().count(),
+            blob: entry.oid.to_string(),
+            path: entry.path,
+            text,
+            lossy,
+        });
+    }
+    Ok(snapshot)
+}
+
+/// `linguist-vendored` / `linguist-generated` patterns from every `.gitattributes` in the tree.
+struct Attributes {
+    vendored: Vec<Pattern>,
+    generated: Vec<Pattern>,
+}
+
+fn read_gitattributes(repo: &Repository, entries: &[Entry]) -> Attributes {
+    let mut attrs = Attributes {
+        vendored: Vec::new(),
+        generated: Vec::new(),
+    };
+    let mut files: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.path == ".gitattributes" || e.path.ends_with("/.gitattributes"))
+        .collect();
+    // Shallower files first, so that deeper ones (which git lets override) come later.
+    files.sort_by_key(|e| (e.path.matches('/').count(), e.path.clone()));
+    for entry in files {
+        let Ok(blob) = repo.find_blob(entry.oid) else {
+            continue;
+        };
+        let base = entry.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        for line in String::from_utf8_lossy(blob.content()).lines() {
+            let mut words = line.split_whitespace();
+            let Some(pat) = words.next() else { continue };
+            if pat.starts_with('#') {
+                continue;
+            }
+            for attr in words {
+                let (name, negated) = match attr {
+                    a if a.starts_with('-') || a.ends_with("=false") => {
+                        (a.trim_start_matches('-').trim_end_matches("=false"), true)
+                    }
+                    a => (a.trim_end_matches("=true"), false),
+                };
+                let list = match name {
+                    "linguist-vendored" => &mut attrs.vendored,
+                    "linguist-generated" => &mut attrs.generated,
+                    _ => continue,
+                };
+                let line = if negated {
+                    format!("!{pat}")
+                } else {
+                    pat.to_string()
+                };
+                list.extend(Pattern::parse(&line, base));
+            }
+        }
+    }
+    attrs
+}
+
+fn path_skip_reason(path: &str, ignore: &[Pattern], attrs: &Attributes) -> Option<SkipReason> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let in_vendor_dir = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| VENDOR_DIRS.contains(&dir));
+    if is_excluded(ignore, path) {
+        Some(SkipReason::Ignored)
+    } else if in_vendor_dir || is_excluded(&attrs.vendored, path) {
+        Some(SkipReason::Vendored)
+    } else if is_excluded(&attrs.generated, path) {
+        Some(SkipReason::Generated)
+    } else if LOCK_FILES.contains(&name) {
+        Some(SkipReason::LockFile)
+    } else if name.contains(".min.") && (name.ends_with(".js") || name.ends_with(".css")) {
+        Some(SkipReason::Minified)
+    } else {
+        None
+    }
+}
+
+fn content_skip_reason(text: &str) -> Option<SkipReason> {
+    let head = text.lines().take(5).collect::<Vec<_>>().join("\n");
+    if head.contains("@generated") || head.contains("DO NOT EDIT") {
+        return Some(SkipReason::Generated);
+    }
+    // Minified code: long and almost without line breaks.
+    let lines = text.lines().count().max(1);
+    if text.len() > 20_000 && text.len() / lines > 500 {
+        return Some(SkipReason::Minified);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_by_extension() {
+        assert_eq!(Language::from_path("a/b.rs"), Some(Language::Rust));
+        assert_eq!(Language::from_path("x.tsx"), Some(Language::Tsx));
+        assert_eq!(Language::from_path("x.mjs"), Some(Language::JavaScript));
+        assert_eq!(Language::from_path("README.md"), None);
+        assert_eq!(kind_label("README.md"), "Markdown");
+    }
+
+    #[test]
+    fn vendored_lock_and_minified_paths_are_skipped() {
+        let attrs = Attributes {
+            vendored: vec![Pattern::parse("third/**", "").unwrap()],
+            generated: vec![Pattern::parse("*.pb.rs", "").unwrap()],
+        };
+        let r = |p| path_skip_reason(p, &[], &attrs);
+        assert_eq!(r("web/node_modules/x/index.js"), Some(SkipReason::Vendored));
+        assert_eq!(r("third/lib.c"), Some(SkipReason::Vendored));
+        assert_eq!(r("src/api.pb.rs"), Some(SkipReason::Generated));
+        assert_eq!(r("Cargo.lock"), Some(SkipReason::LockFile));
+        assert_eq!(r("static/app.min.js"), Some(SkipReason::Minified));
+        assert_eq!(r("src/vendor.rs"), None);
+    }
+
+    #[test]
+    fn generated_marker_in_the_head_skips() {
+        assert_eq!(
+            content_skip_reason("// @generated by protoc\nfn x() {}"),
+            Some(SkipReason::Generated)
+        );
+        assert_eq!(content_skip_reason("fn x() {}\n"), None);
+    }
+}
