@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[error("no such folder: {0}")]
+    NoSuchPath(PathBuf),
     #[error("{0} is not inside a git repository")]
     NotARepo(PathBuf),
     #[error("{0} is a bare repository: run repowiki inside a clone with a work tree")]
@@ -38,6 +40,7 @@ impl Error {
         matches!(
             self,
             Error::NotARepo(_)
+                | Error::NoSuchPath(_)
                 | Error::BareRepo(_)
                 | Error::EmptyRepo(_)
                 | Error::UnknownRev(_)

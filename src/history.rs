@@ -61,14 +61,30 @@ pub struct History {
     pub commits: Vec<Commit>,
     /// The repository is a shallow clone: older history is missing.
     pub shallow: bool,
-    /// For each path as it is at the revision (renames followed back), the indices into
-    /// `commits` of the commits that changed it, newest first.
-    pub by_path: BTreeMap<String, Vec<usize>>,
+    /// For each path as it is at the revision (renames followed back), the changes made to it,
+    /// newest first.
+    pub by_path: BTreeMap<String, Vec<Touch>>,
+}
+
+/// One change to a file: `commits[commit].changes[change]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Touch {
+    pub commit: usize,
+    pub change: usize,
 }
 
 impl History {
-    pub fn commits_of(&self, path: &str) -> &[usize] {
+    pub fn touches(&self, path: &str) -> &[Touch] {
         self.by_path.get(path).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Indices of the commits that changed `path` (renames followed), newest first.
+    pub fn commits_of(&self, path: &str) -> impl Iterator<Item = usize> + '_ {
+        self.touches(path).iter().map(|t| t.commit)
+    }
+
+    pub fn change(&self, touch: Touch) -> &FileChange {
+        &self.commits[touch.commit].changes[touch.change]
     }
 }
 
@@ -155,19 +171,19 @@ fn path_string(p: &std::path::Path) -> String {
 
 /// Going back in time, a rename `old -> new` means that `old`'s earlier commits belong to
 /// whatever `new` is called at the revision.
-fn follow_paths(commits: &[Commit]) -> BTreeMap<String, Vec<usize>> {
+fn follow_paths(commits: &[Commit]) -> BTreeMap<String, Vec<Touch>> {
     let mut current_name: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, Vec<Touch>> = BTreeMap::new();
     for (i, commit) in commits.iter().enumerate() {
-        for change in &commit.changes {
+        for (c, change) in commit.changes.iter().enumerate() {
             let name = current_name
                 .get(&change.path)
                 .cloned()
                 .unwrap_or_else(|| change.path.clone());
-            let list = by_path.entry(name.clone()).or_default();
-            if list.last() != Some(&i) {
-                list.push(i);
-            }
+            by_path.entry(name.clone()).or_default().push(Touch {
+                commit: i,
+                change: c,
+            });
             if let Some(old) = &change.old_path {
                 current_name.insert(old.clone(), name);
             }
@@ -210,7 +226,8 @@ mod tests {
             commit(vec![change("a.rs", None, ChangeKind::Added)]),
         ];
         let by_path = follow_paths(&commits);
-        assert_eq!(by_path["b.rs"], vec![0, 1, 2]);
+        let commits: Vec<usize> = by_path["b.rs"].iter().map(|t| t.commit).collect();
+        assert_eq!(commits, vec![0, 1, 2]);
         assert!(!by_path.contains_key("a.rs"));
     }
 }

@@ -1,0 +1,107 @@
+//! Stage 4: the file graph: import edges resolved by the parse stage, and co-change edges from
+//! the history (files changed by the same commit, bulk commits left out).
+
+use std::collections::BTreeMap;
+
+use crate::history::History;
+use crate::parse::Parsed;
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// importer -> imported -> number of import statements.
+    pub imports: BTreeMap<String, BTreeMap<String, u32>>,
+    /// imported -> importers -> number of import statements.
+    pub imported_by: BTreeMap<String, BTreeMap<String, u32>>,
+    /// (a, b) with a < b -> commits that changed both.
+    pub cochange: BTreeMap<(String, String), u32>,
+}
+
+pub struct GraphOptions {
+    /// Commits that change more files than this are not evidence of coupling.
+    pub max_changeset: usize,
+    pub min_cochange: u32,
+}
+
+impl Graph {
+    pub fn imports_of(&self, path: &str) -> impl Iterator<Item = (&String, &u32)> {
+        self.imports.get(path).into_iter().flatten()
+    }
+
+    pub fn importers_of(&self, path: &str) -> impl Iterator<Item = (&String, &u32)> {
+        self.imported_by.get(path).into_iter().flatten()
+    }
+
+    /// How strongly two files are tied: imports either way, plus shared commits.
+    pub fn link_weight(&self, a: &str, b: &str) -> u32 {
+        let import = |x: &str, y: &str| {
+            self.imports
+                .get(x)
+                .and_then(|m| m.get(y))
+                .copied()
+                .unwrap_or(0)
+        };
+        let key = if a < b {
+            (a.to_string(), b.to_string())
+        } else {
+            (b.to_string(), a.to_string())
+        };
+        import(a, b) + import(b, a) + self.cochange.get(&key).copied().unwrap_or(0)
+    }
+
+    /// Every file linked to `path`, with the weight of the link.
+    pub fn neighbours(&self, path: &str) -> BTreeMap<&str, u32> {
+        let mut out: BTreeMap<&str, u32> = BTreeMap::new();
+        for (other, n) in self.imports_of(path).chain(self.importers_of(path)) {
+            *out.entry(other.as_str()).or_default() += n;
+        }
+        out
+    }
+}
+
+pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
+    let mut graph = Graph::default();
+    for file in &parsed.files {
+        for import in &file.facts.imports {
+            if let Some(target) = &import.target {
+                *graph
+                    .imports
+                    .entry(file.path.clone())
+                    .or_default()
+                    .entry(target.clone())
+                    .or_default() += 1;
+                *graph
+                    .imported_by
+                    .entry(target.clone())
+                    .or_default()
+                    .entry(file.path.clone())
+                    .or_default() += 1;
+            }
+        }
+    }
+
+    // Which current files each commit touched (renames already followed by the history).
+    let mut touched: Vec<Vec<&str>> = vec![Vec::new(); history.commits.len()];
+    for file in &parsed.files {
+        for i in history.commits_of(&file.path) {
+            if touched[i].last() != Some(&file.path.as_str()) {
+                touched[i].push(&file.path);
+            }
+        }
+    }
+    let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for (i, files) in touched.iter_mut().enumerate() {
+        let commit = &history.commits[i];
+        if commit.is_merge() || commit.changes.len() > opts.max_changeset || files.len() < 2 {
+            continue;
+        }
+        files.sort_unstable();
+        for (x, a) in files.iter().enumerate() {
+            for b in &files[x + 1..] {
+                *counts.entry((a.to_string(), b.to_string())).or_default() += 1;
+            }
+        }
+    }
+    counts.retain(|_, n| *n >= opts.min_cochange);
+    graph.cochange = counts;
+    graph
+}

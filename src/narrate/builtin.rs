@@ -1,0 +1,326 @@
+//! The built-in narrator: no model, no network. It writes each part's narrative from the
+//! gathered facts only, in fixed sections, and says plainly where a fact is missing rather than
+//! inventing one. Text from the repository is escaped so it shows as written.
+
+use std::fmt::Write;
+
+use super::facts::{ClusterFacts, CommitFact, OverviewFacts, PartLink};
+use super::{first_sentence, md_code, md_escape, Narrative, Narrator};
+use crate::error::Result;
+
+pub struct BuiltinNarrator;
+
+/// Bumped whenever the wording changes, so cached narratives are written again.
+const VERSION: u32 = 1;
+
+impl Narrator for BuiltinNarrator {
+    fn id(&self) -> String {
+        format!("builtin-v{VERSION}")
+    }
+
+    fn narrate_part(&self, f: &ClusterFacts) -> Result<Narrative> {
+        let mut md = String::new();
+        purpose(&mut md, f);
+        made_of(&mut md, f);
+        connections(&mut md, f);
+        evolution(&mut md, f);
+        start_reading(&mut md, f);
+        Ok(Narrative {
+            summary: part_summary(f),
+            markdown: md,
+            narrator: self.id(),
+        })
+    }
+
+    fn narrate_overview(&self, f: &OverviewFacts, parts: &[Narrative]) -> Result<Narrative> {
+        let mut md = String::new();
+        if f.readme_intro.is_empty() {
+            md.push_str("No README introduces this repository; this overview is drawn from its code and history.\n\n");
+        } else {
+            let _ = writeln!(md, "From the README: *{}*\n", f.readme_intro.trim());
+        }
+        md.push_str("## At a glance\n\n");
+        let langs: Vec<String> = f
+            .languages
+            .iter()
+            .map(|(l, files, lines)| format!("{l} ({files} files, {lines} lines)"))
+            .collect();
+        let _ = write!(
+            md,
+            "{} holds {} files, {} of them code",
+            md_escape(&f.title),
+            f.files,
+            f.code_files
+        );
+        if langs.is_empty() {
+            md.push_str(".");
+        } else {
+            let _ = write!(md, ": {}.", langs.join(", "));
+        }
+        if f.skipped > 0 {
+            let _ = write!(md, " {} more were left out (binary, vendored, generated or too large; see the history page's table).", f.skipped);
+        }
+        md.push('\n');
+        if let (Some(first), Some(last)) = (&f.history.first, &f.history.last) {
+            let _ = writeln!(
+                md,
+                "\nIts history has {} commits by {} {}, from {} to {}.",
+                f.history.commits,
+                f.contributors,
+                if f.contributors == 1 {
+                    "person"
+                } else {
+                    "people"
+                },
+                first.date,
+                last.date
+            );
+        }
+        if f.history.partial {
+            md.push_str("\nThis is a shallow clone, so the history is partial: fetch the full history (`fetch-depth: 0` in CI) for the whole story.\n");
+        }
+        md.push_str("\n## The parts\n\n");
+        let _ = writeln!(
+            md,
+            "The code falls into {} {}, each with its own page:\n",
+            parts.len(),
+            if parts.len() == 1 { "part" } else { "parts" }
+        );
+        for (link, narrative) in f.parts.iter().zip(parts) {
+            let _ = writeln!(
+                md,
+                "- [{}]({}): {}",
+                md_escape(&link.name),
+                link.page,
+                md_escape(&narrative.summary)
+            );
+        }
+        if !f.entry_points.is_empty() {
+            md.push_str("\n## Where to start\n\n");
+            for e in &f.entry_points {
+                let _ = writeln!(md, "- [{}]({}): {}", md_code(&e.path), e.page, e.reason);
+            }
+        }
+        let summary = if f.readme_intro.is_empty() {
+            format!("{} files of code in {} parts", f.code_files, parts.len())
+        } else {
+            first_sentence(&f.readme_intro)
+        };
+        Ok(Narrative {
+            summary,
+            markdown: md,
+            narrator: self.id(),
+        })
+    }
+}
+
+fn part_summary(f: &ClusterFacts) -> String {
+    let doc = first_sentence(&f.doc);
+    if !doc.is_empty() {
+        return doc;
+    }
+    if let Some(section) = f.readme.first() {
+        let s = first_sentence(&section.text);
+        if !s.is_empty() {
+            return s;
+        }
+    }
+    let lang = f
+        .languages
+        .first()
+        .map(|(l, _, _)| format!("{l} "))
+        .unwrap_or_default();
+    let names: Vec<&str> = f
+        .key_symbols
+        .iter()
+        .take(3)
+        .map(|s| s.name.as_str())
+        .collect();
+    if names.is_empty() {
+        format!("{} {lang}files", f.files.len())
+    } else {
+        format!("{} {lang}files around {}", f.files.len(), names.join(", "))
+    }
+}
+
+fn purpose(md: &mut String, f: &ClusterFacts) {
+    md.push_str("## What it is for\n\n");
+    let mut said = false;
+    if !f.doc.trim().is_empty() {
+        let _ = writeln!(md, "Its main module's documentation says:\n");
+        for line in f.doc.trim().lines().take(12) {
+            let _ = writeln!(md, "> {}", md_escape(line));
+        }
+        md.push('\n');
+        said = true;
+    }
+    for section in &f.readme {
+        let text = first_paragraph(&section.text);
+        if text.is_empty() {
+            continue;
+        }
+        let heading = if section.heading.is_empty() {
+            "its introduction".to_string()
+        } else {
+            format!("“{}”", md_escape(&section.heading))
+        };
+        let _ = writeln!(
+            md,
+            "The README mentions it under {heading}:\n\n> {}\n",
+            md_escape(&text)
+        );
+        said = true;
+    }
+    if !said {
+        md.push_str("Neither a module doc nor the README describes this part; what follows comes from its code and history.\n\n");
+    }
+}
+
+fn first_paragraph(text: &str) -> String {
+    let para: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let mut s = para.join(" ");
+    if s.chars().count() > 500 {
+        s = s.chars().take(499).collect::<String>() + "…";
+    }
+    s
+}
+
+fn made_of(md: &mut String, f: &ClusterFacts) {
+    md.push_str("## What it is made of\n\n");
+    let lines: usize = f.files.iter().map(|x| x.lines).sum();
+    let langs: Vec<String> = f
+        .languages
+        .iter()
+        .map(|(l, n, _)| format!("{n} {l}"))
+        .collect();
+    let _ = write!(md, "{} files, {} lines", f.files.len(), lines);
+    if !langs.is_empty() {
+        let _ = write!(md, " ({})", langs.join(", "));
+    }
+    md.push_str(".");
+    if f.key_symbols.is_empty() {
+        md.push_str(" No functions or types were found in it.\n\n");
+        return;
+    }
+    md.push_str(" Its key items, most used first (by how many other files mention them):\n\n");
+    for s in &f.key_symbols {
+        let _ = write!(md, "- [{}]({}) — {}", md_code(&s.name), s.page, s.kind);
+        let _ = write!(md, " in {}", md_code(&format!("{}:{}", s.path, s.line)));
+        match s.used_in {
+            0 => md.push_str(", not mentioned elsewhere"),
+            1 => md.push_str(", mentioned in 1 other file"),
+            n => {
+                let _ = write!(md, ", mentioned in {n} other files");
+            }
+        }
+        if !s.doc_summary.is_empty() {
+            let _ = write!(md, ": {}", md_escape(&s.doc_summary));
+        }
+        md.push('\n');
+    }
+    md.push('\n');
+}
+
+fn links(md: &mut String, list: &[PartLink]) {
+    for l in list.iter().take(10) {
+        let _ = write!(
+            md,
+            "- [{}]({}) ({} import{})",
+            md_escape(&l.name),
+            l.page,
+            l.imports,
+            if l.imports == 1 { "" } else { "s" }
+        );
+        if !l.doc_summary.is_empty() {
+            let _ = write!(md, ": {}", md_escape(&l.doc_summary));
+        }
+        md.push('\n');
+    }
+    if list.len() > 10 {
+        let _ = writeln!(md, "- and {} more", list.len() - 10);
+    }
+}
+
+fn connections(md: &mut String, f: &ClusterFacts) {
+    md.push_str("## How it connects\n\n");
+    if f.uses.is_empty() {
+        md.push_str("It imports nothing from the other parts.\n\n");
+    } else {
+        md.push_str("It uses:\n\n");
+        links(md, &f.uses);
+        md.push('\n');
+    }
+    if f.used_by.is_empty() {
+        md.push_str("No other part imports it.\n\n");
+    } else {
+        md.push_str("It is used by:\n\n");
+        links(md, &f.used_by);
+        md.push('\n');
+    }
+}
+
+fn commit_line(c: &CommitFact) -> String {
+    format!(
+        "{} {} by {}: {}",
+        c.date,
+        md_code(&c.short),
+        md_escape(&c.author),
+        md_escape(&c.subject)
+    )
+}
+
+fn evolution(md: &mut String, f: &ClusterFacts) {
+    md.push_str("## How it evolved\n\n");
+    let h = &f.history;
+    let (Some(first), Some(last)) = (&h.first, &h.last) else {
+        md.push_str("No commit in the history touches its files.\n\n");
+        return;
+    };
+    let _ = writeln!(
+        md,
+        "It began on {} with {}. {} {} changed it since (+{} / −{} lines), the latest on {}.\n",
+        first.date,
+        commit_line(first),
+        h.commits,
+        if h.commits == 1 {
+            "commit has"
+        } else {
+            "commits have"
+        },
+        h.lines_added,
+        h.lines_removed,
+        last.date
+    );
+    if h.partial {
+        md.push_str("The clone is shallow: older history is missing.\n\n");
+    }
+    if h.notable.len() > 1 {
+        md.push_str("The commits that shaped it:\n\n");
+        for c in &h.notable {
+            let _ = writeln!(md, "- {}", commit_line(c));
+        }
+        md.push('\n');
+    }
+    let people: Vec<String> = h
+        .authors
+        .iter()
+        .take(5)
+        .map(|(a, n)| format!("{} ({n})", md_escape(a)))
+        .collect();
+    let _ = writeln!(md, "Who works on it, by commits: {}.\n", people.join(", "));
+}
+
+fn start_reading(md: &mut String, f: &ClusterFacts) {
+    if f.start_here.is_empty() {
+        return;
+    }
+    md.push_str("## Where to start reading\n\n");
+    for s in &f.start_here {
+        let _ = writeln!(md, "- [{}]({}): {}", md_code(&s.path), s.page, s.reason);
+    }
+}

@@ -1,0 +1,562 @@
+//! The facts a narrator writes from, gathered from every earlier stage. Everything here is
+//! true of the repository at the revision; a narrator adds words, never facts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::{date, first_sentence};
+use crate::cluster::{Cluster, Clusters};
+use crate::graph::Graph;
+use crate::history::{Commit, History};
+use crate::insight::Insights;
+use crate::parse::{Parsed, SymbolKind};
+use crate::site::paths::{symbol_anchor, PageMap};
+use crate::snapshot::{kind_label, Snapshot};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileFact {
+    pub path: String,
+    pub page: String,
+    pub kind: String,
+    pub lines: usize,
+    pub module_doc: String,
+    /// Files of the repository that import this one.
+    pub importers: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeySymbol {
+    pub name: String,
+    pub kind: String,
+    pub signature: String,
+    pub doc_summary: String,
+    pub path: String,
+    pub line: u32,
+    /// The symbol's place on its file's page.
+    pub page: String,
+    /// Other files that mention its name.
+    pub used_in: usize,
+    pub public: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartLink {
+    pub name: String,
+    pub page: String,
+    /// Import statements between the two parts.
+    pub imports: u32,
+    /// The first sentence of the linked part's own module doc, if it has one.
+    pub doc_summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitFact {
+    pub id: String,
+    pub short: String,
+    pub date: String,
+    pub author: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl CommitFact {
+    pub fn of(commit: &Commit) -> CommitFact {
+        let body: Vec<&str> = commit.message.lines().skip(1).collect();
+        CommitFact {
+            id: commit.id.clone(),
+            short: commit.short_id().to_string(),
+            date: date(commit.time),
+            author: commit.author.clone(),
+            subject: commit.subject().to_string(),
+            body: body.join("\n").trim().to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HistoryFacts {
+    pub commits: usize,
+    pub first: Option<CommitFact>,
+    pub last: Option<CommitFact>,
+    /// Oldest first.
+    pub notable: Vec<CommitFact>,
+    pub authors: Vec<(String, usize)>,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+    /// A shallow clone: older commits are missing.
+    pub partial: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadmeSection {
+    pub heading: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StartFile {
+    pub path: String,
+    pub page: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterFacts {
+    pub id: String,
+    pub name: String,
+    pub dir: String,
+    pub page: String,
+    /// The module doc of the part's main file.
+    pub doc: String,
+    pub files: Vec<FileFact>,
+    pub key_symbols: Vec<KeySymbol>,
+    pub uses: Vec<PartLink>,
+    pub used_by: Vec<PartLink>,
+    pub readme: Vec<ReadmeSection>,
+    pub history: HistoryFacts,
+    pub start_here: Vec<StartFile>,
+    /// Language, files, lines.
+    pub languages: Vec<(String, usize, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewFacts {
+    pub title: String,
+    pub readme_intro: String,
+    pub languages: Vec<(String, usize, usize)>,
+    pub files: usize,
+    pub code_files: usize,
+    pub skipped: usize,
+    pub history: HistoryFacts,
+    pub contributors: usize,
+    pub parts: Vec<PartLink>,
+    pub entry_points: Vec<StartFile>,
+}
+
+/// Everything the facts are drawn from.
+pub struct FactsInput<'a> {
+    pub title: &'a str,
+    pub snapshot: &'a Snapshot,
+    pub history: &'a History,
+    pub parsed: &'a Parsed,
+    pub graph: &'a Graph,
+    pub clusters: &'a Clusters,
+    pub insights: &'a Insights,
+    pub pages: &'a PageMap,
+}
+
+const ROOT_MODULES: &[&str] = &[
+    "mod.rs",
+    "lib.rs",
+    "main.rs",
+    "__init__.py",
+    "__main__.py",
+    "index.ts",
+    "index.tsx",
+    "index.js",
+    "index.mjs",
+];
+
+pub fn gather(input: &FactsInput) -> (Vec<ClusterFacts>, OverviewFacts) {
+    // How many files mention each identifier: how much the code uses a name.
+    let mut mentions: HashMap<&str, usize> = HashMap::new();
+    for f in &input.parsed.files {
+        for id in &f.facts.identifiers {
+            *mentions.entry(id.as_str()).or_default() += 1;
+        }
+    }
+    let readme = readme_sections(input.snapshot);
+    let docs: Vec<String> = input
+        .clusters
+        .clusters
+        .iter()
+        .map(|c| part_doc(c, input))
+        .collect();
+    let parts: Vec<ClusterFacts> = input
+        .clusters
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| part_facts(i, c, input, &mentions, &readme, &docs))
+        .collect();
+    let overview = overview_facts(input, &readme, &docs);
+    (parts, overview)
+}
+
+fn page_of(input: &FactsInput, path: &str) -> String {
+    format!("/{}", input.pages.file(path).unwrap_or("index.html"))
+}
+
+/// The file whose module doc speaks for the part: its root module, else its anchor, else the
+/// most imported member that has a doc.
+fn main_file<'a>(cluster: &'a Cluster, input: &FactsInput) -> Option<&'a str> {
+    let anchor = cluster.id.split_once('#').map(|(d, stem)| (d, stem));
+    let roots = cluster.members.iter().find(|m| {
+        let (dir, name) = m.rsplit_once('/').unwrap_or(("", m));
+        dir == cluster.dir && ROOT_MODULES.contains(&name) && anchor.is_none()
+    });
+    let anchored = anchor.and_then(|(dir, stem)| {
+        cluster.members.iter().find(|m| {
+            let (d, name) = m.rsplit_once('/').unwrap_or(("", m));
+            d == dir && name.split('.').next() == Some(stem)
+        })
+    });
+    let documented = cluster
+        .members
+        .iter()
+        .filter(|m| {
+            input
+                .parsed
+                .get(m)
+                .is_some_and(|f| !f.facts.module_doc.is_empty())
+        })
+        .max_by(|a, b| {
+            let na = input.graph.importers_of(a).count();
+            let nb = input.graph.importers_of(b).count();
+            na.cmp(&nb).then(b.cmp(a))
+        });
+    roots.or(anchored).or(documented).map(String::as_str)
+}
+
+fn part_doc(cluster: &Cluster, input: &FactsInput) -> String {
+    main_file(cluster, input)
+        .and_then(|m| input.parsed.get(m))
+        .map(|f| f.facts.module_doc.clone())
+        .unwrap_or_default()
+}
+
+fn part_facts(
+    index: usize,
+    cluster: &Cluster,
+    input: &FactsInput,
+    mentions: &HashMap<&str, usize>,
+    readme: &[ReadmeSection],
+    docs: &[String],
+) -> ClusterFacts {
+    let parsed = input.parsed;
+    let files: Vec<FileFact> = cluster
+        .members
+        .iter()
+        .filter_map(|m| parsed.get(m))
+        .map(|f| FileFact {
+            path: f.path.clone(),
+            page: page_of(input, &f.path),
+            kind: kind_label(&f.path).to_string(),
+            lines: f.lines,
+            module_doc: f.facts.module_doc.clone(),
+            importers: input.graph.importers_of(&f.path).count(),
+        })
+        .collect();
+
+    let mut key_symbols = Vec::new();
+    for f in cluster.members.iter().filter_map(|m| parsed.get(m)) {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in &f.facts.symbols {
+            let n = seen.entry(s.name.as_str()).or_default();
+            let anchor = symbol_anchor(&s.name, *n);
+            *n += 1;
+            let short = s.short_name();
+            if matches!(s.kind, SymbolKind::Method | SymbolKind::Module) || short.len() < 3 {
+                continue;
+            }
+            let own = f
+                .facts
+                .identifiers
+                .binary_search_by(|i| i.as_str().cmp(short))
+                .is_ok();
+            let used_in = mentions.get(short).copied().unwrap_or(0) - usize::from(own);
+            key_symbols.push(KeySymbol {
+                name: s.name.clone(),
+                kind: s.kind.name().to_string(),
+                signature: s.signature.clone(),
+                doc_summary: first_sentence(&s.doc),
+                path: f.path.clone(),
+                line: s.start_line,
+                page: format!("{}#{anchor}", page_of(input, &f.path)),
+                used_in,
+                public: s.public,
+            });
+        }
+    }
+    key_symbols.sort_by(|a, b| {
+        (
+            b.used_in,
+            b.public,
+            b.kind == "struct" || b.kind == "class" || b.kind == "trait",
+        )
+            .cmp(&(
+                a.used_in,
+                a.public,
+                a.kind == "struct" || a.kind == "class" || a.kind == "trait",
+            ))
+            .then(a.path.cmp(&b.path))
+            .then(a.line.cmp(&b.line))
+    });
+    key_symbols.truncate(12);
+
+    let link = |other: usize, imports: u32| {
+        let c = &input.clusters.clusters[other];
+        PartLink {
+            name: c.name.clone(),
+            page: format!("/{}", PageMap::part(&c.slug)),
+            imports,
+            doc_summary: first_sentence(&docs[other]),
+        }
+    };
+    let mut uses: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut used_by: BTreeMap<usize, u32> = BTreeMap::new();
+    for m in &cluster.members {
+        for (target, n) in input.graph.imports_of(m) {
+            if let Some(&o) = input.clusters.of_file.get(target) {
+                if o != index {
+                    *uses.entry(o).or_default() += n;
+                }
+            }
+        }
+        for (source, n) in input.graph.importers_of(m) {
+            if let Some(&o) = input.clusters.of_file.get(source) {
+                if o != index {
+                    *used_by.entry(o).or_default() += n;
+                }
+            }
+        }
+    }
+    let sorted_links = |map: BTreeMap<usize, u32>| {
+        let mut v: Vec<PartLink> = map.into_iter().map(|(o, n)| link(o, n)).collect();
+        v.sort_by(|a, b| b.imports.cmp(&a.imports).then(a.name.cmp(&b.name)));
+        v
+    };
+
+    let readme_hits: Vec<ReadmeSection> = readme
+        .iter()
+        .filter(|s| mentions_part(&s.text, cluster))
+        .take(2)
+        .cloned()
+        .collect();
+
+    let activity = &input.insights.clusters[index];
+    let history = history_facts(input.history, &activity.activity, &activity.notable);
+
+    let mut start_here: Vec<StartFile> = Vec::new();
+    let mut push = |path: &str, reason: String| {
+        if !start_here.iter().any(|s| s.path == path) && start_here.len() < 3 {
+            start_here.push(StartFile {
+                path: path.to_string(),
+                page: page_of(input, path),
+                reason,
+            });
+        }
+    };
+    if let Some(main) = main_file(cluster, input) {
+        push(
+            main,
+            "the part's main module: its documentation and what it declares".into(),
+        );
+    }
+    if let Some(most) = files
+        .iter()
+        .filter(|f| f.importers > 0)
+        .max_by(|a, b| a.importers.cmp(&b.importers).then(b.path.cmp(&a.path)))
+    {
+        push(&most.path, format!("imported by {} files", most.importers));
+    }
+    if let Some(top) = key_symbols.first() {
+        push(
+            &top.path,
+            format!("defines `{}`, the part's most used item", top.name),
+        );
+    }
+
+    ClusterFacts {
+        id: cluster.id.clone(),
+        name: cluster.name.clone(),
+        dir: cluster.dir.clone(),
+        page: format!("/{}", PageMap::part(&cluster.slug)),
+        doc: docs[index].clone(),
+        languages: languages(
+            files
+                .iter()
+                .map(|f| (f.kind.as_str(), f.lines, f.path.as_str())),
+        ),
+        files,
+        key_symbols,
+        uses: sorted_links(uses),
+        used_by: sorted_links(used_by),
+        readme: readme_hits,
+        history,
+        start_here,
+    }
+}
+
+fn history_facts(
+    history: &History,
+    activity: &crate::insight::Activity,
+    notable: &[usize],
+) -> HistoryFacts {
+    let commit = |i: usize| CommitFact::of(&history.commits[i]);
+    HistoryFacts {
+        commits: activity.commits.len(),
+        first: activity.first().map(commit),
+        last: activity.last().map(commit),
+        notable: notable.iter().rev().map(|&i| commit(i)).collect(),
+        authors: activity.authors.clone(),
+        lines_added: activity.lines_added,
+        lines_removed: activity.lines_removed,
+        partial: history.shallow,
+    }
+}
+
+/// Code languages with their file and line counts, most lines first.
+fn languages<'a>(
+    files: impl Iterator<Item = (&'a str, usize, &'a str)>,
+) -> Vec<(String, usize, usize)> {
+    let mut by: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (kind, lines, path) in files {
+        if crate::snapshot::Language::from_path(path).is_some() {
+            let e = by.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += lines;
+        }
+    }
+    let mut v: Vec<(String, usize, usize)> = by
+        .into_iter()
+        .map(|(k, (f, l))| (k.to_string(), f, l))
+        .collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    v
+}
+
+fn mentions_part(text: &str, cluster: &Cluster) -> bool {
+    if !cluster.dir.is_empty()
+        && (text.contains(&format!("{}/", cluster.dir))
+            || text.contains(&format!("`{}`", cluster.dir)))
+    {
+        return true;
+    }
+    cluster
+        .members
+        .iter()
+        .filter(|m| m.contains('/'))
+        .any(|m| text.contains(m.as_str()))
+}
+
+/// The repository's README, split at its headings.
+fn readme_sections(snapshot: &Snapshot) -> Vec<ReadmeSection> {
+    let Some(readme) = snapshot.files.iter().find(|f| {
+        let lower = f.path.to_ascii_lowercase();
+        matches!(
+            lower.as_str(),
+            "readme.md" | "readme" | "readme.txt" | "readme.rst" | "readme.markdown"
+        )
+    }) else {
+        return Vec::new();
+    };
+    let mut sections = vec![ReadmeSection {
+        heading: String::new(),
+        text: String::new(),
+    }];
+    let mut in_code = false;
+    for line in readme.text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if !in_code && line.starts_with('#') {
+            sections.push(ReadmeSection {
+                heading: line.trim_start_matches('#').trim().to_string(),
+                text: String::new(),
+            });
+        } else if let Some(s) = sections.last_mut() {
+            s.text.push_str(line);
+            s.text.push('\n');
+        }
+    }
+    sections
+}
+
+/// The README's first paragraph of prose (not a badge, image or HTML line).
+fn readme_intro(sections: &[ReadmeSection]) -> String {
+    for s in sections {
+        let mut para: Vec<&str> = Vec::new();
+        for line in s.text.lines() {
+            let t = line.trim();
+            let noise = t.starts_with("[![")
+                || t.starts_with("![")
+                || t.starts_with('<')
+                || t.starts_with("```");
+            if t.is_empty() || noise {
+                if !para.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            para.push(t);
+        }
+        if !para.is_empty() {
+            return para.join(" ");
+        }
+    }
+    String::new()
+}
+
+fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String]) -> OverviewFacts {
+    let all: Vec<usize> = (0..input.history.commits.len())
+        .filter(|&i| !input.history.commits[i].is_merge())
+        .collect();
+    let activity = crate::insight::Activity {
+        commits: all,
+        authors: input.insights.authors.clone(),
+        ..Default::default()
+    };
+    let parts = input
+        .clusters
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| PartLink {
+            name: c.name.clone(),
+            page: format!("/{}", PageMap::part(&c.slug)),
+            imports: 0,
+            doc_summary: first_sentence(&docs[i]),
+        })
+        .collect();
+    let mut entry_points = Vec::new();
+    for f in &input.parsed.files {
+        let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+        let shallow = dir.is_empty() || !dir.contains('/');
+        let reason = match name {
+            "main.rs" | "__main__.py" | "main.py" | "cli.py" | "main.ts" | "main.js" => {
+                "program entry point"
+            }
+            "lib.rs" => "library root",
+            "index.ts" | "index.js" | "index.tsx" | "index.mjs" => "package entry",
+            "__init__.py" if !dir.contains('/') => "package root",
+            _ => continue,
+        };
+        if shallow && f.language.is_some() && entry_points.len() < 6 {
+            entry_points.push(StartFile {
+                path: f.path.clone(),
+                page: page_of(input, &f.path),
+                reason: reason.to_string(),
+            });
+        }
+    }
+    OverviewFacts {
+        title: input.title.to_string(),
+        readme_intro: readme_intro(readme),
+        languages: languages(
+            input
+                .parsed
+                .files
+                .iter()
+                .map(|f| (kind_label(&f.path), f.lines, f.path.as_str())),
+        ),
+        files: input.parsed.files.len(),
+        code_files: input.parsed.code_files(),
+        skipped: input.snapshot.skipped.len(),
+        contributors: input.insights.authors.len(),
+        history: history_facts(input.history, &activity, &[]),
+        parts,
+        entry_points,
+    }
+}

@@ -1,0 +1,159 @@
+//! Stage 7: a narrative for each part of the system and one for the whole repository.
+//!
+//! A `Narrator` turns the facts gathered here (`facts.rs`) into markdown. Links in that markdown
+//! that start with `/` are relative to the site root; the site stage makes them relative to
+//! each page. The built-in narrator needs no model; model backends implement the same trait.
+
+pub mod builtin;
+pub mod facts;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use facts::{ClusterFacts, OverviewFacts};
+
+use crate::error::Result;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Narrative {
+    /// One line, plain text: what the part is, for lists and the overview.
+    pub summary: String,
+    /// The narrative itself, in markdown.
+    pub markdown: String,
+    /// The id of the narrator that wrote it.
+    pub narrator: String,
+}
+
+pub trait Narrator: Send + Sync {
+    /// Names the narrator and every setting that changes its output (model, options): part of
+    /// the cache key of what it writes.
+    fn id(&self) -> String;
+    fn narrate_part(&self, facts: &ClusterFacts) -> Result<Narrative>;
+    /// Written last, with the parts' narratives at hand.
+    fn narrate_overview(&self, facts: &OverviewFacts, parts: &[Narrative]) -> Result<Narrative>;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Narratives {
+    /// In cluster order.
+    pub parts: Vec<Narrative>,
+    pub overview: Option<Narrative>,
+    pub calls: usize,
+}
+
+/// Narrates every part (in parallel; results kept in cluster order), then the overview.
+pub fn narrate(
+    parts: &[ClusterFacts],
+    overview: &OverviewFacts,
+    narrator: &dyn Narrator,
+) -> Result<Narratives> {
+    let narrated: Vec<Narrative> = parts
+        .par_iter()
+        .map(|f| narrator.narrate_part(f))
+        .collect::<Result<_>>()?;
+    let overview = narrator.narrate_overview(overview, &narrated)?;
+    Ok(Narratives {
+        calls: narrated.len() + 1,
+        parts: narrated,
+        overview: Some(overview),
+    })
+}
+
+/// Escapes text so that markdown shows it as written.
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' | '&' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A markdown code span that holds `text` whatever backticks it contains.
+pub fn md_code(text: &str) -> String {
+    let text = text.replace('\n', " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest > 0 || text.starts_with(' ') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+/// The first sentence of the first paragraph of a doc text, on one line.
+pub fn first_sentence(doc: &str) -> String {
+    let para: Vec<&str> = doc
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty() || l.starts_with('#'))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let para = para.join(" ");
+    let end = para
+        .char_indices()
+        .find(|&(i, c)| c == '.' && para[i + 1..].starts_with(' '))
+        .map(|(i, _)| i + 1)
+        .unwrap_or(para.len());
+    let mut s = para[..end].to_string();
+    if s.chars().count() > 200 {
+        s = s.chars().take(199).collect::<String>() + "…";
+    }
+    s
+}
+
+/// `YYYY-MM-DD` of a Unix time (UTC), without a date crate.
+pub fn date(ts: i64) -> String {
+    let days = ts.div_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(1_700_000_000), "2023-11-14");
+        assert_eq!(date(951_782_400), "2000-02-29");
+    }
+
+    #[test]
+    fn escaping_keeps_text_literal() {
+        assert_eq!(
+            md_escape("a *b* [c](d) <x>"),
+            "a \\*b\\* \\[c\\](d) \\<x\\>"
+        );
+        assert_eq!(md_code("a`b"), "`` a`b ``");
+        assert_eq!(md_code("ab"), "`ab`");
+    }
+
+    #[test]
+    fn first_sentence_of_a_doc() {
+        assert_eq!(
+            first_sentence("Parses things. More here.\n\nOther."),
+            "Parses things."
+        );
+        assert_eq!(
+            first_sentence("# Title\n\nBody v1.2 text"),
+            "Body v1.2 text"
+        );
+    }
+}

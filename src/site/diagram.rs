@@ -1,0 +1,240 @@
+//! The architecture diagram: parts as boxes, imports as arrows, drawn as SVG by repowiki from
+//! the graph, so it is true by construction and needs no JavaScript.
+//!
+//! Layered layout: a part sits above the parts it uses (longest path to a part that uses
+//! nothing; cycles broken by depth-first order), wide layers wrap into several rows, and each
+//! row is ordered by where its parts' users are.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+pub struct Node {
+    pub label: String,
+    pub href: String,
+    pub tooltip: String,
+}
+
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    pub weight: u32,
+}
+
+const ROW_HEIGHT: f64 = 76.0;
+const BOX_HEIGHT: f64 = 34.0;
+const GAP: f64 = 18.0;
+const MAX_PER_ROW: usize = 6;
+
+pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
+    if nodes.is_empty() {
+        return String::new();
+    }
+    let n = nodes.len();
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in edges {
+        if e.from != e.to && !out_edges[e.from].contains(&e.to) {
+            out_edges[e.from].push(e.to);
+        }
+    }
+    let layer = layers(&out_edges);
+    let top = layer.iter().copied().max().unwrap_or(0);
+
+    // Rows from the top layer down; each layer wraps into rows of MAX_PER_ROW.
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut position: BTreeMap<usize, f64> = BTreeMap::new();
+    for l in (0..=top).rev() {
+        let mut members: Vec<usize> = (0..n).filter(|&i| layer[i] == l).collect();
+        // Barycentre of the users already placed above; unplaced last, then by label.
+        let key = |i: usize| -> f64 {
+            let users: Vec<f64> = (0..n)
+                .filter(|&u| out_edges[u].contains(&i))
+                .filter_map(|u| position.get(&u).copied())
+                .collect();
+            if users.is_empty() {
+                f64::MAX
+            } else {
+                users.iter().sum::<f64>() / users.len() as f64
+            }
+        };
+        members.sort_by(|&a, &b| {
+            key(a)
+                .partial_cmp(&key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(nodes[a].label.cmp(&nodes[b].label))
+        });
+        for chunk in members.chunks(MAX_PER_ROW) {
+            for (k, &i) in chunk.iter().enumerate() {
+                position.insert(i, k as f64 / chunk.len().max(1) as f64);
+            }
+            rows.push(chunk.to_vec());
+        }
+    }
+
+    let width_of = |i: usize| -> f64 {
+        (label(&nodes[i].label).chars().count() as f64 * 7.4 + 24.0).max(90.0)
+    };
+    let row_widths: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            r.iter().map(|&i| width_of(i)).sum::<f64>() + GAP * (r.len().saturating_sub(1)) as f64
+        })
+        .collect();
+    let width = row_widths.iter().cloned().fold(0.0, f64::max) + 2.0 * GAP;
+    let height = rows.len() as f64 * ROW_HEIGHT + GAP;
+    let mut boxes: Vec<(f64, f64, f64)> = vec![(0.0, 0.0, 0.0); n]; // x, y, w
+    for (r, row) in rows.iter().enumerate() {
+        let mut x = (width - row_widths[r]) / 2.0;
+        let y = GAP + r as f64 * ROW_HEIGHT;
+        for &i in row {
+            let w = width_of(i);
+            boxes[i] = (x, y, w);
+            x += w + GAP;
+        }
+    }
+
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" role="img" aria-label="Parts of the system and the imports between them">"#
+    );
+    svg.push_str(r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>"#);
+    for e in edges {
+        if e.from == e.to {
+            continue;
+        }
+        let (fx, fy, fw) = boxes[e.from];
+        let (tx, ty, tw) = boxes[e.to];
+        let (x1, x2) = (fx + fw / 2.0, tx + tw / 2.0);
+        let downward = ty > fy;
+        let (y1, y2) = if downward {
+            (fy + BOX_HEIGHT, ty)
+        } else {
+            (fy, ty + BOX_HEIGHT)
+        };
+        let mid = (y1 + y2) / 2.0;
+        let stroke = 1.0 + (e.weight as f64).ln_1p().min(3.0) * 0.6;
+        let class = if downward { "edge" } else { "edge back" };
+        let _ = write!(
+            svg,
+            r#"<path class="{class}" d="M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}" stroke-width="{stroke:.2}" marker-end="url(#arrow)"><title>{} uses {} ({} imports)</title></path>"#,
+            xml(&nodes[e.from].label),
+            xml(&nodes[e.to].label),
+            e.weight
+        );
+    }
+    for (i, node) in nodes.iter().enumerate() {
+        let (x, y, w) = boxes[i];
+        let _ = write!(
+            svg,
+            r#"<a href="{}" class="node"><title>{}</title><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{BOX_HEIGHT}" rx="6"/><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text></a>"#,
+            xml(&node.href),
+            xml(&node.tooltip),
+            x + w / 2.0,
+            y + BOX_HEIGHT / 2.0 + 4.5,
+            xml(&label(&node.label))
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn label(s: &str) -> String {
+    if s.chars().count() > 32 {
+        s.chars().take(31).collect::<String>() + "…"
+    } else {
+        s.to_string()
+    }
+}
+
+/// Longest path to a sink, ignoring the edges that close a cycle (found depth-first in index
+/// order, so the result is deterministic).
+fn layers(out: &[Vec<usize>]) -> Vec<usize> {
+    let n = out.len();
+    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    let mut layer = vec![0usize; n];
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
+            if *next < out[v].len() {
+                let w = out[v][*next];
+                *next += 1;
+                if state[w] == 0 {
+                    state[w] = 1;
+                    stack.push((w, 0));
+                }
+            } else {
+                layer[v] = out[v]
+                    .iter()
+                    .filter(|&&w| state[w] == 2)
+                    .map(|&w| layer[w] + 1)
+                    .max()
+                    .unwrap_or(0);
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    layer
+}
+
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(label: &str) -> Node {
+        Node {
+            label: label.into(),
+            href: format!("parts/{label}.html"),
+            tooltip: String::new(),
+        }
+    }
+
+    #[test]
+    fn users_sit_above_what_they_use_and_cycles_do_not_hang() {
+        // 0 -> 1 -> 2, and a cycle 2 -> 1.
+        assert_eq!(layers(&[vec![1], vec![2], vec![1]]), [2, 1, 0]);
+        let svg = render(
+            &[node("app"), node("core"), node("util")],
+            &[
+                Edge {
+                    from: 0,
+                    to: 1,
+                    weight: 3,
+                },
+                Edge {
+                    from: 1,
+                    to: 2,
+                    weight: 1,
+                },
+            ],
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert_eq!(svg.matches("<a href=").count(), 3);
+        assert_eq!(svg.matches("class=\"edge\"").count(), 2);
+    }
+
+    #[test]
+    fn labels_are_escaped() {
+        let svg = render(&[node("<script>x</script>")], &[]);
+        assert!(!svg.contains("<script>"));
+    }
+}

@@ -1,0 +1,743 @@
+//! Stage 8: the static site. Pages are rendered from tera templates embedded in the binary,
+//! with every piece of repository text escaped by the templates or sanitised as markdown, and
+//! every link relative so that the folder opens from disk.
+
+pub mod diagram;
+pub mod markdown;
+pub mod paths;
+pub mod write;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::cluster::Clusters;
+use crate::error::{Error, Result};
+use crate::graph::Graph;
+use crate::history::{Commit, History};
+use crate::insight::Insights;
+use crate::narrate::{first_sentence, ClusterFacts, Narratives, OverviewFacts};
+use crate::parse::Parsed;
+use crate::snapshot::{kind_label, Snapshot};
+use paths::{root_of, symbol_anchor, PageMap};
+
+pub use write::{write, WriteReport};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    (
+        "overview.html",
+        include_str!("../../templates/overview.html"),
+    ),
+    ("part.html", include_str!("../../templates/part.html")),
+    ("file.html", include_str!("../../templates/file.html")),
+    ("history.html", include_str!("../../templates/history.html")),
+];
+
+const ASSETS: &[(&str, &str)] = &[
+    (
+        "assets/style.css",
+        include_str!("../../themes/default/style.css"),
+    ),
+    (
+        "assets/site.js",
+        include_str!("../../themes/default/site.js"),
+    ),
+];
+
+/// One file of the site: its path relative to the site root and its bytes.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    pub pages: Vec<Page>,
+}
+
+pub struct SiteInput<'a> {
+    pub title: &'a str,
+    pub snapshot: &'a Snapshot,
+    pub history: &'a History,
+    pub parsed: &'a Parsed,
+    pub graph: &'a Graph,
+    pub clusters: &'a Clusters,
+    pub insights: &'a Insights,
+    pub pages: &'a PageMap,
+    pub part_facts: &'a [ClusterFacts],
+    pub overview_facts: &'a OverviewFacts,
+    pub narratives: &'a Narratives,
+    /// With `{commit}`, `{path}` and `{line}` to fill in.
+    pub source_url: Option<&'a str>,
+}
+
+fn engine() -> Result<Tera> {
+    let mut tera = Tera::new();
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| Error::Template {
+            name: "built-in".into(),
+            message: e.to_string(),
+        })?;
+    Ok(tera)
+}
+
+pub fn render(input: &SiteInput) -> Result<Site> {
+    let tera = engine()?;
+    let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
+    jobs.extend((0..input.clusters.clusters.len()).map(Job::Part));
+    jobs.extend(
+        input
+            .parsed
+            .files
+            .iter()
+            .map(|f| Job::File(f.path.as_str())),
+    );
+    let mut pages: Vec<Page> = jobs
+        .par_iter()
+        .map(|job| render_job(&tera, input, job))
+        .collect::<Result<_>>()?;
+    for (path, text) in ASSETS {
+        pages.push(Page {
+            path: path.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        });
+    }
+    pages.push(Page {
+        path: "site-info.js".into(),
+        bytes: site_info(input).into_bytes(),
+    });
+    // GitHub Pages would otherwise hide the folders that start with `_`.
+    pages.push(Page {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Site { pages })
+}
+
+enum Job<'a> {
+    Overview,
+    History,
+    Part(usize),
+    File(&'a str),
+}
+
+fn render_job(tera: &Tera, input: &SiteInput, job: &Job) -> Result<Page> {
+    let (path, template, ctx) = match job {
+        Job::Overview => ("index.html".to_string(), "overview.html", overview(input)),
+        Job::History => (
+            "history.html".to_string(),
+            "history.html",
+            history_page(input),
+        ),
+        Job::Part(i) => {
+            let slug = &input.clusters.clusters[*i].slug;
+            (PageMap::part(slug), "part.html", part(input, *i))
+        }
+        Job::File(p) => {
+            let page = input.pages.file(p).unwrap_or_default().to_string();
+            let ctx = file(input, p, &page);
+            (page, "file.html", ctx)
+        }
+    };
+    let html = tera.render(template, &ctx).map_err(|e| Error::Template {
+        name: template.to_string(),
+        message: format!("{path}: {e}"),
+    })?;
+    Ok(Page {
+        path,
+        bytes: html.into_bytes(),
+    })
+}
+
+fn site_info(input: &SiteInput) -> String {
+    let head = input.history.commits.first();
+    let info = serde_json::json!({
+        "title": input.title,
+        "commit": input.snapshot.commit,
+        "short": &input.snapshot.commit[..input.snapshot.commit.len().min(7)],
+        "date": head.map(|c| crate::narrate::date(c.time)).unwrap_or_default(),
+    });
+    // `<` escaped so that the JSON can never close a script element, wherever it is pasted.
+    let json = info.to_string().replace('<', "\\u003c");
+    format!("window.REPOWIKI_SITE = {json};\n")
+}
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct CommitRow {
+    date: String,
+    short: String,
+    id: String,
+    author: String,
+    subject: String,
+    files: usize,
+    href: String,
+}
+
+fn commit_row(c: &Commit) -> CommitRow {
+    CommitRow {
+        date: crate::narrate::date(c.time),
+        short: c.short_id().to_string(),
+        id: c.id.clone(),
+        author: c.author.clone(),
+        subject: c.subject().to_string(),
+        files: c.changes.len(),
+        href: String::new(),
+    }
+}
+
+/// The context every page shares: navigation, breadcrumbs, the commit its content is from.
+fn base(
+    input: &SiteInput,
+    page: &str,
+    title: &str,
+    nav_current: &str,
+    current_part: Option<usize>,
+    current_file: Option<&str>,
+    content_commit: Option<&Commit>,
+) -> Context {
+    let root = root_of(page);
+    let mut ctx = Context::new();
+    ctx.insert("root", &root);
+    ctx.insert("site_title", input.title);
+    ctx.insert("page_title", title);
+    ctx.insert("nav_current", nav_current);
+    let parts: Vec<Link> = input
+        .clusters
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Link {
+            name: c.name.clone(),
+            href: format!("{root}{}", PageMap::part(&c.slug)),
+            current: Some(i) == current_part,
+        })
+        .collect();
+    ctx.insert("nav_parts", &parts);
+    let files: Vec<Link> = current_part
+        .map(|i| {
+            input.clusters.clusters[i]
+                .members
+                .iter()
+                .map(|m| Link {
+                    name: m.rsplit('/').next().unwrap_or(m).to_string(),
+                    href: format!("{root}{}", input.pages.file(m).unwrap_or("index.html")),
+                    current: Some(m.as_str()) == current_file,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ctx.insert("nav_files", &files);
+    let commit = content_commit.or(input.history.commits.first());
+    ctx.insert(
+        "content_commit",
+        &serde_json::json!({
+            "id": commit.map(|c| c.id.clone()).unwrap_or_default(),
+            "short": commit.map(|c| c.short_id().to_string()).unwrap_or_default(),
+            "date": commit.map(|c| crate::narrate::date(c.time)).unwrap_or_default(),
+        }),
+    );
+    ctx.insert("crumbs", &Vec::<Crumb>::new());
+    ctx
+}
+
+fn overview(input: &SiteInput) -> Context {
+    let page = "index.html";
+    let mut ctx = base(input, page, "Overview", "overview", None, None, None);
+    let narrative = input.narratives.overview.as_ref();
+    ctx.insert(
+        "summary",
+        &narrative.map(|n| n.summary.clone()).unwrap_or_default(),
+    );
+    ctx.insert(
+        "narrative",
+        &narrative
+            .map(|n| markdown::render(&n.markdown, ""))
+            .unwrap_or_default(),
+    );
+    let parts: Vec<serde_json::Value> = input
+        .clusters
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            serde_json::json!({
+                "name": c.name,
+                "href": PageMap::part(&c.slug),
+                "files": c.members.len(),
+                "lines": input.part_facts[i].files.iter().map(|f| f.lines).sum::<usize>(),
+                "summary": input.narratives.parts.get(i).map(|n| n.summary.clone()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    ctx.insert("parts", &parts);
+    let languages: Vec<serde_json::Value> = input
+        .overview_facts
+        .languages
+        .iter()
+        .map(|(name, files, lines)| serde_json::json!({"name": name, "files": files, "lines": lines}))
+        .collect();
+    ctx.insert("languages", &languages);
+    ctx.insert("diagram", &architecture(input, ""));
+    ctx
+}
+
+/// Import statements between parts, from each part to the parts it uses.
+fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
+    let mut weights: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for (from, targets) in &input.graph.imports {
+        let Some(&a) = input.clusters.of_file.get(from) else {
+            continue;
+        };
+        for (to, n) in targets {
+            if let Some(&b) = input.clusters.of_file.get(to) {
+                if a != b {
+                    *weights.entry((a, b)).or_default() += n;
+                }
+            }
+        }
+    }
+    weights
+        .into_iter()
+        .map(|((from, to), weight)| diagram::Edge { from, to, weight })
+        .collect()
+}
+
+fn architecture(input: &SiteInput, root: &str) -> String {
+    let nodes: Vec<diagram::Node> = input
+        .clusters
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| diagram::Node {
+            label: c.name.clone(),
+            href: format!("{root}{}", PageMap::part(&c.slug)),
+            tooltip: input
+                .narratives
+                .parts
+                .get(i)
+                .map(|n| format!("{}: {}", c.name, n.summary))
+                .unwrap_or_else(|| c.name.clone()),
+        })
+        .collect();
+    diagram::render(&nodes, &part_edges(input))
+}
+
+fn newest<'a>(input: &'a SiteInput, paths: impl Iterator<Item = &'a str>) -> Option<&'a Commit> {
+    paths
+        .filter_map(|p| input.history.commits_of(p).next())
+        .min()
+        .map(|i| &input.history.commits[i])
+}
+
+fn part(input: &SiteInput, i: usize) -> Context {
+    let cluster = &input.clusters.clusters[i];
+    let facts = &input.part_facts[i];
+    let page = PageMap::part(&cluster.slug);
+    let root = root_of(&page);
+    let content_commit = newest(input, cluster.members.iter().map(String::as_str));
+    let mut ctx = base(
+        input,
+        &page,
+        &cluster.name,
+        "part",
+        Some(i),
+        None,
+        content_commit,
+    );
+    ctx.insert(
+        "crumbs",
+        &[Crumb {
+            label: cluster.name.clone(),
+            href: String::new(),
+        }],
+    );
+    let narrative = input.narratives.parts.get(i);
+    ctx.insert("name", &cluster.name);
+    ctx.insert("dir", &cluster.dir);
+    ctx.insert(
+        "summary",
+        &narrative.map(|n| n.summary.clone()).unwrap_or_default(),
+    );
+    ctx.insert(
+        "narrator",
+        &narrative.map(|n| n.narrator.clone()).unwrap_or_default(),
+    );
+    ctx.insert(
+        "narrative",
+        &narrative
+            .map(|n| markdown::render(&n.markdown, &root))
+            .unwrap_or_default(),
+    );
+    let files: Vec<serde_json::Value> = facts
+        .files
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "path": f.path,
+                "href": format!("{root}{}", f.page.trim_start_matches('/')),
+                "kind": f.kind,
+                "lines": f.lines,
+                "commits": input.insights.files.get(&f.path).map(|a| a.commits.len()).unwrap_or(0),
+                "about": first_sentence(&f.module_doc),
+            })
+        })
+        .collect();
+    ctx.insert("lines", &facts.files.iter().map(|f| f.lines).sum::<usize>());
+    ctx.insert("files", &files);
+    let symbols: Vec<serde_json::Value> = facts
+        .key_symbols
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "name": s.name,
+                "href": format!("{root}{}", s.page.trim_start_matches('/')),
+                "kind": s.kind,
+                "signature": s.signature,
+                "doc": s.doc_summary,
+            })
+        })
+        .collect();
+    ctx.insert("symbols", &symbols);
+    let links = |list: &[crate::narrate::facts::PartLink]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|l| {
+                serde_json::json!({
+                    "name": l.name,
+                    "href": format!("{root}{}", l.page.trim_start_matches('/')),
+                    "imports": l.imports,
+                })
+            })
+            .collect()
+    };
+    ctx.insert("uses", &links(&facts.uses));
+    ctx.insert("used_by", &links(&facts.used_by));
+    let commits: Vec<CommitRow> = input.insights.clusters[i]
+        .activity
+        .commits
+        .iter()
+        .take(25)
+        .map(|&c| commit_row(&input.history.commits[c]))
+        .collect();
+    ctx.insert("commits", &commits);
+    ctx.insert("history_partial", &input.history.shallow);
+    ctx
+}
+
+fn file(input: &SiteInput, path: &str, page: &str) -> Context {
+    let root = root_of(page);
+    let parsed = input.parsed.get(path);
+    let part_index = input.clusters.of_file.get(path).copied();
+    let content_commit = newest(input, std::iter::once(path));
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut ctx = base(
+        input,
+        page,
+        name,
+        "file",
+        part_index,
+        Some(path),
+        content_commit,
+    );
+    let (part_name, part_href) = part_index
+        .map(|i| {
+            let c = &input.clusters.clusters[i];
+            (c.name.clone(), format!("{root}{}", PageMap::part(&c.slug)))
+        })
+        .unwrap_or_default();
+    ctx.insert(
+        "crumbs",
+        &[
+            Crumb {
+                label: part_name.clone(),
+                href: part_href.clone(),
+            },
+            Crumb {
+                label: path.to_string(),
+                href: String::new(),
+            },
+        ],
+    );
+    ctx.insert("part_name", &part_name);
+    ctx.insert("part_href", &part_href);
+    ctx.insert("path", path);
+    ctx.insert("kind", kind_label(path));
+    ctx.insert("lines", &parsed.map(|f| f.lines).unwrap_or(0));
+    ctx.insert("is_code", &parsed.is_some_and(|f| f.language.is_some()));
+    ctx.insert(
+        "note",
+        &parsed.and_then(|f| f.note.clone()).unwrap_or_default(),
+    );
+    // Source links pin the commit that last changed the file: same bytes as at the revision,
+    // and a link that does not move with every new commit.
+    let pin = content_commit
+        .map(|c| c.id.as_str())
+        .unwrap_or(&input.snapshot.commit);
+    let source = |line: u32| input.source_url.map(|t| source_link(t, pin, path, line));
+    ctx.insert("source_href", &source(1).unwrap_or_default());
+    ctx.insert(
+        "module_doc",
+        &parsed
+            .filter(|f| !f.facts.module_doc.is_empty())
+            .map(|f| markdown::render(&f.facts.module_doc, &root))
+            .unwrap_or_default(),
+    );
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let symbols: Vec<serde_json::Value> = parsed
+        .map(|f| f.facts.symbols.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|s| {
+            let n = seen.entry(s.name.as_str()).or_default();
+            let anchor = symbol_anchor(&s.name, *n);
+            *n += 1;
+            serde_json::json!({
+                "anchor": anchor,
+                "kind": s.kind.name(),
+                "name": s.name,
+                "signature": s.signature,
+                "doc": if s.doc.is_empty() { String::new() } else { markdown::render(&s.doc, &root) },
+                "start": s.start_line,
+                "end": s.end_line,
+                "public": s.public,
+                "source_href": source(s.start_line).unwrap_or_default(),
+            })
+        })
+        .collect();
+    ctx.insert("symbols", &symbols);
+    let mut imports: Vec<serde_json::Value> = Vec::new();
+    let mut shown = std::collections::BTreeSet::new();
+    for import in parsed
+        .map(|f| f.facts.imports.as_slice())
+        .unwrap_or_default()
+    {
+        let text = import.spec.display();
+        if shown.insert(text.clone()) {
+            let href = import
+                .target
+                .as_deref()
+                .and_then(|t| input.pages.file(t))
+                .map(|p| format!("{root}{p}"))
+                .unwrap_or_default();
+            imports.push(serde_json::json!({"text": text, "href": href}));
+        }
+    }
+    ctx.insert("imports", &imports);
+    let imported_by: Vec<serde_json::Value> = input
+        .graph
+        .importers_of(path)
+        .filter_map(|(p, _)| {
+            input
+                .pages
+                .file(p)
+                .map(|page| serde_json::json!({"text": p, "href": format!("{root}{page}")}))
+        })
+        .collect();
+    ctx.insert("imported_by", &imported_by);
+    let activity = input.insights.files.get(path);
+    let commits: Vec<CommitRow> = activity
+        .map(|a| a.commits.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .take(30)
+        .map(|&c| commit_row(&input.history.commits[c]))
+        .collect();
+    ctx.insert("commits", &commits);
+    ctx.insert(
+        "commit_count",
+        &activity.map(|a| a.commits.len()).unwrap_or(0),
+    );
+    ctx.insert("lines_added", &activity.map(|a| a.lines_added).unwrap_or(0));
+    ctx.insert(
+        "lines_removed",
+        &activity.map(|a| a.lines_removed).unwrap_or(0),
+    );
+    let authors: Vec<String> = activity
+        .map(|a| {
+            a.authors
+                .iter()
+                .take(4)
+                .map(|(n, c)| format!("{n} ({c})"))
+                .collect()
+        })
+        .unwrap_or_default();
+    ctx.insert("authors", &authors.join(", "));
+    ctx.insert("history_partial", &input.history.shallow);
+    ctx
+}
+
+fn history_page(input: &SiteInput) -> Context {
+    let page = "history.html";
+    let mut ctx = base(input, page, "History", "history", None, None, None);
+    ctx.insert(
+        "crumbs",
+        &[Crumb {
+            label: "History".into(),
+            href: String::new(),
+        }],
+    );
+    let h = input.history;
+    let recent: Vec<CommitRow> = h.commits.iter().take(50).map(commit_row).collect();
+    ctx.insert("recent", &recent);
+    ctx.insert("commit_count", &h.commits.len());
+    ctx.insert("author_count", &input.insights.authors.len());
+    ctx.insert(
+        "first_date",
+        &h.commits
+            .last()
+            .map(|c| crate::narrate::date(c.time))
+            .unwrap_or_default(),
+    );
+    ctx.insert(
+        "last_date",
+        &h.commits
+            .first()
+            .map(|c| crate::narrate::date(c.time))
+            .unwrap_or_default(),
+    );
+    ctx.insert("history_partial", &h.shallow);
+    let most: Vec<serde_json::Value> = input
+        .insights
+        .most_changed
+        .iter()
+        .take(30)
+        .map(|(p, n)| {
+            let part = input.clusters.of(p);
+            serde_json::json!({
+                "path": p,
+                "href": input.pages.file(p).unwrap_or("index.html"),
+                "commits": n,
+                "part": part.map(|c| c.name.clone()).unwrap_or_default(),
+                "part_href": part.map(|c| PageMap::part(&c.slug)).unwrap_or_default(),
+            })
+        })
+        .collect();
+    ctx.insert("most_changed", &most);
+    let authors: Vec<serde_json::Value> = input
+        .insights
+        .authors
+        .iter()
+        .map(|(name, n)| serde_json::json!({"name": name, "commits": n}))
+        .collect();
+    ctx.insert("authors", &authors);
+    let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for s in &input.snapshot.skipped {
+        by_reason.entry(s.reason.name()).or_default().push(&s.path);
+    }
+    let skipped: Vec<serde_json::Value> = by_reason
+        .iter()
+        .map(|(reason, paths)| {
+            serde_json::json!({
+                "reason": reason,
+                "count": paths.len(),
+                "examples": paths.iter().take(5).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    ctx.insert("skipped", &skipped);
+    ctx
+}
+
+/// Fills a source URL template; the path is percent-encoded segment by segment.
+pub fn source_link(template: &str, commit: &str, path: &str, line: u32) -> String {
+    let encoded: Vec<String> = path.split('/').map(percent_encode).collect();
+    template
+        .replace("{commit}", commit)
+        .replace("{path}", &encoded.join("/"))
+        .replace("{line}", &line.to_string())
+}
+
+fn percent_encode(segment: &str) -> String {
+    let mut out = String::new();
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A source URL template for the `origin` remote when it is on GitHub or GitLab.
+pub fn guess_source_url(remote: &str) -> Option<String> {
+    let rest = remote
+        .strip_prefix("https://")
+        .or_else(|| remote.strip_prefix("http://"))
+        .or_else(|| remote.strip_prefix("ssh://git@"))
+        .or_else(|| remote.strip_prefix("git@"))?;
+    let rest = rest.replacen(':', "/", 1);
+    let rest = rest.trim_end_matches('/').trim_end_matches(".git");
+    let (host, repo) = rest.split_once('/')?;
+    let host = host.rsplit('@').next()?;
+    if repo.split('/').count() < 2
+        || !repo
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        return None;
+    }
+    match host {
+        "github.com" => Some(format!(
+            "https://github.com/{repo}/blob/{{commit}}/{{path}}#L{{line}}"
+        )),
+        "gitlab.com" => Some(format!(
+            "https://gitlab.com/{repo}/-/blob/{{commit}}/{{path}}#L{{line}}"
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_links_are_filled_and_encoded() {
+        let t = "https://github.com/o/r/blob/{commit}/{path}#L{line}";
+        assert_eq!(
+            source_link(t, "abc", "src/my file.rs", 7),
+            "https://github.com/o/r/blob/abc/src/my%20file.rs#L7"
+        );
+    }
+
+    #[test]
+    fn source_url_guessed_from_remotes() {
+        let gh = "https://github.com/o/r/blob/{commit}/{path}#L{line}";
+        assert_eq!(
+            guess_source_url("git@github.com:o/r.git").as_deref(),
+            Some(gh)
+        );
+        assert_eq!(
+            guess_source_url("https://github.com/o/r").as_deref(),
+            Some(gh)
+        );
+        assert!(guess_source_url("https://gitlab.com/g/sub/r.git")
+            .unwrap()
+            .contains("/-/blob/"));
+        assert_eq!(guess_source_url("/srv/git/r.git"), None);
+        assert_eq!(guess_source_url("https://example.com/o/r"), None);
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        engine().unwrap();
+    }
+}
