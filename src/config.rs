@@ -21,6 +21,7 @@ pub struct Config {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Default)]
 pub struct SiteConfig {
     pub title: String,
     pub source_url: String,
@@ -42,6 +43,7 @@ pub struct HistoryConfig {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Default)]
 pub struct ClusterConfig {
     pub min_files: usize,
     pub max_files: usize,
@@ -55,15 +57,6 @@ impl Default for Config {
             snapshot: SnapshotConfig::default(),
             history: HistoryConfig::default(),
             cluster: ClusterConfig::default(),
-        }
-    }
-}
-
-impl Default for SiteConfig {
-    fn default() -> Self {
-        SiteConfig {
-            title: String::new(),
-            source_url: String::new(),
         }
     }
 }
@@ -82,15 +75,6 @@ impl Default for HistoryConfig {
         HistoryConfig {
             max_changeset: 50,
             min_cochange: 2,
-        }
-    }
-}
-
-impl Default for ClusterConfig {
-    fn default() -> Self {
-        ClusterConfig {
-            min_files: 0,
-            max_files: 0,
         }
     }
 }
@@ -168,7 +152,7 @@ impl Config {
             return Err("`cluster.max-files` must be at least `cluster.min-files`".into());
         }
         let url = &self.site.source_url;
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             return Err("`site.source-url` must start with http:// or https://".into());
         }
         Ok(())

@@ -53,7 +53,7 @@ impl Narrator for BuiltinNarrator {
             f.code_files
         );
         if langs.is_empty() {
-            md.push_str(".");
+            md.push('.');
         } else {
             let _ = write!(md, ": {}.", langs.join(", "));
         }
@@ -202,12 +202,12 @@ fn made_of(md: &mut String, f: &ClusterFacts) {
     if !langs.is_empty() {
         let _ = write!(md, " ({})", langs.join(", "));
     }
-    md.push_str(".");
+    md.push('.');
     if f.key_symbols.is_empty() {
         md.push_str(" No functions or types were found in it.\n\n");
         return;
     }
-    md.push_str(" Its key items, most used first (by how many other files mention them):\n\n");
+    md.push_str(" Its key items, most used first (by how many other files that import this part mention them):\n\n");
     for s in &f.key_symbols {
         let _ = write!(md, "- [{}]({}) — {}", md_code(&s.name), s.page, s.kind);
         let _ = write!(md, " in {}", md_code(&format!("{}:{}", s.path, s.line)));
@@ -283,8 +283,7 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
     };
     let _ = writeln!(
         md,
-        "It began on {} with {}. {} {} changed it since (+{} / −{} lines), the latest on {}.\n",
-        first.date,
+        "It began with {}. {} {} changed it since (+{} / −{} lines), the latest on {}.\n",
         commit_line(first),
         h.commits,
         if h.commits == 1 {

@@ -1,7 +1,7 @@
 //! The facts a narrator writes from, gathered from every earlier stage. Everything here is
 //! true of the repository at the revision; a narrator adds words, never facts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -35,7 +35,7 @@ pub struct KeySymbol {
     pub line: u32,
     /// The symbol's place on its file's page.
     pub page: String,
-    /// Other files that mention its name.
+    /// Other files that mention its name among those that import its part or belong to it.
     pub used_in: usize,
     pub public: bool,
 }
@@ -159,13 +159,6 @@ const ROOT_MODULES: &[&str] = &[
 ];
 
 pub fn gather(input: &FactsInput) -> (Vec<ClusterFacts>, OverviewFacts) {
-    // How many files mention each identifier: how much the code uses a name.
-    let mut mentions: HashMap<&str, usize> = HashMap::new();
-    for f in &input.parsed.files {
-        for id in &f.facts.identifiers {
-            *mentions.entry(id.as_str()).or_default() += 1;
-        }
-    }
     let readme = readme_sections(input.snapshot);
     let docs: Vec<String> = input
         .clusters
@@ -178,7 +171,7 @@ pub fn gather(input: &FactsInput) -> (Vec<ClusterFacts>, OverviewFacts) {
         .clusters
         .iter()
         .enumerate()
-        .map(|(i, c)| part_facts(i, c, input, &mentions, &readme, &docs))
+        .map(|(i, c)| part_facts(i, c, input, &readme, &docs))
         .collect();
     let overview = overview_facts(input, &readme, &docs);
     (parts, overview)
@@ -191,7 +184,7 @@ fn page_of(input: &FactsInput, path: &str) -> String {
 /// The file whose module doc speaks for the part: its root module, else its anchor, else the
 /// most imported member that has a doc.
 fn main_file<'a>(cluster: &'a Cluster, input: &FactsInput) -> Option<&'a str> {
-    let anchor = cluster.id.split_once('#').map(|(d, stem)| (d, stem));
+    let anchor = cluster.id.split_once('#');
     let roots = cluster.members.iter().find(|m| {
         let (dir, name) = m.rsplit_once('/').unwrap_or(("", m));
         dir == cluster.dir && ROOT_MODULES.contains(&name) && anchor.is_none()
@@ -230,7 +223,6 @@ fn part_facts(
     index: usize,
     cluster: &Cluster,
     input: &FactsInput,
-    mentions: &HashMap<&str, usize>,
     readme: &[ReadmeSection],
     docs: &[String],
 ) -> ClusterFacts {
@@ -249,6 +241,18 @@ fn part_facts(
         })
         .collect();
 
+    // How many files that can see this part (they import one of its files, or belong to it)
+    // mention each identifier: how much the code uses a name defined here.
+    let mut readers: BTreeSet<&str> = cluster.members.iter().map(String::as_str).collect();
+    for m in &cluster.members {
+        readers.extend(input.graph.importers_of(m).map(|(p, _)| p.as_str()));
+    }
+    let mut mentions: HashMap<&str, usize> = HashMap::new();
+    for f in readers.iter().filter_map(|r| parsed.get(r)) {
+        for id in &f.facts.identifiers {
+            *mentions.entry(id.as_str()).or_default() += 1;
+        }
+    }
     let mut key_symbols = Vec::new();
     for f in cluster.members.iter().filter_map(|m| parsed.get(m)) {
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();

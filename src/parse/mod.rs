@@ -84,10 +84,7 @@ pub struct Symbol {
 impl Symbol {
     /// The last segment of the name, which is how other files refer to it.
     pub fn short_name(&self) -> &str {
-        self.name
-            .rsplit(|c| c == ':' || c == '.')
-            .next()
-            .unwrap_or(&self.name)
+        self.name.rsplit([':', '.']).next().unwrap_or(&self.name)
     }
 }
 
@@ -210,7 +207,7 @@ pub fn parse_all(snapshot: &Snapshot) -> Parsed {
     let mut files: Vec<ParsedFile> = snapshot
         .files
         .par_iter()
-        .map_init(Parsers::default, |parsers, file| parse_file(parsers, file))
+        .map_init(Parsers::default, parse_file)
         .collect();
     let index = RepoIndex::new(snapshot);
     files.par_iter_mut().for_each(|f| {

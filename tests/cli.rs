@@ -1,0 +1,330 @@
+//! End-to-end tests: the built binary on fixture repositories.
+
+mod support;
+
+use std::fs;
+
+use support::*;
+
+#[test]
+fn build_reports_what_it_did() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    let report = build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    for key in [
+        "commits",
+        "files_parsed",
+        "files_skipped",
+        "clusters",
+        "pages_written",
+        "pages_unchanged",
+        "narrator_calls",
+        "stages",
+        "out",
+    ] {
+        assert!(report.get(key).is_some(), "report lacks {key}: {report}");
+    }
+    assert_eq!(report["commits"], 6);
+    assert_eq!(report["files_parsed"], 12, "{report}");
+    let skipped = &report["files_skipped"];
+    assert_eq!(skipped["binary"], 1, "{skipped}");
+    assert_eq!(skipped["vendored"], 2, "{skipped}");
+    assert_eq!(skipped["lock-file"], 1, "{skipped}");
+    assert_eq!(skipped["generated"], 1, "{skipped}");
+    assert_eq!(skipped["too-large"], 1, "{skipped}");
+    assert_eq!(skipped["ignored"], 1, "{skipped}");
+    assert_eq!(report["clusters"], 5);
+    assert_eq!(report["narrator_calls"], 6, "five parts and the overview");
+    assert!(report["stages"]["history"].is_number());
+    assert_eq!(report["out"], out.to_str().unwrap());
+    assert!(report["pages_written"].as_u64().unwrap() > 20);
+}
+
+#[test]
+fn parts_follow_the_folders() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    for slug in ["project", "py-app", "src", "src-engine", "web-src"] {
+        assert!(out.join(format!("parts/{slug}.html")).is_file(), "{slug}");
+    }
+    let engine = read(&out.join("parts/src-engine.html"));
+    assert!(engine.contains("src/engine/core.rs"));
+    assert!(
+        engine.contains("The engine: runs jobs in order."),
+        "module doc as purpose"
+    );
+    assert!(
+        engine.contains("The engine lives in"),
+        "README section that mentions it"
+    );
+    // The lone legacy script joins the part that imports it.
+    assert!(read(&out.join("parts/web-src.html")).contains("web/lib/legacy.js"));
+    let overview = read(&out.join("index.html"));
+    assert!(overview.contains("<svg"), "architecture diagram");
+    assert!(overview.contains("A small demo project that runs jobs."));
+}
+
+#[test]
+fn file_pages_show_symbols_with_their_docs() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let core = read(&out.join("files/src/engine/core.rs.html"));
+    assert!(core.contains("id=\"sym-Engine\""));
+    assert!(core.contains("Runs jobs one after another."));
+    assert!(core.contains("id=\"sym-Engine--new\""));
+    assert!(core.contains("Makes an engine with no jobs."));
+    assert!(core.contains("pub fn run(&amp;self)"));
+    let models = read(&out.join("files/py/app/models.py.html"));
+    assert!(models.contains("A widget with a name."));
+    assert!(models.contains("Widget.label"));
+    let widget = read(&out.join("files/web/src/widget.ts.html"));
+    assert!(widget.contains("Makes a widget."));
+    assert!(widget.contains("export function makeWidget(name: string): Widget"));
+    let view = read(&out.join("files/web/src/view.tsx.html"));
+    assert!(view.contains("Shows one widget."));
+    // Imports resolve to pages: views.py imports models.py.
+    let views = read(&out.join("files/py/app/views.py.html"));
+    assert!(
+        views.contains("href=\"../../../files/py/app/models.py.html\""),
+        "{views}"
+    );
+    // A file that does not parse is still listed, with a note.
+    let broken = read(&out.join("files/py/app/broken.py.html"));
+    assert!(broken.contains("syntax errors"));
+}
+
+#[test]
+fn history_follows_renames_and_merges() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let helpers = read(&out.join("files/src/helpers.rs.html"));
+    assert!(helpers.contains("refactor: rename util to helpers"));
+    assert!(
+        helpers.contains("Add the engine and its utilities"),
+        "the history of util.rs follows it to helpers.rs"
+    );
+    let engine = read(&out.join("parts/src-engine.html"));
+    assert!(
+        engine.contains("Count finished jobs in the engine"),
+        "side-branch commit"
+    );
+    assert!(engine.contains("Carol White"));
+    let history = read(&out.join("history.html"));
+    assert!(history.contains("Merge branch &#39;count-jobs&#39;"));
+    assert!(history.contains("Bob Jones"));
+    assert!(history.contains("too-large"));
+}
+
+#[test]
+fn every_link_in_the_site_resolves() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let broken = broken_links(&out);
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+    // Odd and non-UTF-8 files got pages too.
+    let pages = walk(&out);
+    assert!(pages
+        .iter()
+        .any(|p| p.to_string_lossy().contains("My_Notes")));
+    assert!(out.join("files/data/latin1.txt.html").is_file());
+}
+
+#[test]
+fn every_page_names_its_commit() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let head = f.commits["merge"].to_string();
+    assert!(read(&out.join("site-info.js")).contains(&head));
+    for page in walk(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = read(page);
+        assert!(html.contains("site-info.js"), "{}", page.display());
+        assert!(html.contains("Content as of <code"), "{}", page.display());
+    }
+    assert!(read(&out.join("index.html")).contains(&head[..7]));
+    // A file page is pinned to the commit that last changed the file.
+    let helpers = read(&out.join("files/src/helpers.rs.html"));
+    assert!(helpers.contains(&f.commits["rename"].to_string()[..7]));
+}
+
+#[test]
+fn a_second_build_writes_nothing() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    let root = f.root();
+    let args = [root.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let first = build_json(&args);
+    let second = build_json(&args);
+    assert_eq!(second["pages_written"], 0);
+    assert_eq!(second["pages_unchanged"], first["pages_written"]);
+}
+
+#[test]
+fn rev_builds_an_older_commit() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    let rev = f.commits["init"].to_string();
+    let report = build_json(&[
+        f.root().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--rev",
+        &rev,
+    ]);
+    assert_eq!(report["commits"], 1);
+    assert!(out.join("files/src/util.rs.html").is_file());
+    assert!(!out.join("files/src/helpers.rs.html").exists());
+}
+
+#[test]
+fn path_may_be_any_folder_inside_the_repo_and_default_out_is_in_it() {
+    let f = Fixture::standard();
+    let report = build_json(&[f.root().join("src/engine").to_str().unwrap()]);
+    let site = f.root().join(".repowiki/site");
+    assert_eq!(report["out"], site.to_str().unwrap());
+    assert!(site.join("index.html").is_file());
+    // The site does not show up in git status (a fresh handle: libgit2 caches ignore rules).
+    let repo = git2::Repository::open(f.root()).unwrap();
+    let statuses = repo.statuses(None).unwrap();
+    let listed: Vec<String> = statuses
+        .iter()
+        .map(|s| s.path().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        listed.iter().all(|p| !p.starts_with(".repowiki/")),
+        "{listed:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .any(|s| s.path().ok() == Some(".repowikiignore")),
+        "statuses are listed"
+    );
+}
+
+#[test]
+fn source_links_follow_the_configured_template() {
+    let f = Fixture::standard();
+    fs::write(
+        f.root().join("repowiki.toml"),
+        "[site]\ntitle = \"Demo wiki\"\nsource-url = \"https://code.example/demo/{commit}/{path}#L{line}\"\n",
+    )
+    .unwrap();
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let core = read(&out.join("files/src/engine/core.rs.html"));
+    let pin = f.commits["merge"].to_string();
+    assert!(
+        core.contains(&format!(
+            "https://code.example/demo/{pin}/src/engine/core.rs#L4"
+        )),
+        "{core}"
+    );
+    assert!(core.contains("Demo wiki"));
+}
+
+#[test]
+fn progress_goes_to_stderr_and_the_summary_to_stdout() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    let o = run(&[
+        "build",
+        f.root().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("clusters   5"), "{stdout}");
+    assert!(stdout.contains("index.html"), "{stdout}");
+    assert!(stderr(&o).contains("history"), "{}", stderr(&o));
+}
+
+fn assert_usage_error(args: &[&str], expected: &str) {
+    let o = run(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(expected), "{err} should mention {expected}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain");
+    fs::create_dir(&plain).unwrap();
+    assert_usage_error(
+        &["build", plain.to_str().unwrap()],
+        "not inside a git repository",
+    );
+
+    let empty = dir.path().join("empty");
+    git2::Repository::init(&empty).unwrap();
+    assert_usage_error(&["build", empty.to_str().unwrap()], "no commits");
+
+    let f = Fixture::standard();
+    let bare = dir.path().join("bare.git");
+    git2::Repository::init_bare(&bare).unwrap();
+    assert_usage_error(&["build", bare.to_str().unwrap()], "bare repository");
+
+    let root = f.root();
+    let root = root.to_str().unwrap();
+    assert_usage_error(
+        &["build", root, "--rev", "no-such-branch"],
+        "unknown revision 'no-such-branch'",
+    );
+
+    let file = dir.path().join("a-file");
+    fs::write(&file, "x").unwrap();
+    let under_file = file.join("site");
+    assert_usage_error(
+        &["build", root, "--out", under_file.to_str().unwrap()],
+        "cannot write to the output folder",
+    );
+
+    assert_usage_error(
+        &["build", dir.path().join("missing").to_str().unwrap()],
+        "no such folder",
+    );
+}
+
+#[test]
+fn invalid_config_names_the_key_and_writes_nothing() {
+    let f = Fixture::standard();
+    fs::write(f.root().join("repowiki.toml"), "[site]\ntitel = \"typo\"\n").unwrap();
+    let out = f.dir.path().join("site");
+    assert_usage_error(
+        &[
+            "build",
+            f.root().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "titel",
+    );
+    assert!(!out.exists(), "nothing half-written");
+}
+
+#[test]
+fn init_writes_a_config_that_builds() {
+    let f = Fixture::standard();
+    let o = run(&["init", f.root().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = read(&f.root().join("repowiki.toml"));
+    assert!(text.contains("max-file-bytes = 1048576"));
+    assert_usage_error(&["init", f.root().to_str().unwrap()], "already exists");
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+}
