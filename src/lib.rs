@@ -97,11 +97,7 @@ pub fn build(
     site::write::prepare(&out)?;
     keep_out_of_git_status(&target.root, &out);
     let title = if config.site.title.is_empty() {
-        target
-            .root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "repository".into())
+        default_title(&target)
     } else {
         config.site.title.clone()
     };
@@ -283,6 +279,35 @@ pub fn build(
 
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// The project's name from its manifest at the revision (Cargo.toml, package.json,
+/// pyproject.toml), else the name of the repository's folder.
+fn default_title(target: &Target) -> String {
+    let manifest = |path: &str| -> Option<String> {
+        let tree = target.repo.find_commit(target.commit).ok()?.tree().ok()?;
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        let blob = target.repo.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    };
+    let from_toml = |text: String, table: &str| -> Option<String> {
+        let value: toml::Table = toml::from_str(&text).ok()?;
+        Some(value.get(table)?.get("name")?.as_str()?.to_string())
+    };
+    let name = manifest("Cargo.toml")
+        .and_then(|t| from_toml(t, "package"))
+        .or_else(|| manifest("pyproject.toml").and_then(|t| from_toml(t, "project")))
+        .or_else(|| {
+            let json: serde_json::Value = serde_json::from_str(&manifest("package.json")?).ok()?;
+            Some(json.get("name")?.as_str()?.to_string())
+        });
+    name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
+        target
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "repository".into())
+    })
 }
 
 /// `.repowikiignore` at the repository root: like the config, it steers the tool, so it is

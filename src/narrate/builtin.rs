@@ -147,9 +147,10 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
     md.push_str("## What it is for\n\n");
     let mut said = false;
     if !f.doc.trim().is_empty() {
+        // Doc comments are markdown by convention: quoted as they are (the site sanitises).
         let _ = writeln!(md, "Its main module's documentation says:\n");
         for line in f.doc.trim().lines().take(12) {
-            let _ = writeln!(md, "> {}", md_escape(line));
+            let _ = writeln!(md, "> {line}");
         }
         md.push('\n');
         said = true;
@@ -219,7 +220,7 @@ fn made_of(md: &mut String, f: &ClusterFacts) {
             }
         }
         if !s.doc_summary.is_empty() {
-            let _ = write!(md, ": {}", md_escape(&s.doc_summary));
+            let _ = write!(md, ": {}", s.doc_summary);
         }
         md.push('\n');
     }
@@ -237,7 +238,7 @@ fn links(md: &mut String, list: &[PartLink]) {
             if l.imports == 1 { "" } else { "s" }
         );
         if !l.doc_summary.is_empty() {
-            let _ = write!(md, ": {}", md_escape(&l.doc_summary));
+            let _ = write!(md, ": {}", l.doc_summary);
         }
         md.push('\n');
     }

@@ -47,6 +47,9 @@ fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
             }
             _ => continue,
         };
+        if is_test_only(node, src) {
+            continue;
+        }
         let Some(name_node) = node.child_by_field_name("name") else {
             continue;
         };
@@ -70,10 +73,7 @@ fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
             public,
         );
         match (kind, body) {
-            // Test modules describe nothing a reader of the design needs.
-            (SymbolKind::Module, Some(b)) if name != "tests" => {
-                items(b, src, &format!("{prefix}{name}::"), facts)
-            }
+            (SymbolKind::Module, Some(b)) => items(b, src, &format!("{prefix}{name}::"), facts),
             (SymbolKind::Trait, Some(b)) => {
                 methods(b, src, &format!("{prefix}{name}::"), public, facts)
             }
@@ -130,6 +130,25 @@ fn push_symbol(
         end_line,
         public,
     });
+}
+
+/// Items under `#[cfg(test)]` describe nothing a reader of the design needs.
+fn is_test_only(node: Node, src: &[u8]) -> bool {
+    let mut prev = node.prev_sibling();
+    while let Some(p) = prev {
+        match p.kind() {
+            "attribute_item" => {
+                let t: String = text(p, src).split_whitespace().collect();
+                if t.starts_with("#[cfg(test)") {
+                    return true;
+                }
+            }
+            "line_comment" | "block_comment" => {}
+            _ => return false,
+        }
+        prev = p.prev_sibling();
+    }
+    false
 }
 
 fn is_public(node: Node) -> bool {
@@ -422,6 +441,11 @@ fn private_fn(x: u32) -> u32 { x }
 
 #[cfg(test)]
 mod tests { fn t() {} }
+
+#[cfg(test)]
+pub(crate) mod test_support { pub fn helper() {} }
+
+mod inline { pub fn visible() {} }
 "#;
 
     #[test]
@@ -440,7 +464,12 @@ mod tests { fn t() {} }
         assert!(!symbol(&f, "Parser::helper").public);
         assert!(symbol(&f, "Visit::visit").public);
         assert!(!symbol(&f, "private_fn").public);
-        assert!(f.symbols.iter().all(|s| !s.name.starts_with("tests::")));
+        assert!(f.symbols.iter().all(|s| !s.name.starts_with("tests")));
+        assert!(f
+            .symbols
+            .iter()
+            .all(|s| !s.name.starts_with("test_support")));
+        assert!(symbol(&f, "inline::visible").public);
         assert!(f.identifiers.contains(&"Parser".to_string()));
     }
 

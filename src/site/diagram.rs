@@ -79,11 +79,11 @@ pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
             r.iter().map(|&i| width_of(i)).sum::<f64>() + GAP * (r.len().saturating_sub(1)) as f64
         })
         .collect();
-    let width = row_widths.iter().cloned().fold(0.0, f64::max) + 2.0 * GAP;
+    let width = row_widths.iter().cloned().fold(0.0, f64::max) + 2.0 * GAP + 60.0;
     let height = rows.len() as f64 * ROW_HEIGHT + GAP;
     let mut boxes: Vec<(f64, f64, f64)> = vec![(0.0, 0.0, 0.0); n]; // x, y, w
     for (r, row) in rows.iter().enumerate() {
-        let mut x = (width - row_widths[r]) / 2.0;
+        let mut x = (width - 60.0 - row_widths[r]) / 2.0;
         let y = GAP + r as f64 * ROW_HEIGHT;
         for &i in row {
             let w = width_of(i);
@@ -104,19 +104,24 @@ pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
         }
         let (fx, fy, fw) = boxes[e.from];
         let (tx, ty, tw) = boxes[e.to];
-        let (x1, x2) = (fx + fw / 2.0, tx + tw / 2.0);
         let downward = ty > fy;
-        let (y1, y2) = if downward {
-            (fy + BOX_HEIGHT, ty)
-        } else {
-            (fy, ty + BOX_HEIGHT)
-        };
-        let mid = (y1 + y2) / 2.0;
         let stroke = 1.0 + (e.weight as f64).ln_1p().min(3.0) * 0.6;
         let class = if downward { "edge" } else { "edge back" };
+        // Upward edges (cycles, or a part beside another) leave from the side and bow out to
+        // the right, so they never lie on top of a downward edge between the same boxes.
+        let path = if downward {
+            let (x1, y1, x2, y2) = (fx + fw / 2.0, fy + BOX_HEIGHT, tx + tw / 2.0, ty);
+            let mid = (y1 + y2) / 2.0;
+            format!("M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}")
+        } else {
+            let (sx, sy) = (fx + fw, fy + BOX_HEIGHT / 2.0);
+            let (ex, ey) = (tx + tw, ty + BOX_HEIGHT / 2.0);
+            let bow = sx.max(ex) + 30.0 + (fy - ty).abs() * 0.15;
+            format!("M{sx:.1},{sy:.1} C{bow:.1},{sy:.1} {bow:.1},{ey:.1} {ex:.1},{ey:.1}")
+        };
         let _ = write!(
             svg,
-            r#"<path class="{class}" d="M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}" stroke-width="{stroke:.2}" marker-end="url(#arrow)"><title>{} uses {} ({} imports)</title></path>"#,
+            r#"<path class="{class}" d="{path}" stroke-width="{stroke:.2}" marker-end="url(#arrow)"><title>{} uses {} ({} imports)</title></path>"#,
             xml(&nodes[e.from].label),
             xml(&nodes[e.to].label),
             e.weight
