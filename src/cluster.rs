@@ -6,7 +6,10 @@
 //!    ties to the smaller label); each piece is anchored on its most imported file.
 //! 4. A few loose top-level files join the part they are most tied to; otherwise the top level
 //!    is a part of its own.
-//! 5. Files without a front-end join the part of their nearest folder.
+//! 5. Files that are not code (docs, data, config) join the part of their nearest folder.
+//!
+//! Code means program code, with or without a front-end: a shell or Go repository gets parts
+//! too, only without symbols.
 //!
 //! A part's id comes from its anchor (a folder, or folder + file), never from its members, so
 //! adding or removing a file does not move other parts' pages.
@@ -86,7 +89,7 @@ pub fn cluster(parsed: &Parsed, graph: &Graph, config: &ClusterConfig, title: &s
     let code: Vec<&str> = parsed
         .files
         .iter()
-        .filter(|f| f.language.is_some())
+        .filter(|f| f.is_code())
         .map(|f| f.path.as_str())
         .collect();
     let (min, max) = sizes(code.len(), config);
@@ -162,7 +165,7 @@ pub fn cluster(parsed: &Parsed, graph: &Graph, config: &ClusterConfig, title: &s
     }
     let mut extra: Vec<(usize, String)> = Vec::new();
     let mut project: Vec<String> = Vec::new();
-    for file in parsed.files.iter().filter(|f| f.language.is_none()) {
+    for file in parsed.files.iter().filter(|f| !f.is_code()) {
         let mut dir = parent_dir(&file.path);
         let found = loop {
             if let Some(&i) = by_dir.get(dir) {
@@ -452,6 +455,7 @@ mod tests {
                 path: path.to_string(),
                 blob: format!("blob-{path}"),
                 language: Language::from_path(path),
+                kind: crate::snapshot::kind_label(path, ""),
                 lines: 10,
                 facts: FileFacts {
                     imports: imports
@@ -537,6 +541,35 @@ mod tests {
                 b.id
             );
         }
+    }
+
+    #[test]
+    fn small_edits_do_not_reshuffle_parts() {
+        let members = |c: &Clusters| {
+            c.clusters
+                .iter()
+                .map(|c| (c.id.clone(), c.members.clone()))
+                .collect::<Vec<_>>()
+        };
+        let (p, g) = parsed(REPO);
+        let before = cluster(&p, &g, &ClusterConfig::default(), "demo");
+        // A new import from one part into another, and a deleted one.
+        let mut edited = REPO.to_vec();
+        edited[3] = ("src/parse/mod.rs", &["src/site/svg.rs"]);
+        edited[6] = ("src/site/mod.rs", &[]);
+        let (p2, g2) = parsed(&edited);
+        let after = cluster(&p2, &g2, &ClusterConfig::default(), "demo");
+        assert_eq!(members(&before), members(&after));
+        // Same members, other edges: the content hash notices.
+        let hash = |c: &Clusters, id: &str| {
+            c.clusters
+                .iter()
+                .find(|c| c.id == id)
+                .unwrap()
+                .content_hash
+                .clone()
+        };
+        assert_ne!(hash(&before, "src/site"), hash(&after, "src/site"));
     }
 
     #[test]

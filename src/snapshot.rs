@@ -48,8 +48,9 @@ fn extension(path: &str) -> Option<String> {
     Some(ext.to_ascii_lowercase())
 }
 
-/// A display name for files without a front-end, so they can still be listed sensibly.
-pub fn kind_label(path: &str) -> &'static str {
+/// What kind of file this is, for display and for clustering: a front-end language, another
+/// programming language (`#!` scripts included), or a kind of document or data.
+pub fn kind_label(path: &str, text: &str) -> &'static str {
     if let Some(lang) = Language::from_path(path) {
         return lang.name();
     }
@@ -58,6 +59,20 @@ pub fn kind_label(path: &str) -> &'static str {
         "Makefile" | "makefile" | "GNUmakefile" => return "Makefile",
         "Dockerfile" => return "Dockerfile",
         _ => {}
+    }
+    if text.starts_with("#!") {
+        let first = text.lines().next().unwrap_or("");
+        return if first.contains("python") {
+            "Python script"
+        } else if first.contains("node") {
+            "JavaScript script"
+        } else if first.contains("ruby") {
+            "Ruby"
+        } else if first.contains("perl") {
+            "Perl"
+        } else {
+            "Shell"
+        };
     }
     match extension(path).as_deref() {
         Some("md" | "markdown") => "Markdown",
@@ -73,11 +88,37 @@ pub fn kind_label(path: &str) -> &'static str {
         Some("c" | "h") => "C",
         Some("cc" | "cpp" | "hpp" | "cxx") => "C++",
         Some("java") => "Java",
+        Some("kt" | "kts") => "Kotlin",
+        Some("swift") => "Swift",
+        Some("cs") => "C#",
+        Some("php") => "PHP",
+        Some("pl" | "pm") => "Perl",
+        Some("lua") => "Lua",
+        Some("scala") => "Scala",
         Some("rb") => "Ruby",
         Some("sql") => "SQL",
         Some("xml") => "XML",
         _ => "Text",
     }
+}
+
+/// Program code, with or without a front-end: what seeds the parts of the system.
+pub fn is_code_kind(kind: &str) -> bool {
+    !matches!(
+        kind,
+        "Markdown"
+            | "reStructuredText"
+            | "Text"
+            | "TOML"
+            | "JSON"
+            | "YAML"
+            | "HTML"
+            | "CSS"
+            | "XML"
+            | "SQL"
+            | "Dockerfile"
+            | "Makefile"
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -359,7 +400,10 @@ mod tests {
         assert_eq!(Language::from_path("x.tsx"), Some(Language::Tsx));
         assert_eq!(Language::from_path("x.mjs"), Some(Language::JavaScript));
         assert_eq!(Language::from_path("README.md"), None);
-        assert_eq!(kind_label("README.md"), "Markdown");
+        assert_eq!(kind_label("README.md", "# x"), "Markdown");
+        assert_eq!(kind_label("bin/tool", "#!/usr/bin/env bash\n"), "Shell");
+        assert!(is_code_kind(kind_label("main.go", "")));
+        assert!(!is_code_kind(kind_label("notes.txt", "")));
     }
 
     #[test]

@@ -130,12 +130,13 @@ fn part_summary(f: &ClusterFacts) -> String {
         .first()
         .map(|(l, _, _)| format!("{l} "))
         .unwrap_or_default();
-    let names: Vec<&str> = f
-        .key_symbols
-        .iter()
-        .take(3)
-        .map(|s| s.name.as_str())
-        .collect();
+    // Several files may define the same name: each name once.
+    let mut names: Vec<&str> = Vec::new();
+    for s in &f.key_symbols {
+        if names.len() < 3 && !names.contains(&s.name.as_str()) {
+            names.push(&s.name);
+        }
+    }
     if names.is_empty() {
         format!("{} {lang}files", f.files.len())
     } else {
@@ -322,5 +323,110 @@ fn start_reading(md: &mut String, f: &ClusterFacts) {
     md.push_str("## Where to start reading\n\n");
     for s in &f.start_here {
         let _ = writeln!(md, "- [{}]({}): {}", md_code(&s.path), s.page, s.reason);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::narrate::facts::{FileFact, HistoryFacts, KeySymbol};
+
+    fn facts() -> ClusterFacts {
+        ClusterFacts {
+            id: "src/store".into(),
+            name: "store".into(),
+            dir: "src/store".into(),
+            page: "/parts/src-store.html".into(),
+            doc: String::new(),
+            files: vec![FileFact {
+                path: "src/store/db.rs".into(),
+                page: "/files/src/store/db.rs.html".into(),
+                kind: "Rust".into(),
+                lines: 40,
+                module_doc: String::new(),
+                importers: 2,
+            }],
+            key_symbols: vec![KeySymbol {
+                name: "Db".into(),
+                kind: "struct".into(),
+                signature: "pub struct Db".into(),
+                doc_summary: "A database.".into(),
+                path: "src/store/db.rs".into(),
+                line: 3,
+                page: "/files/src/store/db.rs.html#sym-Db".into(),
+                used_in: 2,
+                public: true,
+            }],
+            uses: vec![],
+            used_by: vec![],
+            readme: vec![],
+            history: HistoryFacts::default(),
+            start_here: vec![],
+            languages: vec![("Rust".into(), 1, 40)],
+        }
+    }
+
+    #[test]
+    fn missing_facts_are_said_to_be_missing() {
+        let n = BuiltinNarrator.narrate_part(&facts()).unwrap();
+        assert!(n
+            .markdown
+            .contains("Neither a module doc nor the README describes this part"));
+        assert!(n
+            .markdown
+            .contains("It imports nothing from the other parts."));
+        assert!(n.markdown.contains("No other part imports it."));
+        assert!(n
+            .markdown
+            .contains("No commit in the history touches its files."));
+        assert_eq!(n.summary, "1 Rust files around Db");
+    }
+
+    #[test]
+    fn every_cited_path_is_a_member_and_every_link_a_given_page() {
+        let f = facts();
+        let n = BuiltinNarrator.narrate_part(&f).unwrap();
+        let pages: Vec<&str> = f
+            .files
+            .iter()
+            .map(|x| x.page.as_str())
+            .chain(f.key_symbols.iter().map(|s| s.page.as_str()))
+            .collect();
+        for link in n.markdown.split("](").skip(1) {
+            let target = link.split(')').next().unwrap();
+            assert!(
+                pages.contains(&target),
+                "{target} is not a page the facts gave"
+            );
+        }
+        assert!(n.markdown.contains("src/store/db.rs:3"));
+    }
+
+    #[test]
+    fn commit_text_is_escaped() {
+        let mut f = facts();
+        let commit = CommitFact {
+            id: "a".repeat(40),
+            short: "aaaaaaa".into(),
+            date: "2024-01-01".into(),
+            author: "<b>Eve</b>".into(),
+            subject: "[click](javascript:alert(1)) *bold*".into(),
+            body: String::new(),
+        };
+        f.history = HistoryFacts {
+            commits: 1,
+            first: Some(commit.clone()),
+            last: Some(commit),
+            authors: vec![("<b>Eve</b>".into(), 1)],
+            ..Default::default()
+        };
+        let n = BuiltinNarrator.narrate_part(&f).unwrap();
+        assert!(
+            n.markdown
+                .contains("\\[click\\](javascript:alert(1)) \\*bold\\*"),
+            "{}",
+            n.markdown
+        );
+        assert!(n.markdown.contains("\\<b\\>Eve"));
     }
 }

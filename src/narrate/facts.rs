@@ -12,7 +12,7 @@ use crate::history::{Commit, History};
 use crate::insight::Insights;
 use crate::parse::{Parsed, SymbolKind};
 use crate::site::paths::{symbol_anchor, PageMap};
-use crate::snapshot::{kind_label, Snapshot};
+use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileFact {
@@ -234,7 +234,7 @@ fn part_facts(
         .map(|f| FileFact {
             path: f.path.clone(),
             page: page_of(input, &f.path),
-            kind: kind_label(&f.path).to_string(),
+            kind: f.kind.to_string(),
             lines: f.lines,
             module_doc: f.facts.module_doc.clone(),
             importers: input.graph.importers_of(&f.path).count(),
@@ -378,11 +378,13 @@ fn part_facts(
         dir: cluster.dir.clone(),
         page: format!("/{}", PageMap::part(&cluster.slug)),
         doc: docs[index].clone(),
-        languages: languages(
-            files
-                .iter()
-                .map(|f| (f.kind.as_str(), f.lines, f.path.as_str())),
-        ),
+        languages: languages(files.iter().map(|f| {
+            (
+                f.kind.as_str(),
+                f.lines,
+                crate::snapshot::is_code_kind(&f.kind),
+            )
+        })),
         files,
         key_symbols,
         uses: sorted_links(uses),
@@ -413,11 +415,11 @@ fn history_facts(
 
 /// Code languages with their file and line counts, most lines first.
 fn languages<'a>(
-    files: impl Iterator<Item = (&'a str, usize, &'a str)>,
+    files: impl Iterator<Item = (&'a str, usize, bool)>,
 ) -> Vec<(String, usize, usize)> {
     let mut by: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for (kind, lines, path) in files {
-        if crate::snapshot::Language::from_path(path).is_some() {
+    for (kind, lines, is_code) in files {
+        if is_code {
             let e = by.entry(kind).or_default();
             e.0 += 1;
             e.1 += lines;
@@ -553,7 +555,7 @@ fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String])
                 .parsed
                 .files
                 .iter()
-                .map(|f| (kind_label(&f.path), f.lines, f.path.as_str())),
+                .map(|f| (f.kind, f.lines, f.is_code())),
         ),
         files: input.parsed.files.len(),
         code_files: input.parsed.code_files(),

@@ -86,7 +86,8 @@ pub fn md_code(text: &str) -> String {
     }
 }
 
-/// The first sentence of the first paragraph of a doc text, on one line.
+/// The first sentence of the first paragraph of a doc text, on one line, as plain text
+/// (markdown marks dropped: summaries are shown as text).
 pub fn first_sentence(doc: &str) -> String {
     let para: Vec<&str> = doc
         .lines()
@@ -94,7 +95,7 @@ pub fn first_sentence(doc: &str) -> String {
         .skip_while(|l| l.is_empty() || l.starts_with('#'))
         .take_while(|l| !l.is_empty())
         .collect();
-    let para = para.join(" ");
+    let para = plain_text(&para.join(" "));
     let end = para
         .char_indices()
         .find(|&(i, c)| c == '.' && para[i + 1..].starts_with(' '))
@@ -105,6 +106,22 @@ pub fn first_sentence(doc: &str) -> String {
         s = s.chars().take(199).collect::<String>() + "…";
     }
     s
+}
+
+/// The text of inline markdown without its marks: `*a* \`b\` [c](d)` -> `a b c`.
+pub fn plain_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for event in Parser::new(md) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
 }
 
 /// `YYYY-MM-DD` of a Unix time (UTC), without a date crate.

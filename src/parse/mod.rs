@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tree_sitter::{Node, Parser};
 
-use crate::snapshot::{Language, Snapshot, SourceFile};
+use crate::snapshot::{is_code_kind, kind_label, Language, Snapshot, SourceFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -149,6 +149,8 @@ pub struct ParsedFile {
     pub path: String,
     pub blob: String,
     pub language: Option<Language>,
+    /// What kind of file it is (see `snapshot::kind_label`).
+    pub kind: &'static str,
     pub lines: usize,
     pub facts: FileFacts,
     /// Set when the parser reported syntax errors (the symbols found are still kept).
@@ -169,8 +171,16 @@ impl Parsed {
             .map(|i| &self.files[i])
     }
 
+    /// Files parsed by a front-end.
     pub fn code_files(&self) -> usize {
         self.files.iter().filter(|f| f.language.is_some()).count()
+    }
+}
+
+impl ParsedFile {
+    /// Program code, whether or not a front-end read it.
+    pub fn is_code(&self) -> bool {
+        self.language.is_some() || is_code_kind(self.kind)
     }
 }
 
@@ -229,6 +239,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         path: file.path.clone(),
         blob: file.blob.clone(),
         language: file.language,
+        kind: kind_label(&file.path, &file.text),
         lines: file.lines,
         facts: FileFacts::default(),
         note: None,

@@ -24,6 +24,8 @@ const ROW_HEIGHT: f64 = 76.0;
 const BOX_HEIGHT: f64 = 34.0;
 const GAP: f64 = 18.0;
 const MAX_PER_ROW: usize = 6;
+/// Horizontal room for each upward edge's lane.
+const LANE: f64 = 12.0;
 
 pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
     if nodes.is_empty() {
@@ -79,17 +81,27 @@ pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
             r.iter().map(|&i| width_of(i)).sum::<f64>() + GAP * (r.len().saturating_sub(1)) as f64
         })
         .collect();
-    let width = row_widths.iter().cloned().fold(0.0, f64::max) + 2.0 * GAP + 60.0;
+    let width = row_widths.iter().cloned().fold(0.0, f64::max) + 2.0 * GAP;
     let height = rows.len() as f64 * ROW_HEIGHT + GAP;
+    let back_edges = edges
+        .iter()
+        .filter(|e| e.from != e.to && layer[e.to] >= layer[e.from])
+        .count();
+    let lanes = LANE * back_edges as f64;
+    let width = width + lanes;
     let mut boxes: Vec<(f64, f64, f64)> = vec![(0.0, 0.0, 0.0); n]; // x, y, w
+    let mut row_of = vec![0usize; n];
+    let mut row_right = vec![0.0f64; rows.len()];
     for (r, row) in rows.iter().enumerate() {
-        let mut x = (width - 60.0 - row_widths[r]) / 2.0;
+        let mut x = (width - lanes - row_widths[r]) / 2.0;
         let y = GAP + r as f64 * ROW_HEIGHT;
         for &i in row {
             let w = width_of(i);
             boxes[i] = (x, y, w);
+            row_of[i] = r;
             x += w + GAP;
         }
+        row_right[r] = x - GAP;
     }
 
     let mut svg = String::new();
@@ -98,6 +110,7 @@ pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
         r#"<svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" role="img" aria-label="Parts of the system and the imports between them">"#
     );
     svg.push_str(r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>"#);
+    let mut lane = 0;
     for e in edges {
         if e.from == e.to {
             continue;
@@ -107,17 +120,27 @@ pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
         let downward = ty > fy;
         let stroke = 1.0 + (e.weight as f64).ln_1p().min(3.0) * 0.6;
         let class = if downward { "edge" } else { "edge back" };
-        // Upward edges (cycles, or a part beside another) leave from the side and bow out to
-        // the right, so they never lie on top of a downward edge between the same boxes.
+        // Upward edges (cycles, or parts in one row) run only through the gaps between rows
+        // and up a lane of their own right of every box of the rows they span: out of the
+        // source's top, into the target's bottom. No segment can cross a box.
         let path = if downward {
             let (x1, y1, x2, y2) = (fx + fw / 2.0, fy + BOX_HEIGHT, tx + tw / 2.0, ty);
             let mid = (y1 + y2) / 2.0;
             format!("M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}")
         } else {
-            let (sx, sy) = (fx + fw, fy + BOX_HEIGHT / 2.0);
-            let (ex, ey) = (tx + tw, ty + BOX_HEIGHT / 2.0);
-            let bow = sx.max(ex) + 30.0 + (fy - ty).abs() * 0.15;
-            format!("M{sx:.1},{sy:.1} C{bow:.1},{sy:.1} {bow:.1},{ey:.1} {ex:.1},{ey:.1}")
+            let (lo, hi) = (
+                row_of[e.to].min(row_of[e.from]),
+                row_of[e.to].max(row_of[e.from]),
+            );
+            let right = row_right[lo..=hi].iter().cloned().fold(0.0, f64::max);
+            lane += 1;
+            let x = right + LANE * lane as f64;
+            let step = 3.0 * (lane % 4) as f64;
+            let (sx, sy) = (fx + fw * 0.7, fy);
+            let above = fy - 8.0 - step;
+            let (ex, ey) = (tx + tw * 0.7, ty + BOX_HEIGHT);
+            let below = ey + 8.0 + step;
+            format!("M{sx:.1},{sy:.1} V{above:.1} H{x:.1} V{below:.1} H{ex:.1} V{ey:.1}")
         };
         let _ = write!(
             svg,

@@ -20,7 +20,7 @@ use crate::history::{Commit, History};
 use crate::insight::Insights;
 use crate::narrate::{first_sentence, ClusterFacts, Narratives, OverviewFacts};
 use crate::parse::Parsed;
-use crate::snapshot::{kind_label, Snapshot};
+use crate::snapshot::Snapshot;
 use paths::{root_of, symbol_anchor, PageMap};
 
 pub use write::{write, WriteReport};
@@ -478,7 +478,7 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
     ctx.insert("part_name", &part_name);
     ctx.insert("part_href", &part_href);
     ctx.insert("path", path);
-    ctx.insert("kind", kind_label(path));
+    ctx.insert("kind", parsed.map(|f| f.kind).unwrap_or("Text"));
     ctx.insert("lines", &parsed.map(|f| f.lines).unwrap_or(0));
     ctx.insert("is_code", &parsed.is_some_and(|f| f.language.is_some()));
     ctx.insert(
