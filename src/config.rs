@@ -13,6 +13,8 @@ pub const CONFIG_FILE: &str = "repowiki.toml";
 pub struct Config {
     /// Where the site is written, relative to the repository root.
     pub out: String,
+    /// Where the cache is kept, relative to the repository root.
+    pub cache: String,
     pub site: SiteConfig,
     pub snapshot: SnapshotConfig,
     pub history: HistoryConfig,
@@ -53,6 +55,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             out: ".repowiki/site".into(),
+            cache: ".repowiki/cache".into(),
             site: SiteConfig::default(),
             snapshot: SnapshotConfig::default(),
             history: HistoryConfig::default(),
@@ -84,6 +87,9 @@ pub const INIT_TEXT: &str = r#"# repowiki.toml: every key is optional; the value
 
 # Where the site is written, relative to the repository root.
 out = ".repowiki/site"
+# Where the cache of parse results, history facts and narratives is kept (a CI job can keep
+# this folder between runs).
+cache = ".repowiki/cache"
 
 [site]
 # Title shown on every page; empty means the repository folder's name.
@@ -144,6 +150,9 @@ impl Config {
     fn validate(&self) -> std::result::Result<(), String> {
         if self.out.trim().is_empty() {
             return Err("`out` must not be empty".into());
+        }
+        if self.cache.trim().is_empty() {
+            return Err("`cache` must not be empty".into());
         }
         if self.snapshot.max_file_bytes == 0 {
             return Err("`snapshot.max-file-bytes` must be greater than 0".into());

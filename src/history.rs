@@ -6,11 +6,12 @@
 use std::collections::BTreeMap;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::cache::{CacheUse, Space};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
     Added,
@@ -19,7 +20,7 @@ pub enum ChangeKind {
     Renamed,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileChange {
     /// The path after the commit (for a deletion, the path that was deleted).
     pub path: String,
@@ -30,7 +31,7 @@ pub struct FileChange {
     pub removed: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Commit {
     pub id: String,
     pub parents: Vec<String>,
@@ -88,24 +89,44 @@ impl History {
     }
 }
 
-/// Walks the history reachable from `rev` (a commit id).
-pub fn crawl(repo: &Repository, rev: Oid) -> Result<History> {
+/// Walks the history reachable from `rev` (a commit id). A commit never changes, so what it
+/// changed is read from the cache when an earlier build diffed it; returns how many commits
+/// had to be diffed now.
+pub fn crawl(repo: &Repository, rev: Oid, cache: &CacheUse) -> Result<(History, usize)> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     walk.push(rev)?;
     let shallow = repo.is_shallow();
     let mut commits = Vec::new();
+    let mut diffed = 0;
     for oid in walk {
-        let oid = oid?;
-        let commit = repo.find_commit(oid)?;
-        commits.push(read_commit(repo, &commit)?);
+        let key = oid?.to_string();
+        // The first parent of a commit at a shallow boundary is missing: such commits are
+        // diffed again each time, as the boundary may move.
+        let cached: Option<Commit> = cache.get(Space::Commits, &key);
+        let commit = match cached {
+            Some(c) => c,
+            None => {
+                let commit = repo.find_commit(Oid::from_str(&key)?)?;
+                let read = read_commit(repo, &commit)?;
+                diffed += 1;
+                if commit.parent_count() == 0 || commit.parent(0).is_ok() {
+                    cache.put(Space::Commits, &key, &read);
+                }
+                read
+            }
+        };
+        commits.push(commit);
     }
     let by_path = follow_paths(&commits);
-    Ok(History {
-        commits,
-        shallow,
-        by_path,
-    })
+    Ok((
+        History {
+            commits,
+            shallow,
+            by_path,
+        },
+        diffed,
+    ))
 }
 
 fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {

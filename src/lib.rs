@@ -5,18 +5,23 @@
 //! (see `build`): history -> snapshot -> parse -> graph -> cluster -> insight -> narrate ->
 //! site render -> site write.
 
+pub mod cache;
 pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod graph;
 pub mod history;
+pub mod hook;
 pub mod insight;
+pub mod lock;
 pub mod narrate;
 pub mod parse;
 pub mod patterns;
 pub mod report;
 pub mod site;
 pub mod snapshot;
+pub mod state;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -35,259 +40,344 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// What to build from; default: HEAD.
     pub rev: Option<String>,
+    /// The cache folder; default: the config's `cache` under the repository root.
+    pub cache_dir: Option<PathBuf>,
 }
 
-/// The repository, the commit to build from, and where its work tree is.
-pub struct Target {
+/// A repository found around a path, with its work tree and configuration.
+pub struct Workspace {
     pub repo: Repository,
     pub root: PathBuf,
-    pub rev: String,
-    pub commit: Oid,
+    pub config: Config,
 }
 
-/// Opens the repository around `path` and resolves `rev`, with one clear error for each way
-/// this can fail.
-pub fn open(path: &Path, rev: Option<&str>) -> Result<Target> {
-    if !path.is_dir() {
-        return Err(Error::NoSuchPath(path.to_path_buf()));
+impl Workspace {
+    /// Finds the repository around `path`, with one clear error for each way this can fail.
+    pub fn open(path: &Path) -> Result<Workspace> {
+        if !path.is_dir() {
+            return Err(Error::NoSuchPath(path.to_path_buf()));
+        }
+        let repo = Repository::discover(path).map_err(|e| match e.code() {
+            ErrorCode::NotFound => Error::NotARepo(path.to_path_buf()),
+            _ => Error::Git(e),
+        })?;
+        if repo.is_bare() {
+            return Err(Error::BareRepo(repo.path().to_path_buf()));
+        }
+        let root = repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| Error::BareRepo(repo.path().to_path_buf()))?;
+        if repo.is_empty()?
+            || matches!(repo.head(), Err(ref e) if e.code() == ErrorCode::UnbornBranch)
+        {
+            return Err(Error::EmptyRepo(root));
+        }
+        let config = Config::load(&root)?;
+        Ok(Workspace { repo, root, config })
     }
-    let repo = Repository::discover(path).map_err(|e| match e.code() {
-        ErrorCode::NotFound => Error::NotARepo(path.to_path_buf()),
-        _ => Error::Git(e),
-    })?;
-    if repo.is_bare() {
-        return Err(Error::BareRepo(repo.path().to_path_buf()));
+
+    /// The commit that `rev` (default HEAD) names now.
+    pub fn resolve(&self, rev: Option<&str>) -> Result<Oid> {
+        let name = rev.unwrap_or("HEAD");
+        self.repo
+            .revparse_single(name)
+            .and_then(|o| o.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|_| Error::UnknownRev(name.to_string()))
     }
-    let root = repo
-        .workdir()
-        .map(Path::to_path_buf)
-        .ok_or_else(|| Error::BareRepo(repo.path().to_path_buf()))?;
-    if repo.is_empty()? || matches!(repo.head(), Err(ref e) if e.code() == ErrorCode::UnbornBranch)
-    {
-        return Err(Error::EmptyRepo(root));
+
+    pub fn cache_dir(&self, given: Option<&Path>) -> PathBuf {
+        given
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.join(&self.config.cache))
     }
-    let rev_name = rev.unwrap_or("HEAD").to_string();
-    let commit = repo
-        .revparse_single(&rev_name)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|_| Error::UnknownRev(rev_name.clone()))?
-        .id();
-    Ok(Target {
-        repo,
-        root,
-        rev: rev_name,
-        commit,
-    })
+
+    pub fn out_dir(&self, given: Option<&Path>) -> PathBuf {
+        given
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.root.join(&self.config.out))
+    }
+}
+
+/// Everything the pipeline learned about the repository at one commit: the values the
+/// narrate and site stages work from.
+pub struct Analysis {
+    pub title: String,
+    pub snapshot: snapshot::Snapshot,
+    pub history: history::History,
+    pub parsed: parse::Parsed,
+    pub graph: graph::Graph,
+    pub clusters: cluster::Clusters,
+    pub insights: insight::Insights,
+    pub pages: site::paths::PageMap,
+}
+
+/// Times each stage and reports it.
+struct Stages<'a> {
+    progress: &'a (dyn Fn(Event) + Sync),
+    seconds: std::collections::BTreeMap<String, f64>,
+}
+
+impl Stages<'_> {
+    fn run<T>(
+        &mut self,
+        name: &'static str,
+        work: impl FnOnce() -> Result<T>,
+        detail: impl FnOnce(&T) -> String,
+    ) -> Result<T> {
+        (self.progress)(Event::Started(name));
+        let t = Instant::now();
+        let value = work()?;
+        let seconds = t.elapsed().as_secs_f64();
+        self.seconds.insert(name.to_string(), seconds);
+        (self.progress)(Event::Finished {
+            stage: name,
+            seconds,
+            detail: detail(&value),
+        });
+        Ok(value)
+    }
 }
 
 /// Runs the whole pipeline and writes the site. Nothing is written before the repository,
-/// revision, config and output folder have all been checked.
+/// revision, config and output folder have all been checked. Expensive results come from the
+/// cache when an earlier build computed them; only what changed is recomputed.
 pub fn build(
     options: &BuildOptions,
     narrator: &dyn Narrator,
     progress: &(dyn Fn(Event) + Sync),
 ) -> Result<Report> {
     let started = Instant::now();
-    let target = open(&options.path, options.rev.as_deref())?;
-    let config = Config::load(&target.root)?;
-    let out = match &options.out {
-        Some(o) => o.clone(),
-        None => target.root.join(&config.out),
-    };
+    let ws = Workspace::open(&options.path)?;
+    ws.resolve(options.rev.as_deref())?;
+    let out = ws.out_dir(options.out.as_deref());
     site::write::prepare(&out)?;
-    keep_out_of_git_status(&target.root, &out);
-    let title = if config.site.title.is_empty() {
-        default_title(&target)
-    } else {
-        config.site.title.clone()
-    };
+    let cache_dir = ws.cache_dir(options.cache_dir.as_deref());
+    let _lock = lock::acquire(&cache_dir, || {
+        progress(Event::Note(
+            "waiting for another build of this repository to finish".into(),
+        ))
+    })?;
+    // Resolved again under the lock: a build that waited builds the newest HEAD.
+    let commit = ws.resolve(options.rev.as_deref())?;
+    keep_out_of_git_status(&ws.root, &out);
+    keep_out_of_git_status(&ws.root, &cache_dir);
 
+    let mut notes = Vec::new();
+    let sled_cache = cache::SledCache::open(&cache_dir, &mut notes);
+    let memory_cache = cache::MemoryCache::default();
+    let store: &dyn cache::Cache = match &sled_cache {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!("warning: {e}; building without a cache"));
+            &memory_cache
+        }
+    };
+    for note in &notes {
+        progress(Event::Note(note.clone()));
+    }
+    let cache = cache::CacheUse::new(store);
+    let title = if ws.config.site.title.is_empty() {
+        default_title(&ws, commit)
+    } else {
+        ws.config.site.title.clone()
+    };
     let mut report = Report {
-        repo: target.root.display().to_string(),
+        repo: ws.root.display().to_string(),
         title: title.clone(),
-        rev: target.rev.clone(),
-        commit: target.commit.to_string(),
+        rev: options.rev.clone().unwrap_or_else(|| "HEAD".into()),
+        commit: commit.to_string(),
         narrator: narrator.id(),
         out: out.display().to_string(),
+        cache: cache_dir.display().to_string(),
         ..Default::default()
     };
-    let stage = |name: &'static str, detail: String, t: Instant, report: &mut Report| {
-        let seconds = t.elapsed().as_secs_f64();
-        report.stages.insert(name.to_string(), seconds);
-        progress(Event::Finished {
-            stage: name,
-            seconds,
-            detail,
-        });
+    let mut stages = Stages {
+        progress,
+        seconds: Default::default(),
     };
+    let config = &ws.config;
 
-    progress(Event::Started("history"));
-    let t = Instant::now();
-    let history = history::crawl(&target.repo, target.commit)?;
-    report.commits = history.commits.len();
-    report.shallow = history.shallow;
-    stage(
+    let (history, diffed) = stages.run(
         "history",
-        format!("{} commits", history.commits.len()),
-        t,
-        &mut report,
-    );
-
-    progress(Event::Started("snapshot"));
-    let t = Instant::now();
-    let mut ignore = read_ignore_file(&target.root);
-    ignore.extend(config.snapshot.exclude.iter().cloned());
-    let snapshot = snapshot::read(
-        &target.repo,
-        target.commit,
-        &snapshot::SnapshotOptions {
-            max_file_bytes: config.snapshot.max_file_bytes,
-            ignore,
+        || history::crawl(&ws.repo, commit, &cache),
+        |(h, d)| format!("{} commits, {d} read now", h.commits.len()),
+    )?;
+    let snapshot = stages.run(
+        "snapshot",
+        || {
+            let mut ignore = read_ignore_file(&ws.root);
+            ignore.extend(config.snapshot.exclude.iter().cloned());
+            let options = snapshot::SnapshotOptions {
+                max_file_bytes: config.snapshot.max_file_bytes,
+                ignore,
+            };
+            snapshot::read(&ws.repo, commit, &options)
+        },
+        |s| format!("{} files, {} skipped", s.files.len(), s.skipped.len()),
+    )?;
+    let (parsed, parsed_now) = stages.run(
+        "parse",
+        || Ok(parse::parse_all(&snapshot, &cache)),
+        |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
+    )?;
+    let graph = stages.run(
+        "graph",
+        || {
+            let options = graph::GraphOptions {
+                max_changeset: config.history.max_changeset,
+                min_cochange: config.history.min_cochange,
+            };
+            Ok(graph::build(&parsed, &history, &options))
+        },
+        |g| {
+            format!(
+                "{} import edges",
+                g.imports.values().map(|m| m.len()).sum::<usize>()
+            )
         },
     )?;
-    report.files = snapshot.files.len();
-    report.files_skipped = snapshot
-        .skip_counts()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    stage(
-        "snapshot",
-        format!(
-            "{} files, {} skipped",
-            snapshot.files.len(),
-            snapshot.skipped.len()
-        ),
-        t,
-        &mut report,
-    );
-
-    progress(Event::Started("parse"));
-    let t = Instant::now();
-    let parsed = parse::parse_all(&snapshot);
-    report.files_parsed = parsed.code_files();
-    report.files_with_syntax_errors = parsed.files.iter().filter(|f| f.note.is_some()).count();
-    report.symbols = parsed.files.iter().map(|f| f.facts.symbols.len()).sum();
-    stage(
-        "parse",
-        format!("{} code files", report.files_parsed),
-        t,
-        &mut report,
-    );
-
-    progress(Event::Started("graph"));
-    let t = Instant::now();
-    let graph = graph::build(
-        &parsed,
-        &history,
-        &graph::GraphOptions {
-            max_changeset: config.history.max_changeset,
-            min_cochange: config.history.min_cochange,
-        },
-    );
-    report.import_edges = graph.imports.values().map(|m| m.len()).sum();
-    report.cochange_edges = graph.cochange.len();
-    stage(
-        "graph",
-        format!("{} import edges", report.import_edges),
-        t,
-        &mut report,
-    );
-
-    progress(Event::Started("cluster"));
-    let t = Instant::now();
-    let clusters = cluster::cluster(&parsed, &graph, &config.cluster, &title);
-    report.clusters = clusters.clusters.len();
-    stage(
+    let clusters = stages.run(
         "cluster",
-        format!("{} parts", report.clusters),
-        t,
-        &mut report,
-    );
-
-    progress(Event::Started("insight"));
-    let t = Instant::now();
-    let insights = insight::analyse(&history, &parsed, &clusters);
-    stage("insight", String::new(), t, &mut report);
-
-    progress(Event::Started("narrate"));
-    let t = Instant::now();
+        || Ok(cluster::cluster(&parsed, &graph, &config.cluster, &title)),
+        |c| format!("{} parts", c.clusters.len()),
+    )?;
+    let insights = stages.run(
+        "insight",
+        || Ok(insight::analyse(&history, &parsed, &clusters)),
+        |_| String::new(),
+    )?;
     let pages = site::paths::PageMap::new(parsed.files.iter().map(|f| f.path.as_str()));
-    let (part_facts, overview_facts) = narrate::facts::gather(&narrate::facts::FactsInput {
-        title: &title,
-        snapshot: &snapshot,
-        history: &history,
-        parsed: &parsed,
-        graph: &graph,
-        clusters: &clusters,
-        insights: &insights,
-        pages: &pages,
-    });
-    let narratives = narrate::narrate(&part_facts, &overview_facts, narrator)?;
-    report.narrator_calls = narratives.calls;
-    stage(
+    let analysis = Analysis {
+        title,
+        snapshot,
+        history,
+        parsed,
+        graph,
+        clusters,
+        insights,
+        pages,
+    };
+    let (part_facts, overview_facts) = narrate::facts::gather(&analysis);
+    let narratives = stages.run(
         "narrate",
-        format!("{} calls", narratives.calls),
-        t,
-        &mut report,
-    );
-
-    progress(Event::Started("render"));
-    let t = Instant::now();
+        || narrate::narrate(&part_facts, &overview_facts, narrator, &cache),
+        |n| format!("{} calls, {} from the cache", n.calls, n.cached),
+    )?;
     let source_url = if config.site.source_url.is_empty() {
-        target
-            .repo
+        ws.repo
             .find_remote("origin")
             .ok()
             .and_then(|r| r.url().ok().and_then(site::guess_source_url))
     } else {
         Some(config.site.source_url.clone())
     };
-    let site = site::render(&site::SiteInput {
-        title: &title,
-        snapshot: &snapshot,
-        history: &history,
-        parsed: &parsed,
-        graph: &graph,
-        clusters: &clusters,
-        insights: &insights,
-        pages: &pages,
-        part_facts: &part_facts,
-        overview_facts: &overview_facts,
-        narratives: &narratives,
-        source_url: source_url.as_deref(),
-    })?;
-    stage(
+    let site = stages.run(
         "render",
-        format!("{} files", site.pages.len()),
-        t,
-        &mut report,
-    );
+        || {
+            site::render(&site::SiteInput {
+                analysis: &analysis,
+                part_facts: &part_facts,
+                overview_facts: &overview_facts,
+                narratives: &narratives,
+                source_url: source_url.as_deref(),
+            })
+        },
+        |s| format!("{} files", s.pages.len()),
+    )?;
+    let written = stages.run(
+        "write",
+        || site::write(&site, &out),
+        |w| format!("{} written", w.written),
+    )?;
 
-    progress(Event::Started("write"));
-    let t = Instant::now();
-    let written = site::write(&site, &out)?;
+    cache.flush();
+    state::save(
+        &cache_dir,
+        &build_state(&analysis, &out, settings_hash(config, narrator)),
+    )?;
+
+    let a = &analysis;
+    report.commits = a.history.commits.len();
+    report.commits_read = diffed;
+    report.shallow = a.history.shallow;
+    report.files = a.snapshot.files.len();
+    report.code_files = a.parsed.code_files();
+    report.files_parsed = parsed_now;
+    report.files_with_syntax_errors = a.parsed.files.iter().filter(|f| f.note.is_some()).count();
+    report.files_skipped = a
+        .snapshot
+        .skip_counts()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    report.symbols = a.parsed.files.iter().map(|f| f.facts.symbols.len()).sum();
+    report.import_edges = a.graph.imports.values().map(|m| m.len()).sum();
+    report.cochange_edges = a.graph.cochange.len();
+    report.clusters = a.clusters.clusters.len();
+    report.narrator_calls = narratives.calls;
+    report.narratives_cached = narratives.cached;
     report.pages_written = written.written;
     report.pages_unchanged = written.unchanged;
     report.pages_removed = written.removed;
-    stage(
-        "write",
-        format!("{} written", written.written),
-        t,
-        &mut report,
-    );
-
+    report.pages_changed = written.changed;
+    report.narrated = narratives
+        .narrated
+        .iter()
+        .map(|&i| a.clusters.clusters[i].id.clone())
+        .collect();
+    report.stages = stages.seconds;
+    report.warnings = notes;
+    report.warnings.extend(cache.warnings());
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
 
+/// Changes to these make every page potentially different: `status` says so.
+pub fn settings_hash(config: &Config, narrator: &dyn Narrator) -> String {
+    let text = format!(
+        "{}\n{}",
+        toml::to_string(config).unwrap_or_default(),
+        narrator.id()
+    );
+    blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
+}
+
+fn build_state(a: &Analysis, out: &Path, settings: String) -> state::BuildState {
+    let mut tree = std::collections::BTreeMap::new();
+    for f in &a.snapshot.files {
+        tree.insert(f.path.clone(), f.blob.clone());
+    }
+    for s in &a.snapshot.skipped {
+        tree.insert(s.path.clone(), s.blob.clone());
+    }
+    state::BuildState {
+        commit: a.snapshot.commit.clone(),
+        out: out.display().to_string(),
+        settings,
+        tree,
+        parts: a
+            .clusters
+            .clusters
+            .iter()
+            .map(|c| state::PartState {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                slug: c.slug.clone(),
+                members: c.members.clone(),
+            })
+            .collect(),
+    }
+}
+
 /// The project's name from its manifest at the revision (Cargo.toml, package.json,
 /// pyproject.toml), else the name of the repository's folder.
-fn default_title(target: &Target) -> String {
+fn default_title(ws: &Workspace, commit: Oid) -> String {
     let manifest = |path: &str| -> Option<String> {
-        let tree = target.repo.find_commit(target.commit).ok()?.tree().ok()?;
+        let tree = ws.repo.find_commit(commit).ok()?.tree().ok()?;
         let entry = tree.get_path(Path::new(path)).ok()?;
-        let blob = target.repo.find_blob(entry.id()).ok()?;
+        let blob = ws.repo.find_blob(entry.id()).ok()?;
         Some(String::from_utf8_lossy(blob.content()).into_owned())
     };
     let from_toml = |text: String, table: &str| -> Option<String> {
@@ -302,8 +392,7 @@ fn default_title(target: &Target) -> String {
             Some(json.get("name")?.as_str()?.to_string())
         });
     name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
-        target
-            .root
+        ws.root
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "repository".into())
@@ -318,11 +407,12 @@ fn read_ignore_file(root: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// When the site goes under `.repowiki/` in the work tree, a `.gitignore` there keeps it out of
-/// `git status`.
-fn keep_out_of_git_status(root: &Path, out: &Path) {
+/// When the site or cache goes under `.repowiki/` in the work tree, a `.gitignore` there keeps
+/// it out of `git status`.
+fn keep_out_of_git_status(root: &Path, dir: &Path) {
     let dot = root.join(".repowiki");
-    if out.starts_with(&dot) && !dot.join(".gitignore").exists() {
+    if dir.starts_with(&dot) && !dot.join(".gitignore").exists() {
+        let _ = std::fs::create_dir_all(&dot);
         let _ = std::fs::write(dot.join(".gitignore"), "# Written by repowiki.\n*\n");
     }
 }

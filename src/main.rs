@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use repowiki::{BuildOptions, BuiltinNarrator, Error, Event};
+use repowiki::{BuildOptions, BuiltinNarrator, Error, Event, Workspace};
 
 #[derive(Parser)]
 #[command(
@@ -34,12 +34,39 @@ enum Command {
         /// The revision to build from [default: HEAD].
         #[arg(long)]
         rev: Option<String>,
+        /// Where the cache lives [default: .repowiki/cache in the repository].
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
         /// Print the report as one JSON object on stdout.
         #[arg(long)]
         json: bool,
         /// No progress on stderr.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Say which parts and pages of the wiki are stale at HEAD, and why, without building.
+    Status {
+        path: Option<PathBuf>,
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exit with 1 when the wiki is stale at HEAD, 0 when it is current (for CI).
+    Check {
+        path: Option<PathBuf>,
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Install or remove the post-commit hook that keeps the wiki up to date.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
     },
     /// Write a commented repowiki.toml with every default at the repository root.
     Init {
@@ -50,6 +77,18 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum HookAction {
+    /// Install it (a hook already there keeps running, before repowiki's).
+    Install { path: Option<PathBuf> },
+    /// Remove it (and put back the hook that was there before, byte for byte).
+    Uninstall { path: Option<PathBuf> },
+}
+
+fn here(path: Option<PathBuf>) -> PathBuf {
+    path.unwrap_or_else(|| PathBuf::from("."))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -57,14 +96,50 @@ fn main() -> ExitCode {
             path,
             out,
             rev,
+            cache_dir,
             json,
             quiet,
-        } => build(path, out, rev, json, quiet),
-        Command::Init { path, force } => {
-            repowiki::init(&path.unwrap_or_else(|| PathBuf::from(".")), force).map(|file| {
-                println!("wrote {}", file.display());
-            })
-        }
+        } => build(
+            BuildOptions {
+                path: here(path),
+                out,
+                rev,
+                cache_dir,
+            },
+            json,
+            quiet,
+        ),
+        Command::Status {
+            path,
+            cache_dir,
+            out,
+            json,
+        } => staleness(here(path), cache_dir, out).map(|s| {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&s).expect("serialises"));
+            } else {
+                print!("{}", s.describe());
+            }
+        }),
+        Command::Check {
+            path,
+            cache_dir,
+            out,
+        } => match staleness(here(path), cache_dir, out) {
+            Ok(s) if s.is_stale() => {
+                print!("{}", s.describe());
+                return ExitCode::from(1);
+            }
+            Ok(s) => {
+                print!("{}", s.describe());
+                Ok(())
+            }
+            Err(e) => Err(e),
+        },
+        Command::Hook { action } => hook(action),
+        Command::Init { path, force } => repowiki::init(&here(path), force).map(|file| {
+            println!("wrote {}", file.display());
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -75,18 +150,39 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(
-    path: Option<PathBuf>,
+fn staleness(
+    path: PathBuf,
+    cache_dir: Option<PathBuf>,
     out: Option<PathBuf>,
-    rev: Option<String>,
-    json: bool,
-    quiet: bool,
-) -> Result<(), Error> {
-    let options = BuildOptions {
-        path: path.unwrap_or_else(|| PathBuf::from(".")),
-        out,
-        rev,
+) -> Result<repowiki::status::Staleness, Error> {
+    let ws = Workspace::open(&path)?;
+    let settings = repowiki::settings_hash(&ws.config, &BuiltinNarrator);
+    let cache = ws.cache_dir(cache_dir.as_deref());
+    let out = ws.out_dir(out.as_deref());
+    repowiki::status::status(&ws, None, &cache, &out, &settings)
+}
+
+fn hook(action: HookAction) -> Result<(), Error> {
+    use repowiki::hook::HookChange::*;
+    let (change, file) = match action {
+        HookAction::Install { path } => repowiki::hook::install(&Workspace::open(&here(path))?)?,
+        HookAction::Uninstall { path } => {
+            repowiki::hook::uninstall(&Workspace::open(&here(path))?)?
+        }
     };
+    let what = match change {
+        Installed => "installed the post-commit hook",
+        InstalledKeeping => "installed the post-commit hook (the hook that was there runs first)",
+        AlreadyInstalled => "the post-commit hook is already installed; nothing changed",
+        Removed => "removed the post-commit hook",
+        Restored => "removed the post-commit hook and put back the one that was there before",
+        NotInstalled => "no repowiki post-commit hook is installed; nothing changed",
+    };
+    println!("{what}: {}", file.display());
+    Ok(())
+}
+
+fn build(options: BuildOptions, json: bool, quiet: bool) -> Result<(), Error> {
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new_spinner();
         bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
@@ -95,13 +191,21 @@ fn build(
     });
     let bar = Mutex::new(bar);
     let progress = |event: Event| {
-        if quiet {
+        if quiet && !matches!(event, Event::Note(_)) {
             return;
         }
         let guard = bar.lock().unwrap_or_else(|e| e.into_inner());
+        if let Event::Note(note) = &event {
+            // Notes (waiting, a cache moved aside) are shown even when quiet.
+            match guard.as_ref() {
+                Some(bar) => bar.println(format!("repowiki: {note}")),
+                None => eprintln!("repowiki: {note}"),
+            }
+            return;
+        }
         match (event, guard.as_ref()) {
             (Event::Started(stage), Some(bar)) => bar.set_message(format!("{stage}…")),
-            (Event::Started(_), None) => {}
+            (Event::Started(_), None) | (Event::Note(_), _) => {}
             (
                 Event::Finished {
                     stage,

@@ -7,6 +7,8 @@ use serde::Serialize;
 /// Progress events, sent to whoever runs the build (the CLI draws them on stderr).
 pub enum Event<'a> {
     Started(&'a str),
+    /// Something the person running the build should know (waiting, a cache moved aside).
+    Note(String),
     Finished {
         stage: &'a str,
         seconds: f64,
@@ -28,10 +30,14 @@ pub struct Report {
     pub rev: String,
     pub commit: String,
     pub commits: usize,
+    /// Commits diffed in this build (the others came from the cache).
+    pub commits_read: usize,
     /// A shallow clone: the history is partial.
     pub shallow: bool,
-    /// Files read from the tree; of them, files parsed as code (the rest are listed).
+    /// Files read from the tree; of them, files with a front-end, and of those, files parsed
+    /// in this build (the others came from the cache).
     pub files: usize,
+    pub code_files: usize,
     pub files_parsed: usize,
     pub files_with_syntax_errors: usize,
     pub files_skipped: BTreeMap<String, usize>,
@@ -44,12 +50,22 @@ pub struct Report {
     pub pages_unchanged: usize,
     pub pages_removed: usize,
     pub narrator: String,
+    /// Narrator calls made in this build, and narratives taken from the cache.
     pub narrator_calls: usize,
+    pub narratives_cached: usize,
+    /// Ids of the parts narrated in this build.
+    pub narrated: Vec<String>,
+    /// The site paths written or removed in this build.
+    #[serde(skip)]
+    pub pages_changed: Vec<String>,
+    /// Warnings (a cache moved aside or unreadable), one line each.
+    pub warnings: Vec<String>,
     /// Stage name -> seconds.
     pub stages: BTreeMap<String, f64>,
     pub seconds: f64,
-    /// The site folder.
+    /// The site folder and the cache folder.
     pub out: String,
+    pub cache: String,
 }
 
 impl Report {
@@ -65,16 +81,23 @@ impl Report {
         } else {
             ""
         };
-        s += &format!("  commits    {}{shallow}\n", self.commits);
+        s += &format!(
+            "  commits    {}{shallow}, {} read now, {} from the cache\n",
+            self.commits,
+            self.commits_read,
+            self.commits - self.commits_read
+        );
         let skipped: Vec<String> = self
             .files_skipped
             .iter()
             .map(|(r, n)| format!("{n} {r}"))
             .collect();
         s += &format!(
-            "  files      {} parsed as code, {} other text files listed",
+            "  files      {} code files ({} parsed now, {} from the cache), {} other text files listed",
+            self.code_files,
             self.files_parsed,
-            self.files - self.files_parsed
+            self.code_files - self.files_parsed,
+            self.files - self.code_files
         );
         if self.files_with_syntax_errors > 0 {
             s += &format!(", {} with syntax errors", self.files_with_syntax_errors);
@@ -89,8 +112,8 @@ impl Report {
         );
         s += &format!("  clusters   {}\n", self.clusters);
         s += &format!(
-            "  narrator   {}, {} calls\n",
-            self.narrator, self.narrator_calls
+            "  narrator   {}, {} calls, {} narratives from the cache\n",
+            self.narrator, self.narrator_calls, self.narratives_cached
         );
         s += &format!(
             "  pages      {} written, {} unchanged, {} removed\n",

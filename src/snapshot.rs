@@ -166,6 +166,8 @@ pub struct SourceFile {
 #[derive(Debug, Clone, Serialize)]
 pub struct Skipped {
     pub path: String,
+    /// The blob id (for a submodule, the commit it points at).
+    pub blob: String,
     pub reason: SkipReason,
 }
 
@@ -258,6 +260,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         };
         if let Some(reason) = reason {
             snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
                 path: entry.path,
                 reason,
             });
@@ -266,6 +269,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         let (size, _) = odb.read_header(entry.oid)?;
         if size as u64 > opts.max_file_bytes {
             snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
                 path: entry.path,
                 reason: SkipReason::TooLarge,
             });
@@ -274,6 +278,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         let blob = repo.find_blob(entry.oid)?;
         if blob.is_binary() {
             snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
                 path: entry.path,
                 reason: SkipReason::Binary,
             });
@@ -286,6 +291,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         };
         if let Some(reason) = content_skip_reason(&text) {
             snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
                 path: entry.path,
                 reason,
             });

@@ -43,7 +43,7 @@ impl Narrator for BuiltinNarrator {
         let langs: Vec<String> = f
             .languages
             .iter()
-            .map(|(l, files, lines)| format!("{l} ({files} files, {lines} lines)"))
+            .map(|(l, files)| format!("{l} ({files} files)"))
             .collect();
         let _ = write!(
             md,
@@ -61,22 +61,7 @@ impl Narrator for BuiltinNarrator {
             let _ = write!(md, " {} more were left out (binary, vendored, generated or too large; see the history page's table).", f.skipped);
         }
         md.push('\n');
-        if let (Some(first), Some(last)) = (&f.history.first, &f.history.last) {
-            let _ = writeln!(
-                md,
-                "\nIts history has {} commits by {} {}, from {} to {}.",
-                f.history.commits,
-                f.contributors,
-                if f.contributors == 1 {
-                    "person"
-                } else {
-                    "people"
-                },
-                first.date,
-                last.date
-            );
-        }
-        if f.history.partial {
+        if f.partial_history {
             md.push_str("\nThis is a shallow clone, so the history is partial: fetch the full history (`fetch-depth: 0` in CI) for the whole story.\n");
         }
         md.push_str("\n## The parts\n\n");

@@ -6,11 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::{date, first_sentence};
-use crate::cluster::{Cluster, Clusters};
-use crate::graph::Graph;
+use crate::cluster::Cluster;
 use crate::history::{Commit, History};
-use crate::insight::Insights;
-use crate::parse::{Parsed, SymbolKind};
+use crate::parse::SymbolKind;
 use crate::site::paths::{symbol_anchor, PageMap};
 use crate::snapshot::Snapshot;
 
@@ -120,31 +118,25 @@ pub struct ClusterFacts {
     pub languages: Vec<(String, usize, usize)>,
 }
 
+/// What the overview is written from. Nothing here moves with every commit (no commit counts,
+/// dates or line counts: the overview page shows those itself), so that an edit inside one
+/// part does not rewrite the overview's narrative.
 #[derive(Debug, Clone, Serialize)]
 pub struct OverviewFacts {
     pub title: String,
     pub readme_intro: String,
-    pub languages: Vec<(String, usize, usize)>,
+    /// Language and number of files, most files first.
+    pub languages: Vec<(String, usize)>,
     pub files: usize,
     pub code_files: usize,
     pub skipped: usize,
-    pub history: HistoryFacts,
-    pub contributors: usize,
+    pub partial_history: bool,
     pub parts: Vec<PartLink>,
     pub entry_points: Vec<StartFile>,
 }
 
-/// Everything the facts are drawn from.
-pub struct FactsInput<'a> {
-    pub title: &'a str,
-    pub snapshot: &'a Snapshot,
-    pub history: &'a History,
-    pub parsed: &'a Parsed,
-    pub graph: &'a Graph,
-    pub clusters: &'a Clusters,
-    pub insights: &'a Insights,
-    pub pages: &'a PageMap,
-}
+/// The facts are drawn from everything the pipeline learned.
+pub use crate::Analysis as FactsInput;
 
 const ROOT_MODULES: &[&str] = &[
     "mod.rs",
@@ -159,7 +151,7 @@ const ROOT_MODULES: &[&str] = &[
 ];
 
 pub fn gather(input: &FactsInput) -> (Vec<ClusterFacts>, OverviewFacts) {
-    let readme = readme_sections(input.snapshot);
+    let readme = readme_sections(&input.snapshot);
     let docs: Vec<String> = input
         .clusters
         .clusters
@@ -226,7 +218,7 @@ fn part_facts(
     readme: &[ReadmeSection],
     docs: &[String],
 ) -> ClusterFacts {
-    let parsed = input.parsed;
+    let parsed = &input.parsed;
     let files: Vec<FileFact> = cluster
         .members
         .iter()
@@ -340,7 +332,7 @@ fn part_facts(
         .collect();
 
     let activity = &input.insights.clusters[index];
-    let history = history_facts(input.history, &activity.activity, &activity.notable);
+    let history = history_facts(&input.history, &activity.activity, &activity.notable);
 
     let mut start_here: Vec<StartFile> = Vec::new();
     let mut push = |path: &str, reason: String| {
@@ -506,14 +498,6 @@ fn readme_intro(sections: &[ReadmeSection]) -> String {
 }
 
 fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String]) -> OverviewFacts {
-    let all: Vec<usize> = (0..input.history.commits.len())
-        .filter(|&i| !input.history.commits[i].is_merge())
-        .collect();
-    let activity = crate::insight::Activity {
-        commits: all,
-        authors: input.insights.authors.clone(),
-        ..Default::default()
-    };
     let parts = input
         .clusters
         .clusters
@@ -550,18 +534,24 @@ fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String])
     OverviewFacts {
         title: input.title.to_string(),
         readme_intro: readme_intro(readme),
-        languages: languages(
-            input
-                .parsed
-                .files
-                .iter()
-                .map(|f| (f.kind, f.lines, f.is_code())),
-        ),
+        languages: {
+            let mut v: Vec<(String, usize)> = languages(
+                input
+                    .parsed
+                    .files
+                    .iter()
+                    .map(|f| (f.kind, f.lines, f.is_code())),
+            )
+            .into_iter()
+            .map(|(l, files, _)| (l, files))
+            .collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            v
+        },
         files: input.parsed.files.len(),
         code_files: input.parsed.code_files(),
         skipped: input.snapshot.skipped.len(),
-        contributors: input.insights.authors.len(),
-        history: history_facts(input.history, &activity, &[]),
+        partial_history: input.history.shallow,
         parts,
         entry_points,
     }

@@ -7,14 +7,17 @@
 pub mod builtin;
 pub mod facts;
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use facts::{ClusterFacts, OverviewFacts};
 
+use crate::cache::{CacheUse, Space};
 use crate::error::Result;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Narrative {
     /// One line, plain text: what the part is, for lists and the overview.
     pub summary: String,
@@ -38,24 +41,75 @@ pub struct Narratives {
     /// In cluster order.
     pub parts: Vec<Narrative>,
     pub overview: Option<Narrative>,
+    /// Calls made to the narrator in this build, and narratives taken from the cache.
     pub calls: usize,
+    pub cached: usize,
+    /// Each part's cache key, in cluster order.
+    pub keys: Vec<String>,
+    /// The parts narrated in this build (not from the cache), by index.
+    pub narrated: Vec<usize>,
 }
 
-/// Narrates every part (in parallel; results kept in cluster order), then the overview.
+/// The cache key of a narrative: a hash of the narrator's identity and of exactly what it is
+/// given. A narrator is deterministic in these, so equal keys mean equal narratives.
+pub fn narrative_key(narrator: &dyn Narrator, input: &impl Serialize) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(narrator.id().as_bytes());
+    hasher.update(b"\n");
+    hasher.update(&serde_json::to_vec(input).expect("facts serialise"));
+    hasher.finalize().to_hex().to_string()
+}
+
+/// Narrates every part (in parallel; results kept in cluster order), then the overview. A
+/// narrative already written for the same input comes from the cache; a new one is cached as
+/// soon as it arrives, so an interrupted build loses none.
 pub fn narrate(
     parts: &[ClusterFacts],
     overview: &OverviewFacts,
     narrator: &dyn Narrator,
+    cache: &CacheUse,
 ) -> Result<Narratives> {
+    let cached = AtomicUsize::new(0);
+    let narrated_now: Vec<AtomicBool> = parts.iter().map(|_| AtomicBool::new(false)).collect();
+    let keys: Vec<String> = parts.iter().map(|f| narrative_key(narrator, f)).collect();
     let narrated: Vec<Narrative> = parts
         .par_iter()
-        .map(|f| narrator.narrate_part(f))
+        .zip(&keys)
+        .enumerate()
+        .map(|(i, (f, key))| {
+            if let Some(n) = cache.get::<Narrative>(Space::Narratives, key) {
+                cached.fetch_add(1, Ordering::Relaxed);
+                return Ok(n);
+            }
+            narrated_now[i].store(true, Ordering::Relaxed);
+            let n = narrator.narrate_part(f)?;
+            cache.put(Space::Narratives, key, &n);
+            Ok(n)
+        })
         .collect::<Result<_>>()?;
-    let overview = narrator.narrate_overview(overview, &narrated)?;
+    let overview_key = narrative_key(narrator, &(overview, &narrated));
+    let overview = match cache.get::<Narrative>(Space::Narratives, &overview_key) {
+        Some(n) => {
+            cached.fetch_add(1, Ordering::Relaxed);
+            n
+        }
+        None => {
+            let n = narrator.narrate_overview(overview, &narrated)?;
+            cache.put(Space::Narratives, &overview_key, &n);
+            n
+        }
+    };
+    let cached = cached.into_inner();
+    let narrated_parts = (0..parts.len())
+        .filter(|&i| narrated_now[i].load(Ordering::Relaxed))
+        .collect();
     Ok(Narratives {
-        calls: narrated.len() + 1,
+        narrated: narrated_parts,
+        calls: narrated.len() + 1 - cached,
+        cached,
         parts: narrated,
         overview: Some(overview),
+        keys,
     })
 }
 

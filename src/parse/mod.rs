@@ -10,13 +10,16 @@ mod rust;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Parser};
 
+use crate::cache::{CacheUse, Space};
 use crate::snapshot::{is_code_kind, kind_label, Language, Snapshot, SourceFile};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SymbolKind {
     Function,
@@ -68,7 +71,7 @@ impl SymbolKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Symbol {
     pub kind: SymbolKind,
     /// Qualified within the file: `Type::method`, `Class.method`.
@@ -88,7 +91,7 @@ impl Symbol {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImportSpec {
     /// `mod name;`
     RustMod(String),
@@ -126,7 +129,7 @@ impl ImportSpec {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Import {
     pub spec: ImportSpec,
     pub line: u32,
@@ -135,7 +138,7 @@ pub struct Import {
 }
 
 /// What a front-end extracts from one file.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     pub symbols: Vec<Symbol>,
     pub imports: Vec<Import>,
@@ -212,12 +215,44 @@ fn grammar(language: Language) -> tree_sitter::Language {
     }
 }
 
-/// Parses every file of the snapshot and resolves imports against the snapshot's paths.
-pub fn parse_all(snapshot: &Snapshot) -> Parsed {
+/// Bumped whenever a front-end extracts something new, so cached parse results are redone.
+const FRONT_END_VERSION: u32 = 1;
+
+/// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
+/// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
+pub fn parse_all(snapshot: &Snapshot, cache: &CacheUse) -> (Parsed, usize) {
+    let parsed_now = AtomicUsize::new(0);
     let mut files: Vec<ParsedFile> = snapshot
         .files
         .par_iter()
-        .map_init(Parsers::default, parse_file)
+        .map_init(Parsers::default, |parsers, file| {
+            let Some(language) = file.language else {
+                return parse_file(parsers, file);
+            };
+            let key = format!("{language:?}:{}:v{FRONT_END_VERSION}", file.blob);
+            if let Some(cached) = cache.get::<CachedParse>(Space::Parse, &key) {
+                return ParsedFile {
+                    path: file.path.clone(),
+                    blob: file.blob.clone(),
+                    language: file.language,
+                    kind: kind_label(&file.path, &file.text),
+                    lines: file.lines,
+                    facts: cached.facts,
+                    note: cached.note,
+                };
+            }
+            let parsed = parse_file(parsers, file);
+            parsed_now.fetch_add(1, Ordering::Relaxed);
+            cache.put(
+                Space::Parse,
+                &key,
+                &CachedParse {
+                    facts: parsed.facts.clone(),
+                    note: parsed.note.clone(),
+                },
+            );
+            parsed
+        })
         .collect();
     let index = RepoIndex::new(snapshot);
     files.par_iter_mut().for_each(|f| {
@@ -231,7 +266,14 @@ pub fn parse_all(snapshot: &Snapshot) -> Parsed {
             .filter(|t| t != &f.path);
         }
     });
-    Parsed { files }
+    (Parsed { files }, parsed_now.into_inner())
+}
+
+/// What is kept of a parse: everything that depends on the blob alone (imports unresolved).
+#[derive(Serialize, Deserialize)]
+struct CachedParse {
+    facts: FileFacts,
+    note: Option<String>,
 }
 
 fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {

@@ -13,14 +13,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::cluster::Clusters;
 use crate::error::{Error, Result};
-use crate::graph::Graph;
-use crate::history::{Commit, History};
-use crate::insight::Insights;
+use crate::history::Commit;
 use crate::narrate::{first_sentence, ClusterFacts, Narratives, OverviewFacts};
-use crate::parse::Parsed;
-use crate::snapshot::Snapshot;
 use paths::{root_of, symbol_anchor, PageMap};
 
 pub use write::{write, WriteReport};
@@ -60,14 +55,7 @@ pub struct Site {
 }
 
 pub struct SiteInput<'a> {
-    pub title: &'a str,
-    pub snapshot: &'a Snapshot,
-    pub history: &'a History,
-    pub parsed: &'a Parsed,
-    pub graph: &'a Graph,
-    pub clusters: &'a Clusters,
-    pub insights: &'a Insights,
-    pub pages: &'a PageMap,
+    pub analysis: &'a crate::Analysis,
     pub part_facts: &'a [ClusterFacts],
     pub overview_facts: &'a OverviewFacts,
     pub narratives: &'a Narratives,
@@ -88,9 +76,10 @@ fn engine() -> Result<Tera> {
 pub fn render(input: &SiteInput) -> Result<Site> {
     let tera = engine()?;
     let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
-    jobs.extend((0..input.clusters.clusters.len()).map(Job::Part));
+    jobs.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
     jobs.extend(
         input
+            .analysis
             .parsed
             .files
             .iter()
@@ -135,11 +124,11 @@ fn render_job(tera: &Tera, input: &SiteInput, job: &Job) -> Result<Page> {
             history_page(input),
         ),
         Job::Part(i) => {
-            let slug = &input.clusters.clusters[*i].slug;
+            let slug = &input.analysis.clusters.clusters[*i].slug;
             (PageMap::part(slug), "part.html", part(input, *i))
         }
         Job::File(p) => {
-            let page = input.pages.file(p).unwrap_or_default().to_string();
+            let page = input.analysis.pages.file(p).unwrap_or_default().to_string();
             let ctx = file(input, p, &page);
             (page, "file.html", ctx)
         }
@@ -155,11 +144,11 @@ fn render_job(tera: &Tera, input: &SiteInput, job: &Job) -> Result<Page> {
 }
 
 fn site_info(input: &SiteInput) -> String {
-    let head = input.history.commits.first();
+    let head = input.analysis.history.commits.first();
     let info = serde_json::json!({
-        "title": input.title,
-        "commit": input.snapshot.commit,
-        "short": &input.snapshot.commit[..input.snapshot.commit.len().min(7)],
+        "title": &input.analysis.title,
+        "commit": input.analysis.snapshot.commit,
+        "short": &input.analysis.snapshot.commit[..input.analysis.snapshot.commit.len().min(7)],
         "date": head.map(|c| crate::narrate::date(c.time)).unwrap_or_default(),
     });
     // `<` escaped so that the JSON can never close a script element, wherever it is pasted.
@@ -216,10 +205,11 @@ fn base(
     let root = root_of(page);
     let mut ctx = Context::new();
     ctx.insert("root", &root);
-    ctx.insert("site_title", input.title);
+    ctx.insert("site_title", &input.analysis.title);
     ctx.insert("page_title", title);
     ctx.insert("nav_current", nav_current);
     let parts: Vec<Link> = input
+        .analysis
         .clusters
         .clusters
         .iter()
@@ -233,19 +223,22 @@ fn base(
     ctx.insert("nav_parts", &parts);
     let files: Vec<Link> = current_part
         .map(|i| {
-            input.clusters.clusters[i]
+            input.analysis.clusters.clusters[i]
                 .members
                 .iter()
                 .map(|m| Link {
                     name: m.rsplit('/').next().unwrap_or(m).to_string(),
-                    href: format!("{root}{}", input.pages.file(m).unwrap_or("index.html")),
+                    href: format!(
+                        "{root}{}",
+                        input.analysis.pages.file(m).unwrap_or("index.html")
+                    ),
                     current: Some(m.as_str()) == current_file,
                 })
                 .collect()
         })
         .unwrap_or_default();
     ctx.insert("nav_files", &files);
-    let commit = content_commit.or(input.history.commits.first());
+    let commit = content_commit.or(input.analysis.history.commits.first());
     ctx.insert(
         "content_commit",
         &serde_json::json!({
@@ -273,7 +266,7 @@ fn overview(input: &SiteInput) -> Context {
             .unwrap_or_default(),
     );
     let parts: Vec<serde_json::Value> = input
-        .clusters
+        .analysis.clusters
         .clusters
         .iter()
         .enumerate()
@@ -288,12 +281,35 @@ fn overview(input: &SiteInput) -> Context {
         })
         .collect();
     ctx.insert("parts", &parts);
-    let languages: Vec<serde_json::Value> = input
-        .overview_facts
-        .languages
+    let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for f in input.analysis.parsed.files.iter().filter(|f| f.is_code()) {
+        let e = by_kind.entry(f.kind).or_default();
+        e.0 += 1;
+        e.1 += f.lines;
+    }
+    let mut kinds: Vec<(&str, (usize, usize))> = by_kind.into_iter().collect();
+    kinds.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
+    let languages: Vec<serde_json::Value> = kinds
         .iter()
-        .map(|(name, files, lines)| serde_json::json!({"name": name, "files": files, "lines": lines}))
+        .map(|(name, (files, lines))| serde_json::json!({"name": name, "files": files, "lines": lines}))
         .collect();
+    let h = &input.analysis.history;
+    ctx.insert("commit_count", &h.commits.len());
+    ctx.insert("author_count", &input.analysis.insights.authors.len());
+    ctx.insert(
+        "first_date",
+        &h.commits
+            .last()
+            .map(|c| crate::narrate::date(c.time))
+            .unwrap_or_default(),
+    );
+    ctx.insert(
+        "last_date",
+        &h.commits
+            .first()
+            .map(|c| crate::narrate::date(c.time))
+            .unwrap_or_default(),
+    );
     ctx.insert("languages", &languages);
     ctx.insert("diagram", &architecture(input, ""));
     ctx
@@ -302,12 +318,12 @@ fn overview(input: &SiteInput) -> Context {
 /// Import statements between parts, from each part to the parts it uses.
 fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
     let mut weights: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-    for (from, targets) in &input.graph.imports {
-        let Some(&a) = input.clusters.of_file.get(from) else {
+    for (from, targets) in &input.analysis.graph.imports {
+        let Some(&a) = input.analysis.clusters.of_file.get(from) else {
             continue;
         };
         for (to, n) in targets {
-            if let Some(&b) = input.clusters.of_file.get(to) {
+            if let Some(&b) = input.analysis.clusters.of_file.get(to) {
                 if a != b {
                     *weights.entry((a, b)).or_default() += n;
                 }
@@ -322,6 +338,7 @@ fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
 
 fn architecture(input: &SiteInput, root: &str) -> String {
     let nodes: Vec<diagram::Node> = input
+        .analysis
         .clusters
         .clusters
         .iter()
@@ -342,13 +359,13 @@ fn architecture(input: &SiteInput, root: &str) -> String {
 
 fn newest<'a>(input: &'a SiteInput, paths: impl Iterator<Item = &'a str>) -> Option<&'a Commit> {
     paths
-        .filter_map(|p| input.history.commits_of(p).next())
+        .filter_map(|p| input.analysis.history.commits_of(p).next())
         .min()
-        .map(|i| &input.history.commits[i])
+        .map(|i| &input.analysis.history.commits[i])
 }
 
 fn part(input: &SiteInput, i: usize) -> Context {
-    let cluster = &input.clusters.clusters[i];
+    let cluster = &input.analysis.clusters.clusters[i];
     let facts = &input.part_facts[i];
     let page = PageMap::part(&cluster.slug);
     let root = root_of(&page);
@@ -395,7 +412,7 @@ fn part(input: &SiteInput, i: usize) -> Context {
                 "href": format!("{root}{}", f.page.trim_start_matches('/')),
                 "kind": f.kind,
                 "lines": f.lines,
-                "commits": input.insights.files.get(&f.path).map(|a| a.commits.len()).unwrap_or(0),
+                "commits": input.analysis.insights.files.get(&f.path).map(|a| a.commits.len()).unwrap_or(0),
                 "about": first_sentence(&f.module_doc),
             })
         })
@@ -429,22 +446,22 @@ fn part(input: &SiteInput, i: usize) -> Context {
     };
     ctx.insert("uses", &links(&facts.uses));
     ctx.insert("used_by", &links(&facts.used_by));
-    let commits: Vec<CommitRow> = input.insights.clusters[i]
+    let commits: Vec<CommitRow> = input.analysis.insights.clusters[i]
         .activity
         .commits
         .iter()
         .take(25)
-        .map(|&c| commit_row(&input.history.commits[c]))
+        .map(|&c| commit_row(&input.analysis.history.commits[c]))
         .collect();
     ctx.insert("commits", &commits);
-    ctx.insert("history_partial", &input.history.shallow);
+    ctx.insert("history_partial", &input.analysis.history.shallow);
     ctx
 }
 
 fn file(input: &SiteInput, path: &str, page: &str) -> Context {
     let root = root_of(page);
-    let parsed = input.parsed.get(path);
-    let part_index = input.clusters.of_file.get(path).copied();
+    let parsed = input.analysis.parsed.get(path);
+    let part_index = input.analysis.clusters.of_file.get(path).copied();
     let content_commit = newest(input, std::iter::once(path));
     let name = path.rsplit('/').next().unwrap_or(path);
     let mut ctx = base(
@@ -458,7 +475,7 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
     );
     let (part_name, part_href) = part_index
         .map(|i| {
-            let c = &input.clusters.clusters[i];
+            let c = &input.analysis.clusters.clusters[i];
             (c.name.clone(), format!("{root}{}", PageMap::part(&c.slug)))
         })
         .unwrap_or_default();
@@ -489,7 +506,7 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
     // and a link that does not move with every new commit.
     let pin = content_commit
         .map(|c| c.id.as_str())
-        .unwrap_or(&input.snapshot.commit);
+        .unwrap_or(&input.analysis.snapshot.commit);
     let source = |line: u32| input.source_url.map(|t| source_link(t, pin, path, line));
     ctx.insert("source_href", &source(1).unwrap_or_default());
     ctx.insert(
@@ -533,7 +550,7 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
             let href = import
                 .target
                 .as_deref()
-                .and_then(|t| input.pages.file(t))
+                .and_then(|t| input.analysis.pages.file(t))
                 .map(|p| format!("{root}{p}"))
                 .unwrap_or_default();
             imports.push(serde_json::json!({"text": text, "href": href}));
@@ -541,23 +558,25 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
     }
     ctx.insert("imports", &imports);
     let imported_by: Vec<serde_json::Value> = input
+        .analysis
         .graph
         .importers_of(path)
         .filter_map(|(p, _)| {
             input
+                .analysis
                 .pages
                 .file(p)
                 .map(|page| serde_json::json!({"text": p, "href": format!("{root}{page}")}))
         })
         .collect();
     ctx.insert("imported_by", &imported_by);
-    let activity = input.insights.files.get(path);
+    let activity = input.analysis.insights.files.get(path);
     let commits: Vec<CommitRow> = activity
         .map(|a| a.commits.as_slice())
         .unwrap_or_default()
         .iter()
         .take(30)
-        .map(|&c| commit_row(&input.history.commits[c]))
+        .map(|&c| commit_row(&input.analysis.history.commits[c]))
         .collect();
     ctx.insert("commits", &commits);
     ctx.insert(
@@ -579,7 +598,7 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
         })
         .unwrap_or_default();
     ctx.insert("authors", &authors.join(", "));
-    ctx.insert("history_partial", &input.history.shallow);
+    ctx.insert("history_partial", &input.analysis.history.shallow);
     ctx
 }
 
@@ -593,11 +612,11 @@ fn history_page(input: &SiteInput) -> Context {
             href: String::new(),
         }],
     );
-    let h = input.history;
+    let h = &input.analysis.history;
     let recent: Vec<CommitRow> = h.commits.iter().take(50).map(commit_row).collect();
     ctx.insert("recent", &recent);
     ctx.insert("commit_count", &h.commits.len());
-    ctx.insert("author_count", &input.insights.authors.len());
+    ctx.insert("author_count", &input.analysis.insights.authors.len());
     ctx.insert(
         "first_date",
         &h.commits
@@ -614,15 +633,16 @@ fn history_page(input: &SiteInput) -> Context {
     );
     ctx.insert("history_partial", &h.shallow);
     let most: Vec<serde_json::Value> = input
+        .analysis
         .insights
         .most_changed
         .iter()
         .take(30)
         .map(|(p, n)| {
-            let part = input.clusters.of(p);
+            let part = input.analysis.clusters.of(p);
             serde_json::json!({
                 "path": p,
-                "href": input.pages.file(p).unwrap_or("index.html"),
+                "href": input.analysis.pages.file(p).unwrap_or("index.html"),
                 "commits": n,
                 "part": part.map(|c| c.name.clone()).unwrap_or_default(),
                 "part_href": part.map(|c| PageMap::part(&c.slug)).unwrap_or_default(),
@@ -631,6 +651,7 @@ fn history_page(input: &SiteInput) -> Context {
         .collect();
     ctx.insert("most_changed", &most);
     let authors: Vec<serde_json::Value> = input
+        .analysis
         .insights
         .authors
         .iter()
@@ -638,7 +659,7 @@ fn history_page(input: &SiteInput) -> Context {
         .collect();
     ctx.insert("authors", &authors);
     let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for s in &input.snapshot.skipped {
+    for s in &input.analysis.snapshot.skipped {
         by_reason.entry(s.reason.name()).or_default().push(&s.path);
     }
     let skipped: Vec<serde_json::Value> = by_reason

@@ -1,7 +1,13 @@
-//! Writes a rendered site into its folder: a file only when its bytes change (through a
-//! temporary file and a rename, so no page is ever half-written), and the files of an earlier
-//! build that are no longer part of the site removed. Only files that repowiki wrote (listed
-//! in its manifest) are ever removed.
+//! Writes a rendered site into its folder, so that a build killed at any point leaves either
+//! the previous site or, once the next build has run, the new one:
+//!
+//! 1. pages whose bytes changed are staged in `.repowiki-staging/` (nothing live is touched);
+//! 2. a journal listing the moves and removals is renamed into place: the commit point;
+//! 3. the staged pages are renamed over the live ones, stale pages removed, the journal dropped.
+//!
+//! Every write first recovers from an interrupted one: a committed journal is carried out, an
+//! uncommitted staging folder is discarded. Pages whose bytes did not change are not touched,
+//! and only files that repowiki wrote (listed in its manifest) are ever removed.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -13,12 +19,17 @@ use super::Site;
 use crate::error::{Error, Result};
 
 const MANIFEST: &str = ".repowiki-manifest";
+const STAGING: &str = ".repowiki-staging";
+const JOURNAL: &str = ".repowiki-journal";
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct WriteReport {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
+    /// The site paths written and removed, sorted.
+    #[serde(skip)]
+    pub changed: Vec<String>,
 }
 
 /// Makes sure the output folder exists and can be written, before any work is done.
@@ -33,41 +44,122 @@ pub fn prepare(out: &Path) -> Result<()> {
     fs::remove_file(&probe).map_err(fail)
 }
 
+/// Crash tests stop the process at named points (`REPOWIKI_FAILPOINT=write-staged`, say), the
+/// way kill -9 would, to prove that the next build recovers.
+pub fn failpoint(name: &str) {
+    if std::env::var("REPOWIKI_FAILPOINT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
+}
+
 pub fn write(site: &Site, out: &Path) -> Result<WriteReport> {
     prepare(out)?;
+    recover(out)?;
     let mut report = WriteReport::default();
     let old: BTreeSet<String> = fs::read_to_string(out.join(MANIFEST))
         .map(|t| t.lines().map(str::to_string).collect())
         .unwrap_or_default();
     let mut new = BTreeSet::new();
+    let mut changed = Vec::new();
     for page in &site.pages {
         let target = inside(out, &page.path)?;
         new.insert(page.path.clone());
         if fs::read(&target).is_ok_and(|bytes| bytes == page.bytes) {
             report.unchanged += 1;
-            continue;
-        }
-        replace(&target, &page.bytes)?;
-        report.written += 1;
-    }
-    for stale in old.difference(&new) {
-        let Ok(target) = inside(out, stale) else {
-            continue;
-        };
-        if fs::remove_file(&target).is_ok() {
-            report.removed += 1;
-            remove_empty_parents(out, &target);
+        } else {
+            changed.push(page);
         }
     }
+    let stale: Vec<&String> = old.difference(&new).collect();
     let manifest: String = new.iter().map(|p| format!("{p}\n")).collect();
-    if fs::read_to_string(out.join(MANIFEST)).ok().as_deref() != Some(manifest.as_str()) {
-        replace(&out.join(MANIFEST), manifest.as_bytes())?;
+    let manifest_changed =
+        fs::read_to_string(out.join(MANIFEST)).ok().as_deref() != Some(manifest.as_str());
+    if changed.is_empty() && stale.is_empty() && !manifest_changed {
+        return Ok(report);
     }
+
+    // 1. Stage.
+    let staging = out.join(STAGING);
+    let _ = fs::remove_dir_all(&staging);
+    let mut journal = String::new();
+    for (i, page) in changed.iter().enumerate() {
+        let staged = inside(&staging, &page.path)?;
+        put_file(&staged, &page.bytes)?;
+        journal.push_str(&format!("put {}\n", page.path));
+        if i == changed.len() / 2 {
+            failpoint("write-staged");
+        }
+    }
+    put_file(&staging.join(MANIFEST), manifest.as_bytes())?;
+    journal.push_str(&format!("put {MANIFEST}\n"));
+    for path in &stale {
+        if inside(out, path).is_ok() {
+            journal.push_str(&format!("del {path}\n"));
+        }
+    }
+    // 2. Commit.
+    let tmp = out.join(format!("{JOURNAL}.tmp"));
+    put_file(&tmp, journal.as_bytes())?;
+    fs::rename(&tmp, out.join(JOURNAL))
+        .map_err(|e| Error::io("cannot commit the site journal", e))?;
+    failpoint("write-committed");
+    // 3. Apply.
+    apply(out, &journal)?;
+
+    report.written = changed.len();
+    report.removed = stale.len();
+    report.changed = changed
+        .iter()
+        .map(|p| p.path.clone())
+        .chain(stale.iter().map(|s| s.to_string()))
+        .collect();
+    report.changed.sort();
     Ok(report)
 }
 
-/// The path of a site file under `out`; page paths never climb out of it.
-fn inside(out: &Path, rel: &str) -> Result<PathBuf> {
+/// Finishes or discards an interrupted write.
+pub fn recover(out: &Path) -> Result<()> {
+    match fs::read_to_string(out.join(JOURNAL)) {
+        Ok(journal) => apply(out, &journal),
+        Err(_) => {
+            let _ = fs::remove_dir_all(out.join(STAGING));
+            let _ = fs::remove_file(out.join(format!("{JOURNAL}.tmp")));
+            Ok(())
+        }
+    }
+}
+
+/// Carries out a committed journal; safe to run again after an interruption.
+fn apply(out: &Path, journal: &str) -> Result<()> {
+    let staging = out.join(STAGING);
+    let lines: Vec<&str> = journal.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(path) = line.strip_prefix("put ") {
+            let (from, to) = (inside(&staging, path)?, inside(out, path)?);
+            if from.exists() {
+                if let Some(dir) = to.parent() {
+                    fs::create_dir_all(dir)
+                        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+                }
+                fs::rename(&from, &to)
+                    .map_err(|e| Error::io(format!("cannot replace {}", to.display()), e))?;
+            }
+        } else if let Some(path) = line.strip_prefix("del ") {
+            let target = inside(out, path)?;
+            if fs::remove_file(&target).is_ok() {
+                remove_empty_parents(out, &target);
+            }
+        }
+        if i == lines.len() / 2 {
+            failpoint("write-applying");
+        }
+    }
+    let _ = fs::remove_dir_all(&staging);
+    fs::remove_file(out.join(JOURNAL)).map_err(|e| Error::io("cannot finish the site journal", e))
+}
+
+/// The path of a site file under `root`; page paths never climb out of it.
+fn inside(root: &Path, rel: &str) -> Result<PathBuf> {
     let ok = !rel.is_empty()
         && !rel.starts_with('/')
         && rel
@@ -79,21 +171,15 @@ fn inside(out: &Path, rel: &str) -> Result<PathBuf> {
             std::io::Error::from(std::io::ErrorKind::InvalidInput),
         ));
     }
-    Ok(out.join(rel))
+    Ok(root.join(rel))
 }
 
-fn replace(target: &Path, bytes: &[u8]) -> Result<()> {
-    let ctx = |what: &str| format!("{what} {}", target.display());
+fn put_file(target: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = target.parent() {
-        fs::create_dir_all(dir).map_err(|e| Error::io(ctx("cannot create the folder of"), e))?;
+        fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     }
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = target.with_file_name(format!(".{name}.repowiki-tmp"));
-    fs::write(&tmp, bytes).map_err(|e| Error::io(ctx("cannot write"), e))?;
-    fs::rename(&tmp, target).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(ctx("cannot replace"), e)
-    })
+    fs::write(target, bytes).map_err(|e| Error::io(format!("cannot write {}", target.display()), e))
 }
 
 fn remove_empty_parents(out: &Path, file: &Path) {
@@ -137,11 +223,32 @@ mod tests {
             (changed.written, changed.unchanged, changed.removed),
             (1, 0, 1)
         );
+        assert_eq!(changed.changed, ["files/x/y.html", "index.html"]);
         assert!(!out.join("files").exists(), "empty folders go too");
         assert!(
             out.join("mine.txt").exists(),
             "files repowiki did not write stay"
         );
+        assert!(!out.join(STAGING).exists() && !out.join(JOURNAL).exists());
+    }
+
+    #[test]
+    fn a_committed_journal_is_carried_out_and_an_uncommitted_one_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write(&site(&[("index.html", "old"), ("gone.html", "x")]), &out).unwrap();
+        // Interrupted before the commit point: the live site is untouched, staging goes.
+        put_file(&out.join(STAGING).join("index.html"), b"half").unwrap();
+        recover(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert!(!out.join(STAGING).exists());
+        // Interrupted after it: the next write finishes the job first.
+        put_file(&out.join(STAGING).join("index.html"), b"new").unwrap();
+        fs::write(out.join(JOURNAL), "put index.html\ndel gone.html\n").unwrap();
+        recover(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert!(!out.join("gone.html").exists());
+        assert!(!out.join(JOURNAL).exists());
     }
 
     #[test]
