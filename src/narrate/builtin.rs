@@ -32,7 +32,7 @@ impl Narrator for BuiltinNarrator {
         })
     }
 
-    fn narrate_overview(&self, f: &OverviewFacts, parts: &[Narrative]) -> Result<Narrative> {
+    fn narrate_overview(&self, f: &OverviewFacts) -> Result<Narrative> {
         let mut md = String::new();
         if f.readme_intro.is_empty() {
             md.push_str("No README introduces this repository; this overview is drawn from its code and history.\n\n");
@@ -68,16 +68,16 @@ impl Narrator for BuiltinNarrator {
         let _ = writeln!(
             md,
             "The code falls into {} {}, each with its own page:\n",
-            parts.len(),
-            if parts.len() == 1 { "part" } else { "parts" }
+            f.parts.len(),
+            if f.parts.len() == 1 { "part" } else { "parts" }
         );
-        for (link, narrative) in f.parts.iter().zip(parts) {
+        for part in &f.parts {
             let _ = writeln!(
                 md,
                 "- [{}]({}): {}",
-                md_escape(&link.name),
-                link.page,
-                md_escape(&narrative.summary)
+                md_escape(&part.name),
+                part.page,
+                md_escape(&part.summary)
             );
         }
         if !f.entry_points.is_empty() {
@@ -87,7 +87,7 @@ impl Narrator for BuiltinNarrator {
             }
         }
         let summary = if f.readme_intro.is_empty() {
-            format!("{} files of code in {} parts", f.code_files, parts.len())
+            format!("{} files of code in {} parts", f.code_files, f.parts.len())
         } else {
             first_sentence(&f.readme_intro)
         };

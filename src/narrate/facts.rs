@@ -131,8 +131,18 @@ pub struct OverviewFacts {
     pub code_files: usize,
     pub skipped: usize,
     pub partial_history: bool,
-    pub parts: Vec<PartLink>,
+    /// The parts, with the one-line summary of each part's narrative (filled in once the parts
+    /// are narrated: the overview is written from these, not from whole narratives, so that a
+    /// part's new history does not rewrite the overview).
+    pub parts: Vec<PartSummary>,
     pub entry_points: Vec<StartFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartSummary {
+    pub name: String,
+    pub page: String,
+    pub summary: String,
 }
 
 /// The facts are drawn from everything the pipeline learned.
@@ -503,11 +513,10 @@ fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String])
         .clusters
         .iter()
         .enumerate()
-        .map(|(i, c)| PartLink {
+        .map(|(i, c)| PartSummary {
             name: c.name.clone(),
             page: format!("/{}", PageMap::part(&c.slug)),
-            imports: 0,
-            doc_summary: first_sentence(&docs[i]),
+            summary: first_sentence(&docs[i]),
         })
         .collect();
     let mut entry_points = Vec::new();

@@ -32,8 +32,8 @@ pub trait Narrator: Send + Sync {
     /// the cache key of what it writes.
     fn id(&self) -> String;
     fn narrate_part(&self, facts: &ClusterFacts) -> Result<Narrative>;
-    /// Written last, with the parts' narratives at hand.
-    fn narrate_overview(&self, facts: &OverviewFacts, parts: &[Narrative]) -> Result<Narrative>;
+    /// Written last, when `facts.parts` carries each part's summary.
+    fn narrate_overview(&self, facts: &OverviewFacts) -> Result<Narrative>;
 }
 
 #[derive(Debug, Clone, Default)]
@@ -87,14 +87,18 @@ pub fn narrate(
             Ok(n)
         })
         .collect::<Result<_>>()?;
-    let overview_key = narrative_key(narrator, &(overview, &narrated));
+    let mut overview = overview.clone();
+    for (part, n) in overview.parts.iter_mut().zip(&narrated) {
+        part.summary = n.summary.clone();
+    }
+    let overview_key = narrative_key(narrator, &overview);
     let overview = match cache.get::<Narrative>(Space::Narratives, &overview_key) {
         Some(n) => {
             cached.fetch_add(1, Ordering::Relaxed);
             n
         }
         None => {
-            let n = narrator.narrate_overview(overview, &narrated)?;
+            let n = narrator.narrate_overview(&overview)?;
             cache.put(Space::Narratives, &overview_key, &n);
             n
         }

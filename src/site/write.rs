@@ -90,8 +90,10 @@ pub fn write(site: &Site, out: &Path) -> Result<WriteReport> {
             failpoint("write-staged");
         }
     }
-    put_file(&staging.join(MANIFEST), manifest.as_bytes())?;
-    journal.push_str(&format!("put {MANIFEST}\n"));
+    if manifest_changed {
+        put_file(&staging.join(MANIFEST), manifest.as_bytes())?;
+        journal.push_str(&format!("put {MANIFEST}\n"));
+    }
     for path in &stale {
         if inside(out, path).is_ok() {
             journal.push_str(&format!("del {path}\n"));

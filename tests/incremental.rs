@@ -1,0 +1,509 @@
+//! The living-wiki promise: after a commit only what changed is recomputed and rewritten, an
+//! interrupted build loses nothing, the hook keeps the wiki current, the cache never fails a
+//! build.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use repowiki::narrate::{ClusterFacts, Narrative, OverviewFacts};
+use repowiki::{BuildOptions, BuiltinNarrator, Narrator, Report};
+use support::*;
+
+/// The built-in narrator, counting what it is asked to narrate.
+#[derive(Default)]
+struct Counting {
+    parts: Mutex<Vec<String>>,
+    overviews: Mutex<usize>,
+}
+
+impl Narrator for Counting {
+    fn id(&self) -> String {
+        BuiltinNarrator.id()
+    }
+    fn narrate_part(&self, facts: &ClusterFacts) -> repowiki::Result<Narrative> {
+        self.parts.lock().unwrap().push(facts.id.clone());
+        BuiltinNarrator.narrate_part(facts)
+    }
+    fn narrate_overview(&self, facts: &OverviewFacts) -> repowiki::Result<Narrative> {
+        *self.overviews.lock().unwrap() += 1;
+        BuiltinNarrator.narrate_overview(facts)
+    }
+}
+
+struct Built {
+    report: Report,
+    parts: Vec<String>,
+    overviews: usize,
+}
+
+fn build_lib(f: &Fixture) -> Built {
+    let narrator = Counting::default();
+    let options = BuildOptions {
+        path: f.root(),
+        out: Some(site_of(f)),
+        rev: None,
+        cache_dir: Some(f.dir.path().join("cache")),
+    };
+    let report = repowiki::build(&options, &narrator, &|_| {}).expect("build");
+    let mut parts = narrator.parts.into_inner().unwrap();
+    parts.sort();
+    Built {
+        report,
+        parts,
+        overviews: narrator.overviews.into_inner().unwrap(),
+    }
+}
+
+fn site_of(f: &Fixture) -> PathBuf {
+    f.dir.path().join("site")
+}
+
+const T1: i64 = T0 + 10 * 86_400;
+
+#[test]
+fn no_change_means_no_narrator_call_and_no_page_written() {
+    let f = Fixture::standard();
+    let first = build_lib(&f);
+    assert_eq!(first.parts.len(), 5);
+    assert_eq!(first.overviews, 1);
+    let again = build_lib(&f);
+    assert_eq!(again.parts, Vec::<String>::new());
+    assert_eq!(again.overviews, 0);
+    assert_eq!(again.report.narrator_calls, 0);
+    assert_eq!(again.report.narratives_cached, 6);
+    assert_eq!(again.report.pages_written, 0);
+    assert_eq!(again.report.pages_removed, 0);
+    assert_eq!(again.report.commits_read, 0);
+    assert_eq!(again.report.files_parsed, 0);
+}
+
+#[test]
+fn one_function_edit_renarrates_its_part_and_rewrites_only_the_pages_that_show_it() {
+    let mut f = Fixture::standard();
+    build_lib(&f);
+    let mtimes_before = mtimes(&site_of(&f));
+    let edited = read(&f.root().join("src/engine/core.rs"))
+        .replace("println!(\"{}\"", "println!(\"job {}\"");
+    f.commit(
+        "edit",
+        &[("src/engine/core.rs", Some(edited.as_bytes()))],
+        "Say which job runs",
+        "Dana Lee",
+        T1,
+    );
+    let after = build_lib(&f);
+    assert_eq!(after.parts, ["src/engine"]);
+    assert_eq!(after.overviews, 0, "the overview's input did not change");
+    assert_eq!(
+        after.report.commits_read, 1,
+        "only the new commit is diffed"
+    );
+    assert_eq!(
+        after.report.files_parsed, 1,
+        "only the edited file is parsed"
+    );
+    assert_eq!(
+        after.report.pages_changed,
+        [
+            "files/src/engine/core.rs.html",
+            "history.html",
+            "index.html",
+            "parts/src-engine.html",
+            "site-info.js",
+        ],
+        "the file, its part, and the pages about the whole history"
+    );
+    // Every other page kept its bytes and its mtime.
+    let mtimes_after = mtimes(&site_of(&f));
+    for (path, before) in &mtimes_before {
+        if !after
+            .report
+            .pages_changed
+            .iter()
+            .any(|p| path.ends_with(p.as_str()))
+        {
+            assert_eq!(mtimes_after.get(path), Some(before), "{path} was rewritten");
+        }
+    }
+}
+
+fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            (
+                p.display().to_string(),
+                fs::metadata(&p).unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn adding_a_file_keeps_every_other_part_where_it_was() {
+    let mut f = Fixture::standard();
+    let before = build_lib(&f);
+    let slugs = |site: &Path| -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(site.join("parts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let parts_before = slugs(&site_of(&f));
+    f.commit(
+        "add",
+        &[(
+            "py/app/forms.py",
+            Some(b"\"\"\"Forms.\"\"\"\nfrom .models import Widget\n".as_slice()),
+        )],
+        "Add forms",
+        "Dana Lee",
+        T1,
+    );
+    let after = build_lib(&f);
+    assert_eq!(slugs(&site_of(&f)), parts_before);
+    assert_eq!(
+        after.parts,
+        ["py/app"],
+        "only the part that gained the file"
+    );
+    assert!(site_of(&f).join("files/py/app/forms.py.html").is_file());
+    assert_eq!(before.report.clusters, after.report.clusters);
+}
+
+#[test]
+fn deleting_a_file_removes_its_page_and_every_link_to_it() {
+    let mut f = Fixture::standard();
+    build_lib(&f);
+    assert!(site_of(&f).join("files/web/src/view.tsx.html").is_file());
+    let index = read(&f.root().join("web/src/index.ts"))
+        .replace("import { View } from './view';\n", "")
+        .replace("new View(makeWidget('w')).render();", "makeWidget('w');");
+    f.commit(
+        "delete",
+        &[
+            ("web/src/view.tsx", None),
+            ("web/src/index.ts", Some(index.as_bytes())),
+        ],
+        "Drop the view",
+        "Dana Lee",
+        T1,
+    );
+    let after = build_lib(&f);
+    assert!(!site_of(&f).join("files/web/src/view.tsx.html").exists());
+    assert_eq!(after.report.pages_removed, 1);
+    let broken = broken_links(&site_of(&f));
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    for page in walk(&site_of(&f)) {
+        if page.extension().is_some_and(|e| e == "html") {
+            assert!(
+                !read(&page).contains("view.tsx.html"),
+                "{} links to the deleted page",
+                page.display()
+            );
+        }
+    }
+}
+
+/// Every file of a site folder and its bytes.
+fn snapshot_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            (
+                p.strip_prefix(dir).unwrap().display().to_string(),
+                fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn cli_build(f: &Fixture, out: &Path, cache: &Path) -> Command {
+    let mut c = repowiki();
+    c.stdout(std::process::Stdio::piped());
+    c.args(["build", "--quiet", "--json"])
+        .arg(f.root())
+        .arg("--out")
+        .arg(out)
+        .arg("--cache-dir")
+        .arg(cache);
+    c
+}
+
+#[test]
+fn a_build_killed_at_each_write_step_leaves_the_old_site_and_the_next_build_completes_it() {
+    for failpoint in ["write-staged", "write-committed", "write-applying"] {
+        let mut f = Fixture::standard();
+        let (out, cache) = (site_of(&f), f.dir.path().join("cache"));
+        assert!(cli_build(&f, &out, &cache).status().unwrap().success());
+        let old_site = snapshot_of(&out);
+        let edited = read(&f.root().join("src/helpers.rs")).replace("Shouts", "Yells");
+        f.commit(
+            "edit",
+            &[("src/helpers.rs", Some(edited.as_bytes()))],
+            "Reword",
+            "Dana Lee",
+            T1,
+        );
+
+        let killed = cli_build(&f, &out, &cache)
+            .env("REPOWIKI_FAILPOINT", failpoint)
+            .output()
+            .unwrap();
+        assert!(
+            !killed.status.success(),
+            "{failpoint}: the build should have died"
+        );
+        if failpoint == "write-staged" {
+            // Before the commit point nothing live was touched (bar the staging folder).
+            let mut now = snapshot_of(&out);
+            now.retain(|k, _| !k.starts_with(".repowiki-staging"));
+            assert_eq!(now, old_site, "{failpoint}: the previous site is intact");
+        }
+
+        assert!(cli_build(&f, &out, &cache).status().unwrap().success());
+        let fresh = f.dir.path().join("fresh");
+        assert!(cli_build(&f, &fresh, &f.dir.path().join("fresh-cache"))
+            .status()
+            .unwrap()
+            .success());
+        assert_eq!(
+            snapshot_of(&out),
+            snapshot_of(&fresh),
+            "{failpoint}: same site as an uninterrupted build"
+        );
+    }
+}
+
+#[test]
+fn builds_killed_at_random_moments_never_spoil_the_next_one() {
+    let mut f = Fixture::standard();
+    let (out, cache) = (site_of(&f), f.dir.path().join("cache"));
+    assert!(cli_build(&f, &out, &cache).status().unwrap().success());
+    for (i, delay_ms) in [1u64, 5, 15, 30, 60, 120].into_iter().enumerate() {
+        let text = format!("//! Round {i}.\npub fn round() -> u32 {{ {i} }}\n");
+        let name: &'static str = Box::leak(format!("round{i}").into_boxed_str());
+        f.commit(
+            name,
+            &[("src/round.rs", Some(text.as_bytes()))],
+            "Another round",
+            "Dana Lee",
+            T1 + i as i64,
+        );
+        // A cold cache each time, so the build is long enough to be caught anywhere.
+        let _ = fs::remove_dir_all(&cache);
+        let mut child = cli_build(&f, &out, &cache).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        assert!(
+            cli_build(&f, &out, &cache).status().unwrap().success(),
+            "round {i}"
+        );
+        let fresh = f.dir.path().join(format!("fresh{i}"));
+        assert!(
+            cli_build(&f, &fresh, &f.dir.path().join(format!("fresh-cache{i}")))
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert_eq!(
+            snapshot_of(&out),
+            snapshot_of(&fresh),
+            "round {i} (killed after {delay_ms} ms)"
+        );
+    }
+}
+
+#[test]
+fn two_builds_at_once_both_finish_and_agree() {
+    let f = Fixture::standard();
+    let (out, cache) = (site_of(&f), f.dir.path().join("cache"));
+    let a = cli_build(&f, &out, &cache).spawn().unwrap();
+    let b = cli_build(&f, &out, &cache).spawn().unwrap();
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    let fresh = f.dir.path().join("fresh");
+    assert!(cli_build(&f, &fresh, &f.dir.path().join("fresh-cache"))
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(snapshot_of(&out), snapshot_of(&fresh));
+}
+
+#[test]
+fn a_corrupt_cache_is_moved_aside_and_the_build_succeeds() {
+    let f = Fixture::standard();
+    let (out, cache) = (site_of(&f), f.dir.path().join("cache"));
+    assert!(cli_build(&f, &out, &cache).status().unwrap().success());
+    for entry in fs::read_dir(&cache).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() && p.file_name().unwrap() != "state.json" {
+            fs::write(&p, b"\0\0 not a database \xff").unwrap();
+        }
+    }
+    let o = cli_build(&f, &out, &cache).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cache") && err.contains("moved it to"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["warnings"].as_array().unwrap().len(), 1);
+}
+
+fn git(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .args([
+            "-c",
+            "user.name=Dana Lee",
+            "-c",
+            "user.email=dana@example.com",
+        ])
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap()
+}
+
+fn check(f: &Fixture) -> i32 {
+    repowiki()
+        .arg("check")
+        .arg(f.root())
+        .output()
+        .unwrap()
+        .status
+        .code()
+        .unwrap()
+}
+
+#[test]
+fn status_and_check_say_what_is_stale() {
+    let mut f = Fixture::standard();
+    assert_eq!(check(&f), 1, "never built");
+    let o = run(&["build", "--quiet", f.root().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(check(&f), 0);
+    let edited = read(&f.root().join("src/helpers.rs")).replace("Shouts", "Yells");
+    f.commit(
+        "edit",
+        &[("src/helpers.rs", Some(edited.as_bytes()))],
+        "Reword the helpers",
+        "Dana Lee",
+        T1,
+    );
+    assert_eq!(check(&f), 1);
+    let status = run(&["status", f.root().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains("1 commit behind"), "{text}");
+    assert!(text.contains("Reword the helpers"), "{text}");
+    assert!(text.contains("modified  src/helpers.rs"), "{text}");
+    assert!(text.contains("demo src (src/helpers.rs)"), "{text}");
+    assert!(
+        text.contains("files/src/helpers.rs.html") && text.contains("parts/src.html"),
+        "{text}"
+    );
+    assert!(run(&["build", "--quiet", f.root().to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(check(&f), 0);
+}
+
+#[test]
+fn the_hook_keeps_the_old_one_and_brings_the_wiki_up_to_date() {
+    let f = Fixture::standard();
+    let root = f.root();
+    let hooks = root.join(".git/hooks");
+    fs::create_dir_all(&hooks).unwrap();
+    let original = b"#!/bin/sh\necho ran >> \"$(git rev-parse --show-toplevel)/old-hook-ran\"\n";
+    fs::write(hooks.join("post-commit"), original).unwrap();
+    set_mode(&hooks.join("post-commit"), 0o755);
+
+    let o = run(&["hook", "install", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("runs first"));
+    let installed = fs::read(hooks.join("post-commit")).unwrap();
+    let again = run(&["hook", "install", root.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already installed"));
+    assert_eq!(
+        fs::read(hooks.join("post-commit")).unwrap(),
+        installed,
+        "installing twice changes nothing"
+    );
+
+    fs::write(root.join("README.md"), "# Demo\n\nNow with a hook.\n").unwrap();
+    assert!(git(&root, &["add", "README.md"]).status.success());
+    let started = Instant::now();
+    let commit = git(&root, &["commit", "-q", "-m", "Hooked commit"]);
+    assert!(commit.status.success(), "{}", stderr(&commit));
+    let commit_took = started.elapsed();
+    assert!(
+        root.join("old-hook-ran").is_file(),
+        "the old hook still ran"
+    );
+
+    // The wiki catches up in the background.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while check(&f) != 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the wiki did not catch up; log:\n{}",
+            fs::read_to_string(root.join(".repowiki/hook.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(read(&root.join(".repowiki/site/history.html")).contains("Hooked commit"));
+    eprintln!("git commit with the hook took {commit_took:?}");
+
+    let o = run(&["hook", "uninstall", root.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("put back"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(
+        fs::read(hooks.join("post-commit")).unwrap(),
+        original,
+        "restored byte for byte"
+    );
+    assert_eq!(mode(&hooks.join("post-commit")) & 0o777, 0o755);
+    let o = run(&["hook", "uninstall", root.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("nothing changed"));
+}
+
+#[test]
+fn install_then_uninstall_without_an_earlier_hook_leaves_none() {
+    let f = Fixture::standard();
+    let root = f.root();
+    assert!(run(&["hook", "install", root.to_str().unwrap()])
+        .status
+        .success());
+    assert!(root.join(".git/hooks/post-commit").is_file());
+    assert!(run(&["hook", "uninstall", root.to_str().unwrap()])
+        .status
+        .success());
+    assert!(!root.join(".git/hooks/post-commit").exists());
+}
+
+#[cfg(unix)]
+fn set_mode(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).unwrap().permissions().mode()
+}
