@@ -87,6 +87,18 @@ impl Workspace {
             .map_err(|_| Error::UnknownRev(name.to_string()))
     }
 
+    /// The template for links to source lines: configured, or guessed from `origin`.
+    pub fn source_url(&self) -> Option<String> {
+        if self.config.site.source_url.is_empty() {
+            self.repo
+                .find_remote("origin")
+                .ok()
+                .and_then(|r| r.url().ok().and_then(site::guess_source_url))
+        } else {
+            Some(self.config.site.source_url.clone())
+        }
+    }
+
     pub fn cache_dir(&self, given: Option<&Path>) -> PathBuf {
         given
             .map(Path::to_path_buf)
@@ -163,6 +175,13 @@ pub fn build(
     let commit = ws.resolve(options.rev.as_deref())?;
     keep_out_of_git_status(&ws.root, &out);
     keep_out_of_git_status(&ws.root, &cache_dir);
+    let settings = settings_hash(&ws, narrator);
+    if let Some(report) = unchanged_since_last_build(&cache_dir, &out, commit, &settings, started) {
+        progress(Event::Note(
+            "nothing changed since the last build: the site is current".into(),
+        ));
+        return Ok(report);
+    }
 
     let mut notes = Vec::new();
     let sled_cache = cache::SledCache::open(&cache_dir, &mut notes);
@@ -175,7 +194,7 @@ pub fn build(
         }
     };
     for note in &notes {
-        progress(Event::Note(note.clone()));
+        progress(Event::Warning(note.clone()));
     }
     let cache = cache::CacheUse::new(store);
     let title = if ws.config.site.title.is_empty() {
@@ -259,20 +278,16 @@ pub fn build(
         insights,
         pages,
     };
-    let (part_facts, overview_facts) = narrate::facts::gather(&analysis);
-    let narratives = stages.run(
+    let (part_facts, overview_facts, narratives) = stages.run(
         "narrate",
-        || narrate::narrate(&part_facts, &overview_facts, narrator, &cache),
-        |n| format!("{} calls, {} from the cache", n.calls, n.cached),
+        || {
+            let (parts, overview) = narrate::facts::gather(&analysis);
+            let narratives = narrate::narrate(&parts, &overview, narrator, &cache)?;
+            Ok((parts, overview, narratives))
+        },
+        |(_, _, n)| format!("{} calls, {} from the cache", n.calls, n.cached),
     )?;
-    let source_url = if config.site.source_url.is_empty() {
-        ws.repo
-            .find_remote("origin")
-            .ok()
-            .and_then(|r| r.url().ok().and_then(site::guess_source_url))
-    } else {
-        Some(config.site.source_url.clone())
-    };
+    let source_url = ws.source_url();
     let site = stages.run(
         "render",
         || {
@@ -290,12 +305,6 @@ pub fn build(
         "write",
         || site::write(&site, &out),
         |w| format!("{} written", w.written),
-    )?;
-
-    cache.flush();
-    state::save(
-        &cache_dir,
-        &build_state(&analysis, &out, settings_hash(config, narrator)),
     )?;
 
     let a = &analysis;
@@ -331,20 +340,73 @@ pub fn build(
     report.warnings = notes;
     report.warnings.extend(cache.warnings());
     report.seconds = started.elapsed().as_secs_f64();
+    report.peak_memory_mib = report::peak_memory_mib();
+    cache.flush();
+    let fingerprint = state::fingerprint(&out, site.pages.iter().map(|p| p.path.as_str()));
+    state::save(
+        &cache_dir,
+        &build_state(&analysis, &out, settings, &report, fingerprint),
+    )?;
     Ok(report)
 }
 
-/// Changes to these make every page potentially different: `status` says so.
-pub fn settings_hash(config: &Config, narrator: &dyn Narrator) -> String {
+/// Everything besides the commit that shapes the site: the configuration, the narrator, this
+/// version of repowiki (its templates are built in), `.repowikiignore`, and the source-link
+/// template. When these and the commit are as last time, the site is as last time.
+pub fn settings_hash(ws: &Workspace, narrator: &dyn Narrator) -> String {
     let text = format!(
-        "{}\n{}",
-        toml::to_string(config).unwrap_or_default(),
-        narrator.id()
+        "{}\n{}\n{}\n{}\n{}",
+        toml::to_string(&ws.config).unwrap_or_default(),
+        narrator.id(),
+        env!("CARGO_PKG_VERSION"),
+        read_ignore_file(&ws.root).join("\n"),
+        ws.source_url().unwrap_or_default(),
     );
     blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
 }
 
-fn build_state(a: &Analysis, out: &Path, settings: String) -> state::BuildState {
+/// When the commit, the settings and the site on disk are all as the last build left them,
+/// the build has nothing to do: the last report, marked as such.
+fn unchanged_since_last_build(
+    cache_dir: &Path,
+    out: &Path,
+    commit: Oid,
+    settings: &str,
+    started: Instant,
+) -> Option<Report> {
+    let last = state::load(cache_dir)?;
+    let same = last.commit == commit.to_string()
+        && last.settings == settings
+        && Path::new(&last.out) == out
+        && state::site_matches(out, &last.site);
+    if !same {
+        return None;
+    }
+    let mut r = last.report?;
+    r.commits_read = 0;
+    r.files_parsed = 0;
+    r.narratives_cached += r.narrator_calls;
+    r.narrator_calls = 0;
+    r.narrated.clear();
+    r.pages_unchanged += r.pages_written;
+    r.pages_written = 0;
+    r.pages_removed = 0;
+    r.pages_changed.clear();
+    r.warnings.clear();
+    r.up_to_date = true;
+    r.seconds = started.elapsed().as_secs_f64();
+    r.stages = [("check".to_string(), r.seconds)].into_iter().collect();
+    r.peak_memory_mib = report::peak_memory_mib();
+    Some(r)
+}
+
+fn build_state(
+    a: &Analysis,
+    out: &Path,
+    settings: String,
+    report: &Report,
+    site: std::collections::BTreeMap<String, (u64, u64)>,
+) -> state::BuildState {
     let mut tree = std::collections::BTreeMap::new();
     for f in &a.snapshot.files {
         tree.insert(f.path.clone(), f.blob.clone());
@@ -356,6 +418,8 @@ fn build_state(a: &Analysis, out: &Path, settings: String) -> state::BuildState 
         commit: a.snapshot.commit.clone(),
         out: out.display().to_string(),
         settings,
+        report: Some(report.clone()),
+        site,
         tree,
         parts: a
             .clusters

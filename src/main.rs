@@ -156,7 +156,7 @@ fn staleness(
     out: Option<PathBuf>,
 ) -> Result<repowiki::status::Staleness, Error> {
     let ws = Workspace::open(&path)?;
-    let settings = repowiki::settings_hash(&ws.config, &BuiltinNarrator);
+    let settings = repowiki::settings_hash(&ws, &BuiltinNarrator);
     let cache = ws.cache_dir(cache_dir.as_deref());
     let out = ws.out_dir(out.as_deref());
     repowiki::status::status(&ws, None, &cache, &out, &settings)
@@ -191,12 +191,12 @@ fn build(options: BuildOptions, json: bool, quiet: bool) -> Result<(), Error> {
     });
     let bar = Mutex::new(bar);
     let progress = |event: Event| {
-        if quiet && !matches!(event, Event::Note(_)) {
+        if quiet && !matches!(event, Event::Warning(_)) {
             return;
         }
         let guard = bar.lock().unwrap_or_else(|e| e.into_inner());
-        if let Event::Note(note) = &event {
-            // Notes (waiting, a cache moved aside) are shown even when quiet.
+        if let Event::Note(note) | Event::Warning(note) = &event {
+            // Warnings show even when quiet (filtered above); notes only when not.
             match guard.as_ref() {
                 Some(bar) => bar.println(format!("repowiki: {note}")),
                 None => eprintln!("repowiki: {note}"),
@@ -205,7 +205,7 @@ fn build(options: BuildOptions, json: bool, quiet: bool) -> Result<(), Error> {
         }
         match (event, guard.as_ref()) {
             (Event::Started(stage), Some(bar)) => bar.set_message(format!("{stage}…")),
-            (Event::Started(_), None) | (Event::Note(_), _) => {}
+            (Event::Started(_), None) | (Event::Note(_) | Event::Warning(_), _) => {}
             (
                 Event::Finished {
                     stage,

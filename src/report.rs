@@ -2,13 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Progress events, sent to whoever runs the build (the CLI draws them on stderr).
 pub enum Event<'a> {
     Started(&'a str),
-    /// Something the person running the build should know (waiting, a cache moved aside).
+    /// Something worth saying while the build runs (waiting for another build, nothing to do).
     Note(String),
+    /// Something that went wrong without failing the build (a cache moved aside).
+    Warning(String),
     Finished {
         stage: &'a str,
         seconds: f64,
@@ -21,7 +23,7 @@ pub const STAGES: &[&str] = &[
     "history", "snapshot", "parse", "graph", "cluster", "insight", "narrate", "render", "write",
 ];
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Report {
     /// The repository's work tree.
     pub repo: String,
@@ -63,6 +65,10 @@ pub struct Report {
     /// Stage name -> seconds.
     pub stages: BTreeMap<String, f64>,
     pub seconds: f64,
+    /// Peak resident memory of the process, in MiB (Linux; 0 where unknown).
+    pub peak_memory_mib: f64,
+    /// Nothing changed since the last build, which was checked and not repeated.
+    pub up_to_date: bool,
     /// The site folder and the cache folder.
     pub out: String,
     pub cache: String,
@@ -124,8 +130,23 @@ impl Report {
             .filter_map(|st| self.stages.get(*st).map(|t| format!("{st} {t:.2}s")))
             .collect();
         s += &format!("  stages     {}\n", stages.join(" · "));
-        s += &format!("  total      {:.2}s\n", self.seconds);
+        s += &format!(
+            "  total      {:.2}s, peak memory {:.0} MiB\n",
+            self.seconds, self.peak_memory_mib
+        );
         s += &format!("Open {}/index.html\n", self.out);
         s
     }
+}
+
+/// The process's peak resident memory (VmHWM) in MiB, read from /proc on Linux.
+pub fn peak_memory_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kb / 1024.0)
+        })
+        .unwrap_or(0.0)
 }

@@ -19,6 +19,10 @@ pub struct BuildState {
     pub settings: String,
     /// Every file of the tree at that commit, read or skipped, with its blob id.
     pub tree: BTreeMap<String, String>,
+    /// The report of that build.
+    pub report: Option<crate::Report>,
+    /// Every file of the site as written: path -> (length, modification time in ns).
+    pub site: BTreeMap<String, (u64, u64)>,
     pub parts: Vec<PartState>,
 }
 
@@ -44,4 +48,33 @@ pub fn save(cache_dir: &Path, state: &BuildState) -> Result<()> {
 pub fn load(cache_dir: &Path) -> Option<BuildState> {
     let bytes = std::fs::read(cache_dir.join(FILE)).ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+/// Length and modification time of each site file, to tell later that nobody changed them.
+pub fn fingerprint<'a>(
+    out: &Path,
+    pages: impl Iterator<Item = &'a str>,
+) -> BTreeMap<String, (u64, u64)> {
+    pages
+        .filter_map(|p| Some((p.to_string(), stat(&out.join(p))?)))
+        .collect()
+}
+
+/// Whether every file of the site is still as the fingerprint says (and no write was cut off).
+pub fn site_matches(out: &Path, site: &BTreeMap<String, (u64, u64)>) -> bool {
+    !site.is_empty()
+        && !out.join(".repowiki-journal").exists()
+        && site
+            .iter()
+            .all(|(p, want)| stat(&out.join(p)).as_ref() == Some(want))
+}
+
+fn stat(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((meta.len(), mtime.as_nanos() as u64))
 }

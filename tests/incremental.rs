@@ -84,6 +84,28 @@ fn no_change_means_no_narrator_call_and_no_page_written() {
 }
 
 #[test]
+fn a_page_removed_by_hand_comes_back_from_the_cache_without_a_narrator_call() {
+    let f = Fixture::standard();
+    build_lib(&f);
+    let noop = build_lib(&f);
+    assert!(
+        noop.report.up_to_date,
+        "nothing changed: the last build is checked, not repeated"
+    );
+    fs::remove_file(site_of(&f).join("parts/src-engine.html")).unwrap();
+    let again = build_lib(&f);
+    assert!(
+        !again.report.up_to_date,
+        "the site on disk changed, so the pipeline runs"
+    );
+    assert_eq!(again.parts, Vec::<String>::new());
+    assert_eq!(again.overviews, 0);
+    assert_eq!(again.report.files_parsed, 0);
+    assert_eq!(again.report.commits_read, 0);
+    assert_eq!(again.report.pages_changed, ["parts/src-engine.html"]);
+}
+
+#[test]
 fn one_function_edit_renarrates_its_part_and_rewrites_only_the_pages_that_show_it() {
     let mut f = Fixture::standard();
     build_lib(&f);
@@ -342,9 +364,17 @@ fn two_builds_at_once_both_finish_and_agree() {
 
 #[test]
 fn a_corrupt_cache_is_moved_aside_and_the_build_succeeds() {
-    let f = Fixture::standard();
+    let mut f = Fixture::standard();
     let (out, cache) = (site_of(&f), f.dir.path().join("cache"));
     assert!(cli_build(&f, &out, &cache).status().unwrap().success());
+    let edited = read(&f.root().join("src/helpers.rs")).replace("Shouts", "Yells");
+    f.commit(
+        "edit",
+        &[("src/helpers.rs", Some(edited.as_bytes()))],
+        "Reword",
+        "Dana Lee",
+        T1,
+    );
     for entry in fs::read_dir(&cache).unwrap() {
         let p = entry.unwrap().path();
         if p.is_file() && p.file_name().unwrap() != "state.json" {

@@ -99,6 +99,10 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         path: "site-info.js".into(),
         bytes: site_info(input).into_bytes(),
     });
+    pages.push(Page {
+        path: "nav.js".into(),
+        bytes: nav(input).into_bytes(),
+    });
     // GitHub Pages would otherwise hide the folders that start with `_`.
     pages.push(Page {
         path: ".nojekyll".into(),
@@ -156,6 +160,21 @@ fn site_info(input: &SiteInput) -> String {
     format!("window.REPOWIKI_SITE = {json};\n")
 }
 
+/// The list of parts every page's sidebar shows, in one shared script.
+fn nav(input: &SiteInput) -> String {
+    let parts: Vec<serde_json::Value> = input
+        .analysis
+        .clusters
+        .clusters
+        .iter()
+        .map(|c| serde_json::json!({"name": c.name, "href": PageMap::part(&c.slug)}))
+        .collect();
+    let json = serde_json::json!({ "parts": parts })
+        .to_string()
+        .replace('<', "\\u003c");
+    format!("window.REPOWIKI_NAV = {json};\n")
+}
+
 #[derive(Serialize)]
 struct Link {
     name: String,
@@ -208,19 +227,19 @@ fn base(
     ctx.insert("site_title", &input.analysis.title);
     ctx.insert("page_title", title);
     ctx.insert("nav_current", nav_current);
-    let parts: Vec<Link> = input
-        .analysis
-        .clusters
-        .clusters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Link {
+    let current = current_part.map(|i| {
+        let c = &input.analysis.clusters.clusters[i];
+        Link {
             name: c.name.clone(),
             href: format!("{root}{}", PageMap::part(&c.slug)),
-            current: Some(i) == current_part,
-        })
-        .collect();
-    ctx.insert("nav_parts", &parts);
+            current: true,
+        }
+    });
+    ctx.insert(
+        "current_part_href",
+        &current.as_ref().map(|c| c.href.clone()).unwrap_or_default(),
+    );
+    ctx.insert("current_part", &current);
     let files: Vec<Link> = current_part
         .map(|i| {
             input.analysis.clusters.clusters[i]
