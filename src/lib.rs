@@ -288,6 +288,18 @@ pub fn build(
         |(_, _, n)| format!("{} calls, {} from the cache", n.calls, n.cached),
     )?;
     let source_url = ws.source_url();
+    // A file page may be kept as it is when the last build, with the same settings, rendered
+    // it from the same inputs and nobody has touched it since.
+    let last =
+        state::load(&cache_dir).filter(|l| l.settings == settings && Path::new(&l.out) == out);
+    let journal_pending = out.join(".repowiki-journal").exists();
+    let unchanged_since = |page: &str, key: &str| -> bool {
+        !journal_pending
+            && last.as_ref().is_some_and(|l| {
+                l.page_keys.get(page).is_some_and(|k| k == key)
+                    && state::file_matches(&out, page, &l.site)
+            })
+    };
     let site = stages.run(
         "render",
         || {
@@ -297,9 +309,10 @@ pub fn build(
                 overview_facts: &overview_facts,
                 narratives: &narratives,
                 source_url: source_url.as_deref(),
+                unchanged_since: &unchanged_since,
             })
         },
-        |s| format!("{} files", s.pages.len()),
+        |s| format!("{} rendered, {} kept", s.pages.len(), s.kept.len()),
     )?;
     let written = stages.run(
         "write",
@@ -342,11 +355,15 @@ pub fn build(
     report.seconds = started.elapsed().as_secs_f64();
     report.peak_memory_mib = report::peak_memory_mib();
     cache.flush();
-    let fingerprint = state::fingerprint(&out, site.pages.iter().map(|p| p.path.as_str()));
-    state::save(
-        &cache_dir,
-        &build_state(&analysis, &out, settings, &report, fingerprint),
-    )?;
+    let all_pages = site
+        .pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .chain(site.kept.iter().map(String::as_str));
+    let fingerprint = state::fingerprint(&out, all_pages);
+    let mut state = build_state(&analysis, &out, settings, &report, fingerprint);
+    state.page_keys = site.keys;
+    state::save(&cache_dir, &state)?;
     Ok(report)
 }
 
@@ -420,6 +437,7 @@ fn build_state(
         settings,
         report: Some(report.clone()),
         site,
+        page_keys: Default::default(),
         tree,
         parts: a
             .clusters

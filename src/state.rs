@@ -23,6 +23,8 @@ pub struct BuildState {
     pub report: Option<crate::Report>,
     /// Every file of the site as written: path -> (length, modification time in ns).
     pub site: BTreeMap<String, (u64, u64)>,
+    /// The input key of each file page (see `site::file_page_key`).
+    pub page_keys: BTreeMap<String, String>,
     pub parts: Vec<PartState>,
 }
 
@@ -58,6 +60,12 @@ pub fn fingerprint<'a>(
     pages
         .filter_map(|p| Some((p.to_string(), stat(&out.join(p))?)))
         .collect()
+}
+
+/// Whether one site file is still as the fingerprint says.
+pub fn file_matches(out: &Path, path: &str, site: &BTreeMap<String, (u64, u64)>) -> bool {
+    site.get(path)
+        .is_some_and(|want| stat(&out.join(path)).as_ref() == Some(want))
 }
 
 /// Whether every file of the site is still as the fingerprint says (and no write was cut off).

@@ -64,6 +64,30 @@ fn site_of(f: &Fixture) -> PathBuf {
     f.dir.path().join("site")
 }
 
+/// The incremental site must be byte for byte what a build from nothing makes.
+fn assert_same_as_a_fresh_build(f: &Fixture) {
+    let fresh = f.dir.path().join("fresh-site");
+    let _ = fs::remove_dir_all(&fresh);
+    let options = BuildOptions {
+        path: f.root(),
+        out: Some(fresh.clone()),
+        rev: None,
+        cache_dir: Some(f.dir.path().join("fresh-cache")),
+    };
+    let _ = fs::remove_dir_all(f.dir.path().join("fresh-cache"));
+    repowiki::build(&options, &BuiltinNarrator, &|_| {}).expect("fresh build");
+    let (a, b) = (snapshot_of(&site_of(f)), snapshot_of(&fresh));
+    let differ: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "the incremental site differs from a fresh build in {differ:?}"
+    );
+}
+
 const T1: i64 = T0 + 10 * 86_400;
 
 #[test]
@@ -103,6 +127,7 @@ fn a_page_removed_by_hand_comes_back_from_the_cache_without_a_narrator_call() {
     assert_eq!(again.report.files_parsed, 0);
     assert_eq!(again.report.commits_read, 0);
     assert_eq!(again.report.pages_changed, ["parts/src-engine.html"]);
+    assert_same_as_a_fresh_build(&f);
 }
 
 #[test]
@@ -153,6 +178,7 @@ fn one_function_edit_renarrates_its_part_and_rewrites_only_the_pages_that_show_i
             assert_eq!(mtimes_after.get(path), Some(before), "{path} was rewritten");
         }
     }
+    assert_same_as_a_fresh_build(&f);
 }
 
 fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
@@ -199,6 +225,33 @@ fn adding_a_file_keeps_every_other_part_where_it_was() {
     );
     assert!(site_of(&f).join("files/py/app/forms.py.html").is_file());
     assert_eq!(before.report.clusters, after.report.clusters);
+    assert_same_as_a_fresh_build(&f);
+}
+
+#[test]
+fn a_new_import_updates_the_page_of_the_file_it_imports() {
+    let mut f = Fixture::standard();
+    build_lib(&f);
+    let before = read(&site_of(&f).join("files/src/helpers.rs.html"));
+    assert!(!before.contains("src/engine/core.rs</code>"));
+    let edited = read(&f.root().join("src/engine/core.rs"))
+        .replace("use crate::util::pad;", "use crate::helpers::pad;");
+    f.commit(
+        "import",
+        &[("src/engine/core.rs", Some(edited.as_bytes()))],
+        "Import the renamed helpers",
+        "Dana Lee",
+        T1,
+    );
+    let after = build_lib(&f);
+    assert!(after
+        .report
+        .pages_changed
+        .contains(&"files/src/helpers.rs.html".to_string()));
+    assert!(
+        read(&site_of(&f).join("files/src/helpers.rs.html")).contains("src/engine/core.rs</code>")
+    );
+    assert_same_as_a_fresh_build(&f);
 }
 
 #[test]
@@ -233,6 +286,7 @@ fn deleting_a_file_removes_its_page_and_every_link_to_it() {
             );
         }
     }
+    assert_same_as_a_fresh_build(&f);
 }
 
 /// Every file of a site folder and its bytes.

@@ -51,7 +51,13 @@ pub struct Page {
 
 #[derive(Debug, Clone, Default)]
 pub struct Site {
+    /// Pages rendered in this build, sorted by path.
     pub pages: Vec<Page>,
+    /// File pages not rendered because their inputs and their file on disk are exactly as the
+    /// last build left them: they stay as they are.
+    pub kept: Vec<String>,
+    /// Every file page's input key (see `file_page_key`), for the next build.
+    pub keys: BTreeMap<String, String>,
 }
 
 pub struct SiteInput<'a> {
@@ -61,6 +67,9 @@ pub struct SiteInput<'a> {
     pub narratives: &'a Narratives,
     /// With `{commit}`, `{path}` and `{line}` to fill in.
     pub source_url: Option<&'a str>,
+    /// Whether the page at a path, rendered last time from the given key, is still on disk as
+    /// it was written (so it need not be rendered again).
+    pub unchanged_since: &'a (dyn Fn(&str, &str) -> bool + Sync),
 }
 
 fn engine() -> Result<Tera> {
@@ -77,14 +86,32 @@ pub fn render(input: &SiteInput) -> Result<Site> {
     let tera = engine()?;
     let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
     jobs.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
-    jobs.extend(
-        input
-            .analysis
-            .parsed
-            .files
-            .iter()
-            .map(|f| Job::File(f.path.as_str())),
-    );
+    let file_jobs: Vec<(&str, String, String)> = input
+        .analysis
+        .parsed
+        .files
+        .par_iter()
+        .map(|f| {
+            let page = input
+                .analysis
+                .pages
+                .file(&f.path)
+                .unwrap_or_default()
+                .to_string();
+            let key = file_page_key(input, &f.path, &page);
+            (f.path.as_str(), page, key)
+        })
+        .collect();
+    let mut kept = Vec::new();
+    let mut keys = BTreeMap::new();
+    for (path, page, key) in &file_jobs {
+        if (input.unchanged_since)(page, key) {
+            kept.push(page.clone());
+        } else {
+            jobs.push(Job::File(path));
+        }
+        keys.insert(page.clone(), key.clone());
+    }
     let mut pages: Vec<Page> = jobs
         .par_iter()
         .map(|job| render_job(&tera, input, job))
@@ -109,7 +136,8 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         bytes: Vec::new(),
     });
     pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Site { pages })
+    kept.sort();
+    Ok(Site { pages, kept, keys })
 }
 
 enum Job<'a> {
@@ -158,6 +186,59 @@ fn site_info(input: &SiteInput) -> String {
     // `<` escaped so that the JSON can never close a script element, wherever it is pasted.
     let json = info.to_string().replace('<', "\\u003c");
     format!("window.REPOWIKI_SITE = {json};\n")
+}
+
+/// Bumped with any change to how file pages are rendered that the binary's version does not
+/// already capture (the templates are built in, so a new version changes every key).
+const FILE_PAGE_VERSION: u32 = 1;
+
+/// A hash of everything a file's page is made from: the file itself (its blob id decides its
+/// symbols and docs), its kind, size and parse note, the pages it links to and from, the
+/// commits that touched it (immutable), its part (name, page, member pages), and the
+/// site-wide settings. Equal keys make equal pages.
+fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
+    let a = input.analysis;
+    let mut h = blake3::Hasher::new();
+    let mut put = |s: &str| {
+        h.update(s.as_bytes());
+        h.update(b"\0");
+    };
+    put(&format!(
+        "v{FILE_PAGE_VERSION} {}",
+        env!("CARGO_PKG_VERSION")
+    ));
+    put(&a.title);
+    put(input.source_url.unwrap_or(""));
+    put(if a.history.shallow { "shallow" } else { "full" });
+    put(path);
+    put(page);
+    if let Some(f) = a.parsed.get(path) {
+        put(&f.blob);
+        put(f.kind);
+        put(&f.lines.to_string());
+        put(f.note.as_deref().unwrap_or(""));
+        for import in &f.facts.imports {
+            let target = import.target.as_deref().and_then(|t| a.pages.file(t));
+            put(target.unwrap_or("-"));
+        }
+    }
+    for (importer, _) in a.graph.importers_of(path) {
+        put(importer);
+        put(a.pages.file(importer).unwrap_or("-"));
+    }
+    for touch in a.history.touches(path) {
+        put(&a.history.commits[touch.commit].id);
+        put(&touch.change.to_string());
+    }
+    if let Some(c) = a.clusters.of(path) {
+        put(&c.name);
+        put(&c.slug);
+        for m in &c.members {
+            put(m);
+            put(a.pages.file(m).unwrap_or("-"));
+        }
+    }
+    h.finalize().to_hex().to_string()
 }
 
 /// The list of parts every page's sidebar shows, in one shared script.

@@ -59,7 +59,8 @@ pub fn write(site: &Site, out: &Path) -> Result<WriteReport> {
     let old: BTreeSet<String> = fs::read_to_string(out.join(MANIFEST))
         .map(|t| t.lines().map(str::to_string).collect())
         .unwrap_or_default();
-    let mut new = BTreeSet::new();
+    let mut new: BTreeSet<String> = site.kept.iter().cloned().collect();
+    report.unchanged += site.kept.len();
     let mut changed = Vec::new();
     for page in &site.pages {
         let target = inside(out, &page.path)?;
@@ -208,6 +209,7 @@ mod tests {
                     bytes: b.as_bytes().to_vec(),
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 
