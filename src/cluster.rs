@@ -33,8 +33,6 @@ pub struct Cluster {
     pub dir: String,
     /// Member paths, sorted.
     pub members: Vec<String>,
-    /// The members' blob ids and the import edges that touch them, hashed.
-    pub content_hash: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -192,7 +190,7 @@ pub fn cluster(parsed: &Parsed, graph: &Graph, config: &ClusterConfig, title: &s
         });
     }
 
-    finish(parts, parsed, graph, title)
+    finish(parts, title)
 }
 
 fn depth(dir: &str) -> usize {
@@ -324,7 +322,7 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, min: usize, max: us
 
 const GENERIC_DIRS: &[&str] = &["src", "lib", "source", "pkg", "internal", "app", "core"];
 
-fn finish(parts: Vec<Part>, parsed: &Parsed, graph: &Graph, title: &str) -> Clusters {
+fn finish(parts: Vec<Part>, title: &str) -> Clusters {
     let mut clusters: Vec<Cluster> = parts
         .into_iter()
         .map(|mut part| {
@@ -358,13 +356,11 @@ fn finish(parts: Vec<Part>, parsed: &Parsed, graph: &Graph, title: &str) -> Clus
                 Some(s) if s != "(project)" => format!("{base_name}: {s}"),
                 _ => base_name,
             };
-            let content_hash = content_hash(&part.files, parsed, graph);
             Cluster {
                 slug: String::new(),
                 name,
                 dir: part.dir,
                 members: part.files,
-                content_hash,
                 id,
             }
         })
@@ -425,21 +421,6 @@ pub fn slugify(id: &str) -> String {
     } else {
         slug
     }
-}
-
-fn content_hash(members: &[String], parsed: &Parsed, graph: &Graph) -> String {
-    let mut hasher = blake3::Hasher::new();
-    for m in members {
-        let blob = parsed.get(m).map(|f| f.blob.as_str()).unwrap_or("");
-        hasher.update(format!("file {m} {blob}\n").as_bytes());
-        for (to, n) in graph.imports_of(m) {
-            hasher.update(format!("import {m} {to} {n}\n").as_bytes());
-        }
-        for (from, n) in graph.importers_of(m) {
-            hasher.update(format!("imported {from} {m} {n}\n").as_bytes());
-        }
-    }
-    hasher.finalize().to_hex()[..16].to_string()
 }
 
 #[cfg(test)]
@@ -532,14 +513,9 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(slugs(&before), slugs(&after));
-        // Only the part that gained the file has new content.
+        // Only the part that gained the file has new members.
         for (b, a) in before.clusters.iter().zip(&after.clusters) {
-            assert_eq!(
-                b.content_hash == a.content_hash,
-                b.id != "src/parse",
-                "{}",
-                b.id
-            );
+            assert_eq!(b.members == a.members, b.id != "src/parse", "{}", b.id);
         }
     }
 
@@ -560,16 +536,6 @@ mod tests {
         let (p2, g2) = parsed(&edited);
         let after = cluster(&p2, &g2, &ClusterConfig::default(), "demo");
         assert_eq!(members(&before), members(&after));
-        // Same members, other edges: the content hash notices.
-        let hash = |c: &Clusters, id: &str| {
-            c.clusters
-                .iter()
-                .find(|c| c.id == id)
-                .unwrap()
-                .content_hash
-                .clone()
-        };
-        assert_ne!(hash(&before, "src/site"), hash(&after, "src/site"));
     }
 
     #[test]

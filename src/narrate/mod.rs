@@ -44,8 +44,6 @@ pub struct Narratives {
     /// Calls made to the narrator in this build, and narratives taken from the cache.
     pub calls: usize,
     pub cached: usize,
-    /// Each part's cache key, in cluster order.
-    pub keys: Vec<String>,
     /// The parts narrated in this build (not from the cache), by index.
     pub narrated: Vec<usize>,
 }
@@ -113,7 +111,6 @@ pub fn narrate(
         cached,
         parts: narrated,
         overview: Some(overview),
-        keys,
     })
 }
 

@@ -393,23 +393,7 @@ fn overview(input: &SiteInput) -> Context {
         .iter()
         .map(|(name, (files, lines))| serde_json::json!({"name": name, "files": files, "lines": lines}))
         .collect();
-    let h = &input.analysis.history;
-    ctx.insert("commit_count", &h.commits.len());
-    ctx.insert("author_count", &input.analysis.insights.authors.len());
-    ctx.insert(
-        "first_date",
-        &h.commits
-            .last()
-            .map(|c| crate::narrate::date(c.time))
-            .unwrap_or_default(),
-    );
-    ctx.insert(
-        "last_date",
-        &h.commits
-            .first()
-            .map(|c| crate::narrate::date(c.time))
-            .unwrap_or_default(),
-    );
+    history_summary(&mut ctx, input);
     ctx.insert("languages", &languages);
     ctx.insert("diagram", &architecture(input, ""));
     ctx
@@ -715,22 +699,7 @@ fn history_page(input: &SiteInput) -> Context {
     let h = &input.analysis.history;
     let recent: Vec<CommitRow> = h.commits.iter().take(50).map(commit_row).collect();
     ctx.insert("recent", &recent);
-    ctx.insert("commit_count", &h.commits.len());
-    ctx.insert("author_count", &input.analysis.insights.authors.len());
-    ctx.insert(
-        "first_date",
-        &h.commits
-            .last()
-            .map(|c| crate::narrate::date(c.time))
-            .unwrap_or_default(),
-    );
-    ctx.insert(
-        "last_date",
-        &h.commits
-            .first()
-            .map(|c| crate::narrate::date(c.time))
-            .unwrap_or_default(),
-    );
+    history_summary(&mut ctx, input);
     ctx.insert("history_partial", &h.shallow);
     let most: Vec<serde_json::Value> = input
         .analysis
@@ -774,6 +743,16 @@ fn history_page(input: &SiteInput) -> Context {
         .collect();
     ctx.insert("skipped", &skipped);
     ctx
+}
+
+/// How many commits by how many people over which dates: the overview and history pages say it.
+fn history_summary(ctx: &mut Context, input: &SiteInput) {
+    let h = &input.analysis.history;
+    let date = |c: Option<&Commit>| c.map(|c| crate::narrate::date(c.time)).unwrap_or_default();
+    ctx.insert("commit_count", &h.commits.len());
+    ctx.insert("author_count", &input.analysis.insights.authors.len());
+    ctx.insert("first_date", &date(h.commits.last()));
+    ctx.insert("last_date", &date(h.commits.first()));
 }
 
 /// Fills a source URL template; the path is percent-encoded segment by segment.
