@@ -19,6 +19,123 @@ pub struct Config {
     pub snapshot: SnapshotConfig,
     pub history: HistoryConfig,
     pub cluster: ClusterConfig,
+    pub model: ModelConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// No model: the built-in narrator writes from facts.
+    #[default]
+    Builtin,
+    /// The Chat Completions API at any base URL (OpenAI, vLLM, llama.cpp, Ollama's /v1, ...).
+    Openai,
+    /// The Anthropic Messages API.
+    Anthropic,
+    /// Ollama's native chat API.
+    Ollama,
+}
+
+impl Provider {
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Builtin => "builtin",
+            Provider::Openai => "openai",
+            Provider::Anthropic => "anthropic",
+            Provider::Ollama => "ollama",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Provider> {
+        [
+            Provider::Builtin,
+            Provider::Openai,
+            Provider::Anthropic,
+            Provider::Ollama,
+        ]
+        .into_iter()
+        .find(|p| p.name() == name)
+    }
+
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Provider::Builtin => "",
+            Provider::Openai => "https://api.openai.com/v1",
+            Provider::Anthropic => "https://api.anthropic.com",
+            Provider::Ollama => "http://127.0.0.1:11434",
+        }
+    }
+
+    pub fn default_key_env(self) -> &'static str {
+        match self {
+            Provider::Openai => "OPENAI_API_KEY",
+            Provider::Anthropic => "ANTHROPIC_API_KEY",
+            Provider::Builtin | Provider::Ollama => "",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ModelConfig {
+    pub provider: Provider,
+    pub model: String,
+    /// Empty: the provider's usual address.
+    pub base_url: String,
+    /// The name of the environment variable that holds the key (never the key itself).
+    pub api_key_env: String,
+    /// Calls at once.
+    pub concurrency: usize,
+    pub timeout_seconds: u64,
+    /// Tries after the first one, on 429, 5xx, time-outs and unreadable answers.
+    pub retries: u32,
+    /// The first wait between tries; it doubles each time (a Retry-After header wins).
+    pub backoff_ms: u64,
+    /// Tokens the whole build may use (prompt and completion); 0: no limit.
+    pub max_tokens: u64,
+    /// Tokens one answer may use.
+    pub max_output_tokens: u32,
+    /// Tokens of code and outline given for one part.
+    pub context_tokens: usize,
+    pub temperature: f32,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            provider: Provider::Builtin,
+            model: String::new(),
+            base_url: String::new(),
+            api_key_env: String::new(),
+            concurrency: 4,
+            timeout_seconds: 120,
+            retries: 4,
+            backoff_ms: 1000,
+            max_tokens: 0,
+            max_output_tokens: 1200,
+            context_tokens: 6000,
+            temperature: 0.2,
+        }
+    }
+}
+
+impl ModelConfig {
+    pub fn base_url(&self) -> String {
+        let url = if self.base_url.is_empty() {
+            self.provider.default_base_url()
+        } else {
+            &self.base_url
+        };
+        url.trim_end_matches('/').to_string()
+    }
+
+    pub fn key_env(&self) -> String {
+        if self.api_key_env.is_empty() {
+            self.provider.default_key_env().to_string()
+        } else {
+            self.api_key_env.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +177,7 @@ impl Default for Config {
             snapshot: SnapshotConfig::default(),
             history: HistoryConfig::default(),
             cluster: ClusterConfig::default(),
+            model: ModelConfig::default(),
         }
     }
 }
@@ -115,6 +233,28 @@ min-cochange = 2
 # Smallest and largest part, in code files; 0 sizes them to the repository.
 min-files = 0
 max-files = 0
+
+[model]
+# Who writes the narratives: "builtin" (no model, no network), "openai" (any server with the
+# Chat Completions API: OpenAI, vLLM, llama.cpp, Ollama's /v1, LM Studio), "anthropic", "ollama".
+provider = "builtin"
+model = ""
+# Empty: the provider's usual address (for a local server, e.g. "http://127.0.0.1:8080/v1").
+base-url = ""
+# The NAME of the environment variable holding the key; empty: OPENAI_API_KEY or
+# ANTHROPIC_API_KEY. The key itself never goes in this file.
+api-key-env = ""
+# Calls at once, seconds per call, tries after a failed one, first wait between tries (ms).
+concurrency = 4
+timeout-seconds = 120
+retries = 4
+backoff-ms = 1000
+# Tokens the whole build may use (0: no limit), one answer may use, and the code and outline
+# given for one part.
+max-tokens = 0
+max-output-tokens = 1200
+context-tokens = 6000
+temperature = 0.2
 "#;
 
 impl Config {
@@ -159,6 +299,20 @@ impl Config {
         }
         if self.cluster.max_files != 0 && self.cluster.max_files < self.cluster.min_files {
             return Err("`cluster.max-files` must be at least `cluster.min-files`".into());
+        }
+        let m = &self.model;
+        if m.provider != Provider::Builtin && m.model.trim().is_empty() {
+            return Err(format!(
+                "`model.model` must name a model for the {} provider",
+                m.provider.name()
+            ));
+        }
+        if m.concurrency == 0 {
+            return Err("`model.concurrency` must be at least 1".into());
+        }
+        let base = &m.base_url;
+        if !(base.is_empty() || base.starts_with("https://") || base.starts_with("http://")) {
+            return Err("`model.base-url` must start with http:// or https://".into());
         }
         let url = &self.site.source_url;
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {

@@ -30,7 +30,7 @@ use git2::{ErrorCode, Oid, Repository};
 
 pub use config::Config;
 pub use error::{Error, Result};
-pub use narrate::{builtin::BuiltinNarrator, Narrator};
+pub use narrate::{builtin::BuiltinNarrator, narrator_for, Narrator};
 pub use report::{Event, Report};
 
 pub struct BuildOptions {
@@ -42,6 +42,8 @@ pub struct BuildOptions {
     pub rev: Option<String>,
     /// The cache folder; default: the config's `cache` under the repository root.
     pub cache_dir: Option<PathBuf>,
+    /// Count the narrator calls and tokens a build would use; call nothing, write no page.
+    pub dry_run: bool,
 }
 
 /// A repository found around a path, with its work tree and configuration.
@@ -175,8 +177,12 @@ pub fn build(
     let commit = ws.resolve(options.rev.as_deref())?;
     keep_out_of_git_status(&ws.root, &out);
     keep_out_of_git_status(&ws.root, &cache_dir);
-    let settings = settings_hash(&ws, narrator);
-    if let Some(report) = unchanged_since_last_build(&cache_dir, &out, commit, &settings, started) {
+    let settings = settings_hash(&ws, &narrator.id());
+    let fast = !options.dry_run;
+    if let Some(report) = fast
+        .then(|| unchanged_since_last_build(&cache_dir, &out, commit, &settings, started))
+        .flatten()
+    {
         progress(Event::Note(
             "nothing changed since the last build: the site is current".into(),
         ));
@@ -278,10 +284,41 @@ pub fn build(
         insights,
         pages,
     };
+    if options.dry_run {
+        let (parts, overview) = narrate::facts::gather(&analysis, config.model.context_tokens);
+        let mut dry = report::DryRun::default();
+        for f in &parts {
+            if cache
+                .get::<narrate::Narrative>(
+                    cache::Space::Narratives,
+                    &narrate::narrative_key(narrator, f),
+                )
+                .is_some()
+            {
+                report.narratives_cached += 1;
+            } else {
+                dry.calls += 1;
+                dry.estimated_tokens += narrator.estimate_part(f).unwrap_or(0);
+            }
+        }
+        if dry.calls > 0 {
+            dry.calls += 1;
+            dry.estimated_tokens += narrator.estimate_overview(&overview).unwrap_or(0);
+        }
+        report.dry_run = Some(dry);
+        report.clusters = analysis.clusters.clusters.len();
+        report.commits = analysis.history.commits.len();
+        report.files = analysis.snapshot.files.len();
+        report.code_files = analysis.parsed.code_files();
+        report.stages = stages.seconds;
+        report.seconds = started.elapsed().as_secs_f64();
+        cache.flush();
+        return Ok(report);
+    }
     let (part_facts, overview_facts, narratives) = stages.run(
         "narrate",
         || {
-            let (parts, overview) = narrate::facts::gather(&analysis);
+            let (parts, overview) = narrate::facts::gather(&analysis, config.model.context_tokens);
             let narratives = narrate::narrate(&parts, &overview, narrator, &cache)?;
             Ok((parts, overview, narratives))
         },
@@ -339,6 +376,10 @@ pub fn build(
     report.cochange_edges = a.graph.cochange.len();
     report.clusters = a.clusters.clusters.len();
     report.narrator_calls = narratives.calls;
+    report.narrator_failures = narratives.failures.clone();
+    let usage = narrator.usage();
+    report.prompt_tokens = usage.prompt_tokens;
+    report.completion_tokens = usage.completion_tokens;
     report.narratives_cached = narratives.cached;
     report.pages_written = written.written;
     report.pages_unchanged = written.unchanged;
@@ -370,11 +411,11 @@ pub fn build(
 /// Everything besides the commit that shapes the site: the configuration, the narrator, this
 /// version of repowiki (its templates are built in), `.repowikiignore`, and the source-link
 /// template. When these and the commit are as last time, the site is as last time.
-pub fn settings_hash(ws: &Workspace, narrator: &dyn Narrator) -> String {
+pub fn settings_hash(ws: &Workspace, narrator_id: &str) -> String {
     let text = format!(
         "{}\n{}\n{}\n{}\n{}",
         toml::to_string(&ws.config).unwrap_or_default(),
-        narrator.id(),
+        narrator_id,
         env!("CARGO_PKG_VERSION"),
         read_ignore_file(&ws.root).join("\n"),
         ws.source_url().unwrap_or_default(),

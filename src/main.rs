@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use repowiki::{BuildOptions, BuiltinNarrator, Error, Event, Workspace};
+use repowiki::config::Provider;
+use repowiki::{BuildOptions, Error, Event, Narrator, Workspace};
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +38,21 @@ enum Command {
         /// Where the cache lives [default: .repowiki/cache in the repository].
         #[arg(long)]
         cache_dir: Option<PathBuf>,
+        /// Who writes the narratives: builtin, openai, anthropic or ollama [default: model.provider].
+        #[arg(long)]
+        provider: Option<String>,
+        /// The model to ask [default: model.model].
+        #[arg(long)]
+        model: Option<String>,
+        /// The model server's address [default: model.base-url].
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Tokens this build may use at most [default: model.max-tokens].
+        #[arg(long)]
+        max_tokens: Option<u64>,
+        /// Say how many narrator calls and about how many tokens a build would use; call nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// Print the report as one JSON object on stdout.
         #[arg(long)]
         json: bool,
@@ -97,18 +113,29 @@ fn main() -> ExitCode {
             out,
             rev,
             cache_dir,
+            provider,
+            model,
+            base_url,
+            max_tokens,
+            dry_run,
             json,
             quiet,
-        } => build(
-            BuildOptions {
+        } => {
+            let overrides = ModelOverrides {
+                provider,
+                model,
+                base_url,
+                max_tokens,
+            };
+            let options = BuildOptions {
                 path: here(path),
                 out,
                 rev,
                 cache_dir,
-            },
-            json,
-            quiet,
-        ),
+                dry_run,
+            };
+            build(options, &overrides, json, quiet)
+        }
         Command::Status {
             path,
             cache_dir,
@@ -156,7 +183,7 @@ fn staleness(
     out: Option<PathBuf>,
 ) -> Result<repowiki::status::Staleness, Error> {
     let ws = Workspace::open(&path)?;
-    let settings = repowiki::settings_hash(&ws, &BuiltinNarrator);
+    let settings = repowiki::settings_hash(&ws, &repowiki::narrate::narrator_id(&ws.config.model));
     let cache = ws.cache_dir(cache_dir.as_deref());
     let out = ws.out_dir(out.as_deref());
     repowiki::status::status(&ws, None, &cache, &out, &settings)
@@ -182,7 +209,53 @@ fn hook(action: HookAction) -> Result<(), Error> {
     Ok(())
 }
 
-fn build(options: BuildOptions, json: bool, quiet: bool) -> Result<(), Error> {
+struct ModelOverrides {
+    provider: Option<String>,
+    model: Option<String>,
+    base_url: Option<String>,
+    max_tokens: Option<u64>,
+}
+
+/// The narrator the repository's config asks for, with the command line's overrides.
+fn narrator(path: &std::path::Path, o: &ModelOverrides) -> Result<Box<dyn Narrator>, Error> {
+    let ws = Workspace::open(path)?;
+    let mut m = ws.config.model.clone();
+    let usage = |message: String| Error::Config {
+        path: ws.root.join(repowiki::config::CONFIG_FILE),
+        message,
+    };
+    if let Some(p) = &o.provider {
+        m.provider = Provider::parse(p).ok_or_else(|| {
+            usage(format!(
+                "unknown provider '{p}' (builtin, openai, anthropic, ollama)"
+            ))
+        })?;
+    }
+    if let Some(model) = &o.model {
+        m.model = model.clone();
+    }
+    if let Some(url) = &o.base_url {
+        m.base_url = url.clone();
+    }
+    if let Some(t) = o.max_tokens {
+        m.max_tokens = t;
+    }
+    if m.provider != Provider::Builtin && m.model.trim().is_empty() {
+        return Err(usage(format!(
+            "the {} provider needs a model (--model or model.model)",
+            m.provider.name()
+        )));
+    }
+    repowiki::narrator_for(&m)
+}
+
+fn build(
+    options: BuildOptions,
+    overrides: &ModelOverrides,
+    json: bool,
+    quiet: bool,
+) -> Result<(), Error> {
+    let narrator = narrator(&options.path, overrides)?;
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new_spinner();
         bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
@@ -222,7 +295,7 @@ fn build(options: BuildOptions, json: bool, quiet: bool) -> Result<(), Error> {
             }
         }
     };
-    let result = repowiki::build(&options, &BuiltinNarrator, &progress);
+    let result = repowiki::build(&options, narrator.as_ref(), &progress);
     if let Some(bar) = bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
         bar.finish_and_clear();
     }

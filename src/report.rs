@@ -18,6 +18,12 @@ pub enum Event<'a> {
     },
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DryRun {
+    pub calls: usize,
+    pub estimated_tokens: u64,
+}
+
 /// The stages, in the order they run.
 pub const STAGES: &[&str] = &[
     "history", "snapshot", "parse", "graph", "cluster", "insight", "narrate", "render", "write",
@@ -57,6 +63,13 @@ pub struct Report {
     pub narratives_cached: usize,
     /// Ids of the parts narrated in this build.
     pub narrated: Vec<String>,
+    /// Narrator calls that failed (a stand-in narrative was used), one line each.
+    pub narrator_failures: Vec<String>,
+    /// Tokens the model servers reported for this build's calls.
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// For `--dry-run`: the calls a build would make and about how many tokens they would use.
+    pub dry_run: Option<DryRun>,
     /// The site paths written or removed in this build.
     #[serde(skip)]
     pub pages_changed: Vec<String>,
@@ -118,9 +131,19 @@ impl Report {
         );
         s += &format!("  clusters   {}\n", self.clusters);
         s += &format!(
-            "  narrator   {}, {} calls, {} narratives from the cache\n",
+            "  narrator   {}, {} calls, {} narratives from the cache",
             self.narrator, self.narrator_calls, self.narratives_cached
         );
+        if self.prompt_tokens + self.completion_tokens > 0 {
+            s += &format!(
+                ", {} prompt + {} completion tokens",
+                self.prompt_tokens, self.completion_tokens
+            );
+        }
+        s += "\n";
+        for f in &self.narrator_failures {
+            s += &format!("  failed     {f}\n");
+        }
         s += &format!(
             "  pages      {} written, {} unchanged, {} removed\n",
             self.pages_written, self.pages_unchanged, self.pages_removed

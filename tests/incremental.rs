@@ -49,6 +49,7 @@ fn build_lib(f: &Fixture) -> Built {
         out: Some(site_of(f)),
         rev: None,
         cache_dir: Some(f.dir.path().join("cache")),
+        dry_run: false,
     };
     let report = repowiki::build(&options, &narrator, &|_| {}).expect("build");
     let mut parts = narrator.parts.into_inner().unwrap();
@@ -73,6 +74,7 @@ fn assert_same_as_a_fresh_build(f: &Fixture) {
         out: Some(fresh.clone()),
         rev: None,
         cache_dir: Some(f.dir.path().join("fresh-cache")),
+        dry_run: false,
     };
     let _ = fs::remove_dir_all(f.dir.path().join("fresh-cache"));
     repowiki::build(&options, &BuiltinNarrator, &|_| {}).expect("fresh build");

@@ -29,6 +29,7 @@ impl Narrator for BuiltinNarrator {
             summary: part_summary(f),
             markdown: md,
             narrator: self.id(),
+            note: String::new(),
         })
     }
 
@@ -95,6 +96,7 @@ impl Narrator for BuiltinNarrator {
             summary,
             markdown: md,
             narrator: self.id(),
+            note: String::new(),
         })
     }
 }
@@ -348,6 +350,8 @@ mod tests {
             history: HistoryFacts::default(),
             start_here: vec![],
             languages: vec![("Rust".into(), 1, 40)],
+            outline: vec![],
+            excerpts: vec![],
         }
     }
 

@@ -116,6 +116,37 @@ pub struct ClusterFacts {
     pub start_here: Vec<StartFile>,
     /// Language, files, lines.
     pub languages: Vec<(String, usize, usize)>,
+    /// Every member code file with all its symbols: what a model reads first.
+    pub outline: Vec<FileOutline>,
+    /// The code of the most used items, as much as the context budget allows.
+    pub excerpts: Vec<Excerpt>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileOutline {
+    pub path: String,
+    pub lines: usize,
+    pub doc: String,
+    pub symbols: Vec<OutlineSymbol>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineSymbol {
+    pub kind: String,
+    pub name: String,
+    pub signature: String,
+    pub line: u32,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Excerpt {
+    pub path: String,
+    pub start: u32,
+    pub end: u32,
+    /// The fence language (`rust`, `python`, `ts`, `js`).
+    pub lang: String,
+    pub code: String,
 }
 
 /// What the overview is written from. Nothing here moves with every commit (no commit counts,
@@ -160,7 +191,9 @@ const ROOT_MODULES: &[&str] = &[
     "index.mjs",
 ];
 
-pub fn gather(input: &FactsInput) -> (Vec<ClusterFacts>, OverviewFacts) {
+/// Gathers the facts of every part and of the whole repository. `context_tokens` bounds the
+/// outline and code excerpts given for one part (about four characters a token).
+pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, OverviewFacts) {
     let readme = readme_sections(&input.snapshot);
     let docs: Vec<String> = input
         .clusters
@@ -173,7 +206,7 @@ pub fn gather(input: &FactsInput) -> (Vec<ClusterFacts>, OverviewFacts) {
         .clusters
         .iter()
         .enumerate()
-        .map(|(i, c)| part_facts(i, c, input, &readme, &docs))
+        .map(|(i, c)| part_facts(i, c, input, &readme, &docs, context_tokens))
         .collect();
     let overview = overview_facts(input, &readme, &docs);
     (parts, overview)
@@ -227,6 +260,7 @@ fn part_facts(
     input: &FactsInput,
     readme: &[ReadmeSection],
     docs: &[String],
+    context_tokens: usize,
 ) -> ClusterFacts {
     let parsed = &input.parsed;
     let files: Vec<FileFact> = cluster
@@ -374,7 +408,10 @@ fn part_facts(
         );
     }
 
+    let (outline, excerpts) = model_context(cluster, input, &key_symbols, context_tokens * 4);
     ClusterFacts {
+        outline,
+        excerpts,
         id: cluster.id.clone(),
         name: cluster.name.clone(),
         dir: cluster.dir.clone(),
@@ -395,6 +432,90 @@ fn part_facts(
         history,
         start_here,
     }
+}
+
+/// The outline of the part's code files, then excerpts of its most used items, within
+/// `budget` characters (the outline takes at most half).
+fn model_context(
+    cluster: &Cluster,
+    input: &FactsInput,
+    key_symbols: &[KeySymbol],
+    budget: usize,
+) -> (Vec<FileOutline>, Vec<Excerpt>) {
+    let mut used = 0;
+    let mut outline = Vec::new();
+    for f in cluster.members.iter().filter_map(|m| input.parsed.get(m)) {
+        if f.language.is_none() {
+            continue;
+        }
+        let mut file = FileOutline {
+            path: f.path.clone(),
+            lines: f.lines,
+            doc: first_sentence(&f.facts.module_doc),
+            symbols: Vec::new(),
+        };
+        used += f.path.len() + file.doc.len() + 20;
+        for s in &f.facts.symbols {
+            let cost = s.name.len() + s.signature.len() + 40;
+            if used + cost > budget / 2 {
+                break;
+            }
+            used += cost;
+            file.symbols.push(OutlineSymbol {
+                kind: s.kind.name().to_string(),
+                name: s.name.clone(),
+                signature: s.signature.clone(),
+                line: s.start_line,
+                doc: first_sentence(&s.doc),
+            });
+        }
+        outline.push(file);
+    }
+    let mut excerpts = Vec::new();
+    for k in key_symbols {
+        let Ok(i) = input
+            .snapshot
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(&k.path))
+        else {
+            continue;
+        };
+        let file = &input.snapshot.files[i];
+        let Some(sym) = input.parsed.get(&k.path).and_then(|p| {
+            p.facts
+                .symbols
+                .iter()
+                .find(|s| s.name == k.name && s.start_line == k.line)
+        }) else {
+            continue;
+        };
+        let end = sym.end_line.min(sym.start_line + 59);
+        let code: String = file
+            .text
+            .lines()
+            .skip(sym.start_line as usize - 1)
+            .take((end - sym.start_line + 1) as usize)
+            .collect::<Vec<_>>()
+            .join("\n");
+        if used + code.len() > budget {
+            continue;
+        }
+        used += code.len() + 40;
+        let lang = match file.language {
+            Some(crate::snapshot::Language::Rust) => "rust",
+            Some(crate::snapshot::Language::Python) => "python",
+            Some(crate::snapshot::Language::TypeScript | crate::snapshot::Language::Tsx) => "ts",
+            _ => "js",
+        };
+        excerpts.push(Excerpt {
+            path: k.path.clone(),
+            start: sym.start_line,
+            end,
+            lang: lang.into(),
+            code,
+        });
+    }
+    (outline, excerpts)
 }
 
 fn history_facts(

@@ -4,8 +4,10 @@
 //! that start with `/` are relative to the site root; the site stage makes them relative to
 //! each page. The built-in narrator needs no model; model backends implement the same trait.
 
+pub mod backend;
 pub mod builtin;
 pub mod facts;
+pub mod model;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -25,6 +27,18 @@ pub struct Narrative {
     pub markdown: String,
     /// The id of the narrator that wrote it.
     pub narrator: String,
+    /// Set when this is not the narrator's answer for this build (its call failed, and an
+    /// earlier narrative or the built-in narrator's text stands in): shown on the page.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Calls made and tokens used, as the model servers reported them.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
+pub struct Usage {
+    pub calls: usize,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
 }
 
 pub trait Narrator: Send + Sync {
@@ -34,6 +48,36 @@ pub trait Narrator: Send + Sync {
     fn narrate_part(&self, facts: &ClusterFacts) -> Result<Narrative>;
     /// Written last, when `facts.parts` carries each part's summary.
     fn narrate_overview(&self, facts: &OverviewFacts) -> Result<Narrative>;
+    /// How many parts may be narrated at once.
+    fn concurrency(&self) -> usize {
+        rayon::current_num_threads()
+    }
+    /// About how many tokens narrating this part would use (none: it costs nothing).
+    fn estimate_part(&self, _facts: &ClusterFacts) -> Option<u64> {
+        None
+    }
+    fn estimate_overview(&self, _facts: &OverviewFacts) -> Option<u64> {
+        None
+    }
+    fn usage(&self) -> Usage {
+        Usage::default()
+    }
+}
+
+/// The id of the narrator a configuration asks for, without making it.
+pub fn narrator_id(config: &crate::config::ModelConfig) -> String {
+    match config.provider {
+        crate::config::Provider::Builtin => builtin::BuiltinNarrator.id(),
+        _ => model::model_id(config),
+    }
+}
+
+/// The narrator a configuration asks for: the built-in one, or a model behind a backend.
+pub fn narrator_for(config: &crate::config::ModelConfig) -> Result<Box<dyn Narrator>> {
+    match backend::for_config(config)? {
+        None => Ok(Box::new(builtin::BuiltinNarrator)),
+        Some(b) => Ok(Box::new(model::ModelNarrator::new(config, b)?)),
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,6 +90,28 @@ pub struct Narratives {
     pub cached: usize,
     /// The parts narrated in this build (not from the cache), by index.
     pub narrated: Vec<usize>,
+    /// Calls that failed, one line each: the part and why.
+    pub failures: Vec<String>,
+}
+
+/// The cache entry that remembers a part's last good narrative, whatever its input was.
+fn last_key(part_id: &str) -> String {
+    format!("last:{part_id}")
+}
+
+/// What stands in for a narrative whose call failed: the part's last good narrative if there
+/// is one, else the built-in narrator's text; either way marked.
+fn stand_in(facts: &ClusterFacts, cache: &CacheUse, why: &str) -> Result<Narrative> {
+    let last = cache
+        .get::<String>(Space::Narratives, &last_key(&facts.id))
+        .and_then(|key| cache.get::<Narrative>(Space::Narratives, &key));
+    if let Some(mut n) = last {
+        n.note = format!("Kept from an earlier build: this build's narrator call failed ({why}).");
+        return Ok(n);
+    }
+    let mut n = builtin::BuiltinNarrator.narrate_part(facts)?;
+    n.note = format!("Written by the built-in narrator: the model call failed ({why}).");
+    Ok(n)
 }
 
 /// The cache key of a narrative: a hash of the narrator's identity and of exactly what it is
@@ -69,22 +135,46 @@ pub fn narrate(
 ) -> Result<Narratives> {
     let cached = AtomicUsize::new(0);
     let narrated_now: Vec<AtomicBool> = parts.iter().map(|_| AtomicBool::new(false)).collect();
+    let failures = std::sync::Mutex::new(Vec::new());
     let keys: Vec<String> = parts.iter().map(|f| narrative_key(narrator, f)).collect();
-    let narrated: Vec<Narrative> = parts
-        .par_iter()
-        .zip(&keys)
-        .enumerate()
-        .map(|(i, (f, key))| {
-            if let Some(n) = cache.get::<Narrative>(Space::Narratives, key) {
-                cached.fetch_add(1, Ordering::Relaxed);
-                return Ok(n);
-            }
-            narrated_now[i].store(true, Ordering::Relaxed);
-            let n = narrator.narrate_part(f)?;
-            cache.put(Space::Narratives, key, &n);
-            Ok(n)
-        })
-        .collect::<Result<_>>()?;
+    // Model calls wait on the network, not the CPU: as many at once as the narrator allows.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(narrator.concurrency().max(1))
+        .build()
+        .map_err(|e| crate::error::Error::Narrator {
+            narrator: narrator.id(),
+            message: format!("cannot start the narration threads: {e}"),
+        })?;
+    let narrated: Vec<Narrative> = pool.install(|| {
+        parts
+            .par_iter()
+            .zip(&keys)
+            .enumerate()
+            .map(|(i, (f, key))| {
+                if let Some(n) = cache.get::<Narrative>(Space::Narratives, key) {
+                    cached.fetch_add(1, Ordering::Relaxed);
+                    return Ok(n);
+                }
+                narrated_now[i].store(true, Ordering::Relaxed);
+                match narrator.narrate_part(f) {
+                    Ok(n) => {
+                        // Cached as soon as it arrives: an interrupted build loses nothing.
+                        cache.put(Space::Narratives, key, &n);
+                        cache.put(Space::Narratives, &last_key(&f.id), key);
+                        Ok(n)
+                    }
+                    Err(e) => {
+                        let why = e.to_string();
+                        failures
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(format!("{}: {why}", f.name));
+                        stand_in(f, cache, &why)
+                    }
+                }
+            })
+            .collect::<Result<Vec<_>>>()
+    })?;
     let mut overview = overview.clone();
     for (part, n) in overview.parts.iter_mut().zip(&narrated) {
         part.summary = n.summary.clone();
@@ -95,17 +185,30 @@ pub fn narrate(
             cached.fetch_add(1, Ordering::Relaxed);
             n
         }
-        None => {
-            let n = narrator.narrate_overview(&overview)?;
-            cache.put(Space::Narratives, &overview_key, &n);
-            n
-        }
+        None => match narrator.narrate_overview(&overview) {
+            Ok(n) => {
+                cache.put(Space::Narratives, &overview_key, &n);
+                n
+            }
+            Err(e) => {
+                let why = e.to_string();
+                failures
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(format!("overview: {why}"));
+                let mut n = builtin::BuiltinNarrator.narrate_overview(&overview)?;
+                n.note =
+                    format!("Written by the built-in narrator: the model call failed ({why}).");
+                n
+            }
+        },
     };
     let cached = cached.into_inner();
     let narrated_parts = (0..parts.len())
         .filter(|&i| narrated_now[i].load(Ordering::Relaxed))
         .collect();
     Ok(Narratives {
+        failures: failures.into_inner().unwrap_or_else(|p| p.into_inner()),
         narrated: narrated_parts,
         calls: narrated.len() + 1 - cached,
         cached,

@@ -1,0 +1,33 @@
+//! Ollama's native chat API (`/api/chat`, not streamed).
+
+use serde_json::json;
+
+use super::{count_at, text_at, Backend, Completion, Http, Prompt};
+
+pub(super) struct Ollama {
+    pub http: Http,
+    pub model: String,
+    pub base: String,
+}
+
+impl Backend for Ollama {
+    fn complete(&self, prompt: &Prompt) -> Result<Completion, String> {
+        let body = json!({
+            "model": self.model,
+            "messages": [
+                {"role": "system", "content": prompt.system},
+                {"role": "user", "content": prompt.user},
+            ],
+            "stream": false,
+            "options": {"temperature": prompt.temperature, "num_predict": prompt.max_tokens},
+        });
+        let answer = self
+            .http
+            .post(&format!("{}/api/chat", self.base), &[], &body)?;
+        Ok(Completion {
+            text: text_at(&answer, "/message/content")?.to_string(),
+            prompt_tokens: count_at(&answer, "/prompt_eval_count"),
+            completion_tokens: count_at(&answer, "/eval_count"),
+        })
+    }
+}
