@@ -408,6 +408,29 @@ pub fn build(
     Ok(report)
 }
 
+/// This program's identity: its version and, so that a rebuilt binary counts as a different
+/// program (its templates and logic are built in), its executable's size and mtime.
+pub fn program_stamp() -> &'static str {
+    static STAMP: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    STAMP.get_or_init(|| {
+        let exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| std::fs::metadata(p).ok());
+        let (len, mtime) = exe
+            .map(|m| {
+                let t = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0);
+                (m.len(), t)
+            })
+            .unwrap_or((0, 0));
+        format!("{} {len} {mtime}", env!("CARGO_PKG_VERSION"))
+    })
+}
+
 /// Everything besides the commit that shapes the site: the configuration, the narrator, this
 /// version of repowiki (its templates are built in), `.repowikiignore`, and the source-link
 /// template. When these and the commit are as last time, the site is as last time.
@@ -416,7 +439,7 @@ pub fn settings_hash(ws: &Workspace, narrator_id: &str) -> String {
         "{}\n{}\n{}\n{}\n{}",
         toml::to_string(&ws.config).unwrap_or_default(),
         narrator_id,
-        env!("CARGO_PKG_VERSION"),
+        program_stamp(),
         read_ignore_file(&ws.root).join("\n"),
         ws.source_url().unwrap_or_default(),
     );

@@ -4,8 +4,16 @@
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use super::grounding::{Grounder, Grounding, Reference};
+
 /// Renders `md` for a page whose way back to the site root is `root` (`""`, `"../"`, …).
 pub fn render(md: &str, root: &str) -> String {
+    render_grounded(md, root, None).0
+}
+
+/// Like `render`, and with a grounder every citation is checked: found ones become links,
+/// missing ones are marked.
+pub fn render_grounded(md: &str, root: &str, grounder: Option<&Grounder>) -> (String, Grounding) {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -44,9 +52,146 @@ pub fn render(md: &str, root: &str) -> String {
         }
         other => Some(other),
     });
+    let mut stats = Grounding::default();
+    let events: Vec<Event> = match grounder {
+        Some(g) => ground(events, g, root, &mut stats),
+        None => events.collect(),
+    };
     let mut out = String::new();
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, events.into_iter());
+    (out, stats)
+}
+
+const MISSING_OPEN: &str =
+    "<mark class=\"unverified\" title=\"not found in the repository at this commit\">";
+
+/// Runs after the sanitiser: the only raw HTML here is the mark that repowiki adds itself.
+fn ground<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    g: &Grounder,
+    root: &str,
+    stats: &mut Grounding,
+) -> Vec<Event<'e>> {
+    let mut out = Vec::new();
+    let (mut in_link, mut in_code_block) = (0usize, false);
+    for event in events {
+        match event {
+            Event::Start(Tag::Link { .. }) => {
+                in_link += 1;
+                out.push(event);
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                out.push(event);
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                out.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                out.push(event);
+            }
+            Event::Code(code) => {
+                let reference = g.check(&code);
+                cite(
+                    &mut out,
+                    Event::Code(code),
+                    reference,
+                    in_link > 0,
+                    root,
+                    stats,
+                );
+            }
+            Event::Text(text) if !in_code_block => {
+                // Paths and `path:line` citations in prose count too.
+                let mut rest = text.to_string();
+                while let Some((start, end)) = next_pathlike(&rest) {
+                    let word = rest[start..end].to_string();
+                    let reference = g.check(&word);
+                    if reference == Reference::None {
+                        out.push(Event::Text(CowStr::from(rest[..end].to_string())));
+                    } else {
+                        out.push(Event::Text(CowStr::from(rest[..start].to_string())));
+                        cite(
+                            &mut out,
+                            Event::Text(CowStr::from(word)),
+                            reference,
+                            in_link > 0,
+                            root,
+                            stats,
+                        );
+                    }
+                    rest = rest[end..].to_string();
+                }
+                if !rest.is_empty() {
+                    out.push(Event::Text(CowStr::from(rest)));
+                }
+            }
+            other => out.push(other),
+        }
+    }
     out
+}
+
+fn cite<'e>(
+    out: &mut Vec<Event<'e>>,
+    shown: Event<'e>,
+    reference: Reference,
+    in_link: bool,
+    root: &str,
+    stats: &mut Grounding,
+) {
+    match reference {
+        Reference::None => out.push(shown),
+        Reference::Found(page) => {
+            stats.checked += 1;
+            match page.filter(|_| !in_link) {
+                Some(page) => {
+                    out.push(Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Inline,
+                        dest_url: CowStr::from(format!("{root}{page}")),
+                        title: CowStr::from(""),
+                        id: CowStr::from(""),
+                    }));
+                    out.push(shown);
+                    out.push(Event::End(TagEnd::Link));
+                }
+                None => out.push(shown),
+            }
+        }
+        Reference::Missing => {
+            stats.checked += 1;
+            stats.missing += 1;
+            out.push(Event::InlineHtml(CowStr::from(MISSING_OPEN)));
+            out.push(shown);
+            out.push(Event::InlineHtml(CowStr::from("</mark>")));
+        }
+    }
+}
+
+/// The next word of prose that looks like a path (`a/b.rs`, `src/x.py:10-20`), as a range.
+fn next_pathlike(text: &str) -> Option<(usize, usize)> {
+    let is_word = |c: char| c.is_alphanumeric() || "/._-:#".contains(c);
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_word(c)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                let word = text[s..i].trim_end_matches(['.', ',', ':', ';']);
+                let end = s + word.len();
+                if word.contains('/') && word.contains('.') && !word.starts_with('/') {
+                    return Some((s, end));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The link target to use, or `None` when it must not be a link.

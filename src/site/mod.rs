@@ -3,6 +3,7 @@
 //! every link relative so that the folder opens from disk.
 
 pub mod diagram;
+pub mod grounding;
 pub mod markdown;
 pub mod paths;
 pub mod write;
@@ -84,6 +85,7 @@ fn engine() -> Result<Tera> {
 
 pub fn render(input: &SiteInput) -> Result<Site> {
     let tera = engine()?;
+    let grounder = grounding::Grounder::new(input.analysis);
     let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
     jobs.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
     let file_jobs: Vec<(&str, String, String)> = input
@@ -114,7 +116,7 @@ pub fn render(input: &SiteInput) -> Result<Site> {
     }
     let mut pages: Vec<Page> = jobs
         .par_iter()
-        .map(|job| render_job(&tera, input, job))
+        .map(|job| render_job(&tera, input, &grounder, job))
         .collect::<Result<_>>()?;
     for (path, text) in ASSETS {
         pages.push(Page {
@@ -147,9 +149,18 @@ enum Job<'a> {
     File(&'a str),
 }
 
-fn render_job(tera: &Tera, input: &SiteInput, job: &Job) -> Result<Page> {
+fn render_job(
+    tera: &Tera,
+    input: &SiteInput,
+    grounder: &grounding::Grounder,
+    job: &Job,
+) -> Result<Page> {
     let (path, template, ctx) = match job {
-        Job::Overview => ("index.html".to_string(), "overview.html", overview(input)),
+        Job::Overview => (
+            "index.html".to_string(),
+            "overview.html",
+            overview(input, grounder),
+        ),
         Job::History => (
             "history.html".to_string(),
             "history.html",
@@ -157,7 +168,7 @@ fn render_job(tera: &Tera, input: &SiteInput, job: &Job) -> Result<Page> {
         ),
         Job::Part(i) => {
             let slug = &input.analysis.clusters.clusters[*i].slug;
-            (PageMap::part(slug), "part.html", part(input, *i))
+            (PageMap::part(slug), "part.html", part(input, grounder, *i))
         }
         Job::File(p) => {
             let page = input.analysis.pages.file(p).unwrap_or_default().to_string();
@@ -203,10 +214,7 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
         h.update(s.as_bytes());
         h.update(b"\0");
     };
-    put(&format!(
-        "v{FILE_PAGE_VERSION} {}",
-        env!("CARGO_PKG_VERSION")
-    ));
+    put(&format!("v{FILE_PAGE_VERSION} {}", crate::program_stamp()));
     put(&a.title);
     put(input.source_url.unwrap_or(""));
     put(if a.history.shallow { "shallow" } else { "full" });
@@ -351,7 +359,25 @@ fn base(
     ctx
 }
 
-fn overview(input: &SiteInput) -> Context {
+/// A narrative as HTML, its citations checked, and what the page says about it.
+fn narrative_html(
+    ctx: &mut Context,
+    n: Option<&crate::narrate::Narrative>,
+    root: &str,
+    grounder: &grounding::Grounder,
+) {
+    let (html, grounding) = n
+        .map(|n| markdown::render_grounded(&n.markdown, root, Some(grounder)))
+        .unwrap_or_default();
+    ctx.insert("narrative", &html);
+    ctx.insert("grounding", &grounding);
+    ctx.insert(
+        "narrative_note",
+        &n.map(|n| n.note.clone()).unwrap_or_default(),
+    );
+}
+
+fn overview(input: &SiteInput, grounder: &grounding::Grounder) -> Context {
     let page = "index.html";
     let mut ctx = base(input, page, "Overview", "overview", None, None, None);
     let narrative = input.narratives.overview.as_ref();
@@ -359,12 +385,7 @@ fn overview(input: &SiteInput) -> Context {
         "summary",
         &narrative.map(|n| n.summary.clone()).unwrap_or_default(),
     );
-    ctx.insert(
-        "narrative",
-        &narrative
-            .map(|n| markdown::render(&n.markdown, ""))
-            .unwrap_or_default(),
-    );
+    narrative_html(&mut ctx, narrative, "", grounder);
     let parts: Vec<serde_json::Value> = input
         .analysis.clusters
         .clusters
@@ -448,7 +469,7 @@ fn newest<'a>(input: &'a SiteInput, paths: impl Iterator<Item = &'a str>) -> Opt
         .map(|i| &input.analysis.history.commits[i])
 }
 
-fn part(input: &SiteInput, i: usize) -> Context {
+fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context {
     let cluster = &input.analysis.clusters.clusters[i];
     let facts = &input.part_facts[i];
     let page = PageMap::part(&cluster.slug);
@@ -481,12 +502,7 @@ fn part(input: &SiteInput, i: usize) -> Context {
         "narrator",
         &narrative.map(|n| n.narrator.clone()).unwrap_or_default(),
     );
-    ctx.insert(
-        "narrative",
-        &narrative
-            .map(|n| markdown::render(&n.markdown, &root))
-            .unwrap_or_default(),
-    );
+    narrative_html(&mut ctx, narrative, &root, grounder);
     let files: Vec<serde_json::Value> = facts
         .files
         .iter()
