@@ -306,6 +306,8 @@ pub fn build(
             dry.estimated_tokens += narrator.estimate_overview(&overview).unwrap_or(0);
         }
         report.dry_run = Some(dry);
+        report.commits_read = diffed;
+        report.files_parsed = parsed_now;
         report.clusters = analysis.clusters.clusters.len();
         report.commits = analysis.history.commits.len();
         report.files = analysis.snapshot.files.len();
@@ -464,6 +466,10 @@ fn unchanged_since_last_build(
         return None;
     }
     let mut r = last.report?;
+    // Stand-ins for failed narrator calls are to be replaced as soon as the narrator answers.
+    if !r.narrator_failures.is_empty() {
+        return None;
+    }
     r.commits_read = 0;
     r.files_parsed = 0;
     r.narratives_cached += r.narrator_calls;

@@ -91,6 +91,18 @@ impl Report {
     /// The closing summary for a person.
     pub fn summary(&self) -> String {
         let short = &self.commit[..self.commit.len().min(7)];
+        if let Some(d) = &self.dry_run {
+            return format!(
+                "Dry run for {} at {short} with {}: {} narrator calls, about {} tokens ({} parts already narrated). Nothing was called or written.\n",
+                self.title, self.narrator, d.calls, d.estimated_tokens, self.narratives_cached
+            );
+        }
+        if self.up_to_date {
+            return format!(
+                "The wiki of {} is up to date at {short} ({}): nothing to do ({:.2}s).\nOpen {}/index.html\n",
+                self.title, self.rev, self.seconds, self.out
+            );
+        }
         let mut s = format!(
             "repowiki built the wiki of {} at {short} ({})\n",
             self.title, self.rev

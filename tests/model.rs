@@ -1,0 +1,426 @@
+//! Model narrators against a local server that speaks each protocol: request shapes, the key
+//! kept secret, retries and backoff, stand-ins on failure, caching, grounding, budgets.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use support::model_server::{ModelServer, Reply, NARRATIVE};
+use support::*;
+
+const KEY: &str = "sk-test-0123456789abcdef";
+
+fn configure(f: &Fixture, provider: &str, base: &str, extra: &str) {
+    let text = format!(
+        "[model]\nprovider = \"{provider}\"\nmodel = \"test-model\"\nbase-url = \"{base}\"\napi-key-env = \"REPOWIKI_TEST_KEY\"\nbackoff-ms = 20\n{extra}"
+    );
+    fs::write(f.root().join("repowiki.toml"), text).unwrap();
+}
+
+fn build(f: &Fixture, args: &[&str]) -> (std::process::Output, serde_json::Value) {
+    let out = repowiki()
+        .args(["build", "--json", "--quiet"])
+        .arg(f.root())
+        .args(args)
+        .env("REPOWIKI_TEST_KEY", KEY)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out, report)
+}
+
+fn site(f: &Fixture) -> std::path::PathBuf {
+    f.root().join(".repowiki/site")
+}
+
+/// Every byte repowiki wrote (site, cache, logs) and printed, searched for the key.
+fn assert_key_nowhere(f: &Fixture, outputs: &[&std::process::Output]) {
+    for file in walk(&f.root().join(".repowiki")) {
+        let bytes = fs::read(&file).unwrap();
+        assert!(
+            !bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+            "the key is in {}",
+            file.display()
+        );
+    }
+    for o in outputs {
+        assert!(!String::from_utf8_lossy(&o.stdout).contains(KEY));
+        assert!(!String::from_utf8_lossy(&o.stderr).contains(KEY));
+    }
+}
+
+#[test]
+fn openai_requests_have_the_right_shape_and_a_second_build_calls_nothing() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &format!("{}/v1", server.url()), "");
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 6, "five parts and the overview");
+    for r in &requests {
+        assert_eq!(r.path, "/v1/chat/completions");
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {KEY}").as_str())
+        );
+        assert_eq!(r.body["model"], "test-model");
+        assert_eq!(r.body["messages"][0]["role"], "system");
+        assert_eq!(r.body["messages"][1]["role"], "user");
+        assert_eq!(r.body["stream"], false);
+    }
+    let prompts: Vec<String> = requests
+        .iter()
+        .map(|r| {
+            r.body["messages"][1]["content"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let engine = prompts
+        .iter()
+        .find(|p| p.contains("\"engine\""))
+        .expect("a prompt for the engine part");
+    assert!(
+        engine.contains("pub struct Engine"),
+        "the outline: {engine}"
+    );
+    assert!(
+        engine.contains("Runs jobs one after another."),
+        "doc comments"
+    );
+    assert!(
+        engine.contains("Count finished jobs in the engine"),
+        "history"
+    );
+    assert!(engine.contains("```rust"), "code excerpts");
+    assert!(
+        prompts
+            .iter()
+            .any(|p| p.contains("Write the overview page")),
+        "the overview is asked for last"
+    );
+    assert!(requests.last().unwrap().body["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Write the overview page"));
+    assert_eq!(report["narrator_calls"], 6);
+    assert_eq!(report["prompt_tokens"], 600, "as the server reported");
+    assert_eq!(report["completion_tokens"], 120);
+    let page = read(&site(&f).join("parts/src-engine.html"));
+    assert!(page.contains("This part keeps the engine running."));
+    assert!(page.contains("test-model"), "the page names its narrator");
+
+    let (again, report) = build(&f, &[]);
+    assert!(again.status.success());
+    assert_eq!(server.requests().len(), 6, "no call the second time");
+    assert_eq!(report["narrator_calls"], 0);
+    assert_key_nowhere(&f, &[&o, &again]);
+}
+
+#[test]
+fn anthropic_and_ollama_speak_their_own_protocols() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "anthropic", &server.url(), "");
+    let (o, _) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = &server.requests()[0];
+    assert_eq!(r.path, "/v1/messages");
+    assert_eq!(r.header("x-api-key"), Some(KEY));
+    assert_eq!(r.header("anthropic-version"), Some("2023-06-01"));
+    assert!(r.body["system"]
+        .as_str()
+        .unwrap()
+        .contains("design documentation"));
+    assert_eq!(r.body["messages"][0]["role"], "user");
+    assert!(r.body["max_tokens"].as_u64().unwrap() > 0);
+    assert!(read(&site(&f).join("parts/src-engine.html"))
+        .contains("This part keeps the engine running."));
+
+    let server = ModelServer::start();
+    let g = Fixture::standard();
+    configure(&g, "ollama", &server.url(), "");
+    let (o, _) = build(&g, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = &server.requests()[0];
+    assert_eq!(r.path, "/api/chat");
+    assert_eq!(r.body["stream"], false);
+    assert_eq!(r.body["model"], "test-model");
+    assert!(r.body["options"]["num_predict"].as_u64().unwrap() > 0);
+    assert!(read(&site(&g).join("parts/src-engine.html"))
+        .contains("This part keeps the engine running."));
+}
+
+#[test]
+fn a_429_is_retried_after_the_time_the_server_asks_for() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "concurrency = 1\n");
+    server.script(vec![Reply::Status(
+        429,
+        Some(1),
+        "{\"error\": \"slow down\"}".into(),
+    )]);
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 7, "one retried call");
+    assert!(
+        requests[1].at - requests[0].at >= Duration::from_millis(950),
+        "Retry-After: 1 honoured"
+    );
+    assert_eq!(report["narrator_failures"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn server_errors_malformed_answers_and_timeouts_are_retried() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(
+        &f,
+        "openai",
+        &server.url(),
+        "concurrency = 1\ntimeout-seconds = 1\n",
+    );
+    server.script(vec![
+        Reply::Status(500, None, "{}".into()),
+        Reply::Malformed,
+        Reply::Hang(Duration::from_secs(3)),
+    ]);
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        server.requests().len(),
+        9,
+        "three failures, then six good calls"
+    );
+    assert_eq!(report["narrator_failures"].as_array().unwrap().len(), 0);
+    // Backoff doubles: 20 ms, then 40 ms, between the first tries.
+    let r = server.requests();
+    assert!(r[1].at - r[0].at >= Duration::from_millis(20));
+    assert!(r[2].at - r[1].at >= Duration::from_millis(40));
+}
+
+#[test]
+fn a_call_that_keeps_failing_gets_a_marked_stand_in_and_nothing_cached_is_lost() {
+    let server = ModelServer::start();
+    let mut f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "retries = 1\n");
+    let (o, _) = build(&f, &[]);
+    assert!(o.status.success());
+    let calls = server.requests().len();
+
+    // The server breaks; a commit changes one part.
+    server.set_default(Reply::Status(500, None, "{\"error\": \"down\"}".into()));
+    let edited = read(&f.root().join("src/engine/core.rs"))
+        .replace("println!(\"{}\"", "println!(\"job {}\"");
+    f.commit(
+        "edit",
+        &[("src/engine/core.rs", Some(edited.as_bytes()))],
+        "Say which job",
+        "Dana Lee",
+        T0 + 10 * 86_400,
+    );
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "the build completes: {}", stderr(&o));
+    assert_eq!(
+        server.requests().len(),
+        calls + 2,
+        "one call for the changed part, tried twice"
+    );
+    let failures = report["narrator_failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("engine"),
+        "the summary says what failed"
+    );
+    let page = read(&site(&f).join("parts/src-engine.html"));
+    assert!(
+        page.contains("Kept from an earlier build"),
+        "its last narrative stays"
+    );
+    assert!(page.contains("This part keeps the engine running."));
+
+    // A part never narrated before gets the built-in text, marked.
+    let g = Fixture::standard();
+    configure(&g, "openai", &server.url(), "retries = 0\n");
+    let (o, _) = build(&g, &[]);
+    assert!(o.status.success());
+    let page = read(&site(&g).join("parts/src-engine.html"));
+    assert!(page.contains("Written by the built-in narrator"), "{page}");
+    assert!(
+        page.contains("What it is made of"),
+        "the built-in narrator's sections"
+    );
+
+    // Once the server is back, the stand-ins are replaced (they were never cached).
+    server.set_default(Reply::Complete(NARRATIVE.into()));
+    let before = server.requests().len();
+    let (o, report) = build(&g, &[]);
+    assert!(o.status.success());
+    assert_eq!(server.requests().len() - before, 6);
+    assert_eq!(report["narrator_failures"].as_array().unwrap().len(), 0);
+    assert!(
+        !read(&site(&g).join("parts/src-engine.html")).contains("Written by the built-in narrator")
+    );
+}
+
+#[test]
+fn an_unreachable_server_fails_fast_and_the_build_still_completes() {
+    let f = Fixture::standard();
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    configure(
+        &f,
+        "openai",
+        &format!("http://127.0.0.1:{port}"),
+        "retries = 2\n",
+    );
+    let started = Instant::now();
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(report["narrator_failures"].as_array().unwrap().len(), 6);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(read(&site(&f).join("index.html")).contains("Written by the built-in narrator"));
+}
+
+#[test]
+fn a_hostile_completion_is_neutralised_and_invented_references_are_marked() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "");
+    server.set_default(Reply::Complete(
+        "## Purpose\nHello <script>alert('x')</script> <img src=x onerror=alert(1)>.\n\n[click](javascript:alert(1)) and [data](data:text/html,hi)\n\nSee `src/engine/core.rs:4`, `src/invented.rs:10`, `src/engine/core.rs:9999` and `NoSuchThing`, and src/made/up.py in prose.".into(),
+    ));
+    let (o, _) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for page in walk(&site(&f))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = read(page);
+        assert!(!html.contains("<script>alert"), "{}", page.display());
+        assert!(!html.contains("<img src=x"), "{}", page.display());
+        assert!(
+            !html.to_lowercase().contains("javascript:"),
+            "{}",
+            page.display()
+        );
+        assert!(!html.contains("href=\"data:"), "{}", page.display());
+    }
+    let page = read(&site(&f).join("parts/src-engine.html"));
+    let marked = page.matches("class=\"unverified\"").count();
+    assert_eq!(
+        marked, 4,
+        "the invented file, the line past the end, the unknown name, the prose path:\n{page}"
+    );
+    assert!(page.contains("5 references checked"), "{page}");
+    assert!(page.contains("4 not found"), "{page}");
+    // The real citation is a link to the symbol that holds the line.
+    assert!(
+        page.contains("href=\"../files/src/engine/core.rs.html#sym-Engine\""),
+        "{page}"
+    );
+    let broken = broken_links(&site(&f));
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn one_file_commit_calls_the_model_for_its_part_only() {
+    let server = ModelServer::start();
+    let mut f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "");
+    assert!(build(&f, &[]).0.status.success());
+    let before = server.requests().len();
+    let edited = read(&f.root().join("py/app/models.py"))
+        .replace("return self.name.title()", "return self.name.upper()");
+    f.commit(
+        "edit",
+        &[("py/app/models.py", Some(edited.as_bytes()))],
+        "Shout labels",
+        "Dana Lee",
+        T0 + 10 * 86_400,
+    );
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success());
+    let new: Vec<_> = server.requests()[before..].to_vec();
+    assert_eq!(new.len(), 1, "one call");
+    assert!(new[0].body["messages"][1]["content"]
+        .as_str()
+        .unwrap()
+        .contains("py/app/models.py"));
+    assert_eq!(report["narrated"], serde_json::json!(["py/app"]));
+}
+
+#[test]
+fn dry_run_counts_calls_and_tokens_and_calls_nothing() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "");
+    let (o, report) = build(&f, &["--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(server.requests().len(), 0);
+    assert_eq!(report["dry_run"]["calls"], 6);
+    assert!(report["dry_run"]["estimated_tokens"].as_u64().unwrap() > 1000);
+    assert!(!site(&f).join("index.html").exists(), "nothing written");
+    let text = run(&["build", "--dry-run", f.root().to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("6 narrator calls"));
+}
+
+#[test]
+fn the_token_budget_stops_calls_before_they_are_made() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "");
+    let (o, report) = build(&f, &["--max-tokens", "50"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(server.requests().len(), 0);
+    let failures = report["narrator_failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 6);
+    assert!(failures[0].as_str().unwrap().contains("token budget"));
+}
+
+#[test]
+fn the_key_never_shows_even_when_the_server_echoes_it() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "retries = 0\n");
+    server.set_default(Reply::Status(
+        401,
+        None,
+        format!("{{\"error\": \"bad key {KEY}\"}}"),
+    ));
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success());
+    assert!(report["narrator_failures"][0]
+        .as_str()
+        .unwrap()
+        .contains("[redacted]"));
+    assert_key_nowhere(&f, &[&o]);
+}
+
+#[test]
+fn a_missing_key_is_a_usage_error_that_names_the_variable() {
+    let f = Fixture::standard();
+    fs::write(f.root().join("repowiki.toml"), "[model]\nprovider = \"anthropic\"\nmodel = \"m\"\napi-key-env = \"REPOWIKI_NO_SUCH_KEY\"\n").unwrap();
+    let o = run(&["build", f.root().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("REPOWIKI_NO_SUCH_KEY"));
+    assert!(!f.root().join(".repowiki/site/index.html").exists());
+    let o = run(&[
+        "build",
+        f.root().to_str().unwrap(),
+        "--provider",
+        "nonesuch",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = Path::new(".");
+}
