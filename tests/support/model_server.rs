@@ -96,69 +96,67 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut stream = stream;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-        let mut headers = Vec::new();
-        let mut length = 0;
-        loop {
-            let mut h = String::new();
-            reader.read_line(&mut h)?;
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            if let Some((n, v)) = h.split_once(':') {
-                if n.eq_ignore_ascii_case("content-length") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                headers.push((n.trim().to_string(), v.trim().to_string()));
-            }
-        }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body)?;
-        let body: serde_json::Value =
-            serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
-        let reply = {
-            let mut s = state.lock().unwrap();
-            s.requests.push(Request {
-                path: path.clone(),
-                headers,
-                body: body.clone(),
-                at: std::time::Instant::now(),
-            });
-            s.script.pop_front().or_else(|| s.default.clone()).unwrap()
-        };
-        let (status, extra, text) = match reply {
-            Reply::Complete(text) => (200, String::new(), completion(&path, &text)),
-            Reply::Status(code, after, text) => (
-                code,
-                after
-                    .map(|s| format!("Retry-After: {s}\r\n"))
-                    .unwrap_or_default(),
-                text,
-            ),
-            Reply::Malformed => (
-                200,
-                String::new(),
-                "{\"choices\": [ this is not json".into(),
-            ),
-            Reply::Hang(d) => {
-                std::thread::sleep(d);
-                return Ok(());
-            }
-        };
-        let response = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{text}",
-            text.len()
-        );
-        stream.write_all(response.as_bytes())?;
-        stream.flush()?;
+    // One request per connection: every answer says `Connection: close`.
+    let mut line = String::new();
+    if reader.read_line(&mut line)? == 0 {
         return Ok(());
     }
+    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    let mut length = 0;
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h)?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((n, v)) = h.split_once(':') {
+            if n.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+            headers.push((n.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    let reply = {
+        let mut s = state.lock().unwrap();
+        s.requests.push(Request {
+            path: path.clone(),
+            headers,
+            body: body.clone(),
+            at: std::time::Instant::now(),
+        });
+        s.script.pop_front().or_else(|| s.default.clone()).unwrap()
+    };
+    let (status, extra, text) = match reply {
+        Reply::Complete(text) => (200, String::new(), completion(&path, &text)),
+        Reply::Status(code, after, text) => (
+            code,
+            after
+                .map(|s| format!("Retry-After: {s}\r\n"))
+                .unwrap_or_default(),
+            text,
+        ),
+        Reply::Malformed => (
+            200,
+            String::new(),
+            "{\"choices\": [ this is not json".into(),
+        ),
+        Reply::Hang(d) => {
+            std::thread::sleep(d);
+            return Ok(());
+        }
+    };
+    let response = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{text}",
+        text.len()
+    );
+    stream.write_all(response.as_bytes())?;
+    stream.flush()?;
+    Ok(())
 }
 
 /// A completion in the shape of the protocol the path belongs to.
