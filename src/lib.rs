@@ -101,6 +101,11 @@ impl Workspace {
         }
     }
 
+    /// Where the repository overrides prompt templates.
+    pub fn prompt_dir(&self) -> PathBuf {
+        self.root.join(".repowiki/templates/prompts")
+    }
+
     pub fn cache_dir(&self, given: Option<&Path>) -> PathBuf {
         given
             .map(Path::to_path_buf)
@@ -175,8 +180,7 @@ pub fn build(
     })?;
     // Resolved again under the lock: a build that waited builds the newest HEAD.
     let commit = ws.resolve(options.rev.as_deref())?;
-    keep_out_of_git_status(&ws.root, &out);
-    keep_out_of_git_status(&ws.root, &cache_dir);
+    keep_out_of_git_status(&ws.root, &out, &cache_dir);
     let settings = settings_hash(&ws, &narrator.id());
     let fast = !options.dry_run;
     if let Some(report) = fast
@@ -559,13 +563,40 @@ fn read_ignore_file(root: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// When the site or cache goes under `.repowiki/` in the work tree, a `.gitignore` there keeps
-/// it out of `git status`.
-fn keep_out_of_git_status(root: &Path, dir: &Path) {
+const GITIGNORE_HEAD: &str =
+    "# Written by repowiki: what it builds stays out of git; templates/ is yours to commit.";
+
+/// What repowiki writes under `.repowiki/` in the work tree (the site, the cache and its lock,
+/// the hook's log) is kept out of `git status` by a `.gitignore` there; `.repowiki/templates/`
+/// is left for the repository's own template overrides.
+fn keep_out_of_git_status(root: &Path, out: &Path, cache: &Path) {
     let dot = root.join(".repowiki");
-    if dir.starts_with(&dot) && !dot.join(".gitignore").exists() {
-        let _ = std::fs::create_dir_all(&dot);
-        let _ = std::fs::write(dot.join(".gitignore"), "# Written by repowiki.\n*\n");
+    let mut lines = vec![
+        GITIGNORE_HEAD.to_string(),
+        "/.gitignore".into(),
+        "/hook.log".into(),
+    ];
+    let lock = lock::lock_path(cache);
+    for path in [out, cache, lock.as_path()] {
+        if let Ok(rel) = path.strip_prefix(&dot) {
+            lines.push(format!("/{}", rel.to_string_lossy()));
+        }
+    }
+    if let Ok(rel) = cache.strip_prefix(&dot) {
+        lines.push(format!("/{}.corrupt-*", rel.to_string_lossy()));
+    }
+    if lines.len() == 3 {
+        return;
+    }
+    let text = lines.join("\n") + "\n";
+    let file = dot.join(".gitignore");
+    // A .gitignore that someone else wrote is left alone.
+    match std::fs::read_to_string(&file) {
+        Ok(old) if old == text || !old.starts_with(GITIGNORE_HEAD) => {}
+        _ => {
+            let _ = std::fs::create_dir_all(&dot);
+            let _ = std::fs::write(&file, text);
+        }
     }
 }
 

@@ -183,7 +183,10 @@ fn staleness(
     out: Option<PathBuf>,
 ) -> Result<repowiki::status::Staleness, Error> {
     let ws = Workspace::open(&path)?;
-    let settings = repowiki::settings_hash(&ws, &repowiki::narrate::narrator_id(&ws.config.model));
+    let settings = repowiki::settings_hash(
+        &ws,
+        &repowiki::narrate::narrator_id(&ws.config.model, Some(&ws.prompt_dir())),
+    );
     let cache = ws.cache_dir(cache_dir.as_deref());
     let out = ws.out_dir(out.as_deref());
     repowiki::status::status(&ws, None, &cache, &out, &settings)
@@ -246,7 +249,7 @@ fn narrator(path: &std::path::Path, o: &ModelOverrides) -> Result<Box<dyn Narrat
             m.provider.name()
         )));
     }
-    repowiki::narrator_for(&m)
+    repowiki::narrator_for(&m, Some(&ws.prompt_dir()))
 }
 
 fn build(

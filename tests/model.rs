@@ -424,3 +424,47 @@ fn a_missing_key_is_a_usage_error_that_names_the_variable() {
     assert_eq!(o.status.code(), Some(2));
     let _ = Path::new(".");
 }
+
+#[test]
+fn a_prompt_template_in_the_repository_overrides_the_built_in_one() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "");
+    assert!(build(&f, &[]).0.status.success());
+    assert_eq!(server.requests().len(), 6);
+    let prompts = f.root().join(".repowiki/templates/prompts");
+    fs::create_dir_all(&prompts).unwrap();
+    fs::write(prompts.join("part.md"), "CUSTOM PROMPT for {{ name }}.\n").unwrap();
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        report["narrator_calls"], 6,
+        "another template is another narrator: all parts again"
+    );
+    let custom: Vec<_> = server.requests()[6..]
+        .iter()
+        .filter(|r| {
+            r.body["messages"][1]["content"]
+                .as_str()
+                .unwrap()
+                .starts_with("CUSTOM PROMPT for ")
+        })
+        .cloned()
+        .collect();
+    assert_eq!(custom.len(), 5);
+    // The override can be committed; what repowiki builds stays out of git.
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        listed.contains(".repowiki/templates/prompts/part.md"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(".repowiki/site") && !listed.contains(".repowiki/cache"),
+        "{listed}"
+    );
+}

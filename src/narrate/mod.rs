@@ -64,19 +64,26 @@ pub trait Narrator: Send + Sync {
     }
 }
 
-/// The id of the narrator a configuration asks for, without making it.
-pub fn narrator_id(config: &crate::config::ModelConfig) -> String {
+/// The id of the narrator a configuration asks for, without making it (no key needed).
+pub fn narrator_id(
+    config: &crate::config::ModelConfig,
+    prompt_dir: Option<&std::path::Path>,
+) -> String {
     match config.provider {
         crate::config::Provider::Builtin => builtin::BuiltinNarrator.id(),
-        _ => model::model_id(config),
+        _ => model::model_id(config, &model::prompt_texts(prompt_dir)),
     }
 }
 
-/// The narrator a configuration asks for: the built-in one, or a model behind a backend.
-pub fn narrator_for(config: &crate::config::ModelConfig) -> Result<Box<dyn Narrator>> {
+/// The narrator a configuration asks for: the built-in one, or a model behind a backend, with
+/// the prompt templates that `prompt_dir` overrides.
+pub fn narrator_for(
+    config: &crate::config::ModelConfig,
+    prompt_dir: Option<&std::path::Path>,
+) -> Result<Box<dyn Narrator>> {
     match backend::for_config(config)? {
         None => Ok(Box::new(builtin::BuiltinNarrator)),
-        Some(b) => Ok(Box::new(model::ModelNarrator::new(config, b)?)),
+        Some(b) => Ok(Box::new(model::ModelNarrator::new(config, b, prompt_dir)?)),
     }
 }
 

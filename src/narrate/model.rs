@@ -12,6 +12,8 @@ use super::{first_sentence, Narrative, Narrator, Usage};
 use crate::config::ModelConfig;
 use crate::error::{Error, Result};
 
+/// The built-in prompt templates; a repository can override each one with a file of the same
+/// name in `.repowiki/templates/prompts/`.
 const PROMPTS: &[(&str, &str)] = &[
     (
         "system.md",
@@ -26,6 +28,7 @@ const PROMPTS: &[(&str, &str)] = &[
 
 pub struct ModelNarrator {
     backend: Box<dyn Backend>,
+    id: String,
     config: ModelConfig,
     prompts: Tera,
     prompt_tokens: AtomicU64,
@@ -38,9 +41,9 @@ pub struct ModelNarrator {
 /// The id of the model narrator a configuration makes: provider, model, every setting that
 /// changes an answer, and the hash of the prompt templates. Computed without a backend (and
 /// without a key), so `status` can tell whether the narratives are current.
-pub fn model_id(c: &ModelConfig) -> String {
+pub fn model_id(c: &ModelConfig, prompts: &[(&str, String)]) -> String {
     let mut hasher = blake3::Hasher::new();
-    for (name, text) in PROMPTS {
+    for (name, text) in prompts {
         hasher.update(name.as_bytes());
         hasher.update(text.as_bytes());
     }
@@ -60,17 +63,34 @@ pub fn estimate_tokens(text: &str) -> u64 {
     (text.len() as u64).div_ceil(4)
 }
 
+/// The prompt templates in force: each built-in one, or the repository's override of it.
+pub fn prompt_texts(overrides: Option<&std::path::Path>) -> Vec<(&'static str, String)> {
+    PROMPTS
+        .iter()
+        .map(|(name, text)| {
+            let own = overrides.and_then(|dir| std::fs::read_to_string(dir.join(name)).ok());
+            (*name, own.unwrap_or_else(|| text.to_string()))
+        })
+        .collect()
+}
+
 impl ModelNarrator {
-    pub fn new(config: &ModelConfig, backend: Box<dyn Backend>) -> Result<ModelNarrator> {
+    pub fn new(
+        config: &ModelConfig,
+        backend: Box<dyn Backend>,
+        prompt_dir: Option<&std::path::Path>,
+    ) -> Result<ModelNarrator> {
+        let texts = prompt_texts(prompt_dir);
         let mut prompts = Tera::new();
         prompts
-            .add_raw_templates(PROMPTS.iter().copied())
+            .add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_str())))
             .map_err(|e| Error::Template {
                 name: "prompts".into(),
                 message: e.to_string(),
             })?;
         Ok(ModelNarrator {
             backend,
+            id: model_id(config, &texts),
             config: config.clone(),
             prompts,
             prompt_tokens: AtomicU64::new(0),
@@ -161,7 +181,7 @@ fn summary_of(markdown: &str) -> String {
 
 impl Narrator for ModelNarrator {
     fn id(&self) -> String {
-        model_id(&self.config)
+        self.id.clone()
     }
 
     fn concurrency(&self) -> usize {
