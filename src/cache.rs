@@ -241,6 +241,12 @@ impl<'a> CacheUse<'a> {
         }
     }
 
+    /// Puts and flushes at once: for results that cost a model call, which a kill must not lose.
+    pub fn put_durable<T: Serialize>(&self, space: Space, key: &str, value: &T) {
+        self.put(space, key, value);
+        self.flush();
+    }
+
     pub fn flush(&self) {
         if let Err(e) = self.cache.flush() {
             self.warn(format!("warning: the cache could not be flushed ({e})"));

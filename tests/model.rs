@@ -468,3 +468,48 @@ fn a_prompt_template_in_the_repository_overrides_the_built_in_one() {
         "{listed}"
     );
 }
+
+#[test]
+fn no_more_calls_at_once_than_the_concurrency_limit() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "concurrency = 2\n");
+    server.set_default(Reply::Slow(Duration::from_millis(300), NARRATIVE.into()));
+    let (o, _) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(server.most_at_once(), 2);
+}
+
+#[test]
+fn an_interrupted_build_resumes_with_the_narratives_it_already_had() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "concurrency = 1\n");
+    server.set_default(Reply::Slow(Duration::from_millis(400), NARRATIVE.into()));
+    let mut child = repowiki()
+        .args(["build", "--quiet"])
+        .arg(f.root())
+        .env("REPOWIKI_TEST_KEY", KEY)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let a few answers arrive, then kill -9 in the middle of the next one.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.requests().len() < 4 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = server.requests().len();
+    assert!(before < 6, "killed before the end");
+    server.set_default(Reply::Complete(NARRATIVE.into()));
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let answered_before = before - 1; // the call under way when it was killed got no answer
+    assert_eq!(report["narratives_cached"], answered_before);
+    assert_eq!(
+        server.requests().len() - before,
+        6 - answered_before,
+        "only what was missing"
+    );
+}

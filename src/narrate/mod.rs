@@ -144,6 +144,9 @@ pub fn narrate(
     let narrated_now: Vec<AtomicBool> = parts.iter().map(|_| AtomicBool::new(false)).collect();
     let failures = std::sync::Mutex::new(Vec::new());
     let keys: Vec<String> = parts.iter().map(|f| narrative_key(narrator, f)).collect();
+    let costly = parts
+        .first()
+        .is_some_and(|f| narrator.estimate_part(f).is_some());
     // Model calls wait on the network, not the CPU: as many at once as the narrator allows.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(narrator.concurrency().max(1))
@@ -165,9 +168,14 @@ pub fn narrate(
                 narrated_now[i].store(true, Ordering::Relaxed);
                 match narrator.narrate_part(f) {
                     Ok(n) => {
-                        // Cached as soon as it arrives: an interrupted build loses nothing.
-                        cache.put(Space::Narratives, key, &n);
+                        // Cached as soon as it arrives, durably when it cost a model call: an
+                        // interrupted build loses nothing it paid for.
                         cache.put(Space::Narratives, &last_key(&f.id), key);
+                        if costly {
+                            cache.put_durable(Space::Narratives, key, &n);
+                        } else {
+                            cache.put(Space::Narratives, key, &n);
+                        }
                         Ok(n)
                     }
                     Err(e) => {

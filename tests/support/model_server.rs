@@ -20,6 +20,8 @@ pub enum Reply {
     Malformed,
     /// No answer for this long.
     Hang(Duration),
+    /// A good completion, after this long.
+    Slow(Duration, String),
 }
 
 #[derive(Clone, Debug)]
@@ -44,6 +46,8 @@ struct State {
     script: VecDeque<Reply>,
     default: Option<Reply>,
     requests: Vec<Request>,
+    in_flight: usize,
+    most_in_flight: usize,
 }
 
 pub struct ModelServer {
@@ -90,6 +94,11 @@ impl ModelServer {
     pub fn requests(&self) -> Vec<Request> {
         self.state.lock().unwrap().requests.clone()
     }
+
+    /// The most requests that were being answered at the same moment.
+    pub fn most_at_once(&self) -> usize {
+        self.state.lock().unwrap().most_in_flight
+    }
 }
 
 fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
@@ -129,8 +138,11 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
             body: body.clone(),
             at: std::time::Instant::now(),
         });
+        s.in_flight += 1;
+        s.most_in_flight = s.most_in_flight.max(s.in_flight);
         s.script.pop_front().or_else(|| s.default.clone()).unwrap()
     };
+    let done = || state.lock().unwrap().in_flight -= 1;
     let (status, extra, text) = match reply {
         Reply::Complete(text) => (200, String::new(), completion(&path, &text)),
         Reply::Status(code, after, text) => (
@@ -147,13 +159,19 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
         ),
         Reply::Hang(d) => {
             std::thread::sleep(d);
+            done();
             return Ok(());
+        }
+        Reply::Slow(d, text) => {
+            std::thread::sleep(d);
+            (200, String::new(), completion(&path, &text))
         }
     };
     let response = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{text}",
         text.len()
     );
+    done();
     stream.write_all(response.as_bytes())?;
     stream.flush()?;
     Ok(())
