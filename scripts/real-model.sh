@@ -58,8 +58,8 @@ base-url = \"http://127.0.0.1:$port/v1\"
 concurrency = 1
 timeout-seconds = 300
 retries = 1
-context-tokens = 1500
-max-output-tokens = 300
+context-tokens = 400
+max-output-tokens = 256
 temperature = 0.0"
 
 check() { # repo name

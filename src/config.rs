@@ -158,6 +158,10 @@ pub struct SnapshotConfig {
 pub struct HistoryConfig {
     pub max_changeset: usize,
     pub min_cochange: u32,
+    /// Leave out commits before this day (`YYYY-MM-DD`); empty: all.
+    pub since: String,
+    /// Read at most this many commits, newest first; 0: all.
+    pub max_commits: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,6 +200,8 @@ impl Default for HistoryConfig {
         HistoryConfig {
             max_changeset: 50,
             min_cochange: 2,
+            since: String::new(),
+            max_commits: 0,
         }
     }
 }
@@ -228,6 +234,10 @@ exclude = []
 max-changeset = 50
 # Two files are coupled when they changed together in at least this many commits.
 min-cochange = 2
+# Bounds for huge histories: leave out commits before a day ("2024-01-01"), or read at most
+# this many commits, newest first (0: all). The pages then say the history is partial.
+since = ""
+max-commits = 0
 
 [cluster]
 # Smallest and largest part, in code files; 0 sizes them to the repository.
@@ -299,6 +309,14 @@ impl Config {
         }
         if self.cluster.max_files != 0 && self.cluster.max_files < self.cluster.min_files {
             return Err("`cluster.max-files` must be at least `cluster.min-files`".into());
+        }
+        if !self.history.since.is_empty()
+            && crate::history::parse_date(&self.history.since).is_none()
+        {
+            return Err(format!(
+                "`history.since` must be a day like 2024-01-31, not '{}'",
+                self.history.since
+            ));
         }
         let m = &self.model;
         if m.provider != Provider::Builtin && m.model.trim().is_empty() {

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{CacheUse, Space};
@@ -62,6 +63,8 @@ pub struct History {
     pub commits: Vec<Commit>,
     /// The repository is a shallow clone: older history is missing.
     pub shallow: bool,
+    /// `--since` or `--max-commits` left older commits out.
+    pub bounded: bool,
     /// For each path as it is at the revision (renames followed back), the changes made to it,
     /// newest first.
     pub by_path: BTreeMap<String, Vec<Touch>>,
@@ -75,6 +78,11 @@ pub struct Touch {
 }
 
 impl History {
+    /// Older history is missing (a shallow clone, or bounds asked for): pages say so.
+    pub fn partial(&self) -> bool {
+        self.shallow || self.bounded
+    }
+
     pub fn touches(&self, path: &str) -> &[Touch] {
         self.by_path.get(path).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -89,44 +97,103 @@ impl History {
     }
 }
 
+/// Bounds on how much history to read, for huge histories (`--since`, `--max-commits`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Leave out commits older than this (Unix time).
+    pub since: Option<i64>,
+    /// Read at most this many commits, newest first.
+    pub max_commits: Option<usize>,
+}
+
 /// Walks the history reachable from `rev` (a commit id). A commit never changes, so what it
-/// changed is read from the cache when an earlier build diffed it; returns how many commits
-/// had to be diffed now.
-pub fn crawl(repo: &Repository, rev: Oid, cache: &CacheUse) -> Result<(History, usize)> {
+/// changed comes from the cache when an earlier build diffed it; the others are diffed on all
+/// cores, one repository handle per worker (git2's handles are not shared between threads).
+/// Returns the history and how many commits were diffed now.
+pub fn crawl(
+    repo: &Repository,
+    rev: Oid,
+    limits: &Limits,
+    cache: &CacheUse,
+) -> Result<(History, usize)> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     walk.push(rev)?;
     let shallow = repo.is_shallow();
-    let mut commits = Vec::new();
-    let mut diffed = 0;
+    let mut ids = Vec::new();
+    let mut bounded = false;
     for oid in walk {
-        let key = oid?.to_string();
-        // The first parent of a commit at a shallow boundary is missing: such commits are
-        // diffed again each time, as the boundary may move.
-        let cached: Option<Commit> = cache.get(Space::Commits, &key);
-        let commit = match cached {
-            Some(c) => c,
-            None => {
-                let commit = repo.find_commit(Oid::from_str(&key)?)?;
-                let read = read_commit(repo, &commit)?;
-                diffed += 1;
-                if commit.parent_count() == 0 || commit.parent(0).is_ok() {
-                    cache.put(Space::Commits, &key, &read);
-                }
-                read
+        let oid = oid?;
+        if limits.max_commits.is_some_and(|m| ids.len() >= m) {
+            bounded = true;
+            break;
+        }
+        if let Some(since) = limits.since {
+            if repo.find_commit(oid)?.time().seconds() < since {
+                bounded = true;
+                continue;
             }
-        };
-        commits.push(commit);
+        }
+        ids.push(oid);
     }
+    let mut commits: Vec<Option<Commit>> = ids
+        .iter()
+        .map(|id| cache.get(Space::Commits, &id.to_string()))
+        .collect();
+    let missing: Vec<usize> = (0..ids.len()).filter(|&i| commits[i].is_none()).collect();
+    let gitdir = repo.path().to_path_buf();
+    let read: Vec<(usize, Commit, bool)> = missing
+        .par_iter()
+        .map_init(
+            || Repository::open(&gitdir),
+            |handle, &i| {
+                let handle = handle
+                    .as_ref()
+                    .map_err(|e| git2::Error::from_str(e.message()))?;
+                let commit = handle.find_commit(ids[i])?;
+                // At a shallow boundary the first parent is missing: such a commit is read
+                // again next time, as the boundary may move.
+                let complete = commit.parent_count() == 0 || commit.parent(0).is_ok();
+                Ok((i, read_commit(handle, &commit)?, complete))
+            },
+        )
+        .collect::<Result<_>>()?;
+    let diffed = read.len();
+    for (i, commit, complete) in read {
+        if complete {
+            cache.put(Space::Commits, &commit.id, &commit);
+        }
+        commits[i] = Some(commit);
+    }
+    let commits: Vec<Commit> = commits.into_iter().flatten().collect();
     let by_path = follow_paths(&commits);
     Ok((
         History {
             commits,
             shallow,
+            bounded,
             by_path,
         },
         diffed,
     ))
+}
+
+/// Unix time of the start of a `YYYY-MM-DD` day (UTC).
+pub fn parse_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400)
 }
 
 fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
@@ -236,6 +303,14 @@ mod tests {
             message: "m".into(),
             changes,
         }
+    }
+
+    #[test]
+    fn dates_parse_to_unix_days() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2023-11-14"), Some(1_699_920_000));
+        assert_eq!(parse_date("2023-13-01"), None);
+        assert_eq!(parse_date("soon"), None);
     }
 
     #[test]

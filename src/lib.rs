@@ -44,6 +44,9 @@ pub struct BuildOptions {
     pub cache_dir: Option<PathBuf>,
     /// Count the narrator calls and tokens a build would use; call nothing, write no page.
     pub dry_run: bool,
+    /// Bounds on the history read, over the config's `history.since` / `history.max-commits`.
+    pub since: Option<String>,
+    pub max_commits: Option<usize>,
 }
 
 /// A repository found around a path, with its work tree and configuration.
@@ -181,7 +184,31 @@ pub fn build(
     // Resolved again under the lock: a build that waited builds the newest HEAD.
     let commit = ws.resolve(options.rev.as_deref())?;
     keep_out_of_git_status(&ws.root, &out, &cache_dir);
-    let settings = settings_hash(&ws, &narrator.id());
+    let since = options
+        .since
+        .clone()
+        .unwrap_or_else(|| ws.config.history.since.clone());
+    let limits = history::Limits {
+        since: if since.is_empty() {
+            None
+        } else {
+            Some(history::parse_date(&since).ok_or_else(|| Error::Config {
+                path: ws.root.join(config::CONFIG_FILE),
+                message: format!("--since must be a day like 2024-01-31, not '{since}'"),
+            })?)
+        },
+        max_commits: options
+            .max_commits
+            .or(Some(ws.config.history.max_commits))
+            .filter(|&m| m > 0),
+    };
+    // The config's own bounds are in the settings already; bounds given as flags are added.
+    let flags = options.since.is_some() || options.max_commits.is_some();
+    let narrator_and_flags = match flags {
+        true => format!("{} {limits:?}", narrator.id()),
+        false => narrator.id(),
+    };
+    let settings = settings_hash(&ws, &narrator_and_flags);
     let fast = !options.dry_run;
     if let Some(report) = fast
         .then(|| unchanged_since_last_build(&cache_dir, &out, commit, &settings, started))
@@ -230,7 +257,7 @@ pub fn build(
 
     let (history, diffed) = stages.run(
         "history",
-        || history::crawl(&ws.repo, commit, &cache),
+        || history::crawl(&ws.repo, commit, &limits, &cache),
         |(h, d)| format!("{} commits, {d} read now", h.commits.len()),
     )?;
     let snapshot = stages.run(
@@ -367,6 +394,7 @@ pub fn build(
     report.commits = a.history.commits.len();
     report.commits_read = diffed;
     report.shallow = a.history.shallow;
+    report.bounded = a.history.bounded;
     report.files = a.snapshot.files.len();
     report.code_files = a.parsed.code_files();
     report.files_parsed = parsed_now;

@@ -53,6 +53,12 @@ enum Command {
         /// Say how many narrator calls and about how many tokens a build would use; call nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Leave out commits before this day (YYYY-MM-DD) [default: history.since].
+        #[arg(long)]
+        since: Option<String>,
+        /// Read at most this many commits, newest first [default: history.max-commits].
+        #[arg(long)]
+        max_commits: Option<usize>,
         /// Print the report as one JSON object on stdout.
         #[arg(long)]
         json: bool,
@@ -118,6 +124,8 @@ fn main() -> ExitCode {
             base_url,
             max_tokens,
             dry_run,
+            since,
+            max_commits,
             json,
             quiet,
         } => {
@@ -133,6 +141,8 @@ fn main() -> ExitCode {
                 rev,
                 cache_dir,
                 dry_run,
+                since,
+                max_commits,
             };
             build(options, &overrides, json, quiet)
         }

@@ -42,6 +42,8 @@ pub struct Report {
     pub commits_read: usize,
     /// A shallow clone: the history is partial.
     pub shallow: bool,
+    /// `--since` / `--max-commits` left older commits out.
+    pub bounded: bool,
     /// Files read from the tree; of them, files with a front-end, and of those, files parsed
     /// in this build (the others came from the cache).
     pub files: usize,
@@ -109,6 +111,8 @@ impl Report {
         );
         let shallow = if self.shallow {
             " (shallow clone: the history is partial)"
+        } else if self.bounded {
+            " (bounded by --since/--max-commits: the history is partial)"
         } else {
             ""
         };

@@ -50,6 +50,8 @@ fn build_lib(f: &Fixture) -> Built {
         rev: None,
         cache_dir: Some(f.dir.path().join("cache")),
         dry_run: false,
+        since: None,
+        max_commits: None,
     };
     let report = repowiki::build(&options, &narrator, &|_| {}).expect("build");
     let mut parts = narrator.parts.into_inner().unwrap();
@@ -75,6 +77,8 @@ fn assert_same_as_a_fresh_build(f: &Fixture) {
         rev: None,
         cache_dir: Some(f.dir.path().join("fresh-cache")),
         dry_run: false,
+        since: None,
+        max_commits: None,
     };
     let _ = fs::remove_dir_all(f.dir.path().join("fresh-cache"));
     repowiki::build(&options, &BuiltinNarrator, &|_| {}).expect("fresh build");

@@ -63,7 +63,7 @@ impl Narrator for BuiltinNarrator {
         }
         md.push('\n');
         if f.partial_history {
-            md.push_str("\nThis is a shallow clone, so the history is partial: fetch the full history (`fetch-depth: 0` in CI) for the whole story.\n");
+            md.push_str("\nThe history is partial (a shallow clone, or bounded by `--since` / `--max-commits`): fetch the full history (`fetch-depth: 0` in CI) for the whole story.\n");
         }
         md.push_str("\n## The parts\n\n");
         let _ = writeln!(
@@ -285,7 +285,7 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
         last.date
     );
     if h.partial {
-        md.push_str("The clone is shallow: older history is missing.\n\n");
+        md.push_str("The history is partial (a shallow clone, or bounded by `--since` / `--max-commits`): older commits are missing.\n\n");
     }
     if h.notable.len() > 1 {
         md.push_str("The commits that shaped it:\n\n");

@@ -532,7 +532,7 @@ fn history_facts(
         authors: activity.authors.clone(),
         lines_added: activity.lines_added,
         lines_removed: activity.lines_removed,
-        partial: history.shallow,
+        partial: history.partial(),
     }
 }
 
@@ -681,7 +681,7 @@ fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String])
         files: input.parsed.files.len(),
         code_files: input.parsed.code_files(),
         skipped: input.snapshot.skipped.len(),
-        partial_history: input.history.shallow,
+        partial_history: input.history.partial(),
         parts,
         entry_points,
     }

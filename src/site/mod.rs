@@ -217,7 +217,11 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
     put(&format!("v{FILE_PAGE_VERSION} {}", crate::program_stamp()));
     put(&a.title);
     put(input.source_url.unwrap_or(""));
-    put(if a.history.shallow { "shallow" } else { "full" });
+    put(if a.history.partial() {
+        "partial"
+    } else {
+        "full"
+    });
     put(path);
     put(page);
     if let Some(f) = a.parsed.get(path) {
@@ -554,7 +558,7 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
         .map(|&c| commit_row(&input.analysis.history.commits[c]))
         .collect();
     ctx.insert("commits", &commits);
-    ctx.insert("history_partial", &input.analysis.history.shallow);
+    ctx.insert("history_partial", &input.analysis.history.partial());
     ctx
 }
 
@@ -698,7 +702,7 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
         })
         .unwrap_or_default();
     ctx.insert("authors", &authors.join(", "));
-    ctx.insert("history_partial", &input.analysis.history.shallow);
+    ctx.insert("history_partial", &input.analysis.history.partial());
     ctx
 }
 
@@ -716,7 +720,7 @@ fn history_page(input: &SiteInput) -> Context {
     let recent: Vec<CommitRow> = h.commits.iter().take(50).map(commit_row).collect();
     ctx.insert("recent", &recent);
     history_summary(&mut ctx, input);
-    ctx.insert("history_partial", &h.shallow);
+    ctx.insert("history_partial", &h.partial());
     let most: Vec<serde_json::Value> = input
         .analysis
         .insights
