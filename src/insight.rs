@@ -1,10 +1,13 @@
-//! Stage 6: facts from the history for every file and part: commits, first and last change,
-//! who works on it, and the commits that shaped it. (Merges are left out: the commits they
-//! bring in are already counted.)
+//! Stage 6: facts from the history for every file and part: churn, code age, ownership and
+//! knowledge at risk, change coupling (hidden when no import explains it), hotspots, and the
+//! commits that shaped each part. Merges are left out: the commits they bring in are counted
+//! already. "Now" is the time of the commit the site is built from, never the clock, so the
+//! same commit always gives the same facts.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::cluster::Clusters;
+use crate::graph::Graph;
 use crate::history::History;
 use crate::parse::Parsed;
 
@@ -16,6 +19,8 @@ pub struct Activity {
     pub lines_removed: u64,
     /// Author and commit count, most commits first.
     pub authors: Vec<(String, usize)>,
+    /// Author and lines added, most first.
+    pub authors_by_lines: Vec<(String, u64)>,
 }
 
 impl Activity {
@@ -36,7 +41,64 @@ pub struct Insights {
     /// Files of the snapshot by number of commits, most first.
     pub most_changed: Vec<(String, usize)>,
     pub authors: Vec<(String, usize)>,
+    pub contributors: Vec<Contributor>,
+    /// Files that change often and branch a lot, most first.
+    pub hotspots: Vec<Hotspot>,
+    /// Files that change together, most shared commits first.
+    pub couplings: Vec<Coupling>,
+    /// Parts whose files change together: (part, part, shared commits, hidden).
+    pub part_couplings: Vec<(usize, usize, u32, bool)>,
+    pub at_risk: Vec<AtRisk>,
+    /// Commits per month, `YYYY-MM`, oldest first (months without commits included).
+    pub monthly: Vec<(String, usize)>,
+    /// The time of the commit the site is built from.
+    pub now: i64,
 }
+
+#[derive(Debug, Clone)]
+pub struct Contributor {
+    pub name: String,
+    pub commits: usize,
+    pub added: u64,
+    pub removed: u64,
+    pub first: i64,
+    pub last: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hotspot {
+    pub path: String,
+    pub commits: usize,
+    pub branches: u32,
+    pub lines: usize,
+    pub score: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Coupling {
+    pub a: String,
+    pub b: String,
+    pub shared: u32,
+    /// Shared commits as a share of the two files' average commit count (code-maat's degree).
+    pub degree: u32,
+    /// Neither file imports the other: the history shows a tie the code does not.
+    pub hidden: bool,
+}
+
+/// A file most of whose lines come from someone who has not committed for a long time.
+#[derive(Debug, Clone)]
+pub struct AtRisk {
+    pub path: String,
+    pub author: String,
+    /// That author's share of the lines added to the file, in percent.
+    pub share: u32,
+    pub last_active: i64,
+}
+
+/// An author is "gone" after this long without a commit (before the built commit).
+pub const INACTIVE_AFTER: i64 = 180 * 86_400;
+/// Couplings below this degree are noise (code-maat's default minimum).
+pub const MIN_DEGREE: u32 = 30;
 
 #[derive(Debug, Clone, Default)]
 pub struct ClusterActivity {
@@ -45,7 +107,7 @@ pub struct ClusterActivity {
     pub notable: Vec<usize>,
 }
 
-pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters) -> Insights {
+pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &Graph) -> Insights {
     let mut files = BTreeMap::new();
     for file in &parsed.files {
         let touches: Vec<_> = history
@@ -56,10 +118,21 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters) -> Insig
         let mut commits: Vec<usize> = touches.iter().map(|t| t.commit).collect();
         commits.dedup();
         let mut activity = activity_of(history, commits);
+        let mut by_lines: BTreeMap<&str, u64> = BTreeMap::new();
         for &&t in &touches {
-            activity.lines_added += history.change(t).added as u64;
-            activity.lines_removed += history.change(t).removed as u64;
+            let change = history.change(t);
+            activity.lines_added += change.added as u64;
+            activity.lines_removed += change.removed as u64;
+            *by_lines
+                .entry(&history.commits[t.commit].author)
+                .or_default() += change.added as u64;
         }
+        let mut by_lines: Vec<(String, u64)> = by_lines
+            .into_iter()
+            .map(|(a, n)| (a.to_string(), n))
+            .collect();
+        by_lines.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        activity.authors_by_lines = by_lines;
         files.insert(file.path.clone(), activity);
     }
 
@@ -96,12 +169,193 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters) -> Insig
     let all: Vec<usize> = (0..history.commits.len())
         .filter(|&i| !history.commits[i].is_merge())
         .collect();
+    let now = history.commits.first().map(|c| c.time).unwrap_or(0);
+    let contributors = contributors(history);
+    let hotspots = hotspots(&files, parsed);
+    let couplings = couplings(graph, &files);
+    let part_couplings = part_couplings(&couplings, clusters, graph);
+    let at_risk = at_risk(&files, &contributors, now);
     Insights {
         authors: activity_of(history, all).authors,
+        monthly: monthly(history),
         files,
         clusters: clusters_activity,
         most_changed,
+        contributors,
+        hotspots,
+        couplings,
+        part_couplings,
+        at_risk,
+        now,
     }
+}
+
+fn contributors(history: &History) -> Vec<Contributor> {
+    let mut by: BTreeMap<&str, Contributor> = BTreeMap::new();
+    for c in history.commits.iter().filter(|c| !c.is_merge()) {
+        let e = by.entry(&c.author).or_insert_with(|| Contributor {
+            name: c.author.clone(),
+            commits: 0,
+            added: 0,
+            removed: 0,
+            first: c.time,
+            last: c.time,
+        });
+        e.commits += 1;
+        e.added += c.changes.iter().map(|ch| ch.added as u64).sum::<u64>();
+        e.removed += c.changes.iter().map(|ch| ch.removed as u64).sum::<u64>();
+        e.first = e.first.min(c.time);
+        e.last = e.last.max(c.time);
+    }
+    let mut v: Vec<Contributor> = by.into_values().collect();
+    v.sort_by(|a, b| b.commits.cmp(&a.commits).then(a.name.cmp(&b.name)));
+    v
+}
+
+/// Change frequency times complexity (branching nodes, or size for files without a parser).
+fn hotspots(files: &BTreeMap<String, Activity>, parsed: &Parsed) -> Vec<Hotspot> {
+    let mut v: Vec<Hotspot> = parsed
+        .files
+        .iter()
+        .filter(|f| f.is_code())
+        .filter_map(|f| {
+            let commits = files.get(&f.path)?.commits.len();
+            let complexity = if f.language.is_some() {
+                f.facts.branches as u64
+            } else {
+                (f.lines / 20) as u64
+            };
+            (commits >= 2).then(|| Hotspot {
+                path: f.path.clone(),
+                commits,
+                branches: f.facts.branches,
+                lines: f.lines,
+                score: commits as u64 * (1 + complexity),
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| b.score.cmp(&a.score).then(a.path.cmp(&b.path)));
+    v.truncate(30);
+    v
+}
+
+fn couplings(graph: &Graph, files: &BTreeMap<String, Activity>) -> Vec<Coupling> {
+    let imports = |x: &str, y: &str| graph.imports.get(x).is_some_and(|m| m.contains_key(y));
+    let mut v: Vec<Coupling> = graph
+        .cochange
+        .iter()
+        .filter_map(|((a, b), &shared)| {
+            let revs = |p: &str| files.get(p).map(|f| f.commits.len()).unwrap_or(0) as f64;
+            let average = (revs(a) + revs(b)) / 2.0;
+            let degree = if average > 0.0 {
+                (100.0 * shared as f64 / average).round() as u32
+            } else {
+                0
+            };
+            (degree >= MIN_DEGREE).then(|| Coupling {
+                a: a.clone(),
+                b: b.clone(),
+                shared,
+                degree: degree.min(100),
+                hidden: !imports(a, b) && !imports(b, a),
+            })
+        })
+        .collect();
+    v.sort_by(|x, y| {
+        y.shared
+            .cmp(&x.shared)
+            .then(y.degree.cmp(&x.degree))
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+    v
+}
+
+/// Couplings between files of different parts, summed per pair of parts; hidden when no file
+/// of either part imports one of the other.
+fn part_couplings(
+    couplings: &[Coupling],
+    clusters: &Clusters,
+    graph: &Graph,
+) -> Vec<(usize, usize, u32, bool)> {
+    let mut pairs: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for c in couplings {
+        let (Some(&x), Some(&y)) = (clusters.of_file.get(&c.a), clusters.of_file.get(&c.b)) else {
+            continue;
+        };
+        if x != y {
+            *pairs.entry((x.min(y), x.max(y))).or_default() += c.shared;
+        }
+    }
+    let imports_between = |x: usize, y: usize| {
+        graph.imports.iter().any(|(from, tos)| {
+            let fx = clusters.of_file.get(from);
+            tos.keys().any(|to| {
+                let tx = clusters.of_file.get(to);
+                (fx == Some(&x) && tx == Some(&y)) || (fx == Some(&y) && tx == Some(&x))
+            })
+        })
+    };
+    let mut v: Vec<(usize, usize, u32, bool)> = pairs
+        .into_iter()
+        .map(|((x, y), n)| (x, y, n, !imports_between(x, y)))
+        .collect();
+    v.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    v
+}
+
+fn at_risk(
+    files: &BTreeMap<String, Activity>,
+    contributors: &[Contributor],
+    now: i64,
+) -> Vec<AtRisk> {
+    let last_active: BTreeMap<&str, i64> = contributors
+        .iter()
+        .map(|c| (c.name.as_str(), c.last))
+        .collect();
+    let mut v: Vec<AtRisk> = files
+        .iter()
+        .filter_map(|(path, a)| {
+            let total: u64 = a.authors_by_lines.iter().map(|(_, n)| n).sum();
+            let (author, lines) = a.authors_by_lines.first()?;
+            let last = *last_active.get(author.as_str())?;
+            let share = (100 * lines).checked_div(total)? as u32;
+            (share >= 50 && now - last > INACTIVE_AFTER).then(|| AtRisk {
+                path: path.clone(),
+                author: author.clone(),
+                share,
+                last_active: last,
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| a.last_active.cmp(&b.last_active).then(a.path.cmp(&b.path)));
+    v
+}
+
+/// Commits per calendar month, oldest first, empty months included (the last ten years at most).
+fn monthly(history: &History) -> Vec<(String, usize)> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for c in history.commits.iter().filter(|c| !c.is_merge()) {
+        *counts
+            .entry(crate::narrate::date(c.time)[..7].to_string())
+            .or_default() += 1;
+    }
+    let (Some(first), Some(last)) = (counts.keys().next().cloned(), counts.keys().last().cloned())
+    else {
+        return Vec::new();
+    };
+    let month =
+        |s: &str| -> (i32, i32) { (s[..4].parse().unwrap_or(1970), s[5..7].parse().unwrap_or(1)) };
+    let (mut y, mut m) = month(&first);
+    let end = month(&last);
+    let mut out = Vec::new();
+    while (y, m) <= end {
+        let key = format!("{y:04}-{m:02}");
+        out.push((key.clone(), counts.get(&key).copied().unwrap_or(0)));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    let skip = out.len().saturating_sub(120);
+    out.split_off(skip)
 }
 
 fn activity_of(history: &History, commits: Vec<usize>) -> Activity {

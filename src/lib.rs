@@ -301,7 +301,7 @@ pub fn build(
     )?;
     let insights = stages.run(
         "insight",
-        || Ok(insight::analyse(&history, &parsed, &clusters)),
+        || Ok(insight::analyse(&history, &parsed, &clusters, &graph)),
         |_| String::new(),
     )?;
     let pages = site::paths::PageMap::new(parsed.files.iter().map(|f| f.path.as_str()));

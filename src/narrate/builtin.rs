@@ -301,6 +301,55 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
         .map(|(a, n)| format!("{} ({n})", md_escape(a)))
         .collect();
     let _ = writeln!(md, "Who works on it, by commits: {}.\n", people.join(", "));
+    if !h.owners.is_empty() {
+        let owners: Vec<String> = h
+            .owners
+            .iter()
+            .take(3)
+            .map(|(a, n)| format!("{} ({n} lines)", md_escape(a)))
+            .collect();
+        let _ = writeln!(md, "Who wrote it, by lines added: {}.\n", owners.join(", "));
+    }
+    if !h.hotspots.is_empty() {
+        let spots: Vec<String> = h
+            .hotspots
+            .iter()
+            .map(|(p, c, b)| format!("{} ({c} commits, {b} branches)", md_code(p)))
+            .collect();
+        let _ = writeln!(
+            md,
+            "Its hotspots, where change meets complexity: {}.\n",
+            spots.join(", ")
+        );
+    }
+    if !h.at_risk.is_empty() {
+        let risky: Vec<String> = h
+            .at_risk
+            .iter()
+            .take(5)
+            .map(|(p, a)| {
+                format!(
+                    "{} (mostly by {}, who has not committed for six months)",
+                    md_code(p),
+                    md_escape(a)
+                )
+            })
+            .collect();
+        let _ = writeln!(md, "Knowledge at risk: {}.\n", risky.join(", "));
+    }
+    let hidden: Vec<String> = h
+        .coupled_parts
+        .iter()
+        .filter(|(_, _, hidden)| *hidden)
+        .map(|(name, n, _)| format!("{} ({n} shared commits)", md_escape(name)))
+        .collect();
+    if !hidden.is_empty() {
+        let _ = writeln!(
+            md,
+            "It changes together with parts it does not import from, nor they from it: {}. Such hidden couplings are worth a look.\n",
+            hidden.join(", ")
+        );
+    }
 }
 
 fn start_reading(md: &mut String, f: &ClusterFacts) {

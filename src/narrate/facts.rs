@@ -84,6 +84,15 @@ pub struct HistoryFacts {
     pub lines_removed: u64,
     /// A shallow clone: older commits are missing.
     pub partial: bool,
+    /// Who wrote it: authors by lines added, most first.
+    pub owners: Vec<(String, u64)>,
+    /// Its files that change most and branch most: path, commits, branching nodes.
+    pub hotspots: Vec<(String, usize, u32)>,
+    /// Its files whose main author has not committed for long: path, author.
+    pub at_risk: Vec<(String, String)>,
+    /// Parts whose files change together with its own: name, shared commits, whether no
+    /// import explains it.
+    pub coupled_parts: Vec<(String, u32, bool)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -376,7 +385,8 @@ fn part_facts(
         .collect();
 
     let activity = &input.insights.clusters[index];
-    let history = history_facts(&input.history, &activity.activity, &activity.notable);
+    let mut history = history_facts(&input.history, &activity.activity, &activity.notable);
+    evolution_facts(&mut history, index, cluster, input);
 
     let mut start_here: Vec<StartFile> = Vec::new();
     let mut push = |path: &str, reason: String| {
@@ -533,7 +543,57 @@ fn history_facts(
         lines_added: activity.lines_added,
         lines_removed: activity.lines_removed,
         partial: history.partial(),
+        ..Default::default()
     }
+}
+
+/// Ownership, hotspots, knowledge at risk and coupled parts of one part. Only what depends on
+/// the part's own files and their commits, so that a commit elsewhere changes none of it.
+fn evolution_facts(h: &mut HistoryFacts, index: usize, cluster: &Cluster, input: &FactsInput) {
+    let ins = &input.insights;
+    let mut owners: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut spots: Vec<(String, usize, u32)> = Vec::new();
+    for m in &cluster.members {
+        if let Some(a) = ins.files.get(m) {
+            for (author, n) in &a.authors_by_lines {
+                *owners.entry(author).or_default() += n;
+            }
+            let branches = input.parsed.get(m).map(|f| f.facts.branches).unwrap_or(0);
+            if a.commits.len() >= 3 && branches > 0 {
+                spots.push((m.clone(), a.commits.len(), branches));
+            }
+        }
+    }
+    let mut owners: Vec<(String, u64)> = owners
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(a, n)| (a.to_string(), n))
+        .collect();
+    owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    owners.truncate(5);
+    spots.sort_by(|a, b| {
+        (b.1 as u64 * b.2 as u64)
+            .cmp(&(a.1 as u64 * a.2 as u64))
+            .then(a.0.cmp(&b.0))
+    });
+    spots.truncate(3);
+    h.owners = owners;
+    h.hotspots = spots;
+    h.at_risk = ins
+        .at_risk
+        .iter()
+        .filter(|r| cluster.members.contains(&r.path))
+        .map(|r| (r.path.clone(), r.author.clone()))
+        .collect();
+    h.coupled_parts = ins
+        .part_couplings
+        .iter()
+        .filter(|(a, b, _, _)| *a == index || *b == index)
+        .map(|&(a, b, n, hidden)| {
+            let other = if a == index { b } else { a };
+            (input.clusters.clusters[other].name.clone(), n, hidden)
+        })
+        .collect();
 }
 
 /// Code languages with their file and line counts, most lines first.

@@ -145,6 +145,9 @@ pub struct FileFacts {
     pub module_doc: String,
     /// Every identifier the file mentions (sorted, unique): how we tell what uses a symbol.
     pub identifiers: Vec<String>,
+    /// Branching nodes (conditions, loops, match arms, catches): a measure of complexity.
+    #[serde(default)]
+    pub branches: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -216,7 +219,7 @@ fn grammar(language: Language) -> tree_sitter::Language {
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 1;
+const FRONT_END_VERSION: u32 = 2;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
@@ -301,6 +304,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         _ => ecmascript::extract(root, src),
     };
     facts.identifiers = collect_identifiers(root, src);
+    facts.branches = count_branches(root, branch_kinds(language));
     parsed.facts = facts;
     if root.has_error() {
         parsed.note = Some("syntax errors: the symbols listed may be incomplete".into());
@@ -342,6 +346,51 @@ fn collect_identifiers(root: Node, src: &[u8]) -> Vec<String> {
         }
     });
     set.into_iter().collect()
+}
+
+/// The node kinds where control flow branches, per grammar.
+fn branch_kinds(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::Rust => &[
+            "if_expression",
+            "match_arm",
+            "while_expression",
+            "for_expression",
+            "loop_expression",
+            "try_expression",
+        ],
+        Language::Python => &[
+            "if_statement",
+            "elif_clause",
+            "for_statement",
+            "while_statement",
+            "except_clause",
+            "conditional_expression",
+            "boolean_operator",
+            "case_clause",
+            "if_clause",
+        ],
+        _ => &[
+            "if_statement",
+            "for_statement",
+            "for_in_statement",
+            "while_statement",
+            "do_statement",
+            "switch_case",
+            "catch_clause",
+            "ternary_expression",
+        ],
+    }
+}
+
+fn count_branches(root: Node, kinds: &[&str]) -> u32 {
+    let mut n = 0;
+    visit(root, &mut |node| {
+        if kinds.contains(&node.kind()) {
+            n += 1;
+        }
+    });
+    n
 }
 
 /// Calls `f` on every node of the tree, in document order, without recursion.
@@ -497,6 +546,23 @@ mod tests {
             let tree = parsers.get(lang).parse("x", None);
             assert!(tree.is_some(), "{lang:?}");
         }
+    }
+
+    #[test]
+    fn branches_are_counted_per_language() {
+        use test_support::facts;
+        let rust = facts(
+            Language::Rust,
+            "fn f(x: u8) { if x > 1 { for _ in 0..x {} } match x { 0 => {}, _ => {} } }",
+        );
+        assert_eq!(rust.branches, 4);
+        let py = facts(Language::Python, "def f(x):\n    if x:\n        pass\n    elif x > 2:\n        pass\n    return 1 if x else 2\n");
+        assert_eq!(py.branches, 3);
+        let ts = facts(
+            Language::TypeScript,
+            "function f(x) { if (x) {} try {} catch (e) {} return x ? 1 : 2; }",
+        );
+        assert_eq!(ts.branches, 3);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! with every piece of repository text escaped by the templates or sanitised as markdown, and
 //! every link relative so that the folder opens from disk.
 
+pub mod chart;
 pub mod diagram;
 pub mod grounding;
 pub mod markdown;
@@ -241,6 +242,12 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
     for touch in a.history.touches(path) {
         put(&a.history.commits[touch.commit].id);
         put(&touch.change.to_string());
+    }
+    for c in file_couplings(input, path, "") {
+        put(&c.to_string());
+    }
+    if let Some(r) = a.insights.at_risk.iter().find(|r| r.path == path) {
+        put(&format!("risk {} {} {}", r.author, r.share, r.last_active));
     }
     if let Some(c) = a.clusters.of(path) {
         put(&c.name);
@@ -559,6 +566,34 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
         .collect();
     ctx.insert("commits", &commits);
     ctx.insert("history_partial", &input.analysis.history.partial());
+    let h = &facts.history;
+    let file_href = |p: &str| {
+        format!(
+            "{root}{}",
+            input.analysis.pages.file(p).unwrap_or("index.html")
+        )
+    };
+    let part_href = |name: &str| {
+        input
+            .analysis
+            .clusters
+            .clusters
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| format!("{root}{}", PageMap::part(&c.slug)))
+            .unwrap_or_default()
+    };
+    ctx.insert(
+        "evolution",
+        &serde_json::json!({
+            "owners": h.owners.iter().map(|(a, n)| serde_json::json!({"name": a, "lines": n})).collect::<Vec<_>>(),
+            "hotspots": h.hotspots.iter().map(|(p, c, b)| serde_json::json!({"path": p, "href": file_href(p), "commits": c, "branches": b})).collect::<Vec<_>>(),
+            "at_risk": h.at_risk.iter().map(|(p, a)| serde_json::json!({"path": p, "href": file_href(p), "author": a})).collect::<Vec<_>>(),
+            "coupled": h.coupled_parts.iter().map(|(n, s, hidden)| serde_json::json!({"name": n, "href": part_href(n), "shared": s, "hidden": hidden})).collect::<Vec<_>>(),
+            "lines_added": h.lines_added,
+            "lines_removed": h.lines_removed,
+        }),
+    );
     ctx
 }
 
@@ -703,7 +738,39 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
         .unwrap_or_default();
     ctx.insert("authors", &authors.join(", "));
     ctx.insert("history_partial", &input.analysis.history.partial());
+    let owners: Vec<String> = activity
+        .map(|a| {
+            a.authors_by_lines
+                .iter()
+                .take(4)
+                .map(|(n, l)| format!("{n} ({l} lines)"))
+                .collect()
+        })
+        .unwrap_or_default();
+    ctx.insert("owners", &owners.join(", "));
+    ctx.insert("knowers", &activity.map(|a| a.authors.len()).unwrap_or(0));
+    ctx.insert("couplings", &file_couplings(input, path, &root));
+    let risk = input.analysis.insights.at_risk.iter().find(|r| r.path == path).map(|r| {
+        serde_json::json!({"author": r.author, "share": r.share, "last_active": crate::narrate::date(r.last_active)})
+    });
+    ctx.insert("at_risk", &risk);
     ctx
+}
+
+/// The files that change together with `path`, as the file page lists them (and its key counts).
+fn file_couplings(input: &SiteInput, path: &str, root: &str) -> Vec<serde_json::Value> {
+    let a = input.analysis;
+    a.insights
+        .couplings
+        .iter()
+        .filter(|c| c.a == path || c.b == path)
+        .take(10)
+        .map(|c| {
+            let other = if c.a == path { &c.b } else { &c.a };
+            serde_json::json!({"path": other, "href": format!("{root}{}", a.pages.file(other).unwrap_or("index.html")),
+                "shared": c.shared, "degree": c.degree, "hidden": c.hidden})
+        })
+        .collect()
 }
 
 fn history_page(input: &SiteInput) -> Context {
@@ -762,7 +829,74 @@ fn history_page(input: &SiteInput) -> Context {
         })
         .collect();
     ctx.insert("skipped", &skipped);
+    history_intelligence(&mut ctx, input);
     ctx
+}
+
+/// The history page's tables and chart: hotspots, couplings, contributors, knowledge at risk.
+fn history_intelligence(ctx: &mut Context, input: &SiteInput) {
+    let a = input.analysis;
+    let ins = &a.insights;
+    let page = |p: &str| a.pages.file(p).unwrap_or("index.html").to_string();
+    let part = |p: &str| {
+        a.clusters
+            .of(p)
+            .map(|c| (c.name.clone(), PageMap::part(&c.slug)))
+            .unwrap_or_default()
+    };
+    let hotspots: Vec<serde_json::Value> = ins
+        .hotspots
+        .iter()
+        .take(20)
+        .map(|h| {
+            let (name, href) = part(&h.path);
+            serde_json::json!({"path": h.path, "href": page(&h.path), "commits": h.commits, "branches": h.branches,
+                "lines": h.lines, "part": name, "part_href": href})
+        })
+        .collect();
+    ctx.insert("hotspots", &hotspots);
+    let couplings: Vec<serde_json::Value> = ins
+        .couplings
+        .iter()
+        .take(30)
+        .map(|c| {
+            serde_json::json!({"a": c.a, "a_href": page(&c.a), "b": c.b, "b_href": page(&c.b),
+                "shared": c.shared, "degree": c.degree, "hidden": c.hidden})
+        })
+        .collect();
+    ctx.insert("couplings", &couplings);
+    let part_couplings: Vec<serde_json::Value> = ins
+        .part_couplings
+        .iter()
+        .take(20)
+        .map(|&(x, y, n, hidden)| {
+            let (cx, cy) = (&a.clusters.clusters[x], &a.clusters.clusters[y]);
+            serde_json::json!({"a": cx.name, "a_href": PageMap::part(&cx.slug), "b": cy.name,
+                "b_href": PageMap::part(&cy.slug), "shared": n, "hidden": hidden})
+        })
+        .collect();
+    ctx.insert("part_couplings", &part_couplings);
+    let contributors: Vec<serde_json::Value> = ins
+        .contributors
+        .iter()
+        .map(|c| {
+            serde_json::json!({"name": c.name, "commits": c.commits, "added": c.added, "removed": c.removed,
+                "first": crate::narrate::date(c.first), "last": crate::narrate::date(c.last),
+                "inactive": ins.now - c.last > crate::insight::INACTIVE_AFTER})
+        })
+        .collect();
+    ctx.insert("contributors", &contributors);
+    let at_risk: Vec<serde_json::Value> = ins
+        .at_risk
+        .iter()
+        .take(30)
+        .map(|r| {
+            serde_json::json!({"path": r.path, "href": page(&r.path), "author": r.author, "share": r.share,
+                "last_active": crate::narrate::date(r.last_active)})
+        })
+        .collect();
+    ctx.insert("at_risk", &at_risk);
+    ctx.insert("activity_chart", &chart::monthly(&ins.monthly));
 }
 
 /// How many commits by how many people over which dates: the overview and history pages say it.
