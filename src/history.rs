@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Patch, Repository, Sort};
+use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Patch, Repository, Sort};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -116,6 +116,9 @@ pub fn crawl(
     limits: &Limits,
     cache: &CacheUse,
 ) -> Result<(History, usize)> {
+    // Objects come from the repository's own store: hashing each one again on every read
+    // (libgit2's default) would cost as much as the diffs themselves.
+    git2::opts::strict_hash_verification(false);
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     walk.push(rev)?;
@@ -203,9 +206,183 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
         Ok(p) => Some(p.tree()?),
         Err(_) => None,
     };
+    let mut raw = Vec::new();
+    tree_diff(repo, parent_tree.as_ref(), Some(&tree), "", &mut raw)?;
+    let added = raw.iter().any(|c| c.old.is_none());
+    let deleted = raw.iter().any(|c| c.new.is_none());
+    // Only a commit that adds and deletes files can hold a rename: libgit2's diff finds them.
+    let changes = if added && deleted {
+        changes_with_renames(repo, parent_tree.as_ref(), &tree)?
+    } else {
+        line_counts(repo, raw)?
+    };
+    let author = commit.author();
+    Ok(Commit {
+        id: commit.id().to_string(),
+        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+        author: author.name().unwrap_or("unknown").to_string(),
+        time: commit.time().seconds(),
+        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+        changes,
+    })
+}
+
+/// A file whose blob differs between two trees (`None`: absent on that side).
+struct RawChange {
+    path: String,
+    old: Option<Oid>,
+    new: Option<Oid>,
+}
+
+/// Walks two trees in step, as git does, skipping every subtree whose id is the same on both
+/// sides, so a commit costs what it changed rather than the size of the tree. Entries come in
+/// git's order (a folder sorts as if its name ended in `/`), so a file and a folder of the same
+/// name are different entries: a type change is a deletion and an addition.
+fn tree_diff(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+    prefix: &str,
+    out: &mut Vec<RawChange>,
+) -> Result<()> {
+    let len = |t: Option<&git2::Tree>| t.map(|t| t.len()).unwrap_or(0);
+    fn entry<'t>(t: Option<&'t git2::Tree>, i: usize) -> Option<(git2::TreeEntry<'t>, bool)> {
+        let e = t?.get(i)?;
+        let is_tree = e.kind() == Some(ObjectType::Tree);
+        Some((e, is_tree))
+    }
+    // git's order: names compared as bytes, a folder's name as if it ended in '/'.
+    let git_order = |a: &(git2::TreeEntry, bool), b: &(git2::TreeEntry, bool)| {
+        let slash = |t: bool| if t { &b"/"[..] } else { &b""[..] };
+        a.0.name_bytes()
+            .iter()
+            .chain(slash(a.1))
+            .cmp(b.0.name_bytes().iter().chain(slash(b.1)))
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < len(old) || j < len(new) {
+        let (o, n) = (entry(old, i), entry(new, j));
+        let order = match (&o, &n) {
+            (Some(a), Some(b)) => git_order(a, b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (o, n) = match order {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (o, None)
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (None, n)
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                (o, n)
+            }
+        };
+        if let (Some((oe, _)), Some((ne, _))) = (&o, &n) {
+            if oe.id() == ne.id() && oe.filemode() == ne.filemode() {
+                continue;
+            }
+        }
+        let (name, is_tree) = o
+            .as_ref()
+            .or(n.as_ref())
+            .map(|(e, t)| (e.name_bytes(), *t))
+            .expect("one side");
+        let path = format!("{prefix}{}", String::from_utf8_lossy(name));
+        if is_tree {
+            let subtree = |side: &Option<(git2::TreeEntry, bool)>| -> Result<Option<git2::Tree>> {
+                side.as_ref()
+                    .map(|(e, _)| repo.find_tree(e.id()))
+                    .transpose()
+                    .map_err(Into::into)
+            };
+            let (ot, nt) = (subtree(&o)?, subtree(&n)?);
+            tree_diff(repo, ot.as_ref(), nt.as_ref(), &format!("{path}/"), out)?;
+        } else {
+            out.push(RawChange {
+                path,
+                old: o.map(|(e, _)| e.id()),
+                new: n.map(|(e, _)| e.id()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Lines added and removed per changed file, as `git log --numstat` counts them.
+fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>> {
+    let blob = |id: Option<Oid>| id.and_then(|id| repo.find_blob(id).ok());
+    let lines = |b: &git2::Blob| -> u32 {
+        let bytes = b.content();
+        let n = bytes.iter().filter(|&&c| c == b'\n').count();
+        (n + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))) as u32
+    };
+    let mut changes = Vec::with_capacity(raw.len());
+    for c in raw {
+        let (old, new) = (blob(c.old), blob(c.new));
+        let binary = old.as_ref().is_some_and(|b| b.is_binary())
+            || new.as_ref().is_some_and(|b| b.is_binary());
+        let (kind, added, removed) = match (&old, &new) {
+            (None, Some(n)) => (ChangeKind::Added, if binary { 0 } else { lines(n) }, 0),
+            (Some(o), None) => (ChangeKind::Deleted, 0, if binary { 0 } else { lines(o) }),
+            (Some(o), Some(n)) if !binary => {
+                // Without context lines, the hunk headers hold the counts: no patch is built.
+                let mut opts = DiffOptions::new();
+                opts.context_lines(0).interhunk_lines(0);
+                let (mut a, mut r) = (0u32, 0u32);
+                let mut hunk = |_: git2::DiffDelta, h: git2::DiffHunk| {
+                    a += h.new_lines();
+                    r += h.old_lines();
+                    true
+                };
+                repo.diff_blobs(
+                    Some(o),
+                    None,
+                    Some(n),
+                    None,
+                    Some(&mut opts),
+                    None,
+                    None,
+                    Some(&mut hunk),
+                    None,
+                )?;
+                (ChangeKind::Modified, a, r)
+            }
+            // Submodules, binaries, and entries whose blob cannot be read: no line counts.
+            _ => (
+                match (c.old, c.new) {
+                    (None, _) => ChangeKind::Added,
+                    (_, None) => ChangeKind::Deleted,
+                    _ => ChangeKind::Modified,
+                },
+                0,
+                0,
+            ),
+        };
+        changes.push(FileChange {
+            path: c.path,
+            old_path: None,
+            kind,
+            added,
+            removed,
+        });
+    }
+    Ok(changes)
+}
+
+/// libgit2's diff with rename detection, for commits that add and delete files.
+fn changes_with_renames(
+    repo: &Repository,
+    parent: Option<&git2::Tree>,
+    tree: &git2::Tree,
+) -> Result<Vec<FileChange>> {
     let mut opts = DiffOptions::new();
     opts.context_lines(0);
-    let mut diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))?;
+    let mut diff = repo.diff_tree_to_tree(parent, Some(tree), Some(&mut opts))?;
     diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
     let mut changes = Vec::with_capacity(diff.deltas().len());
     for (idx, delta) in diff.deltas().enumerate() {
@@ -242,15 +419,7 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
             removed,
         });
     }
-    let author = commit.author();
-    Ok(Commit {
-        id: commit.id().to_string(),
-        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
-        author: author.name().unwrap_or("unknown").to_string(),
-        time: commit.time().seconds(),
-        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
-        changes,
-    })
+    Ok(changes)
 }
 
 fn path_string(p: &std::path::Path) -> String {
@@ -302,6 +471,108 @@ mod tests {
             time: 0,
             message: "m".into(),
             changes,
+        }
+    }
+
+    /// The fast tree walk and libgit2's diff agree on every commit without renames.
+    #[test]
+    fn the_tree_walk_agrees_with_libgit2() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let sig = git2::Signature::new("a", "a@x", &git2::Time::new(1_700_000_000, 0)).unwrap();
+        let states: Vec<Vec<(&str, &[u8])>> = vec![
+            vec![
+                ("a.txt", b"1\n2\n3\n"),
+                ("d/e/f.rs", b"fn f() {}\n"),
+                ("bin", b"\0\x01\x02"),
+                ("x", b"no newline"),
+            ],
+            vec![
+                ("a.txt", b"1\nTWO\n3\n4\n"),
+                ("d/e/f.rs", b"fn f() {}\n"),
+                ("bin", b"\0\x03"),
+                ("x", b"no newline\nat all"),
+            ],
+            vec![
+                ("a.txt", b"1\nTWO\n3\n4\n"),
+                ("d", b"a file where a folder was\n"),
+                ("bin", b"\0\x03"),
+                ("x", b""),
+            ],
+            vec![("a.txt", b"1\n"), ("new/deep/g.py", b"x = 1\ny = 2\n")],
+        ];
+        let mut parent: Option<git2::Oid> = None;
+        for files in states {
+            let mut builder = repo.treebuilder(None).unwrap();
+            let mut dirs: BTreeMap<String, Vec<(String, &[u8])>> = BTreeMap::new();
+            for (path, bytes) in &files {
+                match path.split_once('/') {
+                    Some((d, rest)) => dirs
+                        .entry(d.to_string())
+                        .or_default()
+                        .push((rest.to_string(), *bytes)),
+                    None => {
+                        let oid = repo.blob(bytes).unwrap();
+                        builder.insert(path, oid, 0o100644).unwrap();
+                    }
+                }
+            }
+            fn build_tree(repo: &Repository, files: &[(String, &[u8])]) -> Oid {
+                let mut b = repo.treebuilder(None).unwrap();
+                let mut sub: BTreeMap<String, Vec<(String, &[u8])>> = BTreeMap::new();
+                for (p, bytes) in files {
+                    match p.split_once('/') {
+                        Some((d, rest)) => sub
+                            .entry(d.to_string())
+                            .or_default()
+                            .push((rest.to_string(), *bytes)),
+                        None => {
+                            b.insert(p, repo.blob(bytes).unwrap(), 0o100644).unwrap();
+                        }
+                    }
+                }
+                for (d, files) in sub {
+                    b.insert(&d, build_tree(repo, &files), 0o040000).unwrap();
+                }
+                b.write().unwrap()
+            }
+            for (d, files) in dirs {
+                builder
+                    .insert(&d, build_tree(&repo, &files), 0o040000)
+                    .unwrap();
+            }
+            let tree = repo.find_tree(builder.write().unwrap()).unwrap();
+            let parents: Vec<git2::Commit> = parent
+                .iter()
+                .map(|p| repo.find_commit(*p).unwrap())
+                .collect();
+            let refs: Vec<&git2::Commit> = parents.iter().collect();
+            let id = repo.commit(None, &sig, &sig, "c", &tree, &refs).unwrap();
+            let commit = repo.find_commit(id).unwrap();
+            let parent_tree = commit.parent(0).ok().map(|p| p.tree().unwrap());
+            let mut raw = Vec::new();
+            tree_diff(&repo, parent_tree.as_ref(), Some(&tree), "", &mut raw).unwrap();
+            let fast: Vec<(String, u32, u32)> = line_counts(&repo, raw)
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.path, c.added, c.removed))
+                .collect();
+            let slow: Vec<(String, u32, u32)> =
+                changes_with_renames(&repo, parent_tree.as_ref(), &tree)
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| (c.path, c.added, c.removed))
+                    .collect();
+            let (mut fast, mut slow) = (fast, slow);
+            fast.sort();
+            slow.sort();
+            assert_eq!(
+                fast,
+                slow,
+                "commit {}",
+                parent.map(|_| "later").unwrap_or("first")
+            );
+            parent = Some(id);
         }
     }
 
