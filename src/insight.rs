@@ -24,6 +24,14 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// Commits in the `days` before `now` (the built commit's time, never the clock).
+    pub fn commits_within(&self, history: &History, now: i64, days: i64) -> usize {
+        self.commits
+            .iter()
+            .take_while(|&&i| now - history.commits[i].time <= days * 86_400)
+            .count()
+    }
+
     pub fn first(&self) -> Option<usize> {
         self.commits.last().copied()
     }
@@ -148,7 +156,19 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
                 .collect();
             let commits: Vec<usize> = set.into_iter().collect(); // ascending index = newest first
             let members: BTreeSet<&str> = cluster.members.iter().map(String::as_str).collect();
-            let notable = notable_commits(history, &commits, &members);
+            // Merges of pull requests that brought changes to the part are candidates too.
+            let mut candidates = commits.clone();
+            for m in &cluster.members {
+                for i in history.commits_of(m) {
+                    let c = &history.commits[i];
+                    if c.is_merge() && c.subject().starts_with("Merge pull request") {
+                        candidates.push(i);
+                    }
+                }
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let notable = notable_commits(history, &candidates, &members);
             let mut activity = activity_of(history, commits);
             for m in &cluster.members {
                 if let Some(a) = files.get(m) {
@@ -408,6 +428,9 @@ fn notable_commits(history: &History, commits: &[usize], members: &BTreeSet<&str
             }
             if subject.contains("breaking") || subject.contains("!:") {
                 score += 8;
+            }
+            if c.is_merge() {
+                score += 6;
             }
             (score, i)
         })

@@ -166,6 +166,7 @@ fn the_history_page_knows_what_was_built_in() {
     // The file pages say it too.
     let a = read(&out.join("files/a.py.html"));
     assert!(a.contains("Changes together with"), "{a}");
+    assert!(a.contains("Churn: 1 commits in the last 30 days, 1 commits in the last 90 days, 1 commits in the last 365 days"), "{a}");
     assert!(
         a.contains("b.py</code></a> (11 shared commits, 92%, <strong>hidden</strong>"),
         "{a}"

@@ -98,6 +98,10 @@ fn openai_requests_have_the_right_shape_and_a_second_build_calls_nothing() {
     );
     assert!(engine.contains("```rust"), "code excerpts");
     assert!(
+        engine.contains("Written mostly by: Alice Smith"),
+        "ownership: {engine}"
+    );
+    assert!(
         prompts
             .iter()
             .any(|p| p.contains("Write the overview page")),

@@ -246,6 +246,7 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
     for c in file_couplings(input, path, "") {
         put(&c.to_string());
     }
+    put(&format!("{:?}", file_windows(input, path)));
     if let Some(r) = a.insights.at_risk.iter().find(|r| r.path == path) {
         put(&format!("risk {} {} {}", r.author, r.share, r.last_active));
     }
@@ -583,6 +584,14 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
             .map(|c| format!("{root}{}", PageMap::part(&c.slug)))
             .unwrap_or_default()
     };
+    let act = &input.analysis.insights.clusters[i].activity;
+    let now = input.analysis.insights.now;
+    let hist = &input.analysis.history;
+    let windows: Vec<serde_json::Value> = [30, 90, 365]
+        .iter()
+        .map(|&d| serde_json::json!({"days": d, "commits": act.commits_within(hist, now, d)}))
+        .collect();
+    ctx.insert("windows", &windows);
     ctx.insert(
         "evolution",
         &serde_json::json!({
@@ -749,12 +758,26 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
         .unwrap_or_default();
     ctx.insert("owners", &owners.join(", "));
     ctx.insert("knowers", &activity.map(|a| a.authors.len()).unwrap_or(0));
+    ctx.insert("windows", &file_windows(input, path));
     ctx.insert("couplings", &file_couplings(input, path, &root));
     let risk = input.analysis.insights.at_risk.iter().find(|r| r.path == path).map(|r| {
         serde_json::json!({"author": r.author, "share": r.share, "last_active": crate::narrate::date(r.last_active)})
     });
     ctx.insert("at_risk", &risk);
     ctx
+}
+
+/// Commits in the 30, 90 and 365 days before the built commit (the file page shows them, and
+/// its key counts them: they move as the history goes on without the file).
+fn file_windows(input: &SiteInput, path: &str) -> Vec<(i64, usize)> {
+    let a = input.analysis;
+    let Some(act) = a.insights.files.get(path) else {
+        return Vec::new();
+    };
+    [30, 90, 365]
+        .iter()
+        .map(|&d| (d, act.commits_within(&a.history, a.insights.now, d)))
+        .collect()
 }
 
 /// The files that change together with `path`, as the file page lists them (and its key counts).
