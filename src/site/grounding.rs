@@ -37,6 +37,10 @@ pub struct Grounder<'a> {
     /// Every commit id, sorted, for short ids like `abc1234`.
     commits: Vec<&'a str>,
     pages: &'a PageMap,
+    /// The source-link template, and for each file the commit that last changed it (its lines
+    /// there are its lines now): `path:line` citations link to those lines.
+    source_url: Option<&'a str>,
+    pins: BTreeMap<&'a str, &'a str>,
 }
 
 const WORDS: &[&str] = &[
@@ -61,7 +65,7 @@ const EXTENSIONS: &[&str] = &[
 ];
 
 impl<'a> Grounder<'a> {
-    pub fn new(a: &'a Analysis) -> Grounder<'a> {
+    pub fn new(a: &'a Analysis, source_url: Option<&'a str>) -> Grounder<'a> {
         let mut files = BTreeMap::new();
         let mut spans = BTreeMap::new();
         let mut names = HashSet::new();
@@ -98,6 +102,15 @@ impl<'a> Grounder<'a> {
         }
         let mut commits: Vec<&str> = a.history.commits.iter().map(|c| c.id.as_str()).collect();
         commits.sort_unstable();
+        let pins = a
+            .parsed
+            .files
+            .iter()
+            .filter_map(|f| {
+                let newest = a.history.commits_of(&f.path).next()?;
+                Some((f.path.as_str(), a.history.commits[newest].id.as_str()))
+            })
+            .collect();
         Grounder {
             files,
             spans,
@@ -105,6 +118,8 @@ impl<'a> Grounder<'a> {
             by_name,
             commits,
             pages: &a.pages,
+            source_url,
+            pins,
         }
     }
 
@@ -117,7 +132,10 @@ impl<'a> Grounder<'a> {
         if let Some((path, first, last)) = citation(t) {
             return match self.files.get(path) {
                 Some(&n) if first >= 1 && first <= last && last as usize <= n.max(1) => {
-                    Reference::Found(self.page_at(path, first))
+                    Reference::Found(
+                        self.source_lines(path, first)
+                            .or_else(|| self.page_at(path, first)),
+                    )
                 }
                 _ => Reference::Missing,
             };
@@ -170,6 +188,14 @@ impl<'a> Grounder<'a> {
             };
         }
         Reference::None
+    }
+
+    /// The cited lines on the hosting service, when there is a source-link template. An
+    /// absolute URL, so the caller leaves it as it is.
+    fn source_lines(&self, path: &str, line: u32) -> Option<String> {
+        let template = self.source_url?;
+        let pin = self.pins.get(path)?;
+        Some(super::source_link(template, pin, path, line))
     }
 
     fn page_at(&self, path: &str, line: u32) -> Option<String> {

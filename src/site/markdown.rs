@@ -148,9 +148,15 @@ fn cite<'e>(
             stats.checked += 1;
             match page.filter(|_| !in_link) {
                 Some(page) => {
+                    // Site pages are relative to the root; source lines are absolute URLs.
+                    let dest = if page.starts_with("https://") || page.starts_with("http://") {
+                        page
+                    } else {
+                        format!("{root}{page}")
+                    };
                     out.push(Event::Start(Tag::Link {
                         link_type: pulldown_cmark::LinkType::Inline,
-                        dest_url: CowStr::from(format!("{root}{page}")),
+                        dest_url: CowStr::from(dest),
                         title: CowStr::from(""),
                         id: CowStr::from(""),
                     }));

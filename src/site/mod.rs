@@ -86,7 +86,7 @@ fn engine() -> Result<Tera> {
 
 pub fn render(input: &SiteInput) -> Result<Site> {
     let tera = engine()?;
-    let grounder = grounding::Grounder::new(input.analysis);
+    let grounder = grounding::Grounder::new(input.analysis, input.source_url);
     let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
     jobs.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
     let file_jobs: Vec<(&str, String, String)> = input
