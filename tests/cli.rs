@@ -196,12 +196,7 @@ fn path_may_be_any_folder_inside_the_repo_and_default_out_is_in_it() {
     assert_eq!(report["out"], site.to_str().unwrap());
     assert!(site.join("index.html").is_file());
     // The site does not show up in `git status`.
-    let status = std::process::Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=all"])
-        .current_dir(f.root())
-        .output()
-        .unwrap();
-    let listed = String::from_utf8_lossy(&status.stdout);
+    let listed = git_status(&f.root());
     assert!(
         listed.contains(".repowikiignore"),
         "untracked files are listed: {listed}"

@@ -472,12 +472,7 @@ fn a_prompt_template_in_the_repository_overrides_the_built_in_one() {
         .collect();
     assert_eq!(custom.len(), 5);
     // The override can be committed; what repowiki builds stays out of git.
-    let status = std::process::Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=all"])
-        .current_dir(f.root())
-        .output()
-        .unwrap();
-    let listed = String::from_utf8_lossy(&status.stdout);
+    let listed = git_status(&f.root());
     assert!(
         listed.contains(".repowiki/templates/prompts/part.md"),
         "{listed}"

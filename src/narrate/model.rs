@@ -161,6 +161,29 @@ impl ModelNarrator {
     }
 }
 
+impl ModelNarrator {
+    fn narrate(&self, template: &str, facts: &impl serde::Serialize) -> Result<Narrative> {
+        let markdown = self.ask(&self.render(template, facts)?)?;
+        Ok(Narrative {
+            summary: summary_of(&markdown),
+            markdown,
+            narrator: self.id(),
+            note: String::new(),
+        })
+    }
+
+    /// The system prompt, the user prompt and the longest answer allowed, in tokens.
+    fn estimate(&self, template: &str, facts: &impl serde::Serialize) -> Option<u64> {
+        let system = self.render("system.md", &serde_json::json!({})).ok()?;
+        let user = self.render(template, facts).ok()?;
+        Some(
+            estimate_tokens(&system)
+                + estimate_tokens(&user)
+                + self.config.max_output_tokens as u64,
+        )
+    }
+}
+
 /// The summary of a narrative: the first sentence of its Purpose section (or of its text).
 fn summary_of(markdown: &str) -> String {
     let purpose = markdown
@@ -189,43 +212,19 @@ impl Narrator for ModelNarrator {
     }
 
     fn narrate_part(&self, facts: &ClusterFacts) -> Result<Narrative> {
-        let markdown = self.ask(&self.render("part.md", facts)?)?;
-        Ok(Narrative {
-            summary: summary_of(&markdown),
-            markdown,
-            narrator: self.id(),
-            note: String::new(),
-        })
+        self.narrate("part.md", facts)
     }
 
     fn narrate_overview(&self, facts: &OverviewFacts) -> Result<Narrative> {
-        let markdown = self.ask(&self.render("overview.md", facts)?)?;
-        Ok(Narrative {
-            summary: summary_of(&markdown),
-            markdown,
-            narrator: self.id(),
-            note: String::new(),
-        })
+        self.narrate("overview.md", facts)
     }
 
     fn estimate_part(&self, facts: &ClusterFacts) -> Option<u64> {
-        let system = self.render("system.md", &serde_json::json!({})).ok()?;
-        let user = self.render("part.md", facts).ok()?;
-        Some(
-            estimate_tokens(&system)
-                + estimate_tokens(&user)
-                + self.config.max_output_tokens as u64,
-        )
+        self.estimate("part.md", facts)
     }
 
     fn estimate_overview(&self, facts: &OverviewFacts) -> Option<u64> {
-        let system = self.render("system.md", &serde_json::json!({})).ok()?;
-        let user = self.render("overview.md", facts).ok()?;
-        Some(
-            estimate_tokens(&system)
-                + estimate_tokens(&user)
-                + self.config.max_output_tokens as u64,
-        )
+        self.estimate("overview.md", facts)
     }
 
     fn usage(&self) -> Usage {
