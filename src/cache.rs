@@ -41,7 +41,7 @@ pub trait Cache: Send + Sync {
 }
 
 /// Bumped whenever the layout or meaning of a cached value changes.
-const SCHEMA: u32 = 1;
+const SCHEMA: u32 = 2;
 
 pub fn version_record() -> String {
     format!(

@@ -222,7 +222,10 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
         parents: commit.parent_ids().map(|p| p.to_string()).collect(),
         author: author.name().unwrap_or("unknown").to_string(),
         time: commit.time().seconds(),
-        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+        message: {
+            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+            crate::secrets::redact(&message).unwrap_or(message)
+        },
         changes,
     })
 }

@@ -18,6 +18,7 @@ pub mod narrate;
 pub mod parse;
 pub mod patterns;
 pub mod report;
+pub mod secrets;
 pub mod site;
 pub mod snapshot;
 pub mod state;

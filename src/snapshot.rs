@@ -133,6 +133,8 @@ pub enum SkipReason {
     Ignored,
     Symlink,
     Submodule,
+    /// A file whose purpose is to hold secrets (`.env`, keys, credentials): never read.
+    Secret,
 }
 
 impl SkipReason {
@@ -147,6 +149,7 @@ impl SkipReason {
             SkipReason::Ignored => "ignored",
             SkipReason::Symlink => "symlink",
             SkipReason::Submodule => "submodule",
+            SkipReason::Secret => "secret",
         }
     }
 }
@@ -161,6 +164,8 @@ pub struct SourceFile {
     pub lines: usize,
     /// The bytes were not valid UTF-8 and were decoded with replacement characters.
     pub lossy: bool,
+    /// Secret-looking strings were cut out of the text.
+    pub redacted: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -289,6 +294,11 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             Ok(t) => (t.to_string(), false),
             Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
         };
+        // Secrets are cut out here, before any other stage sees the text.
+        let (text, redacted) = match crate::secrets::redact(&text) {
+            Some(clean) => (clean, true),
+            None => (text, false),
+        };
         if let Some(reason) = content_skip_reason(&text) {
             snapshot.skipped.push(Skipped {
                 blob: entry.oid.to_string(),
@@ -304,6 +314,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             path: entry.path,
             text,
             lossy,
+            redacted,
         });
     }
     Ok(snapshot)
@@ -368,7 +379,9 @@ fn path_skip_reason(path: &str, ignore: &[Pattern], attrs: &Attributes) -> Optio
         .rev()
         .skip(1)
         .any(|dir| VENDOR_DIRS.contains(&dir));
-    if is_excluded(ignore, path) {
+    if crate::secrets::is_secret_file(path) {
+        Some(SkipReason::Secret)
+    } else if is_excluded(ignore, path) {
         Some(SkipReason::Ignored)
     } else if in_vendor_dir || is_excluded(&attrs.vendored, path) {
         Some(SkipReason::Vendored)

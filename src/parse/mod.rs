@@ -219,7 +219,7 @@ fn grammar(language: Language) -> tree_sitter::Language {
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 2;
+const FRONT_END_VERSION: u32 = 3;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
@@ -494,6 +494,7 @@ pub(crate) mod test_support {
             text: code.into(),
             lines: code.lines().count(),
             lossy: false,
+            redacted: false,
         };
         parse_file(&mut Parsers::default(), &file).facts
     }
@@ -514,6 +515,7 @@ pub(crate) mod test_support {
                     },
                     lines: 0,
                     lossy: false,
+                    redacted: false,
                 })
                 .collect(),
             skipped: vec![],
