@@ -431,20 +431,25 @@ fn unescape(s: &str) -> String {
         .replace("&quot;", "\"")
 }
 
-/// The values of every href="…" and src="…" attribute.
+/// The values of every href="…" and src="…" attribute of every tag (text that only looks like
+/// an attribute, such as escaped code, is not one).
 fn regex_lite_find(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for key in ["href=\"", "src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(key) {
-            // Only attributes: the character before must be a space.
-            let ok = i > 0 && rest.as_bytes()[i - 1].is_ascii_whitespace();
-            rest = &rest[i + key.len()..];
-            if let Some(end) = rest.find('"') {
-                if ok {
-                    out.push(rest[..end].to_string());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start + 1..start + len];
+        rest = &rest[start + len + 1..];
+        for key in [" href=\"", " src=\""] {
+            let mut t = tag;
+            while let Some(i) = t.find(key) {
+                t = &t[i + key.len()..];
+                if let Some(end) = t.find('"') {
+                    out.push(t[..end].to_string());
+                    t = &t[end..];
                 }
-                rest = &rest[end..];
             }
         }
     }
