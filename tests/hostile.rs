@@ -148,3 +148,76 @@ fn xss_payloads_in_code_docs_history_names_and_config_are_neutralised() {
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
+
+#[test]
+fn odd_paths_get_unique_pages_inside_the_site_and_links_are_not_followed() {
+    let mut f = Fixture::new();
+    let long = format!("{}.py", "a".repeat(200));
+    f.commit(
+        "init",
+        &[
+            ("-rf.py", Some(b"def dash():\n    return 1\n".as_slice())),
+            (
+                long.as_str(),
+                Some(b"def long():\n    return 2\n".as_slice()),
+            ),
+            ("Case.py", Some(b"def upper():\n    return 3\n".as_slice())),
+            ("case.py", Some(b"def lower():\n    return 4\n".as_slice())),
+            (
+                "dir with spaces/ünïcode file.py",
+                Some(b"def odd():\n    return 5\n".as_slice()),
+            ),
+        ],
+        "Odd names",
+        "Alice Smith",
+        T0,
+    );
+    // A symlink out of the repository, and a submodule, through git itself.
+    std::os::unix::fs::symlink("/etc/passwd", f.root().join("passwd-link")).unwrap();
+    let head = f.commits["init"].to_string();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(["-c", "user.name=A", "-c", "user.email=a@x"])
+            .args(args)
+            .current_dir(f.root())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    git(&["add", "passwd-link"]);
+    git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{head},deps/sub"),
+    ]);
+    git(&["commit", "-q", "-m", "Link and submodule"]);
+
+    let out = f.dir.path().join("site");
+    let report = build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(report["files_skipped"]["symlink"], 1, "{report}");
+    assert_eq!(report["files_skipped"]["submodule"], 1, "{report}");
+    let pages: Vec<_> = walk(&out.join("files"));
+    assert_eq!(pages.len(), 5, "one page per file: {pages:?}");
+    let canonical_out = out.canonicalize().unwrap();
+    let mut lower: Vec<String> = Vec::new();
+    for p in &pages {
+        assert!(p.canonicalize().unwrap().starts_with(&canonical_out));
+        assert!(p.file_name().unwrap().len() <= 120, "{}", p.display());
+        let l = p.display().to_string().to_lowercase();
+        assert!(!lower.contains(&l), "pages differ only in case: {l}");
+        lower.push(l);
+        assert!(!read(p).contains("root:x:0:0"), "the link was followed");
+    }
+    for page in walk(&out) {
+        if page.extension().is_some_and(|e| e == "html") {
+            assert!(!read(&page).contains("root:x:0:0"));
+        }
+    }
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+    assert!(
+        read(&out.join("history.html")).contains("deps/sub"),
+        "the submodule is listed"
+    );
+}
