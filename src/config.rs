@@ -144,6 +144,9 @@ impl ModelConfig {
 pub struct SiteConfig {
     pub title: String,
     pub source_url: String,
+    /// Where the site is published (`https://example.org/docs/`): used for the absolute links
+    /// of `llms.txt`. Pages themselves only link relatively, so they work anywhere.
+    pub base_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,6 +225,9 @@ title = ""
 # "https://github.com/OWNER/REPO/blob/{commit}/{path}#L{line}".
 # Empty: guessed from the `origin` remote when it is on GitHub or GitLab, else no links.
 source-url = ""
+# Where the site is published, e.g. "https://owner.github.io/repo/": llms.txt links there.
+# Empty: llms.txt links relatively, like every page.
+base-url = ""
 
 [snapshot]
 # Files larger than this (bytes) are listed as skipped, not read.
@@ -331,6 +337,10 @@ impl Config {
         let base = &m.base_url;
         if !(base.is_empty() || base.starts_with("https://") || base.starts_with("http://")) {
             return Err("`model.base-url` must start with http:// or https://".into());
+        }
+        let base = &self.site.base_url;
+        if !(base.is_empty() || base.starts_with("https://") || base.starts_with("http://")) {
+            return Err("`site.base-url` must start with http:// or https://".into());
         }
         let url = &self.site.source_url;
         if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {

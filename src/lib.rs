@@ -48,6 +48,8 @@ pub struct BuildOptions {
     /// Bounds on the history read, over the config's `history.since` / `history.max-commits`.
     pub since: Option<String>,
     pub max_commits: Option<usize>,
+    /// Where the site is published, over the config's `site.base-url`.
+    pub base_url: Option<String>,
 }
 
 /// A repository found around a path, with its work tree and configuration.
@@ -204,9 +206,10 @@ pub fn build(
             .filter(|&m| m > 0),
     };
     // The config's own bounds are in the settings already; bounds given as flags are added.
-    let flags = options.since.is_some() || options.max_commits.is_some();
+    let flags =
+        options.since.is_some() || options.max_commits.is_some() || options.base_url.is_some();
     let narrator_and_flags = match flags {
-        true => format!("{} {limits:?}", narrator.id()),
+        true => format!("{} {limits:?} {:?}", narrator.id(), options.base_url),
         false => narrator.id(),
     };
     let settings = settings_hash(&ws, &narrator_and_flags);
@@ -359,6 +362,10 @@ pub fn build(
         |(_, _, n)| format!("{} calls, {} from the cache", n.calls, n.cached),
     )?;
     let source_url = ws.source_url();
+    let base_url = match options.base_url.as_deref().unwrap_or(&config.site.base_url) {
+        "" => String::new(),
+        url => format!("{}/", url.trim_end_matches('/')),
+    };
     // A file page may be kept as it is when the last build, with the same settings, rendered
     // it from the same inputs and nobody has touched it since.
     let last =
@@ -380,6 +387,7 @@ pub fn build(
                 overview_facts: &overview_facts,
                 narratives: &narratives,
                 source_url: source_url.as_deref(),
+                base_url: &base_url,
                 unchanged_since: &unchanged_since,
             })
         },

@@ -59,6 +59,10 @@ enum Command {
         /// Read at most this many commits, newest first [default: history.max-commits].
         #[arg(long)]
         max_commits: Option<usize>,
+        /// Where the site will be published, for llms.txt's links [default: site.base-url].
+        /// (--base-url names the model server.)
+        #[arg(long)]
+        site_url: Option<String>,
         /// Print the report as one JSON object on stdout.
         #[arg(long)]
         json: bool,
@@ -126,6 +130,7 @@ fn main() -> ExitCode {
             dry_run,
             since,
             max_commits,
+            site_url,
             json,
             quiet,
         } => {
@@ -143,6 +148,7 @@ fn main() -> ExitCode {
                 dry_run,
                 since,
                 max_commits,
+                base_url: site_url,
             };
             build(options, &overrides, json, quiet)
         }

@@ -160,6 +160,29 @@ fn every_page_names_its_commit() {
 }
 
 #[test]
+fn llms_txt_lists_every_page_with_one_line() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    build_json(&[
+        f.root().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--site-url",
+        "https://demo.example/wiki",
+    ]);
+    let llms = read(&out.join("llms.txt"));
+    assert!(llms.starts_with("# demo\n"), "{llms}");
+    assert!(llms.contains("- [engine](https://demo.example/wiki/parts/src-engine.html): The engine: runs jobs in order."), "{llms}");
+    assert!(
+        llms.contains(
+            "- [src/engine/core.rs](https://demo.example/wiki/files/src/engine/core.rs.html)"
+        ),
+        "{llms}"
+    );
+    assert!(llms.contains("](https://demo.example/wiki/history.html)"));
+}
+
+#[test]
 fn a_second_build_writes_nothing() {
     let f = Fixture::standard();
     let out = f.dir.path().join("site");

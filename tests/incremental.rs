@@ -52,6 +52,7 @@ fn build_lib(f: &Fixture) -> Built {
         dry_run: false,
         since: None,
         max_commits: None,
+        base_url: None,
     };
     let report = repowiki::build(&options, &narrator, &|_| {}).expect("build");
     let mut parts = narrator.parts.into_inner().unwrap();
@@ -79,6 +80,7 @@ fn assert_same_as_a_fresh_build(f: &Fixture) {
         dry_run: false,
         since: None,
         max_commits: None,
+        base_url: None,
     };
     let _ = fs::remove_dir_all(f.dir.path().join("fresh-cache"));
     repowiki::build(&options, &BuiltinNarrator, &|_| {}).expect("fresh build");

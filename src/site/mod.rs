@@ -69,6 +69,8 @@ pub struct SiteInput<'a> {
     pub narratives: &'a Narratives,
     /// With `{commit}`, `{path}` and `{line}` to fill in.
     pub source_url: Option<&'a str>,
+    /// Where the site is published (for `llms.txt`), ending in `/`; empty: relative links.
+    pub base_url: &'a str,
     /// Whether the page at a path, rendered last time from the given key, is still on disk as
     /// it was written (so it need not be rendered again).
     pub unchanged_since: &'a (dyn Fn(&str, &str) -> bool + Sync),
@@ -132,6 +134,10 @@ pub fn render(input: &SiteInput) -> Result<Site> {
     pages.push(Page {
         path: "nav.js".into(),
         bytes: nav(input).into_bytes(),
+    });
+    pages.push(Page {
+        path: "llms.txt".into(),
+        bytes: llms_txt(input).into_bytes(),
     });
     // GitHub Pages would otherwise hide the folders that start with `_`.
     pages.push(Page {
@@ -259,6 +265,52 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
         }
     }
     h.finalize().to_hex().to_string()
+}
+
+/// `llms.txt`: the pages of the wiki with one line each, for agents and other tools.
+fn llms_txt(input: &SiteInput) -> String {
+    let a = input.analysis;
+    let base = input.base_url;
+    let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+    let mut out = format!("# {}\n\n", one_line(&a.title));
+    if let Some(o) = &input.narratives.overview {
+        out += &format!("> {}\n\n", one_line(&o.summary));
+    }
+    out += &format!(
+        "A wiki of this repository built by repowiki from commit {}: an overview, one page per part of the system, one page per file, and the history.\n\n",
+        &a.snapshot.commit[..a.snapshot.commit.len().min(12)]
+    );
+    out += &format!(
+        "- [Overview]({base}index.html): what the repository is and how its parts fit together\n"
+    );
+    out += &format!("- [History]({base}history.html): activity, hotspots, change coupling, contributors\n\n## Parts\n\n");
+    for (i, c) in a.clusters.clusters.iter().enumerate() {
+        let summary = input
+            .narratives
+            .parts
+            .get(i)
+            .map(|n| one_line(&n.summary))
+            .unwrap_or_default();
+        out += &format!(
+            "- [{}]({base}{}): {summary}\n",
+            one_line(&c.name),
+            PageMap::part(&c.slug)
+        );
+    }
+    out += "\n## Files\n\n";
+    for f in &a.parsed.files {
+        let Some(page) = a.pages.file(&f.path) else {
+            continue;
+        };
+        let about = first_sentence(&f.facts.module_doc);
+        let about = if about.is_empty() {
+            format!("{}, {} lines", f.kind, f.lines)
+        } else {
+            one_line(&about)
+        };
+        out += &format!("- [{}]({base}{page}): {about}\n", one_line(&f.path));
+    }
+    out
 }
 
 /// The list of parts every page's sidebar shows, in one shared script.
