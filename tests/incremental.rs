@@ -169,6 +169,7 @@ fn one_function_edit_renarrates_its_part_and_rewrites_only_the_pages_that_show_i
             "files/src/engine/core.rs.html",
             "history.html",
             "index.html",
+            "llms.txt",
             "parts/src-engine.html",
             "site-info.js",
         ],

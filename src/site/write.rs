@@ -39,10 +39,16 @@ pub fn prepare(out: &Path) -> Result<()> {
         source,
     };
     fs::create_dir_all(out).map_err(fail)?;
-    let probe = out.join(format!(".repowiki-probe-{}", std::process::id()));
+    let probe = out.join(format!("{PROBE}{}", std::process::id()));
     fs::write(&probe, b"").map_err(fail)?;
-    fs::remove_file(&probe).map_err(fail)
+    // Another build's recovery may have removed it already: that is fine.
+    match fs::remove_file(&probe) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(fail(e)),
+        _ => Ok(()),
+    }
 }
+
+const PROBE: &str = ".repowiki-probe-";
 
 /// Crash tests stop the process at named points (`REPOWIKI_FAILPOINT=write-staged`, say), the
 /// way kill -9 would, to prove that the next build recovers.
@@ -120,8 +126,16 @@ pub fn write(site: &Site, out: &Path) -> Result<WriteReport> {
     Ok(report)
 }
 
-/// Finishes or discards an interrupted write.
+/// Finishes or discards an interrupted write, and removes the write probes of builds that
+/// were killed before they could.
 pub fn recover(out: &Path) -> Result<()> {
+    if let Ok(entries) = fs::read_dir(out) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(PROBE) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
     match fs::read_to_string(out.join(JOURNAL)) {
         Ok(journal) => apply(out, &journal),
         Err(_) => {
