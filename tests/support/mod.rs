@@ -188,14 +188,7 @@ impl Fixture {
             "side",
             &[(
                 "src/engine/core.rs",
-                Some(
-                    ENGINE_CORE
-                        .replace(
-                            "jobs: Vec<Job>",
-                            "jobs: Vec<Job>,\n    /// How many ran.\n    pub done: usize",
-                        )
-                        .as_bytes(),
-                ),
+                Some(engine_core_counting().as_bytes()),
             )],
             "Count finished jobs in the engine",
             ("Carol White", T0 + 3 * 86_400),
@@ -220,14 +213,7 @@ impl Fixture {
             "merge",
             &[(
                 "src/engine/core.rs",
-                Some(
-                    ENGINE_CORE
-                        .replace(
-                            "jobs: Vec<Job>",
-                            "jobs: Vec<Job>,\n    /// How many ran.\n    pub done: usize",
-                        )
-                        .as_bytes(),
-                ),
+                Some(engine_core_counting().as_bytes()),
             )],
             "Merge branch 'count-jobs'",
             ("Alice Smith", T0 + 5 * 86_400),
@@ -237,6 +223,14 @@ impl Fixture {
         fs::write(f.root().join(".repowikiignore"), "notes/\n").unwrap();
         f
     }
+}
+
+/// core.rs as the side branch leaves it: the engine counts finished jobs.
+fn engine_core_counting() -> String {
+    ENGINE_CORE.replace(
+        "jobs: Vec<Job>",
+        "jobs: Vec<Job>,\n    /// How many ran.\n    pub done: usize",
+    )
 }
 
 fn huge() -> Vec<u8> {

@@ -232,6 +232,14 @@ pub(crate) fn text_at<'a>(v: &'a Value, pointer: &str) -> std::result::Result<&'
         .ok_or_else(|| format!("the answer has no text at {pointer}"))
 }
 
+/// The system and user turns, in the message list both chat APIs take.
+pub(crate) fn chat_messages(prompt: &Prompt) -> Value {
+    serde_json::json!([
+        {"role": "system", "content": prompt.system},
+        {"role": "user", "content": prompt.user},
+    ])
+}
+
 pub(crate) fn count_at(v: &Value, pointer: &str) -> u64 {
     v.pointer(pointer).and_then(Value::as_u64).unwrap_or(0)
 }

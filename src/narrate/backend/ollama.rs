@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{count_at, text_at, Backend, Completion, Http, Prompt};
+use super::{chat_messages, count_at, text_at, Backend, Completion, Http, Prompt};
 
 pub(super) struct Ollama {
     pub http: Http,
@@ -14,10 +14,7 @@ impl Backend for Ollama {
     fn complete(&self, prompt: &Prompt) -> Result<Completion, String> {
         let body = json!({
             "model": self.model,
-            "messages": [
-                {"role": "system", "content": prompt.system},
-                {"role": "user", "content": prompt.user},
-            ],
+            "messages": chat_messages(prompt),
             "stream": false,
             "options": {"temperature": prompt.temperature, "num_predict": prompt.max_tokens},
         });

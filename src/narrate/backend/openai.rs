@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{count_at, text_at, Backend, Completion, Http, Prompt};
+use super::{chat_messages, count_at, text_at, Backend, Completion, Http, Prompt};
 
 pub(super) struct OpenAi {
     pub http: Http,
@@ -16,10 +16,7 @@ impl Backend for OpenAi {
     fn complete(&self, prompt: &Prompt) -> Result<Completion, String> {
         let body = json!({
             "model": self.model,
-            "messages": [
-                {"role": "system", "content": prompt.system},
-                {"role": "user", "content": prompt.user},
-            ],
+            "messages": chat_messages(prompt),
             "max_tokens": prompt.max_tokens,
             "temperature": prompt.temperature,
             "stream": false,
