@@ -89,8 +89,12 @@ for root, _, files in os.walk(site):
         if not f.endswith(".html"):
             continue
         html = open(os.path.join(root, f), encoding="utf-8").read()
-        if re.search(r"<script(?![^>]*\bsrc=)", html, re.I) or "javascript:" in html.lower():
-            problems.append(f"script in {f}")
+        # Real tags only: escaped text that mentions a payload (this repository's own hostile
+        # test data, say) is text, not markup.
+        for tag in re.findall(r"<[a-zA-Z][^>]*>", html):
+            t = tag.lower()
+            if (t.startswith("<script") and "src=" not in t) or "javascript:" in t or re.search(r"\son[a-z]+\s*=", t):
+                problems.append(f"markup {tag[:60]!r} in {f}")
         if "/parts/" in os.path.join(root, f).replace(os.sep, "/"):
             if "smollm2-135m" not in html:
                 problems.append(f"{f} was not narrated by the model")
