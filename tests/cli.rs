@@ -160,6 +160,57 @@ fn every_page_names_its_commit() {
 }
 
 #[test]
+fn the_search_index_holds_parts_files_and_symbols_whose_pages_exist() {
+    let f = Fixture::standard();
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let script = read(&out.join("search.js"));
+    let json = script
+        .strip_prefix("window.REPOWIKI_SEARCH = ")
+        .unwrap()
+        .trim_end()
+        .trim_end_matches(';');
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let entries = index["entries"].as_array().unwrap();
+    let has = |kind: &str, name: &str, href: &str| {
+        entries
+            .iter()
+            .any(|e| e[0] == kind && e[1] == name && e[3] == href)
+    };
+    assert!(has("part", "engine", "parts/src-engine.html"));
+    assert!(has(
+        "file",
+        "src/engine/core.rs",
+        "files/src/engine/core.rs.html"
+    ));
+    assert!(has(
+        "struct",
+        "Engine",
+        "files/src/engine/core.rs.html#sym-Engine"
+    ));
+    assert!(has(
+        "function",
+        "makeWidget",
+        "files/web/src/widget.ts.html#sym-makeWidget"
+    ));
+    assert!(entries
+        .iter()
+        .any(|e| e[1] == "Engine" && e[2] == "Runs jobs one after another."));
+    for e in entries {
+        let href = e[3].as_str().unwrap();
+        let (file, anchor) = href.split_once('#').unwrap_or((href, ""));
+        let page = read(&out.join(file));
+        assert!(
+            anchor.is_empty() || page.contains(&format!("id=\"{anchor}\"")),
+            "{href}"
+        );
+    }
+    // Every page has the search box; no page has an inline script.
+    let index_html = read(&out.join("index.html"));
+    assert!(index_html.contains("id=\"search\""));
+}
+
+#[test]
 fn llms_txt_lists_every_page_with_one_line() {
     let f = Fixture::standard();
     let out = f.dir.path().join("site");

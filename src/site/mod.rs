@@ -139,6 +139,10 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         path: "llms.txt".into(),
         bytes: llms_txt(input).into_bytes(),
     });
+    pages.push(Page {
+        path: "search.js".into(),
+        bytes: search_index(input).into_bytes(),
+    });
     // GitHub Pages would otherwise hide the folders that start with `_`.
     pages.push(Page {
         path: ".nojekyll".into(),
@@ -265,6 +269,65 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
         }
     }
     h.finalize().to_hex().to_string()
+}
+
+/// The search index: parts, files and symbols (public ones, and every type), each with one line
+/// and its page. A script file, not fetched JSON, so that search works from `file://`; loaded on
+/// first use only.
+fn search_index(input: &SiteInput) -> String {
+    let a = input.analysis;
+    let short = |s: &str| -> String {
+        let s = first_sentence(s);
+        if s.chars().count() > 90 {
+            s.chars().take(89).collect::<String>() + "…"
+        } else {
+            s
+        }
+    };
+    let mut entries: Vec<serde_json::Value> = Vec::new();
+    for (i, c) in a.clusters.clusters.iter().enumerate() {
+        let summary = input
+            .narratives
+            .parts
+            .get(i)
+            .map(|n| short(&n.summary))
+            .unwrap_or_default();
+        entries.push(serde_json::json!([
+            "part",
+            c.name,
+            summary,
+            PageMap::part(&c.slug)
+        ]));
+    }
+    for f in &a.parsed.files {
+        let Some(page) = a.pages.file(&f.path) else {
+            continue;
+        };
+        entries.push(serde_json::json!([
+            "file",
+            f.path,
+            short(&f.facts.module_doc),
+            page
+        ]));
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in &f.facts.symbols {
+            let n = seen.entry(s.name.as_str()).or_default();
+            let anchor = symbol_anchor(&s.name, *n);
+            *n += 1;
+            if s.public || s.kind.is_type() {
+                entries.push(serde_json::json!([
+                    s.kind.name(),
+                    s.name,
+                    short(&s.doc),
+                    format!("{page}#{anchor}")
+                ]));
+            }
+        }
+    }
+    let json = serde_json::json!({ "entries": entries })
+        .to_string()
+        .replace('<', "\\u003c");
+    format!("window.REPOWIKI_SEARCH = {json};\n")
 }
 
 /// `llms.txt`: the pages of the wiki with one line each, for agents and other tools.

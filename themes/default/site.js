@@ -36,9 +36,103 @@
     list.textContent = "";
     list.appendChild(fragment);
   }
+  // Search: the index (search.js) is loaded on first use; results are built as text nodes.
+  function search() {
+    var box = document.getElementById("search");
+    var list = document.getElementById("search-results");
+    if (!box || !list) return;
+    var root = document.body.getAttribute("data-root") || "";
+    var active = -1;
+    function withIndex(then) {
+      if (window.REPOWIKI_SEARCH) return then(window.REPOWIKI_SEARCH.entries);
+      var s = document.createElement("script");
+      s.src = root + "search.js";
+      s.onload = function () { then(window.REPOWIKI_SEARCH ? window.REPOWIKI_SEARCH.entries : []); };
+      document.head.appendChild(s);
+    }
+    function rank(entry, q) {
+      var name = entry[1].toLowerCase();
+      var last = name.split(/[:./]/).pop();
+      if (last === q || name === q) return 0;
+      if (last.indexOf(q) === 0) return 1;
+      if (name.indexOf(q) >= 0) return 2;
+      if (entry[2].toLowerCase().indexOf(q) >= 0) return 3;
+      return -1;
+    }
+    function select(i) {
+      var items = list.children;
+      if (!items.length) return;
+      active = (i + items.length) % items.length;
+      for (var k = 0; k < items.length; k++) {
+        items[k].setAttribute("aria-selected", k === active ? "true" : "false");
+      }
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function show(q) {
+      q = q.trim().toLowerCase();
+      if (!q) { list.hidden = true; list.textContent = ""; return; }
+      withIndex(function (entries) {
+        var hits = [];
+        for (var i = 0; i < entries.length; i++) {
+          var r = rank(entries[i], q);
+          if (r >= 0) hits.push([r, entries[i]]);
+        }
+        hits.sort(function (a, b) { return a[0] - b[0] || a[1][1].length - b[1][1].length; });
+        list.textContent = "";
+        for (var j = 0; j < hits.length && j < 20; j++) {
+          var e = hits[j][1];
+          var li = document.createElement("li");
+          li.setAttribute("role", "option");
+          var a = document.createElement("a");
+          a.href = root + e[3];
+          var kind = document.createElement("span");
+          kind.className = "kind";
+          kind.textContent = e[0];
+          a.appendChild(kind);
+          a.appendChild(document.createTextNode(e[1]));
+          if (e[2]) {
+            var about = document.createElement("span");
+            about.className = "about";
+            about.textContent = e[2];
+            a.appendChild(about);
+          }
+          li.appendChild(a);
+          list.appendChild(li);
+        }
+        if (!hits.length) {
+          var none = document.createElement("li");
+          none.textContent = "Nothing found.";
+          list.appendChild(none);
+        }
+        list.hidden = false;
+        active = -1;
+        if (hits.length) select(0);
+      });
+    }
+    box.addEventListener("input", function () { show(box.value); });
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown") { select(active + 1); ev.preventDefault(); }
+      else if (ev.key === "ArrowUp") { select(active - 1); ev.preventDefault(); }
+      else if (ev.key === "Enter") {
+        var link = list.children[active] && list.children[active].querySelector("a");
+        if (link) window.location.href = link.href;
+      } else if (ev.key === "Escape") { list.hidden = true; box.blur(); }
+    });
+    document.addEventListener("keydown", function (ev) {
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(ev.target.tagName);
+      if (!typing && (ev.key === "/" || ev.key === "s") && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+        ev.preventDefault();
+        box.focus();
+      }
+    });
+    // A link straight to a search: page.html#search=Engine
+    var m = /^#search=(.*)$/.exec(window.location.hash);
+    if (m) { box.value = decodeURIComponent(m[1]); show(box.value); }
+  }
   function fill() {
     fillCommit();
     fillParts();
+    search();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", fill);
