@@ -213,9 +213,11 @@ pub fn build(
         false => narrator.id(),
     };
     let settings = settings_hash(&ws, &narrator_and_flags);
+    // What the last build left: read once, for the no-op check and for the page memo.
+    let last = state::load(&cache_dir);
     let fast = !options.dry_run;
     if let Some(report) = fast
-        .then(|| unchanged_since_last_build(&cache_dir, &out, commit, &settings, started))
+        .then(|| unchanged_since_last_build(last.as_ref(), &out, commit, &settings, started))
         .flatten()
     {
         progress(Event::Note(
@@ -368,8 +370,7 @@ pub fn build(
     };
     // A file page may be kept as it is when the last build, with the same settings, rendered
     // it from the same inputs and nobody has touched it since.
-    let last =
-        state::load(&cache_dir).filter(|l| l.settings == settings && Path::new(&l.out) == out);
+    let last = last.filter(|l| l.settings == settings && Path::new(&l.out) == out);
     let journal_pending = out.join(".repowiki-journal").exists();
     let unchanged_since = |page: &str, key: &str| -> bool {
         !journal_pending
@@ -492,13 +493,13 @@ pub fn settings_hash(ws: &Workspace, narrator_id: &str) -> String {
 /// When the commit, the settings and the site on disk are all as the last build left them,
 /// the build has nothing to do: the last report, marked as such.
 fn unchanged_since_last_build(
-    cache_dir: &Path,
+    last: Option<&state::BuildState>,
     out: &Path,
     commit: Oid,
     settings: &str,
     started: Instant,
 ) -> Option<Report> {
-    let last = state::load(cache_dir)?;
+    let last = last?;
     let same = last.commit == commit.to_string()
         && last.settings == settings
         && Path::new(&last.out) == out
@@ -506,7 +507,7 @@ fn unchanged_since_last_build(
     if !same {
         return None;
     }
-    let mut r = last.report?;
+    let mut r = last.report.clone()?;
     // Stand-ins for failed narrator calls are to be replaced as soon as the narrator answers.
     if !r.narrator_failures.is_empty() {
         return None;

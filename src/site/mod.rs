@@ -121,33 +121,19 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         .par_iter()
         .map(|job| render_job(&tera, input, &grounder, job))
         .collect::<Result<_>>()?;
-    for (path, text) in ASSETS {
-        pages.push(Page {
-            path: path.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        });
-    }
-    pages.push(Page {
-        path: "site-info.js".into(),
-        bytes: site_info(input).into_bytes(),
-    });
-    pages.push(Page {
-        path: "nav.js".into(),
-        bytes: nav(input).into_bytes(),
-    });
-    pages.push(Page {
-        path: "llms.txt".into(),
-        bytes: llms_txt(input).into_bytes(),
-    });
-    pages.push(Page {
-        path: "search.js".into(),
-        bytes: search_index(input).into_bytes(),
-    });
-    // GitHub Pages would otherwise hide the folders that start with `_`.
-    pages.push(Page {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
+    let shared = [
+        ("site-info.js", site_info(input)),
+        ("nav.js", nav(input)),
+        ("llms.txt", llms_txt(input)),
+        ("search.js", search_index(input)),
+        // GitHub Pages would otherwise hide the folders that start with `_`.
+        (".nojekyll", String::new()),
+    ];
+    let assets = ASSETS.iter().map(|(p, t)| (*p, t.to_string()));
+    pages.extend(assets.chain(shared).map(|(path, text)| Page {
+        path: path.to_string(),
+        bytes: text.into_bytes(),
+    }));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     kept.sort();
     Ok(Site { pages, kept, keys })
