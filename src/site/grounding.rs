@@ -1,12 +1,12 @@
 //! Grounding: every path, line range and identifier that a narrative cites is checked against
-//! the repository at the commit the site is built from. What exists becomes a link (to the file
-//! page, at the symbol that holds the line); what does not is marked, and counted.
+//! the repository at the commit the site is built from. What exists becomes a link (a cited
+//! line to that line of the file page's source view); what does not is marked, and counted.
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use crate::site::paths::{symbol_anchor, PageMap};
+use crate::site::paths::PageMap;
 use crate::Analysis;
 
 /// What a cited text turned out to be.
@@ -29,18 +29,12 @@ pub struct Grounding {
 pub struct Grounder<'a> {
     /// Path -> line count.
     files: BTreeMap<&'a str, usize>,
-    /// Path -> symbols as (first line, last line, anchor).
-    spans: BTreeMap<&'a str, Vec<(u32, u32, String)>>,
     names: HashSet<&'a str>,
     /// File name -> the paths that end in it, for bare names like `facts.rs`.
     by_name: BTreeMap<&'a str, Vec<&'a str>>,
     /// Every commit id, sorted, for short ids like `abc1234`.
     commits: Vec<&'a str>,
     pages: &'a PageMap,
-    /// The source-link template, and for each file the commit that last changed it (its lines
-    /// there are its lines now): `path:line` citations link to those lines.
-    source_url: Option<&'a str>,
-    pins: BTreeMap<&'a str, &'a str>,
 }
 
 const WORDS: &[&str] = &[
@@ -65,25 +59,11 @@ const EXTENSIONS: &[&str] = &[
 ];
 
 impl<'a> Grounder<'a> {
-    pub fn new(a: &'a Analysis, source_url: Option<&'a str>) -> Grounder<'a> {
+    pub fn new(a: &'a Analysis) -> Grounder<'a> {
         let mut files = BTreeMap::new();
-        let mut spans = BTreeMap::new();
         let mut names = HashSet::new();
         for f in &a.parsed.files {
             files.insert(f.path.as_str(), f.lines);
-            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-            let list: Vec<(u32, u32, String)> = f
-                .facts
-                .symbols
-                .iter()
-                .map(|s| {
-                    let n = seen.entry(s.name.as_str()).or_default();
-                    let anchor = symbol_anchor(&s.name, *n);
-                    *n += 1;
-                    (s.start_line, s.end_line, anchor)
-                })
-                .collect();
-            spans.insert(f.path.as_str(), list);
             for s in &f.facts.symbols {
                 names.insert(s.name.as_str());
                 names.insert(s.short_name());
@@ -102,24 +82,12 @@ impl<'a> Grounder<'a> {
         }
         let mut commits: Vec<&str> = a.history.commits.iter().map(|c| c.id.as_str()).collect();
         commits.sort_unstable();
-        let pins = a
-            .parsed
-            .files
-            .iter()
-            .filter_map(|f| {
-                let newest = a.history.commits_of(&f.path).next()?;
-                Some((f.path.as_str(), a.history.commits[newest].id.as_str()))
-            })
-            .collect();
         Grounder {
             files,
-            spans,
             names,
             by_name,
             commits,
             pages: &a.pages,
-            source_url,
-            pins,
         }
     }
 
@@ -132,10 +100,8 @@ impl<'a> Grounder<'a> {
         if let Some((path, first, last)) = citation(t) {
             return match self.files.get(path) {
                 Some(&n) if first >= 1 && first <= last && last as usize <= n.max(1) => {
-                    Reference::Found(
-                        self.source_lines(path, first)
-                            .or_else(|| self.page_at(path, first)),
-                    )
+                    // The file page's source view has an anchor on every line.
+                    Reference::Found(self.pages.file(path).map(|p| format!("{p}#L{first}")))
                 }
                 _ => Reference::Missing,
             };
@@ -188,30 +154,6 @@ impl<'a> Grounder<'a> {
             };
         }
         Reference::None
-    }
-
-    /// The cited lines on the hosting service, when there is a source-link template. An
-    /// absolute URL, so the caller leaves it as it is.
-    fn source_lines(&self, path: &str, line: u32) -> Option<String> {
-        let template = self.source_url?;
-        let pin = self.pins.get(path)?;
-        Some(super::source_link(template, pin, path, line))
-    }
-
-    fn page_at(&self, path: &str, line: u32) -> Option<String> {
-        let page = self.pages.file(path)?;
-        // The innermost symbol that holds the line.
-        let anchor = self.spans.get(path).and_then(|spans| {
-            spans
-                .iter()
-                .filter(|(a, b, _)| *a <= line && line <= *b)
-                .min_by_key(|(a, b, _)| b - a)
-                .map(|(_, _, anchor)| anchor.clone())
-        });
-        Some(match anchor {
-            Some(a) => format!("{page}#{a}"),
-            None => page.to_string(),
-        })
     }
 }
 

@@ -5,11 +5,12 @@
 pub mod chart;
 pub mod diagram;
 pub mod grounding;
+pub mod highlight;
 pub mod markdown;
 pub mod paths;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +19,7 @@ use tera::{Context, Tera};
 use crate::error::{Error, Result};
 use crate::history::Commit;
 use crate::narrate::{first_sentence, ClusterFacts, Narratives, OverviewFacts};
+use crate::snapshot::SourceFile;
 use paths::{root_of, symbol_anchor, PageMap};
 
 pub use write::{write, WriteReport};
@@ -41,6 +43,10 @@ const ASSETS: &[(&str, &str)] = &[
     (
         "assets/site.js",
         include_str!("../../themes/default/site.js"),
+    ),
+    (
+        "assets/theme.js",
+        include_str!("../../themes/default/theme.js"),
     ),
 ];
 
@@ -88,7 +94,7 @@ fn engine() -> Result<Tera> {
 
 pub fn render(input: &SiteInput) -> Result<Site> {
     let tera = engine()?;
-    let grounder = grounding::Grounder::new(input.analysis, input.source_url);
+    let grounder = grounding::Grounder::new(input.analysis);
     let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
     jobs.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
     let file_jobs: Vec<(&str, String, String)> = input
@@ -117,9 +123,16 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         }
         keys.insert(page.clone(), key.clone());
     }
+    let sources: HashMap<&str, &SourceFile> = input
+        .analysis
+        .snapshot
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f))
+        .collect();
     let mut pages: Vec<Page> = jobs
         .par_iter()
-        .map(|job| render_job(&tera, input, &grounder, job))
+        .map(|job| render_job(&tera, input, &grounder, &sources, job))
         .collect::<Result<_>>()?;
     let shared = [
         ("site-info.js", site_info(input)),
@@ -150,6 +163,7 @@ fn render_job(
     tera: &Tera,
     input: &SiteInput,
     grounder: &grounding::Grounder,
+    sources: &HashMap<&str, &SourceFile>,
     job: &Job,
 ) -> Result<Page> {
     let (path, template, ctx) = match job {
@@ -169,7 +183,7 @@ fn render_job(
         }
         Job::File(p) => {
             let page = input.analysis.pages.file(p).unwrap_or_default().to_string();
-            let ctx = file(input, p, &page);
+            let ctx = file(input, p, &page, sources.get(p).copied());
             (page, "file.html", ctx)
         }
     };
@@ -198,7 +212,7 @@ fn site_info(input: &SiteInput) -> String {
 
 /// Bumped with any change to how file pages are rendered that the binary's version does not
 /// already capture (the templates are built in, so a new version changes every key).
-const FILE_PAGE_VERSION: u32 = 1;
+const FILE_PAGE_VERSION: u32 = 2;
 
 /// A hash of everything a file's page is made from: the file itself (its blob id decides its
 /// symbols and docs), its kind, size and parse note, the pages it links to and from, the
@@ -707,7 +721,7 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
     ctx
 }
 
-fn file(input: &SiteInput, path: &str, page: &str) -> Context {
+fn file(input: &SiteInput, path: &str, page: &str, text: Option<&SourceFile>) -> Context {
     let root = root_of(page);
     let parsed = input.analysis.parsed.get(path);
     let part_index = input.analysis.clusters.of_file.get(path).copied();
@@ -788,6 +802,12 @@ fn file(input: &SiteInput, path: &str, page: &str) -> Context {
         })
         .collect();
     ctx.insert("symbols", &symbols);
+    ctx.insert(
+        "source",
+        &text
+            .map(|s| highlight::source_view(s.language, &s.text))
+            .unwrap_or_default(),
+    );
     let mut imports: Vec<serde_json::Value> = Vec::new();
     let mut shown = std::collections::BTreeSet::new();
     for import in parsed

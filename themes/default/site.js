@@ -129,7 +129,32 @@
     var m = /^#search=(.*)$/.exec(window.location.hash);
     if (m) { box.value = decodeURIComponent(m[1]); show(box.value); }
   }
+  // The light/dark toggle: the choice is remembered (theme.js applies it on every page).
+  function toggle() {
+    var button = document.getElementById("theme-toggle");
+    if (!button) return;
+    var root = document.documentElement;
+    var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+    function current() {
+      return root.getAttribute("data-theme") || (system && system.matches ? "dark" : "light");
+    }
+    function label() {
+      var dark = current() === "dark";
+      button.textContent = dark ? "Light" : "Dark";
+      button.setAttribute("aria-label", dark ? "Switch to the light theme" : "Switch to the dark theme");
+    }
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { window.localStorage.setItem("repowiki-theme", next); } catch (e) { /* not remembered */ }
+      label();
+    });
+    if (system && system.addEventListener) system.addEventListener("change", label);
+    label();
+    button.hidden = false;
+  }
   function fill() {
+    toggle();
     fillCommit();
     fillParts();
     search();

@@ -1,0 +1,211 @@
+//! Source views: a file's lines, numbered and anchored (`#L12`, which citations link to), and
+//! coloured by the highlight queries that the tree-sitter grammar crates ship. Every byte of
+//! the file is escaped here; the page inserts the result as it is.
+
+use std::fmt::Write;
+use std::sync::OnceLock;
+
+use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator};
+
+use crate::snapshot::Language;
+
+/// Past this size a file is shown without colours (still numbered and anchored).
+const MAX_HIGHLIGHT_BYTES: usize = 1 << 20;
+
+/// Short class names (the page carries one per coloured run): keyword, string, comment,
+/// function, type, number or constant, builtin or parameter, property, attribute or tag.
+const CLASSES: &[&str] = &["", "k", "s", "c", "f", "t", "n", "v", "p", "a"];
+
+fn class_of(capture: &str) -> u8 {
+    let (head, tail) = capture.split_once('.').unwrap_or((capture, ""));
+    match head {
+        "keyword" => 1,
+        "string" | "escape" => 2,
+        "comment" => 3,
+        "function" => 4,
+        "type" | "constructor" => 5,
+        "number" | "constant" | "boolean" => 6,
+        "variable" if tail == "builtin" || tail == "parameter" => 7,
+        "property" => 8,
+        "attribute" | "label" | "tag" => 9,
+        _ => 0,
+    }
+}
+
+fn query_source(language: Language) -> String {
+    use tree_sitter_javascript as js;
+    use tree_sitter_typescript as ts;
+    match language {
+        Language::Rust => tree_sitter_rust::HIGHLIGHTS_QUERY.to_string(),
+        Language::Python => tree_sitter_python::HIGHLIGHTS_QUERY.to_string(),
+        // TypeScript's queries only add to JavaScript's (and come first, so they win).
+        Language::TypeScript => [ts::HIGHLIGHTS_QUERY, js::HIGHLIGHT_QUERY].concat(),
+        Language::Tsx => [
+            ts::HIGHLIGHTS_QUERY,
+            js::HIGHLIGHT_QUERY,
+            js::JSX_HIGHLIGHT_QUERY,
+        ]
+        .concat(),
+        Language::JavaScript => [js::HIGHLIGHT_QUERY, js::JSX_HIGHLIGHT_QUERY].concat(),
+    }
+}
+
+/// A language's compiled query, with each capture's class.
+type Compiled = (Query, Vec<u8>);
+
+/// The compiled query of a language; built once per process.
+fn query(language: Language) -> Option<&'static Compiled> {
+    static QUERIES: [OnceLock<Option<Compiled>>; 5] = [const { OnceLock::new() }; 5];
+    let slot = match language {
+        Language::Rust => 0,
+        Language::Python => 1,
+        Language::TypeScript => 2,
+        Language::Tsx => 3,
+        Language::JavaScript => 4,
+    };
+    QUERIES[slot]
+        .get_or_init(|| {
+            let grammar = crate::parse::grammar(language);
+            let query = Query::new(&grammar, &query_source(language)).ok()?;
+            let classes = query.capture_names().iter().map(|n| class_of(n)).collect();
+            Some((query, classes))
+        })
+        .as_ref()
+}
+
+/// One class per byte of `text` (0: plain).
+fn classes(language: Language, text: &str) -> Option<Vec<u8>> {
+    if text.len() > MAX_HIGHLIGHT_BYTES {
+        return None;
+    }
+    let (query, class_of_capture) = query(language)?;
+    let mut parser = Parser::new();
+    parser.set_language(&crate::parse::grammar(language)).ok()?;
+    let tree = parser.parse(text, None)?;
+    // (length, pattern, start, end, class): painted longest first so that inner nodes win, and
+    // for the same node the earliest pattern last, so that it wins (the queries' convention).
+    let mut spans: Vec<(usize, usize, usize, usize, u8)> = Vec::new();
+    let mut cursor = QueryCursor::new();
+    let mut captures = cursor.captures(query, tree.root_node(), text.as_bytes());
+    while let Some((m, i)) = captures.next() {
+        let c = m.captures()[*i];
+        let class = class_of_capture[c.index as usize];
+        if class != 0 {
+            let r = c.node.byte_range();
+            spans.push((r.len(), m.pattern_index, r.start, r.end, class));
+        }
+    }
+    spans.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let mut out = vec![0u8; text.len()];
+    for (_, _, start, end, class) in spans {
+        out[start.min(text.len())..end.min(text.len())].fill(class);
+    }
+    Some(out)
+}
+
+/// The file as numbered, anchored, coloured lines, ready to sit inside `<pre><code>`.
+pub fn source_view(language: Option<Language>, text: &str) -> String {
+    let colours = language.and_then(|l| classes(l, text));
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let n = n + 1;
+        let _ = write!(
+            out,
+            "<span class=\"line\" id=\"L{n}\"><a class=\"ln\" href=\"#L{n}\">{n}</a>"
+        );
+        let body = line.trim_end_matches(['\n', '\r']);
+        let mut current = 0u8;
+        for (i, ch) in body.char_indices() {
+            let class = colours.as_ref().map_or(0, |c| c[offset + i]);
+            if class != current {
+                if current != 0 {
+                    out.push_str("</span>");
+                }
+                if class != 0 {
+                    let _ = write!(out, "<span class=\"{}\">", CLASSES[class as usize]);
+                }
+                current = class;
+            }
+            match ch {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                _ => out.push(ch),
+            }
+        }
+        if current != 0 {
+            out.push_str("</span>");
+        }
+        out.push_str("</span>\n");
+        offset += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_query_compiles() {
+        for l in [
+            Language::Rust,
+            Language::Python,
+            Language::TypeScript,
+            Language::Tsx,
+            Language::JavaScript,
+        ] {
+            let grammar = crate::parse::grammar(l);
+            if let Err(e) = Query::new(&grammar, &query_source(l)) {
+                panic!("{l:?}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_numbered_coloured_and_escaped() {
+        let html = source_view(
+            Some(Language::Rust),
+            "// a <b> & c\nfn main() {\n    let s = \"</span><script>\";\n}\n",
+        );
+        assert_eq!(html.matches("class=\"line\"").count(), 4);
+        assert!(html.contains("id=\"L2\""));
+        assert!(
+            html.contains("<span class=\"c\">// a &lt;b&gt; &amp; c</span>"),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"k\">fn</span>"), "{html}");
+        assert!(html.contains("<span class=\"f\">main</span>"), "{html}");
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<b>"));
+        // Spans never cross lines: each line opens and closes its own.
+        for line in html.lines() {
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn multi_line_strings_are_coloured_on_every_line() {
+        let html = source_view(Some(Language::Python), "x = \"\"\"one\ntwo\"\"\"\n");
+        assert!(
+            html.contains("<span class=\"s\">two&quot;&quot;&quot;</span>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn files_without_a_grammar_are_plain() {
+        let html = source_view(None, "a\r\nb");
+        assert_eq!(
+            html,
+            "<span class=\"line\" id=\"L1\"><a class=\"ln\" href=\"#L1\">1</a>a</span>\n<span class=\"line\" id=\"L2\"><a class=\"ln\" href=\"#L2\">2</a>b</span>\n"
+        );
+    }
+}

@@ -1,0 +1,13 @@
+// Loaded before the page is drawn (not deferred), so that a reader's choice of light or dark,
+// remembered from the toggle, applies without a flash. Without a choice, the system decides.
+(function () {
+  "use strict";
+  try {
+    var theme = window.localStorage.getItem("repowiki-theme");
+    if (theme === "light" || theme === "dark") {
+      document.documentElement.setAttribute("data-theme", theme);
+    }
+  } catch (e) {
+    // Storage can be off (private windows, some file:// settings): follow the system.
+  }
+})();
