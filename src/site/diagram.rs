@@ -27,7 +27,8 @@ const MAX_PER_ROW: usize = 6;
 /// Horizontal room for each upward edge's lane.
 const LANE: f64 = 12.0;
 
-pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
+/// `about` names what the diagram shows, for readers who cannot see it.
+pub fn render(nodes: &[Node], edges: &[Edge], about: &str) -> String {
     if nodes.is_empty() {
         return String::new();
     }
@@ -107,7 +108,8 @@ pub fn render(nodes: &[Node], edges: &[Edge]) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" role="img" aria-label="Parts of the system and the imports between them">"#
+        r#"<svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" role="img" aria-label="{}">"#,
+        xml(about)
     );
     svg.push_str(r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>"#);
     let mut lane = 0;
@@ -254,6 +256,7 @@ mod tests {
                     weight: 1,
                 },
             ],
+            "parts",
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<a href=").count(), 3);
@@ -262,7 +265,7 @@ mod tests {
 
     #[test]
     fn labels_are_escaped() {
-        let svg = render(&[node("<script>x</script>")], &[]);
-        assert!(!svg.contains("<script>"));
+        let svg = render(&[node("<script>x</script>")], &[], "a <b>");
+        assert!(!svg.contains("<script>") && !svg.contains("<b>"));
     }
 }

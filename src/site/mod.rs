@@ -48,6 +48,10 @@ const ASSETS: &[(&str, &str)] = &[
         "assets/theme.js",
         include_str!("../../themes/default/theme.js"),
     ),
+    (
+        "assets/favicon.svg",
+        include_str!("../../themes/default/favicon.svg"),
+    ),
 ];
 
 /// One file of the site: its path relative to the site root and its bytes.
@@ -586,7 +590,92 @@ fn architecture(input: &SiteInput, root: &str) -> String {
                 .unwrap_or_else(|| c.name.clone()),
         })
         .collect();
-    diagram::render(&nodes, &part_edges(input))
+    diagram::render(
+        &nodes,
+        &part_edges(input),
+        "Parts of the system and the imports between them",
+    )
+}
+
+/// Most files a part's diagram shows: past this, the ones with the most imports inside the part.
+const MAX_DIAGRAM_FILES: usize = 40;
+
+/// The files of a part and the imports between them, as SVG, with how many files it shows;
+/// empty when no file of the part imports another.
+fn part_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
+    let a = input.analysis;
+    let members = &a.clusters.clusters[i].members;
+    let inside = |p: &str| a.clusters.of_file.get(p) == Some(&i);
+    let mut degree: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut links: Vec<(&str, &str, u32)> = Vec::new();
+    for from in members {
+        for (to, n) in a.graph.imports.get(from).into_iter().flatten() {
+            if to != from && inside(to) {
+                links.push((from, to, *n));
+                *degree.entry(from).or_default() += n;
+                *degree.entry(to).or_default() += n;
+            }
+        }
+    }
+    if links.is_empty() {
+        return (String::new(), 0);
+    }
+    let mut shown: Vec<&str> = members.iter().map(String::as_str).collect();
+    if shown.len() > MAX_DIAGRAM_FILES {
+        shown.sort_by_key(|p| (std::cmp::Reverse(degree.get(p).copied().unwrap_or(0)), *p));
+        shown.truncate(MAX_DIAGRAM_FILES);
+        shown.sort();
+    }
+    let index: BTreeMap<&str, usize> = shown.iter().enumerate().map(|(k, p)| (*p, k)).collect();
+    // Labels are file names, or longer tails of the path where two files share a name.
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let nodes: Vec<diagram::Node> = shown
+        .iter()
+        .map(|p| {
+            let short = name(p);
+            let twins = shown.iter().filter(|q| name(q) == short).count();
+            let label = if twins > 1 {
+                p.rsplit('/')
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<Vec<_>>()
+                    .join("/")
+            } else {
+                short
+            };
+            let about = a
+                .parsed
+                .get(p)
+                .map(|f| first_sentence(&f.facts.module_doc))
+                .unwrap_or_default();
+            diagram::Node {
+                label,
+                href: format!("{root}{}", a.pages.file(p).unwrap_or("index.html")),
+                tooltip: if about.is_empty() {
+                    p.to_string()
+                } else {
+                    format!("{p}: {about}")
+                },
+            }
+        })
+        .collect();
+    let edges: Vec<diagram::Edge> = links
+        .iter()
+        .filter_map(|(from, to, n)| {
+            Some(diagram::Edge {
+                from: *index.get(from)?,
+                to: *index.get(to)?,
+                weight: *n,
+            })
+        })
+        .collect();
+    let about = format!(
+        "The files of {} and the imports between them",
+        a.clusters.clusters[i].name
+    );
+    (diagram::render(&nodes, &edges, &about), nodes.len())
 }
 
 fn newest<'a>(input: &'a SiteInput, paths: impl Iterator<Item = &'a str>) -> Option<&'a Commit> {
@@ -646,6 +735,9 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
         .collect();
     ctx.insert("lines", &facts.files.iter().map(|f| f.lines).sum::<usize>());
     ctx.insert("files", &files);
+    let (diagram, shown) = part_diagram(input, i, &root);
+    ctx.insert("diagram", &diagram);
+    ctx.insert("diagram_files", &shown);
     let symbols: Vec<serde_json::Value> = facts
         .key_symbols
         .iter()
