@@ -95,6 +95,37 @@ impl Workspace {
             .map_err(|_| Error::UnknownRev(name.to_string()))
     }
 
+    /// Where `commit` stands against the branch the repository is on (or, with a detached HEAD,
+    /// origin's default branch, `main` or `master`): how many commits of that branch it lacks.
+    pub fn freshness(&self, commit: Oid) -> Option<Freshness> {
+        let head = self.repo.head().ok()?;
+        let (branch, tip) = if head.is_branch() {
+            (head.shorthand().ok()?.to_string(), head.target()?)
+        } else {
+            [
+                "refs/remotes/origin/HEAD",
+                "refs/heads/main",
+                "refs/heads/master",
+                "refs/remotes/origin/main",
+                "refs/remotes/origin/master",
+            ]
+            .iter()
+            .find_map(|name| {
+                let r = self.repo.find_reference(name).ok()?.resolve().ok()?;
+                let short = r.shorthand().ok()?.to_string();
+                Some((short, r.target()?))
+            })?
+        };
+        // (commits only in `commit`, commits only in the branch); a shallow history answers
+        // with what it has.
+        let (ahead, behind) = self.repo.graph_ahead_behind(commit, tip).ok()?;
+        Some(Freshness {
+            branch,
+            ahead,
+            behind,
+        })
+    }
+
     /// The template for links to source lines: configured, or guessed from `origin`.
     pub fn source_url(&self) -> Option<String> {
         if self.config.site.source_url.is_empty() {
@@ -123,6 +154,14 @@ impl Workspace {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.join(&self.config.out))
     }
+}
+
+/// How the built commit compares with the tip of the repository's branch when it was built.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Freshness {
+    pub branch: String,
+    pub ahead: usize,
+    pub behind: usize,
 }
 
 /// Everything the pipeline learned about the repository at one commit: the values the
@@ -208,10 +247,15 @@ pub fn build(
     // The config's own bounds are in the settings already; bounds given as flags are added.
     let flags =
         options.since.is_some() || options.max_commits.is_some() || options.base_url.is_some();
-    let narrator_and_flags = match flags {
+    let mut narrator_and_flags = match flags {
         true => format!("{} {limits:?} {:?}", narrator.id(), options.base_url),
         false => narrator.id(),
     };
+    // The freshness line moves when the branch does (only ever when building an older commit).
+    let freshness = ws.freshness(commit);
+    if let Some(f) = freshness.as_ref().filter(|f| f.ahead + f.behind > 0) {
+        narrator_and_flags += &format!(" {f:?}");
+    }
     let settings = settings_hash(&ws, &narrator_and_flags);
     // What the last build left: read once, for the no-op check and for the page memo.
     let last = state::load(&cache_dir);
@@ -389,6 +433,7 @@ pub fn build(
                 narratives: &narratives,
                 source_url: source_url.as_deref(),
                 base_url: &base_url,
+                freshness: freshness.as_ref(),
                 unchanged_since: &unchanged_since,
             })
         },

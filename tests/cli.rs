@@ -392,3 +392,43 @@ fn init_writes_a_config_that_builds() {
     let out = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
 }
+
+#[test]
+fn the_freshness_line_says_how_far_behind_its_branch_a_build_is() {
+    let f = Fixture::standard();
+    let info = |rev: &str| {
+        let out = f.dir.path().join(format!("site-{}", rev.replace('~', "-")));
+        build_json(&[
+            f.root().to_str().unwrap(),
+            "--rev",
+            rev,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let js = read(&out.join("site-info.js"));
+        let json = js
+            .trim()
+            .trim_start_matches("window.REPOWIKI_SITE = ")
+            .trim_end_matches(';');
+        serde_json::from_str::<serde_json::Value>(json).unwrap()
+    };
+    let head = info("HEAD");
+    assert_eq!(head["freshness"]["behind"], 0, "{head}");
+    assert_eq!(head["freshness"]["ahead"], 0, "{head}");
+    let branch = head["freshness"]["branch"].as_str().unwrap().to_string();
+    assert!(!branch.is_empty());
+    let older = info("HEAD~2");
+    // What git itself counts (the merge brings a side-branch commit with it).
+    let count = std::process::Command::new("git")
+        .args(["rev-list", "--count", "HEAD~2..HEAD"])
+        .current_dir(f.root())
+        .output()
+        .unwrap();
+    let count: u64 = String::from_utf8_lossy(&count.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(count >= 2);
+    assert_eq!(older["freshness"]["behind"], count, "{older}");
+    assert_eq!(older["freshness"]["branch"], branch.as_str());
+}

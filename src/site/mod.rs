@@ -81,6 +81,8 @@ pub struct SiteInput<'a> {
     pub source_url: Option<&'a str>,
     /// Where the site is published (for `llms.txt`), ending in `/`; empty: relative links.
     pub base_url: &'a str,
+    /// Where the built commit stood against its branch.
+    pub freshness: Option<&'a crate::Freshness>,
     /// Whether the page at a path, rendered last time from the given key, is still on disk as
     /// it was written (so it need not be rendered again).
     pub unchanged_since: &'a (dyn Fn(&str, &str) -> bool + Sync),
@@ -208,6 +210,7 @@ fn site_info(input: &SiteInput) -> String {
         "commit": input.analysis.snapshot.commit,
         "short": &input.analysis.snapshot.commit[..input.analysis.snapshot.commit.len().min(7)],
         "date": head.map(|c| crate::narrate::date(c.time)).unwrap_or_default(),
+        "freshness": input.freshness,
     });
     // `<` escaped so that the JSON can never close a script element, wherever it is pasted.
     let json = info.to_string().replace('<', "\\u003c");

@@ -96,6 +96,13 @@ async function exercise(label, base) {
   const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
   check(hash && (await page.evaluate((h) => !!document.getElementById(h), hash)), `${label}: the symbol's anchor #${hash} is not on its page`);
 
+  // The freshness line: which commit the site was built from, against its branch.
+  const fresh = await page.evaluate(() => {
+    const el = document.querySelector("[data-freshness]");
+    return el && !el.hidden ? el.textContent : "";
+  });
+  check(/^Built from [0-9a-f]{7} \(.*\), up to date with \S+ when it was built\.$/.test(fresh), `${label}: freshness line reads "${fresh}"`);
+
   // Light/dark: follows the system until toggled; the choice is remembered across pages and reloads.
   await page.goto(url("index.html"));
   let t = await theme(page);

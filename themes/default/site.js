@@ -10,6 +10,24 @@
     for (var i = 0; i < spots.length; i++) {
       spots[i].textContent = "; the site was built from " + info.short + " (" + info.date + ")";
     }
+    // The freshness line: which commit, and how it stood against its branch at build time.
+    var line = document.querySelector("[data-freshness]");
+    if (!line) return;
+    var text = "Built from " + info.short + " (" + info.date + ")";
+    var f = info.freshness;
+    if (f) {
+      if (f.behind > 0) {
+        text += ", " + f.behind + (f.behind === 1 ? " commit" : " commits") + " behind " + f.branch;
+      } else {
+        text += ", up to date with " + f.branch;
+      }
+      if (f.ahead > 0) {
+        text += " (" + f.ahead + (f.ahead === 1 ? " commit" : " commits") + " not on " + f.branch + ")";
+      }
+      text += " when it was built";
+    }
+    line.textContent = text + ".";
+    line.hidden = false;
   }
   function fillParts() {
     var nav = window.REPOWIKI_NAV;
