@@ -423,10 +423,15 @@ pub fn build(
                     && state::file_matches(&out, page, &l.site)
             })
     };
+    let theme = site::theme::Theme::load(&ws.root)?;
+    for w in &theme.warnings {
+        progress(Event::Warning(w.clone()));
+    }
     let site = stages.run(
         "render",
         || {
             site::render(&site::SiteInput {
+                theme: &theme,
                 analysis: &analysis,
                 part_facts: &part_facts,
                 overview_facts: &overview_facts,
@@ -524,8 +529,11 @@ pub fn program_stamp() -> &'static str {
 /// version of repowiki (its templates are built in), `.repowikiignore`, and the source-link
 /// template. When these and the commit are as last time, the site is as last time.
 pub fn settings_hash(ws: &Workspace, narrator_id: &str) -> String {
+    let theme = site::theme::Theme::load(&ws.root)
+        .map(|t| t.fingerprint())
+        .unwrap_or_else(|e| e.to_string());
     let text = format!(
-        "{}\n{}\n{}\n{}\n{}",
+        "{}\n{}\n{}\n{}\n{}\n{theme}",
         toml::to_string(&ws.config).unwrap_or_default(),
         narrator_id,
         program_stamp(),

@@ -94,6 +94,11 @@ enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Work with the page templates and theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
     /// Write a commented repowiki.toml with every default at the repository root.
     Init {
         path: Option<PathBuf>,
@@ -109,6 +114,18 @@ enum HookAction {
     Install { path: Option<PathBuf> },
     /// Remove it (and put back the hook that was there before, byte for byte).
     Uninstall { path: Option<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in page templates, prompt templates and theme into .repowiki/ to edit:
+    /// each file there replaces the built-in of the same name.
+    Eject {
+        path: Option<PathBuf>,
+        /// Overwrite files already there.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn here(path: Option<PathBuf>) -> PathBuf {
@@ -180,6 +197,21 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Hook { action } => hook(action),
+        Command::Theme {
+            action: ThemeAction::Eject { path, force },
+        } => Workspace::open(&here(path)).and_then(|ws| {
+            let (written, kept) = repowiki::site::theme::eject(&ws.root, force)?;
+            for f in &written {
+                println!("wrote {}", f.display());
+            }
+            for f in &kept {
+                println!("kept {} (already there; --force overwrites it)", f.display());
+            }
+            println!(
+                "Edit them: each file replaces the built-in of the same name; delete one to go back to the built-in."
+            );
+            Ok(())
+        }),
         Command::Init { path, force } => repowiki::init(&here(path), force).map(|file| {
             println!("wrote {}", file.display());
         }),

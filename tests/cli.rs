@@ -432,3 +432,93 @@ fn the_freshness_line_says_how_far_behind_its_branch_a_build_is() {
     assert_eq!(older["freshness"]["behind"], count, "{older}");
     assert_eq!(older["freshness"]["branch"], branch.as_str());
 }
+
+#[test]
+fn an_ejected_theme_overrides_the_built_ins_file_by_file() {
+    let f = Fixture::standard();
+    let root = f.root();
+    let o = run(&["theme", "eject", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for file in [
+        ".repowiki/templates/base.html",
+        ".repowiki/templates/part.html",
+        ".repowiki/templates/prompts/part.md",
+        ".repowiki/theme/style.css",
+        ".repowiki/theme/site.js",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
+    // Unedited copies build the very same site as the built-ins.
+    let plain = f.dir.path().join("plain");
+    let ejected = f.dir.path().join("ejected");
+    let o = run(&[
+        "build",
+        root.to_str().unwrap(),
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let part = root.join(".repowiki/templates/part.html");
+    let text = read(&part);
+    fs::write(
+        &part,
+        text.replace(
+            "<h2 id=\"files\">Files</h2>",
+            "<h2 id=\"files\">Files of this part</h2>",
+        ),
+    )
+    .unwrap();
+    let css = root.join(".repowiki/theme/style.css");
+    fs::write(&css, read(&css) + "\n.our-rule { color: teal; }\n").unwrap();
+    fs::write(root.join(".repowiki/theme/logo.svg"), "<svg></svg>").unwrap();
+    // Eject again: what is there is kept.
+    let o = run(&["theme", "eject", root.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("kept"));
+    assert!(read(&part).contains("Files of this part"));
+
+    let o = run(&[
+        "build",
+        root.to_str().unwrap(),
+        "--out",
+        ejected.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&ejected.join("parts/src-engine.html")).contains("Files of this part"));
+    assert!(read(&ejected.join("assets/style.css")).contains(".our-rule"));
+    assert!(ejected.join("assets/logo.svg").is_file());
+    assert_eq!(
+        read(&ejected.join("files/src/lib.rs.html")),
+        read(&plain.join("files/src/lib.rs.html"))
+    );
+    // An edit to a template reaches the pages on the next build of the same commit.
+    fs::write(
+        &part,
+        read(&part).replace("Files of this part", "The files"),
+    )
+    .unwrap();
+    let o = run(&[
+        "build",
+        root.to_str().unwrap(),
+        "--out",
+        ejected.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&ejected.join("parts/src-engine.html")).contains("The files"));
+
+    // A broken template: one clear error, and the site stays as it was.
+    fs::write(
+        &part,
+        "{% extends \"base.html\" %}{% block content %}{{ oops(",
+    )
+    .unwrap();
+    let before = read(&ejected.join("parts/src-engine.html"));
+    let o = run(&[
+        "build",
+        root.to_str().unwrap(),
+        "--out",
+        ejected.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(".repowiki/templates"), "{}", stderr(&o));
+    assert_eq!(read(&ejected.join("parts/src-engine.html")), before);
+}

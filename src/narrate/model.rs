@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// The built-in prompt templates; a repository can override each one with a file of the same
 /// name in `.repowiki/templates/prompts/`.
-const PROMPTS: &[(&str, &str)] = &[
+pub(crate) const PROMPTS: &[(&str, &str)] = &[
     (
         "system.md",
         include_str!("../../templates/prompts/system.md"),

@@ -8,6 +8,7 @@ pub mod grounding;
 pub mod highlight;
 pub mod markdown;
 pub mod paths;
+pub mod theme;
 pub mod write;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,36 +24,6 @@ use crate::snapshot::SourceFile;
 use paths::{root_of, symbol_anchor, PageMap};
 
 pub use write::{write, WriteReport};
-
-const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    (
-        "overview.html",
-        include_str!("../../templates/overview.html"),
-    ),
-    ("part.html", include_str!("../../templates/part.html")),
-    ("file.html", include_str!("../../templates/file.html")),
-    ("history.html", include_str!("../../templates/history.html")),
-];
-
-const ASSETS: &[(&str, &str)] = &[
-    (
-        "assets/style.css",
-        include_str!("../../themes/default/style.css"),
-    ),
-    (
-        "assets/site.js",
-        include_str!("../../themes/default/site.js"),
-    ),
-    (
-        "assets/theme.js",
-        include_str!("../../themes/default/theme.js"),
-    ),
-    (
-        "assets/favicon.svg",
-        include_str!("../../themes/default/favicon.svg"),
-    ),
-];
 
 /// One file of the site: its path relative to the site root and its bytes.
 #[derive(Debug, Clone)]
@@ -81,6 +52,8 @@ pub struct SiteInput<'a> {
     pub source_url: Option<&'a str>,
     /// Where the site is published (for `llms.txt`), ending in `/`; empty: relative links.
     pub base_url: &'a str,
+    /// The page templates and theme files in force.
+    pub theme: &'a theme::Theme,
     /// Where the built commit stood against its branch.
     pub freshness: Option<&'a crate::Freshness>,
     /// Whether the page at a path, rendered last time from the given key, is still on disk as
@@ -88,18 +61,32 @@ pub struct SiteInput<'a> {
     pub unchanged_since: &'a (dyn Fn(&str, &str) -> bool + Sync),
 }
 
-fn engine() -> Result<Tera> {
+fn engine(theme: &theme::Theme) -> Result<Tera> {
     let mut tera = Tera::new();
-    tera.add_raw_templates(TEMPLATES.iter().copied())
-        .map_err(|e| Error::Template {
-            name: "built-in".into(),
-            message: e.to_string(),
-        })?;
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str())),
+    )
+    .map_err(|e| Error::Template {
+        name: if theme
+            .overridden
+            .iter()
+            .any(|o| o.starts_with(".repowiki/templates/"))
+        {
+            ".repowiki/templates".into()
+        } else {
+            "built-in".into()
+        },
+        message: e.to_string(),
+    })?;
     Ok(tera)
 }
 
 pub fn render(input: &SiteInput) -> Result<Site> {
-    let tera = engine()?;
+    let tera = engine(input.theme)?;
+    let fingerprint = input.theme.fingerprint();
     let grounder = grounding::Grounder::new(input.analysis);
     let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
     jobs.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
@@ -115,7 +102,7 @@ pub fn render(input: &SiteInput) -> Result<Site> {
                 .file(&f.path)
                 .unwrap_or_default()
                 .to_string();
-            let key = file_page_key(input, &f.path, &page);
+            let key = file_page_key(input, &f.path, &page, &fingerprint);
             (f.path.as_str(), page, key)
         })
         .collect();
@@ -148,10 +135,13 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         // GitHub Pages would otherwise hide the folders that start with `_`.
         (".nojekyll", String::new()),
     ];
-    let assets = ASSETS.iter().map(|(p, t)| (*p, t.to_string()));
-    pages.extend(assets.chain(shared).map(|(path, text)| Page {
+    pages.extend(shared.into_iter().map(|(path, text)| Page {
         path: path.to_string(),
         bytes: text.into_bytes(),
+    }));
+    pages.extend(input.theme.assets.iter().map(|(name, bytes)| Page {
+        path: format!("assets/{name}"),
+        bytes: bytes.clone(),
     }));
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     kept.sort();
@@ -225,7 +215,7 @@ const FILE_PAGE_VERSION: u32 = 2;
 /// symbols and docs), its kind, size and parse note, the pages it links to and from, the
 /// commits that touched it (immutable), its part (name, page, member pages), and the
 /// site-wide settings. Equal keys make equal pages.
-fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
+fn file_page_key(input: &SiteInput, path: &str, page: &str, theme: &str) -> String {
     let a = input.analysis;
     let mut h = blake3::Hasher::new();
     let mut put = |s: &str| {
@@ -233,6 +223,7 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str) -> String {
         h.update(b"\0");
     };
     put(&format!("v{FILE_PAGE_VERSION} {}", crate::program_stamp()));
+    put(theme);
     put(&a.title);
     put(input.source_url.unwrap_or(""));
     put(if a.history.partial() {
@@ -1231,6 +1222,6 @@ mod tests {
 
     #[test]
     fn every_template_compiles() {
-        engine().unwrap();
+        engine(&theme::Theme::built_in()).unwrap();
     }
 }
