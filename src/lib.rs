@@ -50,7 +50,19 @@ pub struct BuildOptions {
     pub max_commits: Option<usize>,
     /// Where the site is published, over the config's `site.base-url`.
     pub base_url: Option<String>,
+    /// HTML pages, or the wiki as plain markdown files.
+    pub format: Format,
 }
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    #[default]
+    Html,
+    Markdown,
+}
+
+/// Where the markdown wiki goes when no `--out` is given.
+pub const MARKDOWN_OUT: &str = ".repowiki/wiki";
 
 /// A repository found around a path, with its work tree and configuration.
 pub struct Workspace {
@@ -215,7 +227,10 @@ pub fn build(
     let started = Instant::now();
     let ws = Workspace::open(&options.path)?;
     ws.resolve(options.rev.as_deref())?;
-    let out = ws.out_dir(options.out.as_deref());
+    let out = match (options.format, &options.out) {
+        (Format::Markdown, None) => ws.root.join(MARKDOWN_OUT),
+        _ => ws.out_dir(options.out.as_deref()),
+    };
     site::write::prepare(&out)?;
     let cache_dir = ws.cache_dir(options.cache_dir.as_deref());
     let _lock = lock::acquire(&cache_dir, || {
@@ -255,6 +270,9 @@ pub fn build(
     let freshness = ws.freshness(commit);
     if let Some(f) = freshness.as_ref().filter(|f| f.ahead + f.behind > 0) {
         narrator_and_flags += &format!(" {f:?}");
+    }
+    if options.format == Format::Markdown {
+        narrator_and_flags += " markdown";
     }
     let settings = settings_hash(&ws, &narrator_and_flags);
     // What the last build left: read once, for the no-op check and for the page memo.
@@ -297,6 +315,10 @@ pub fn build(
         narrator: narrator.id(),
         out: out.display().to_string(),
         cache: cache_dir.display().to_string(),
+        entry: match options.format {
+            Format::Html => "index.html".into(),
+            Format::Markdown => "README.md".into(),
+        },
         ..Default::default()
     };
     let mut stages = Stages {
@@ -430,7 +452,7 @@ pub fn build(
     let site = stages.run(
         "render",
         || {
-            site::render(&site::SiteInput {
+            let input = site::SiteInput {
                 theme: &theme,
                 analysis: &analysis,
                 part_facts: &part_facts,
@@ -440,7 +462,14 @@ pub fn build(
                 base_url: &base_url,
                 freshness: freshness.as_ref(),
                 unchanged_since: &unchanged_since,
-            })
+            };
+            match options.format {
+                Format::Html => site::render(&input),
+                Format::Markdown => Ok(site::Site {
+                    pages: site::wiki::render(&input),
+                    ..Default::default()
+                }),
+            }
         },
         |s| format!("{} rendered, {} kept", s.pages.len(), s.kept.len()),
     )?;

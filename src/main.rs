@@ -63,6 +63,10 @@ enum Command {
         /// (--base-url names the model server.)
         #[arg(long)]
         site_url: Option<String>,
+        /// html: the static site; markdown: the wiki as plain markdown files, for committing
+        /// into the repository or a GitHub/GitLab wiki [default out: .repowiki/wiki].
+        #[arg(long, value_enum, default_value_t = FormatArg::Html)]
+        format: FormatArg,
         /// Print the report as one JSON object on stdout.
         #[arg(long)]
         json: bool,
@@ -116,6 +120,12 @@ enum HookAction {
     Uninstall { path: Option<PathBuf> },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Html,
+    Markdown,
+}
+
 #[derive(Subcommand)]
 enum ThemeAction {
     /// Copy the built-in page templates, prompt templates and theme into .repowiki/ to edit:
@@ -148,6 +158,7 @@ fn main() -> ExitCode {
             since,
             max_commits,
             site_url,
+            format,
             json,
             quiet,
         } => {
@@ -166,6 +177,10 @@ fn main() -> ExitCode {
                 since,
                 max_commits,
                 base_url: site_url,
+                format: match format {
+                    FormatArg::Html => repowiki::Format::Html,
+                    FormatArg::Markdown => repowiki::Format::Markdown,
+                },
             };
             build(options, &overrides, json, quiet)
         }

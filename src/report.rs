@@ -87,6 +87,9 @@ pub struct Report {
     /// The site folder and the cache folder.
     pub out: String,
     pub cache: String,
+    /// The page to open first: `index.html`, or `README.md` for the markdown wiki.
+    #[serde(default)]
+    pub entry: String,
 }
 
 impl Report {
@@ -101,8 +104,8 @@ impl Report {
         }
         if self.up_to_date {
             return format!(
-                "The wiki of {} is up to date at {short} ({}): nothing to do ({:.2}s).\nOpen {}/index.html\n",
-                self.title, self.rev, self.seconds, self.out
+                "The wiki of {} is up to date at {short} ({}): nothing to do ({:.2}s).\nOpen {}/{}\n",
+                self.title, self.rev, self.seconds, self.out, self.entry()
             );
         }
         let mut s = format!(
@@ -173,8 +176,16 @@ impl Report {
             "  total      {:.2}s, peak memory {:.0} MiB\n",
             self.seconds, self.peak_memory_mib
         );
-        s += &format!("Open {}/index.html\n", self.out);
+        s += &format!("Open {}/{}\n", self.out, self.entry());
         s
+    }
+
+    fn entry(&self) -> &str {
+        if self.entry.is_empty() {
+            "index.html"
+        } else {
+            &self.entry
+        }
     }
 }
 

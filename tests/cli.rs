@@ -522,3 +522,34 @@ fn an_ejected_theme_overrides_the_built_ins_file_by_file() {
     assert!(stderr(&o).contains(".repowiki/templates"), "{}", stderr(&o));
     assert_eq!(read(&ejected.join("parts/src-engine.html")), before);
 }
+
+#[test]
+fn the_wiki_as_markdown_files() {
+    let f = Fixture::standard();
+    let root = f.root();
+    let o = run(&["build", root.to_str().unwrap(), "--format", "markdown"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let wiki = root.join(".repowiki/wiki");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("README.md"));
+    for page in [
+        "README.md",
+        "history.md",
+        "parts/src-engine.md",
+        "files/src/engine/core.rs.md",
+    ] {
+        assert!(wiki.join(page).is_file(), "{page}");
+    }
+    assert!(!wiki.join("index.html").exists());
+    let core = read(&wiki.join("files/src/engine/core.rs.md"));
+    assert!(core.contains("### struct `Engine`"), "{core}");
+    assert!(core.contains("Runs jobs one after another."), "{core}");
+    let readme = read(&wiki.join("README.md"));
+    assert!(readme.contains("(parts/src-engine.md)"), "{readme}");
+    let problems = markdown_problems(&wiki);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // The HTML site is a separate folder, untouched by the markdown build and vice versa.
+    let o = run(&["build", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(root.join(".repowiki/site/index.html").is_file());
+    assert!(wiki.join("README.md").is_file());
+}

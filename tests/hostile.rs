@@ -153,6 +153,21 @@ fn xss_payloads_in_code_docs_history_names_and_config_are_neutralised() {
     );
     let broken = broken_links(&out);
     assert!(broken.is_empty(), "{}", broken.join("\n"));
+
+    // The markdown wiki: no raw HTML, no unsafe link, every link resolves.
+    let wiki = f.dir.path().join("wiki");
+    let o = run(&[
+        "build",
+        f.root().to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--out",
+        wiki.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let problems = markdown_problems(&wiki);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(read(&wiki.join("files/app/main.py.md")).contains("alert(1)"));
 }
 
 #[test]

@@ -53,6 +53,7 @@ fn build_lib(f: &Fixture) -> Built {
         since: None,
         max_commits: None,
         base_url: None,
+        format: Default::default(),
     };
     let report = repowiki::build(&options, &narrator, &|_| {}).expect("build");
     let mut parts = narrator.parts.into_inner().unwrap();
@@ -81,6 +82,7 @@ fn assert_same_as_a_fresh_build(f: &Fixture) {
         since: None,
         max_commits: None,
         base_url: None,
+        format: Default::default(),
     };
     let _ = fs::remove_dir_all(f.dir.path().join("fresh-cache"));
     repowiki::build(&options, &BuiltinNarrator, &|_| {}).expect("fresh build");

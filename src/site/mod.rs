@@ -9,6 +9,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod paths;
 pub mod theme;
+pub mod wiki;
 pub mod write;
 
 use std::collections::{BTreeMap, HashMap};

@@ -476,3 +476,44 @@ pub fn git_status(root: &Path) -> String {
         .unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// What is wrong with a markdown wiki: raw HTML (which a viewer could run), links with a
+/// scheme other than http(s)/mailto, and relative links to files that do not exist.
+pub fn markdown_problems(wiki: &Path) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut problems = Vec::new();
+    for file in walk(wiki)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
+        let text = read(&file);
+        let mut options = Options::empty();
+        options.insert(Options::ENABLE_TABLES);
+        for event in Parser::new_ext(&text, options) {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    problems.push(format!("{}: raw HTML {h}", file.display()))
+                }
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    let url = dest_url.to_string();
+                    if url.starts_with("http://")
+                        || url.starts_with("https://")
+                        || url.starts_with("mailto:")
+                    {
+                        continue;
+                    }
+                    if url.contains(':') {
+                        problems.push(format!("{}: link to {url}", file.display()));
+                        continue;
+                    }
+                    let target = file.parent().unwrap().join(url.split('#').next().unwrap());
+                    if !target.is_file() {
+                        problems.push(format!("{}: broken link {url}", file.display()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    problems
+}

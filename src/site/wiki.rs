@@ -1,0 +1,506 @@
+//! `--format markdown`: the wiki as plain markdown files (`README.md`, `history.md`,
+//! `parts/*.md`, `files/*.md`) with relative links, for committing into the repository or
+//! pushing to a GitHub or GitLab wiki. Same content as the HTML pages, minus what needs a
+//! browser (search, diagrams, source views). Repository text is escaped; narratives and docs
+//! stay markdown, with raw HTML escaped, unsafe links dropped and citations checked.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use super::grounding::{Grounder, Reference};
+use super::paths::{root_of, PageMap};
+use super::{first_sentence, Page, SiteInput};
+use crate::narrate::date;
+
+/// The markdown path of an HTML page: `index.html` is the README.
+fn md_path(html: &str) -> String {
+    let page = html
+        .split('#')
+        .next()
+        .unwrap_or(html)
+        .trim_start_matches('/');
+    match page {
+        "index.html" => "README.md".to_string(),
+        p => format!("{}.md", p.trim_end_matches(".html")),
+    }
+}
+
+/// Text from the repository as literal markdown: nothing in it can start markup.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A code span that no backtick inside can close.
+fn code(s: &str) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    // In a table cell a bare `|` ends the cell even inside code.
+    format!("{ticks}{pad}{}{pad}{ticks}", s.replace('|', "\\|"))
+}
+
+/// Markdown from code docs or a narrator, made safe to publish as markdown: raw HTML escaped,
+/// images reduced to their text, links other than http(s)/mailto/relative dropped, and with a
+/// grounder each cited path, line or name checked (found: linked where it has a page; missing:
+/// marked).
+fn clean(md: &str, root: &str, grounder: Option<&Grounder>) -> String {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut in_link = 0usize;
+    for (event, range) in Parser::new_ext(md, options).into_offset_iter() {
+        match event {
+            Event::Html(t) | Event::InlineHtml(t) => {
+                edits.push((range, t.replace('&', "&amp;").replace('<', "&lt;")));
+            }
+            Event::Start(Tag::Image { .. }) => {
+                // `![alt](url)` -> `alt`: no remote fetch from a wiki page.
+                let alt = md[range.clone()]
+                    .trim_start_matches('!')
+                    .split(['[', ']'])
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_string();
+                edits.push((range, esc(&alt)));
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                in_link += 1;
+                let url = dest_url.trim().to_ascii_lowercase();
+                let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+                    s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                });
+                if matches!(scheme, Some(s) if !["http", "https", "mailto"].contains(&s)) {
+                    let text = md[range.clone()]
+                        .split(['[', ']'])
+                        .nth(1)
+                        .unwrap_or("")
+                        .to_string();
+                    edits.push((range, text));
+                } else if scheme.is_none()
+                    && !dest_url.starts_with("//")
+                    && (dest_url.starts_with('/')
+                        || dest_url.ends_with(".html")
+                        || dest_url.contains(".html#"))
+                {
+                    // A page of the site (`/` is the site root): the same page's markdown file.
+                    let target = dest_url.trim_start_matches('/');
+                    let url = if dest_url.starts_with('/') {
+                        format!("{root}{}", md_path(target))
+                    } else {
+                        md_path(target)
+                    };
+                    let needle = format!("]({dest_url}");
+                    if let Some(at) = md[range.clone()].find(&needle) {
+                        let start = range.start + at + 2;
+                        edits.push((start..start + dest_url.len(), url));
+                    }
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Code(text) if in_link == 0 => {
+                let Some(g) = grounder else { continue };
+                match g.check(&text) {
+                    Reference::Found(Some(page)) => {
+                        edits.push((
+                            range,
+                            format!("[{}]({root}{})", code(&text), md_path(&page)),
+                        ));
+                    }
+                    Reference::Missing => {
+                        edits.push((
+                            range,
+                            format!("{} *(not found in the repository)*", code(&text)),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    // Apply from the end; nested edits (a link inside an image) keep the outer one.
+    edits.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = String::with_capacity(md.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&md[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&md[at..]);
+    out
+}
+
+fn link(label: &str, root: &str, html_page: &str) -> String {
+    format!("[{}]({root}{})", esc(label), md_path(html_page))
+}
+
+fn commits_table(out: &mut String, input: &SiteInput, commits: impl Iterator<Item = usize>) {
+    let h = &input.analysis.history;
+    out.push_str("| Date | Commit | Author | Message |\n|---|---|---|---|\n");
+    for c in commits {
+        let c = &h.commits[c];
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            date(c.time),
+            code(c.short_id()),
+            esc(&c.author),
+            esc(c.subject())
+        );
+    }
+}
+
+fn header(out: &mut String, input: &SiteInput, title: &str) {
+    let a = input.analysis;
+    let _ = writeln!(out, "# {}\n", esc(title));
+    let _ = writeln!(
+        out,
+        "*{} · built by repowiki from {}*\n",
+        esc(&a.title),
+        code(&a.snapshot.commit[..a.snapshot.commit.len().min(7)])
+    );
+}
+
+fn overview(input: &SiteInput, g: &Grounder) -> String {
+    let a = input.analysis;
+    let mut out = String::new();
+    header(&mut out, input, &a.title);
+    if let Some(n) = &input.narratives.overview {
+        let _ = writeln!(out, "> {}\n", esc(&n.summary));
+        let _ = writeln!(out, "{}\n", clean(&n.markdown, "", Some(g)).trim());
+    }
+    out.push_str("## Parts\n\n| Part | Files | About |\n|---|---|---|\n");
+    for (i, c) in a.clusters.clusters.iter().enumerate() {
+        let summary = input.narratives.parts.get(i).map(|n| n.summary.as_str());
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            link(&c.name, "", &PageMap::part(&c.slug)),
+            c.members.len(),
+            esc(summary.unwrap_or(""))
+        );
+    }
+    let h = &a.history;
+    let _ = writeln!(
+        out,
+        "\n## History\n\n{} commits by {} people. See [the history](history.md).",
+        h.commits.len(),
+        a.insights.authors.len()
+    );
+    out
+}
+
+fn part(input: &SiteInput, g: &Grounder, i: usize) -> (String, String) {
+    let a = input.analysis;
+    let c = &a.clusters.clusters[i];
+    let page = PageMap::part(&c.slug);
+    let root = root_of(&page);
+    let facts = &input.part_facts[i];
+    let mut out = String::new();
+    header(&mut out, input, &c.name);
+    if let Some(n) = input.narratives.parts.get(i) {
+        let _ = writeln!(out, "> {}\n", esc(&n.summary));
+        if !n.note.is_empty() {
+            let _ = writeln!(out, "*{}*\n", esc(&n.note));
+        }
+        let _ = writeln!(out, "{}\n", clean(&n.markdown, &root, Some(g)).trim());
+    }
+    out.push_str("## Files\n\n| File | Kind | Lines | About |\n|---|---|---|---|\n");
+    for f in &facts.files {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            link(&f.path, &root, &f.page),
+            esc(&f.kind),
+            f.lines,
+            esc(&first_sentence(&f.module_doc))
+        );
+    }
+    if !facts.key_symbols.is_empty() {
+        out.push_str("\n## Key symbols\n\n");
+        for s in &facts.key_symbols {
+            let _ = writeln!(
+                out,
+                "- {} ({}) {}{}",
+                format_args!("[{}]({root}{})", code(&s.name), md_path(&s.page)),
+                esc(&s.kind),
+                code(&s.signature),
+                if s.doc_summary.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", esc(&s.doc_summary))
+                }
+            );
+        }
+    }
+    for (title, list) in [("Uses", &facts.uses), ("Used by", &facts.used_by)] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "\n## {title}\n");
+            for l in list {
+                let _ = writeln!(
+                    out,
+                    "- {} ({} imports)",
+                    link(&l.name, &root, &l.page),
+                    l.imports
+                );
+            }
+        }
+    }
+    let commits = &a.insights.clusters[i].activity.commits;
+    if !commits.is_empty() {
+        out.push_str("\n## History\n\n");
+        commits_table(&mut out, input, commits.iter().take(25).copied());
+    }
+    (md_path(&page), out)
+}
+
+fn file(input: &SiteInput, path: &str, page: &str) -> String {
+    let a = input.analysis;
+    let root = root_of(page);
+    let mut out = String::new();
+    header(&mut out, input, path);
+    let Some(f) = a.parsed.get(path) else {
+        return out;
+    };
+    let part = a
+        .clusters
+        .of(path)
+        .map(|c| link(&c.name, &root, &PageMap::part(&c.slug)))
+        .unwrap_or_default();
+    let _ = writeln!(out, "{} · {} lines · part {part}\n", esc(f.kind), f.lines);
+    if let Some(note) = &f.note {
+        let _ = writeln!(out, "*{}*\n", esc(note));
+    }
+    if !f.facts.module_doc.is_empty() {
+        let _ = writeln!(out, "{}\n", clean(&f.facts.module_doc, &root, None).trim());
+    }
+    if !f.facts.symbols.is_empty() {
+        out.push_str("## Symbols\n\n");
+        for s in &f.facts.symbols {
+            let _ = writeln!(
+                out,
+                "### {} {}\n\n{}{}\n",
+                esc(s.kind.name()),
+                code(&s.name),
+                if s.start_line == s.end_line {
+                    format!("Line {}", s.start_line)
+                } else {
+                    format!("Lines {}–{}", s.start_line, s.end_line)
+                },
+                if s.public { "" } else { " · private" }
+            );
+            let fence = "`".repeat(
+                3.max(
+                    s.signature
+                        .split(|c| c != '`')
+                        .map(str::len)
+                        .max()
+                        .unwrap_or(0)
+                        + 1,
+                ),
+            );
+            let _ = writeln!(out, "{fence}\n{}\n{fence}\n", s.signature);
+            if !s.doc.is_empty() {
+                let _ = writeln!(out, "{}\n", clean(&s.doc, &root, None).trim());
+            }
+        }
+    }
+    let imports: Vec<String> = f
+        .facts
+        .imports
+        .iter()
+        .map(
+            |i| match i.target.as_deref().and_then(|t| a.pages.file(t)) {
+                Some(p) => format!("[{}]({root}{})", code(&i.spec.display()), md_path(p)),
+                None => code(&i.spec.display()),
+            },
+        )
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !imports.is_empty() {
+        out.push_str("## Imports\n\n");
+        for i in imports {
+            let _ = writeln!(out, "- {i}");
+        }
+        out.push('\n');
+    }
+    let by: Vec<String> = a
+        .graph
+        .importers_of(path)
+        .filter_map(|(p, _)| {
+            a.pages
+                .file(p)
+                .map(|pg| format!("- [{}]({root}{})", code(p), md_path(pg)))
+        })
+        .collect();
+    if !by.is_empty() {
+        let _ = writeln!(out, "## Imported by\n\n{}\n", by.join("\n"));
+    }
+    if let Some(act) = a.insights.files.get(path) {
+        let _ = writeln!(
+            out,
+            "## History\n\n{} commits · +{} / −{} lines\n",
+            act.commits.len(),
+            act.lines_added,
+            act.lines_removed
+        );
+        commits_table(&mut out, input, act.commits.iter().take(30).copied());
+    }
+    out
+}
+
+fn history(input: &SiteInput) -> String {
+    let a = input.analysis;
+    let mut out = String::new();
+    header(&mut out, input, "History");
+    if a.history.partial() {
+        out.push_str("*The history is partial (a shallow clone, or bounded by `--since` / `--max-commits`).*\n\n");
+    }
+    let page = |p: &str| a.pages.file(p).unwrap_or("index.html").to_string();
+    if !a.insights.hotspots.is_empty() {
+        out.push_str("## Hotspots\n\n| File | Commits | Branches | Lines |\n|---|---|---|---|\n");
+        for h in a.insights.hotspots.iter().take(20) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                link(&h.path, "", &page(&h.path)),
+                h.commits,
+                h.branches,
+                h.lines
+            );
+        }
+        out.push('\n');
+    }
+    if !a.insights.couplings.is_empty() {
+        out.push_str("## Files that change together\n\n| File | File | Shared commits | Degree |\n|---|---|---|---|\n");
+        for c in a.insights.couplings.iter().take(30) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {}%{} |",
+                link(&c.a, "", &page(&c.a)),
+                link(&c.b, "", &page(&c.b)),
+                c.shared,
+                c.degree,
+                if c.hidden {
+                    " (no import between them)"
+                } else {
+                    ""
+                }
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("## Contributors\n\n| Name | Commits | First | Last |\n|---|---|---|---|\n");
+    for c in &a.insights.contributors {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            esc(&c.name),
+            c.commits,
+            date(c.first),
+            date(c.last)
+        );
+    }
+    out.push_str("\n## Recent commits\n\n");
+    commits_table(&mut out, input, 0..a.history.commits.len().min(50));
+    out
+}
+
+/// Every page of the markdown wiki, sorted by path.
+pub fn render(input: &SiteInput) -> Vec<Page> {
+    let a = input.analysis;
+    let g = Grounder::new(a);
+    let mut pages: BTreeMap<String, String> = BTreeMap::new();
+    pages.insert("README.md".into(), overview(input, &g));
+    pages.insert("history.md".into(), history(input));
+    for i in 0..a.clusters.clusters.len() {
+        let (path, text) = part(input, &g, i);
+        pages.insert(path, text);
+    }
+    for f in &a.parsed.files {
+        if let Some(page) = a.pages.file(&f.path) {
+            pages.insert(md_path(page), file(input, &f.path, page));
+        }
+    }
+    pages
+        .into_iter()
+        .map(|(path, text)| Page {
+            path,
+            bytes: text.into_bytes(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repository_text_cannot_start_markup() {
+        assert_eq!(
+            esc("<script>a|b</script>"),
+            "&lt;script&gt;a\\|b&lt;/script&gt;"
+        );
+        assert_eq!(esc("[x](javascript:y)"), "\\[x\\](javascript:y)");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn markdown_is_cleaned_of_html_images_and_unsafe_links() {
+        let md = "Hi <script>alert(1)</script> and <img src=x onerror=y>.\n\n[ok](https://a.b) [bad](javascript:alert(1)) [data](data:text/html,x) ![pic](https://t.example/p.png)\n\n<div>\nblock\n</div>\n";
+        let out = clean(md, "", None);
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains("<img"), "{out}");
+        assert!(!out.contains("<div"), "{out}");
+        assert!(out.contains("&lt;script>"), "{out}");
+        assert!(out.contains("[ok](https://a.b)"), "{out}");
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(!out.contains("data:"), "{out}");
+        assert!(!out.contains("t.example"), "{out}");
+        assert!(out.contains("bad") && out.contains("pic"), "{out}");
+        let out = clean(
+            "[`run`](/files/a.rs.html#sym-run) and [p](../parts/x.html)",
+            "../../",
+            None,
+        );
+        assert_eq!(out, "[`run`](../../files/a.rs.md) and [p](../parts/x.md)");
+        let out = clean("[ext](https://a.b/c.html#x)", "", None);
+        assert_eq!(out, "[ext](https://a.b/c.html#x)");
+    }
+
+    #[test]
+    fn pages_map_to_markdown_files() {
+        assert_eq!(md_path("index.html"), "README.md");
+        assert_eq!(md_path("files/src/a.rs.html#L4"), "files/src/a.rs.md");
+        assert_eq!(md_path("parts/core.html"), "parts/core.md");
+    }
+}
