@@ -514,3 +514,41 @@ fn an_interrupted_build_resumes_with_the_narratives_it_already_had() {
         "only what was missing"
     );
 }
+
+#[test]
+fn a_model_server_that_dies_mid_build_loses_nothing() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "concurrency = 1\nretries = 1\n");
+    // Two answers, then the server dies for good.
+    server.script(vec![
+        Reply::Complete(NARRATIVE.into()),
+        Reply::Complete(NARRATIVE.into()),
+        Reply::Die,
+    ]);
+    let started = Instant::now();
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(started.elapsed() < Duration::from_secs(30), "no hang");
+    // The four calls that got no answer stand in with the built-in text, marked on their pages.
+    let failures = report["narrator_failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 4, "{report}");
+    let stand_ins = walk(&site(&f))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .filter(|p| read(p).contains("Written by the built-in narrator: the model call failed"))
+        .count();
+    assert_eq!(stand_ins, 4, "pages that say they hold a stand-in");
+    let broken = broken_links(&site(&f));
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+
+    // Back up: the next build asks only for the four missing narratives; the two it had are
+    // still in the cache.
+    server.revive();
+    let before = server.requests().len();
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(server.requests().len() - before, 4, "{report}");
+    assert_eq!(report["narrator_failures"].as_array().unwrap().len(), 0);
+    assert_eq!(report["narratives_cached"], 2, "{report}");
+}

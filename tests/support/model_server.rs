@@ -22,6 +22,9 @@ pub enum Reply {
     Hang(Duration),
     /// A good completion, after this long.
     Slow(Duration, String),
+    /// The server dies: this request and every later connection are dropped unanswered, until
+    /// `revive`.
+    Die,
 }
 
 #[derive(Clone, Debug)]
@@ -48,6 +51,7 @@ struct State {
     requests: Vec<Request>,
     in_flight: usize,
     most_in_flight: usize,
+    dead: bool,
 }
 
 pub struct ModelServer {
@@ -69,6 +73,10 @@ impl ModelServer {
         let shared = state.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                if shared.lock().unwrap().dead {
+                    drop(stream);
+                    continue;
+                }
                 let state = shared.clone();
                 std::thread::spawn(move || {
                     let _ = serve(stream, &state);
@@ -93,6 +101,11 @@ impl ModelServer {
 
     pub fn requests(&self) -> Vec<Request> {
         self.state.lock().unwrap().requests.clone()
+    }
+
+    /// Back from the dead: connections are answered again.
+    pub fn revive(&self) {
+        self.state.lock().unwrap().dead = false;
     }
 
     /// The most requests that were being answered at the same moment.
@@ -165,6 +178,11 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
         Reply::Slow(d, text) => {
             std::thread::sleep(d);
             (200, String::new(), completion(&path, &text))
+        }
+        Reply::Die => {
+            state.lock().unwrap().dead = true;
+            done();
+            return Ok(());
         }
     };
     let response = format!(
