@@ -55,6 +55,14 @@ pub struct SledCache {
     db: sled::Db,
 }
 
+/// Whether files can be created in `dir` (made if missing).
+fn writable(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"")?;
+    std::fs::remove_file(&probe)
+}
+
 impl SledCache {
     /// Opens the cache at `dir`. A cache that cannot be opened is moved aside and replaced by a
     /// fresh one; a cache of another version is cleared. Either way a line says so.
@@ -66,6 +74,14 @@ impl SledCache {
                 Ok(cache)
             }
             Err(why) => {
+                // A folder that cannot be written (a read-only mount, no permission) is not
+                // corrupt: it is left as it is.
+                if let Err(e) = writable(dir) {
+                    return Err(format!(
+                        "the cache at {} cannot be written ({e})",
+                        dir.display()
+                    ));
+                }
                 let aside = aside_path(dir);
                 std::fs::rename(dir, &aside).map_err(|e| {
                     format!(

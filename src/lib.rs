@@ -527,7 +527,12 @@ pub fn build(
     let fingerprint = state::fingerprint(&out, all_pages);
     let mut state = build_state(&analysis, &out, settings, &report, fingerprint);
     state.page_keys = site.keys;
-    state::save(&cache_dir, &state)?;
+    // The site is written: a state that cannot be saved costs the next build its shortcuts only.
+    if let Err(e) = state::save(&cache_dir, &state) {
+        progress(Event::Warning(format!(
+            "warning: {e}; the next build will not know what this one did"
+        )));
+    }
     Ok(report)
 }
 

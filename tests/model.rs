@@ -519,7 +519,12 @@ fn an_interrupted_build_resumes_with_the_narratives_it_already_had() {
 fn a_model_server_that_dies_mid_build_loses_nothing() {
     let server = ModelServer::start();
     let f = Fixture::standard();
-    configure(&f, "openai", &server.url(), "concurrency = 1\nretries = 1\n");
+    configure(
+        &f,
+        "openai",
+        &server.url(),
+        "concurrency = 1\nretries = 1\n",
+    );
     // Two answers, then the server dies for good.
     server.script(vec![
         Reply::Complete(NARRATIVE.into()),
