@@ -378,4 +378,80 @@ mod tests {
         let err = Config::parse("[site]\nsource-url = \"javascript:alert(1)\"\n").unwrap_err();
         assert!(err.contains("source-url"), "{err}");
     }
+
+    const TOKENS: &[&str] = &[
+        "[model]",
+        "[site]",
+        "[history]",
+        "[cluster]",
+        "[snapshot]",
+        "[[model]]",
+        "provider",
+        "model",
+        "base-url",
+        "concurrency",
+        "max-tokens",
+        "title",
+        "source-url",
+        "exclude",
+        "since",
+        "max-commits",
+        "temperature",
+        "=",
+        " = ",
+        "\"",
+        "\"openai\"",
+        "'",
+        "0",
+        "-1",
+        "99999999999999999999",
+        "1.5",
+        "true",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "\n",
+        "#",
+        "\"{commit}{path}{line}\"",
+        "\"\\u0000\"",
+        "\"http://x\"",
+        "inf",
+        "nan",
+        "2024-01-01",
+        "\"\"\"",
+        "\\",
+        "\u{feff}",
+    ];
+
+    /// Fuzz target: the config parser. Any text is a config or one error, never a panic; the
+    /// commented default config stays parseable under random edits or says why not.
+    #[test]
+    fn fuzz_config_parser() {
+        let mut g = crate::fuzz::Gen::new("config");
+        for _ in 0..crate::fuzz::cases() {
+            let text = g.text(TOKENS, 40);
+            if let Err(e) = Config::parse(&text) {
+                assert!(!e.is_empty());
+            }
+            let mut t = INIT_TEXT.to_string();
+            for _ in 0..1 + g.below(3) {
+                let mut at = g.below(t.len());
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if g.below(2) == 0 {
+                    t.insert_str(at, g.pick(TOKENS));
+                } else {
+                    let mut end = (at + g.below(20)).min(t.len());
+                    while !t.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    t.replace_range(at..end, "");
+                }
+            }
+            let _ = Config::parse(&t);
+        }
+    }
 }

@@ -9,6 +9,8 @@ pub mod cache;
 pub mod cluster;
 pub mod config;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod graph;
 pub mod history;
 pub mod hook;

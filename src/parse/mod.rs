@@ -572,4 +572,143 @@ mod tests {
         assert_eq!(normalize("a/b", "../c/./d").as_deref(), Some("a/c/d"));
         assert_eq!(normalize("a", "../../x"), None);
     }
+
+    const PATHS: &[&str] = &[
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/main.rs",
+        "src/a.rs",
+        "src/a/mod.rs",
+        "src/a/b.rs",
+        "src/b/c.rs",
+        "pkg/__init__.py",
+        "pkg/m.py",
+        "pkg/sub/__init__.py",
+        "pkg/sub/n.py",
+        "src/pkg/x.py",
+        "app.py",
+        "web/index.ts",
+        "web/a.tsx",
+        "web/lib/index.js",
+        "web/lib/b.mjs",
+        "web/c.d.ts",
+        "ünï/çode.py",
+        "a b/c d.ts",
+    ];
+    const SPEC: &[&str] = &[
+        "crate", "super", "self", "::", "a", "b", "c", "m", "n", "sub", "pkg", "x", "*", "{", "}",
+        ",", ".", "..", "/", "./", "../", "index", "lib", "my_crate", "my-crate", "@", "~", "\\",
+        "?", "#", "%2e", "ünï", " ",
+    ];
+
+    /// Fuzz target: the import resolvers. Any import spec from any file resolves to a file of
+    /// the repository or to nothing, never panics, never escapes the index.
+    #[test]
+    fn fuzz_import_resolvers() {
+        let snapshot = test_support::snapshot(PATHS);
+        let index = RepoIndex::new(&snapshot);
+        let mut g = crate::fuzz::Gen::new("resolvers");
+        for _ in 0..crate::fuzz::cases() * 4 {
+            let from = g.pick(PATHS);
+            let text = g.text(SPEC, 8);
+            let spec = match g.below(5) {
+                0 => ImportSpec::RustMod(text),
+                1 => ImportSpec::RustUse(text),
+                2 => ImportSpec::Js(text),
+                _ => ImportSpec::Python {
+                    level: g.below(4),
+                    module: text,
+                    names: (0..g.below(3)).map(|_| g.text(SPEC, 2)).collect(),
+                },
+            };
+            for target in [
+                rust::resolve(&spec, from, &index),
+                python::resolve(&spec, from, &index),
+                ecmascript::resolve(&spec, from, &index),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(
+                    index.paths.contains(target.as_str()),
+                    "{spec:?} from {from} -> {target}"
+                );
+            }
+        }
+    }
+
+    const CODE: &[&str] = &[
+        "fn ",
+        "pub ",
+        "struct ",
+        "impl ",
+        "mod ",
+        "use ",
+        "crate::",
+        "{",
+        "}",
+        "(",
+        ")",
+        ";",
+        "def ",
+        "class ",
+        "import ",
+        "from ",
+        ":",
+        "    ",
+        "\n",
+        "\"\"\"",
+        "'",
+        "\"",
+        "`",
+        "${",
+        "export ",
+        "function ",
+        "const ",
+        "=>",
+        "<div>",
+        "</div>",
+        "/**",
+        "*/",
+        "///",
+        "//!",
+        "#",
+        "if ",
+        "else ",
+        "match ",
+        "x",
+        "Y",
+        "_",
+        "0",
+        "async ",
+        "@decorator",
+        "\\",
+    ];
+
+    /// Fuzz target: the front-ends. Any bytes in any language parse to facts whose symbols sit
+    /// inside the file, never a panic.
+    #[test]
+    fn fuzz_front_ends() {
+        let mut g = crate::fuzz::Gen::new("front-ends");
+        for _ in 0..crate::fuzz::cases() {
+            let code = g.text(CODE, 60);
+            let lines = code.lines().count().max(1) as u32;
+            for l in [
+                Language::Rust,
+                Language::Python,
+                Language::TypeScript,
+                Language::Tsx,
+                Language::JavaScript,
+            ] {
+                let f = test_support::facts(l, &code);
+                for s in &f.symbols {
+                    assert!(
+                        s.start_line >= 1 && s.start_line <= s.end_line,
+                        "{l:?} {code:?}"
+                    );
+                    assert!(s.end_line <= lines + 1, "{l:?} {code:?}: {s:?}");
+                }
+            }
+        }
+    }
 }

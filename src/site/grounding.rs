@@ -215,4 +215,48 @@ mod tests {
         assert!(!is_identifier("a + b"));
         assert!(!is_identifier("x-y"));
     }
+
+    const CITE: &[&str] = &[
+        "src",
+        "/",
+        "a",
+        ".rs",
+        ".py",
+        ":",
+        "#L",
+        "-",
+        "L",
+        "12",
+        "0",
+        "999999999999",
+        "::",
+        ".",
+        "..",
+        "./",
+        " ",
+        "()",
+        "ü",
+        "_",
+        "x1",
+        "abc1234",
+        "ff",
+        "\\",
+        "`",
+    ];
+
+    /// Fuzz target: the citation checker's recognisers. Any text is a citation, a path, an
+    /// identifier or nothing, never a panic; a citation's path is part of the text.
+    #[test]
+    fn fuzz_citation_checker() {
+        let mut g = crate::fuzz::Gen::new("citations");
+        for _ in 0..crate::fuzz::cases() * 4 {
+            let t = g.text(CITE, 10);
+            if let Some((path, first, last)) = citation(&t) {
+                assert!(t.contains(path), "{t:?}");
+                let _ = (first, last);
+            }
+            let _ = looks_like_path(&t);
+            let _ = is_identifier(&t);
+        }
+    }
 }

@@ -209,4 +209,41 @@ mod tests {
             "<span class=\"line\" id=\"L1\"><a class=\"ln\" href=\"#L1\">1</a>a\n</span><span class=\"line\" id=\"L2\"><a class=\"ln\" href=\"#L2\">2</a>b\n</span>"
         );
     }
+
+    /// Fuzz target: source views. Any text in any language gives one anchored line per line,
+    /// with no markup but the view's own spans and links.
+    #[test]
+    fn fuzz_source_views() {
+        const CODE: &[&str] = &[
+            "fn ", "def ", "class ", "\"", "'", "`", "${", "}", "{", "/*", "*/", "//", "#", "<",
+            ">", "&", "</span>", "<script>", "\n", "\r\n", "\"\"\"", "x", "1", "=>", "\\",
+        ];
+        let mut g = crate::fuzz::Gen::new("highlight");
+        for _ in 0..crate::fuzz::cases() {
+            let text = g.text(CODE, 60);
+            let language = [
+                None,
+                Some(Language::Rust),
+                Some(Language::Python),
+                Some(Language::TypeScript),
+                Some(Language::Tsx),
+                Some(Language::JavaScript),
+            ][g.below(6)];
+            let html = source_view(language, &text);
+            assert_eq!(
+                html.matches("<span class=\"line\"").count(),
+                text.split_inclusive('\n').count(),
+                "{text:?}"
+            );
+            for tag in html.split('<').skip(1) {
+                assert!(
+                    tag.starts_with("span class=\"")
+                        || tag.starts_with("/span>")
+                        || tag.starts_with("a class=\"ln\" href=\"#L")
+                        || tag.starts_with("/a>"),
+                    "<{tag} from {text:?}"
+                );
+            }
+        }
+    }
 }
