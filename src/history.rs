@@ -316,8 +316,19 @@ fn tree_diff(
     Ok(())
 }
 
+const MAX_COUNTED_BYTES: u64 = 8 << 20;
+
 /// Lines added and removed per changed file, as `git log --numstat` counts them.
 fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>> {
+    let odb = repo.odb()?;
+    // A blob over this size is not read to count its lines (as for a binary): memory stays
+    // bounded and no diff of two huge texts can run for minutes.
+    let small = |id: Option<Oid>| {
+        id.is_none_or(|id| {
+            odb.read_header(id)
+                .is_ok_and(|(size, _)| size as u64 <= MAX_COUNTED_BYTES)
+        })
+    };
     let blob = |id: Option<Oid>| id.and_then(|id| repo.find_blob(id).ok());
     let lines = |b: &git2::Blob| -> u32 {
         let bytes = b.content();
@@ -326,7 +337,11 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
     };
     let mut changes = Vec::with_capacity(raw.len());
     for c in raw {
-        let (old, new) = (blob(c.old), blob(c.new));
+        let (old, new) = if small(c.old) && small(c.new) {
+            (blob(c.old), blob(c.new))
+        } else {
+            (None, None)
+        };
         let binary = old.as_ref().is_some_and(|b| b.is_binary())
             || new.as_ref().is_some_and(|b| b.is_binary());
         let (kind, added, removed) = match (&old, &new) {

@@ -451,33 +451,43 @@ pub fn build(
     for w in &theme.warnings {
         progress(Event::Warning(w.clone()));
     }
-    let site = stages.run(
-        "render",
-        || {
-            let input = site::SiteInput {
-                theme: &theme,
-                analysis: &analysis,
-                part_facts: &part_facts,
-                overview_facts: &overview_facts,
-                narratives: &narratives,
-                source_url: source_url.as_deref(),
-                base_url: &base_url,
-                freshness: freshness.as_ref(),
-                unchanged_since: &unchanged_since,
-            };
-            match options.format {
-                Format::Html => site::render(&input),
-                Format::Markdown => Ok(site::Site {
-                    pages: site::wiki::render(&input),
-                    ..Default::default()
-                }),
-            }
-        },
-        |s| format!("{} rendered, {} kept", s.pages.len(), s.kept.len()),
-    )?;
+    let mut writer = site::Writer::begin(&out)?;
+    let keys = stages
+        .run(
+            "render",
+            || {
+                let input = site::SiteInput {
+                    theme: &theme,
+                    analysis: &analysis,
+                    part_facts: &part_facts,
+                    overview_facts: &overview_facts,
+                    narratives: &narratives,
+                    source_url: source_url.as_deref(),
+                    base_url: &base_url,
+                    freshness: freshness.as_ref(),
+                    unchanged_since: &unchanged_since,
+                };
+                match options.format {
+                    Format::Html => site::render(&input, &mut writer),
+                    Format::Markdown => {
+                        let pages = site::wiki::render(&input);
+                        for page in &pages {
+                            writer.page(page)?;
+                        }
+                        Ok(site::Rendered {
+                            rendered: pages.len(),
+                            ..Default::default()
+                        })
+                    }
+                }
+            },
+            |r| format!("{} rendered, {} kept", r.rendered, r.kept),
+        )?
+        .keys;
+    let all_pages: Vec<String> = writer.paths().map(str::to_string).collect();
     let written = stages.run(
         "write",
-        || site::write(&site, &out),
+        || writer.finish(),
         |w| format!("{} written", w.written),
     )?;
 
@@ -521,14 +531,9 @@ pub fn build(
     report.seconds = started.elapsed().as_secs_f64();
     report.peak_memory_mib = report::peak_memory_mib();
     cache.flush();
-    let all_pages = site
-        .pages
-        .iter()
-        .map(|p| p.path.as_str())
-        .chain(site.kept.iter().map(String::as_str));
-    let fingerprint = state::fingerprint(&out, all_pages);
+    let fingerprint = state::fingerprint(&out, all_pages.iter().map(String::as_str));
     let mut state = build_state(&analysis, &out, settings, &report, fingerprint);
-    state.page_keys = site.keys;
+    state.page_keys = keys;
     // The site is written: a state that cannot be saved costs the next build its shortcuts only.
     if let Err(e) = state::save(&cache_dir, &state) {
         progress(Event::Warning(format!(

@@ -24,7 +24,7 @@ use crate::narrate::{first_sentence, ClusterFacts, Narratives, OverviewFacts};
 use crate::snapshot::SourceFile;
 use paths::{root_of, symbol_anchor, PageMap};
 
-pub use write::{write, WriteReport};
+pub use write::{write, WriteReport, Writer};
 
 /// One file of the site: its path relative to the site root and its bytes.
 #[derive(Debug, Clone)]
@@ -33,13 +33,22 @@ pub struct Page {
     pub bytes: Vec<u8>,
 }
 
+/// A whole site in memory (the markdown wiki, and tests).
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     /// Pages rendered in this build, sorted by path.
     pub pages: Vec<Page>,
+    /// Pages not rendered, to be kept as they are on disk.
+    pub kept: Vec<String>,
+}
+
+/// What rendering the HTML site did.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub rendered: usize,
     /// File pages not rendered because their inputs and their file on disk are exactly as the
     /// last build left them: they stay as they are.
-    pub kept: Vec<String>,
+    pub kept: usize,
     /// Every file page's input key (see `file_page_key`), for the next build.
     pub keys: BTreeMap<String, String>,
 }
@@ -85,7 +94,8 @@ fn engine(theme: &theme::Theme) -> Result<Tera> {
     Ok(tera)
 }
 
-pub fn render(input: &SiteInput) -> Result<Site> {
+/// Renders the HTML site into `writer` (which stages what changed; `finish` publishes it).
+pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered> {
     let tera = engine(input.theme)?;
     let fingerprint = input.theme.fingerprint();
     let grounder = grounding::Grounder::new(input.analysis);
@@ -124,10 +134,19 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         .iter()
         .map(|f| (f.path.as_str(), f))
         .collect();
-    let mut pages: Vec<Page> = jobs
-        .par_iter()
-        .map(|job| render_job(&tera, input, &grounder, &sources, job))
-        .collect::<Result<_>>()?;
+    // Rendered a batch at a time and handed to the writer, which stages what changed: memory
+    // holds one batch of pages, not the site (100,000 file pages are over a gigabyte).
+    let mut rendered = 0;
+    for batch in jobs.chunks(RENDER_BATCH) {
+        let pages: Vec<Page> = batch
+            .par_iter()
+            .map(|job| render_job(&tera, input, &grounder, &sources, job))
+            .collect::<Result<_>>()?;
+        for page in &pages {
+            writer.page(page)?;
+        }
+        rendered += pages.len();
+    }
     let shared = [
         ("site-info.js", site_info(input)),
         ("nav.js", nav(input)),
@@ -136,17 +155,33 @@ pub fn render(input: &SiteInput) -> Result<Site> {
         // GitHub Pages would otherwise hide the folders that start with `_`.
         (".nojekyll", String::new()),
     ];
-    pages.extend(shared.into_iter().map(|(path, text)| Page {
-        path: path.to_string(),
-        bytes: text.into_bytes(),
-    }));
-    pages.extend(input.theme.assets.iter().map(|(name, bytes)| Page {
-        path: format!("assets/{name}"),
-        bytes: bytes.clone(),
-    }));
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    kept.sort();
-    Ok(Site { pages, kept, keys })
+    for (path, text) in shared {
+        writer.page(&Page {
+            path: path.to_string(),
+            bytes: text.into_bytes(),
+        })?;
+    }
+    for (name, bytes) in &input.theme.assets {
+        writer.page(&Page {
+            path: format!("assets/{name}"),
+            bytes: bytes.clone(),
+        })?;
+    }
+    for page in &kept {
+        writer.keep(page);
+    }
+    Ok(Rendered {
+        rendered: rendered + shared_count(input),
+        kept: kept.len(),
+        keys,
+    })
+}
+
+/// Pages rendered at once (in parallel) before they go to the writer.
+const RENDER_BATCH: usize = 512;
+
+fn shared_count(input: &SiteInput) -> usize {
+    5 + input.theme.assets.len()
 }
 
 enum Job<'a> {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::Site;
+use super::{Page, Site};
 use crate::error::{Error, Result};
 
 const MANIFEST: &str = ".repowiki-manifest";
@@ -59,71 +59,121 @@ pub fn failpoint(name: &str) {
 }
 
 pub fn write(site: &Site, out: &Path) -> Result<WriteReport> {
-    prepare(out)?;
-    recover(out)?;
-    let mut report = WriteReport::default();
-    let old: BTreeSet<String> = fs::read_to_string(out.join(MANIFEST))
-        .map(|t| t.lines().map(str::to_string).collect())
-        .unwrap_or_default();
-    let mut new: BTreeSet<String> = site.kept.iter().cloned().collect();
-    report.unchanged += site.kept.len();
-    let mut changed = Vec::new();
+    let mut writer = Writer::begin(out)?;
+    for path in &site.kept {
+        writer.keep(path);
+    }
     for page in &site.pages {
-        let target = inside(out, &page.path)?;
-        new.insert(page.path.clone());
+        writer.page(page)?;
+    }
+    writer.finish()
+}
+
+/// A write in progress: pages are compared with the live ones and staged one by one as they
+/// are rendered, so that a build holds a batch of pages in memory, never the whole site.
+pub struct Writer {
+    out: PathBuf,
+    staging: PathBuf,
+    new: BTreeSet<String>,
+    changed: Vec<String>,
+    unchanged: usize,
+}
+
+impl Writer {
+    /// Recovers from an interrupted write and starts a new one; nothing live is touched
+    /// before `finish`.
+    pub fn begin(out: &Path) -> Result<Writer> {
+        prepare(out)?;
+        recover(out)?;
+        let staging = out.join(STAGING);
+        let _ = fs::remove_dir_all(&staging);
+        Ok(Writer {
+            out: out.to_path_buf(),
+            staging,
+            new: BTreeSet::new(),
+            changed: Vec::new(),
+            unchanged: 0,
+        })
+    }
+
+    /// A page left as it is on disk (the last build wrote it from the same inputs).
+    pub fn keep(&mut self, path: &str) {
+        self.new.insert(path.to_string());
+        self.unchanged += 1;
+    }
+
+    /// A rendered page: staged when its bytes differ from the live file's.
+    pub fn page(&mut self, page: &Page) -> Result<()> {
+        let target = inside(&self.out, &page.path)?;
+        self.new.insert(page.path.clone());
         if fs::read(&target).is_ok_and(|bytes| bytes == page.bytes) {
-            report.unchanged += 1;
-        } else {
-            changed.push(page);
+            self.unchanged += 1;
+            return Ok(());
         }
-    }
-    let stale: Vec<&String> = old.difference(&new).collect();
-    let manifest: String = new.iter().map(|p| format!("{p}\n")).collect();
-    let manifest_changed =
-        fs::read_to_string(out.join(MANIFEST)).ok().as_deref() != Some(manifest.as_str());
-    if changed.is_empty() && stale.is_empty() && !manifest_changed {
-        return Ok(report);
+        put_file(&inside(&self.staging, &page.path)?, &page.bytes)?;
+        self.changed.push(page.path.clone());
+        Ok(())
     }
 
-    // 1. Stage.
-    let staging = out.join(STAGING);
-    let _ = fs::remove_dir_all(&staging);
-    let mut journal = String::new();
-    for (i, page) in changed.iter().enumerate() {
-        let staged = inside(&staging, &page.path)?;
-        put_file(&staged, &page.bytes)?;
-        journal.push_str(&format!("put {}\n", page.path));
-        if i == changed.len() / 2 {
-            failpoint("write-staged");
-        }
+    /// Every page the site now has, as given so far.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.new.iter().map(String::as_str)
     }
-    if manifest_changed {
-        put_file(&staging.join(MANIFEST), manifest.as_bytes())?;
-        journal.push_str(&format!("put {MANIFEST}\n"));
-    }
-    for path in &stale {
-        if inside(out, path).is_ok() {
-            journal.push_str(&format!("del {path}\n"));
-        }
-    }
-    // 2. Commit.
-    let tmp = out.join(format!("{JOURNAL}.tmp"));
-    put_file(&tmp, journal.as_bytes())?;
-    fs::rename(&tmp, out.join(JOURNAL))
-        .map_err(|e| Error::io("cannot commit the site journal", e))?;
-    failpoint("write-committed");
-    // 3. Apply.
-    apply(out, &journal)?;
 
-    report.written = changed.len();
-    report.removed = stale.len();
-    report.changed = changed
-        .iter()
-        .map(|p| p.path.clone())
-        .chain(stale.iter().map(|s| s.to_string()))
-        .collect();
-    report.changed.sort();
-    Ok(report)
+    /// Commits the staged pages and removes the pages of the last write that this one does
+    /// not have.
+    pub fn finish(self) -> Result<WriteReport> {
+        let out = &self.out;
+        let mut report = WriteReport {
+            unchanged: self.unchanged,
+            ..Default::default()
+        };
+        let old: BTreeSet<String> = fs::read_to_string(out.join(MANIFEST))
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default();
+        let stale: Vec<&String> = old.difference(&self.new).collect();
+        let manifest: String = self.new.iter().map(|p| format!("{p}\n")).collect();
+        let manifest_changed =
+            fs::read_to_string(out.join(MANIFEST)).ok().as_deref() != Some(manifest.as_str());
+        if self.changed.is_empty() && stale.is_empty() && !manifest_changed {
+            let _ = fs::remove_dir_all(&self.staging);
+            return Ok(report);
+        }
+        // 1. Staged already (the pages); the manifest and the journal.
+        let mut journal = String::new();
+        for path in &self.changed {
+            journal.push_str(&format!("put {path}\n"));
+        }
+        failpoint("write-staged");
+        if manifest_changed {
+            put_file(&self.staging.join(MANIFEST), manifest.as_bytes())?;
+            journal.push_str(&format!("put {MANIFEST}\n"));
+        }
+        for path in &stale {
+            if inside(out, path).is_ok() {
+                journal.push_str(&format!("del {path}\n"));
+            }
+        }
+        // 2. Commit.
+        let tmp = out.join(format!("{JOURNAL}.tmp"));
+        put_file(&tmp, journal.as_bytes())?;
+        fs::rename(&tmp, out.join(JOURNAL))
+            .map_err(|e| Error::io("cannot commit the site journal", e))?;
+        failpoint("write-committed");
+        // 3. Apply.
+        apply(out, &journal)?;
+
+        report.written = self.changed.len();
+        report.removed = stale.len();
+        report.changed = self
+            .changed
+            .iter()
+            .cloned()
+            .chain(stale.iter().map(|s| s.to_string()))
+            .collect();
+        report.changed.sort();
+        Ok(report)
+    }
 }
 
 /// Finishes or discards an interrupted write, and removes the write probes of builds that
