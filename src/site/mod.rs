@@ -142,9 +142,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
             .par_iter()
             .map(|job| render_job(&tera, input, &grounder, &sources, job))
             .collect::<Result<_>>()?;
-        for page in &pages {
-            writer.page(page)?;
-        }
+        writer.pages(&pages)?;
         rendered += pages.len();
     }
     let shared = [

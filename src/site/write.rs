@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Page, Site};
@@ -104,14 +105,30 @@ impl Writer {
 
     /// A rendered page: staged when its bytes differ from the live file's.
     pub fn page(&mut self, page: &Page) -> Result<()> {
-        let target = inside(&self.out, &page.path)?;
-        self.new.insert(page.path.clone());
-        if fs::read(&target).is_ok_and(|bytes| bytes == page.bytes) {
-            self.unchanged += 1;
-            return Ok(());
+        self.pages(std::slice::from_ref(page))
+    }
+
+    /// A batch of rendered pages, compared and staged in parallel.
+    pub fn pages(&mut self, pages: &[Page]) -> Result<()> {
+        let staged: Vec<bool> = pages
+            .par_iter()
+            .map(|page| {
+                let target = inside(&self.out, &page.path)?;
+                if fs::read(&target).is_ok_and(|bytes| bytes == page.bytes) {
+                    return Ok(false);
+                }
+                put_file(&inside(&self.staging, &page.path)?, &page.bytes)?;
+                Ok(true)
+            })
+            .collect::<Result<_>>()?;
+        for (page, staged) in pages.iter().zip(staged) {
+            self.new.insert(page.path.clone());
+            if staged {
+                self.changed.push(page.path.clone());
+            } else {
+                self.unchanged += 1;
+            }
         }
-        put_file(&inside(&self.staging, &page.path)?, &page.bytes)?;
-        self.changed.push(page.path.clone());
         Ok(())
     }
 
