@@ -260,7 +260,10 @@ fn huge_and_generated_files_are_skipped_with_reasons_and_long_ones_shown() {
             ("data/dump.txt", Some(big.as_bytes())),
             ("pkg/generated_pb2.py", Some(generated.as_bytes())),
             ("pkg/long.py", Some(long.as_bytes())),
-            ("pkg/__init__.py", Some(b"\"\"\"The package.\"\"\"\n".as_slice())),
+            (
+                "pkg/__init__.py",
+                Some(b"\"\"\"The package.\"\"\"\n".as_slice()),
+            ),
         ],
         "Add a dump, generated code and a long module",
         "Alice Smith",

@@ -2,8 +2,12 @@
 //! the previous site or, once the next build has run, the new one:
 //!
 //! 1. pages whose bytes changed are staged in `.repowiki-staging/` (nothing live is touched);
-//! 2. a journal listing the moves and removals is renamed into place: the commit point;
-//! 3. the staged pages are renamed over the live ones, stale pages removed, the journal dropped.
+//! 2. on Linux, the new site is made beside the live one (hard links to every unchanged file,
+//!    plus the staged pages) and the two folders are exchanged in one system call: a reader
+//!    sees the old site or the new one, never a mix;
+//! 3. where that cannot be done (the folder is a mount point, another OS), a journal listing
+//!    the moves and removals is renamed into place (the commit point), then the staged pages
+//!    are renamed over the live ones, stale pages removed, the journal dropped.
 //!
 //! Every write first recovers from an interrupted one: a committed journal is carried out, an
 //! uncommitted staging folder is discarded. Pages whose bytes did not change are not touched,
@@ -156,12 +160,26 @@ impl Writer {
             let _ = fs::remove_dir_all(&self.staging);
             return Ok(report);
         }
+        failpoint("write-staged");
+        // Where the folder can be swapped whole, readers see the old site or the new one,
+        // never a mix; elsewhere (a mount point, another OS) the journal below.
+        if self.swap(&stale, manifest_changed.then_some(manifest.as_str()))? {
+            report.written = self.changed.len();
+            report.removed = stale.len();
+            report.changed = self
+                .changed
+                .iter()
+                .cloned()
+                .chain(stale.iter().map(|s| s.to_string()))
+                .collect();
+            report.changed.sort();
+            return Ok(report);
+        }
         // 1. Staged already (the pages); the manifest and the journal.
         let mut journal = String::new();
         for path in &self.changed {
             journal.push_str(&format!("put {path}\n"));
         }
-        failpoint("write-staged");
         if manifest_changed {
             put_file(&self.staging.join(MANIFEST), manifest.as_bytes())?;
             journal.push_str(&format!("put {MANIFEST}\n"));
@@ -193,9 +211,157 @@ impl Writer {
     }
 }
 
+impl Writer {
+    /// Builds the new site beside the live one, as hard links to every unchanged file plus
+    /// the staged pages, then exchanges the two folders in one system call. False when this
+    /// cannot be done here (the folder is a mount point, links or the exchange are not
+    /// supported), with nothing changed.
+    /// `manifest`: the new manifest, when it changed.
+    fn swap(&self, stale: &[&String], manifest: Option<&str>) -> Result<bool> {
+        let out = &self.out;
+        let Some(next) = next_path(out) else {
+            return Ok(false);
+        };
+        if !swappable(out) {
+            return Ok(false);
+        }
+        let _ = fs::remove_dir_all(&next);
+        if fs::create_dir(&next).is_err() {
+            return Ok(false);
+        }
+        let skip: BTreeSet<&str> = stale
+            .iter()
+            .map(|s| s.as_str())
+            .chain(self.changed.iter().map(String::as_str))
+            .chain(manifest.map(|_| MANIFEST))
+            .collect();
+        let built = (|| -> std::io::Result<()> {
+            if let Ok(meta) = fs::metadata(out) {
+                fs::set_permissions(&next, meta.permissions())?;
+            }
+            link_tree(out, &next, "", &skip)?;
+            for path in &self.changed {
+                let target = next.join(path);
+                if let Some(dir) = target.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                fs::hard_link(self.staging.join(path), &target)?;
+            }
+            match manifest {
+                Some(text) => fs::write(next.join(MANIFEST), text),
+                None => Ok(()),
+            }
+        })();
+        if built.is_err() {
+            let _ = fs::remove_dir_all(&next);
+            return Ok(false);
+        }
+        failpoint("write-linked");
+        if exchange(&next, out).is_err() {
+            let _ = fs::remove_dir_all(&next);
+            return Ok(false);
+        }
+        failpoint("write-swapped");
+        // `next` now holds the old site (and the staging folder).
+        let _ = fs::remove_dir_all(&next);
+        Ok(true)
+    }
+}
+
+/// The folder a swap builds the new site in: a hidden sibling of the site folder.
+fn next_path(out: &Path) -> Option<PathBuf> {
+    let name = out.file_name()?.to_str()?;
+    Some(out.with_file_name(format!(".{name}.repowiki-next")))
+}
+
+/// Not a mount point (a mount cannot be renamed) and on Linux. `REPOWIKI_NO_SWAP` makes the
+/// crash tests take the journal's path.
+fn swappable(out: &Path) -> bool {
+    if std::env::var_os("REPOWIKI_NO_SWAP").is_some() {
+        return false;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    cfg!(target_os = "linux")
+        && matches!((fs::metadata(out), fs::metadata(parent)), (Ok(a), Ok(b)) if a.dev() == b.dev())
+}
+
+/// Hard links every file under `from` (but repowiki's bookkeeping and `skip`) into `to`.
+fn link_tree(from: &Path, to: &Path, rel: &str, skip: &BTreeSet<&str>) -> std::io::Result<()> {
+    for entry in fs::read_dir(from.join(rel))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            // A name that is not UTF-8 was not written by repowiki: kept as it is.
+            fs::hard_link(entry.path(), to.join(rel).join(entry.file_name()))?;
+            continue;
+        };
+        let path = if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if rel.is_empty() && name.starts_with(".repowiki-") && name != MANIFEST {
+            continue;
+        }
+        if skip.contains(path.as_str()) {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            fs::create_dir(to.join(&path))?;
+            link_tree(from, to, &path, skip)?;
+            // A folder whose pages all went goes too (one the new pages need is made again).
+            let _ = fs::remove_dir(to.join(&path));
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(entry.path())?, to.join(&path))?;
+        } else {
+            fs::hard_link(entry.path(), to.join(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Exchanges two folders in one step (Linux's `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: two valid, NUL-terminated paths; the call reads them and nothing else.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
 /// Finishes or discards an interrupted write, and removes the write probes of builds that
 /// were killed before they could.
 pub fn recover(out: &Path) -> Result<()> {
+    // A swap cut short: before the exchange it holds an unpublished new site, after it the
+    // old one. Either way it goes.
+    if let Some(next) = next_path(out) {
+        let _ = fs::remove_dir_all(next);
+    }
     if let Ok(entries) = fs::read_dir(out) {
         for entry in entries.flatten() {
             if entry.file_name().to_string_lossy().starts_with(PROBE) {
@@ -334,6 +500,50 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
         assert!(!out.join("gone.html").exists());
         assert!(!out.join(JOURNAL).exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_site_folder_is_swapped_whole_and_keeps_what_repowiki_did_not_write() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write(
+            &site(&[
+                ("index.html", "a"),
+                ("files/x/y.html", "b"),
+                ("k.html", "k"),
+            ]),
+            &out,
+        )
+        .unwrap();
+        fs::write(out.join("CNAME"), "wiki.example").unwrap();
+        std::os::unix::fs::symlink("index.html", out.join("home.html")).unwrap();
+        let (folder, kept) = (
+            fs::metadata(&out).unwrap().ino(),
+            fs::metadata(out.join("k.html")).unwrap().ino(),
+        );
+        let r = write(
+            &site(&[("index.html", "a2"), ("k.html", "k"), ("n/new.html", "n")]),
+            &out,
+        )
+        .unwrap();
+        assert_eq!((r.written, r.unchanged, r.removed), (2, 1, 1));
+        // A new folder (the exchange), the unchanged page the same file (a hard link).
+        assert_ne!(fs::metadata(&out).unwrap().ino(), folder);
+        assert_eq!(fs::metadata(out.join("k.html")).unwrap().ino(), kept);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "a2");
+        assert_eq!(fs::read_to_string(out.join("n/new.html")).unwrap(), "n");
+        assert_eq!(
+            fs::read_to_string(out.join("CNAME")).unwrap(),
+            "wiki.example"
+        );
+        assert_eq!(
+            fs::read_link(out.join("home.html")).unwrap(),
+            Path::new("index.html")
+        );
+        assert!(!out.join("files").exists());
+        assert!(!out.join(STAGING).exists() && !next_path(&out).unwrap().exists());
     }
 
     #[test]

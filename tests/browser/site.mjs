@@ -89,9 +89,9 @@ async function exercise(label, base) {
   );
   await page.keyboard.type(args.symbol);
   const first = page.locator("#search-results li a").first();
-  await first.waitFor({ timeout: 5000 }).catch(() => failures.push(`${label}: no search results for ${args.symbol}`));
+  await first.waitFor({ timeout: 15000 }).catch(() => failures.push(`${label}: no search results for ${args.symbol}`));
   check(((await first.textContent().catch(() => "")) || "").includes(args.symbol), `${label}: first result is not ${args.symbol}`);
-  await Promise.all([page.waitForURL((u) => u.href.includes(args.expect), { timeout: 5000 }).catch(() => {}), page.keyboard.press("Enter")]);
+  await Promise.all([page.waitForURL((u) => u.href.includes(args.expect), { timeout: 15000 }).catch(() => {}), page.keyboard.press("Enter")]);
   check(page.url().includes(args.expect), `${label}: Enter on the result opened ${page.url()}, not ${args.expect}`);
   const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
   check(hash && (await page.evaluate((h) => !!document.getElementById(h), hash)), `${label}: the symbol's anchor #${hash} is not on its page`);
