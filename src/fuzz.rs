@@ -54,3 +54,20 @@ pub fn cases() -> usize {
         .and_then(|s| s.parse().ok())
         .unwrap_or(300)
 }
+
+/// A URL's scheme as browsers read one (a letter, then letters, digits, `+.-`, then `:`),
+/// lowercased; none for relative URLs.
+pub fn scheme(url: &str) -> Option<String> {
+    let url = url.trim().to_ascii_lowercase();
+    let (scheme, _) = url.split_once(':')?;
+    (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+    .then(|| scheme.to_string())
+}
+
+/// Whether a link with this URL is one the sanitisers may let through.
+pub fn safe_scheme(url: &str) -> bool {
+    scheme(url).is_none_or(|s| ["http", "https", "mailto"].contains(&s.as_str()))
+}

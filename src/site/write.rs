@@ -163,28 +163,35 @@ impl Writer {
         failpoint("write-staged");
         // Where the folder can be swapped whole, readers see the old site or the new one,
         // never a mix; elsewhere (a mount point, another OS) the journal below.
-        if self.swap(&stale, manifest_changed.then_some(manifest.as_str()))? {
-            report.written = self.changed.len();
-            report.removed = stale.len();
-            report.changed = self
-                .changed
-                .iter()
-                .cloned()
-                .chain(stale.iter().map(|s| s.to_string()))
-                .collect();
-            report.changed.sort();
-            return Ok(report);
+        if !self.swap(&stale, manifest_changed.then_some(manifest.as_str()))? {
+            self.journal(&stale, manifest_changed.then_some(manifest.as_str()))?;
         }
+        report.written = self.changed.len();
+        report.removed = stale.len();
+        report.changed = self
+            .changed
+            .iter()
+            .cloned()
+            .chain(stale.iter().map(|s| s.to_string()))
+            .collect();
+        report.changed.sort();
+        Ok(report)
+    }
+
+    /// Publishes the staged pages under a journal: renamed into place (the commit point), then
+    /// carried out; a build killed after the commit point is completed by the next one.
+    fn journal(&self, stale: &[&String], manifest: Option<&str>) -> Result<()> {
+        let out = &self.out;
         // 1. Staged already (the pages); the manifest and the journal.
         let mut journal = String::new();
         for path in &self.changed {
             journal.push_str(&format!("put {path}\n"));
         }
-        if manifest_changed {
+        if let Some(manifest) = manifest {
             put_file(&self.staging.join(MANIFEST), manifest.as_bytes())?;
             journal.push_str(&format!("put {MANIFEST}\n"));
         }
-        for path in &stale {
+        for path in stale {
             if inside(out, path).is_ok() {
                 journal.push_str(&format!("del {path}\n"));
             }
@@ -196,18 +203,7 @@ impl Writer {
             .map_err(|e| Error::io("cannot commit the site journal", e))?;
         failpoint("write-committed");
         // 3. Apply.
-        apply(out, &journal)?;
-
-        report.written = self.changed.len();
-        report.removed = stale.len();
-        report.changed = self
-            .changed
-            .iter()
-            .cloned()
-            .chain(stale.iter().map(|s| s.to_string()))
-            .collect();
-        report.changed.sort();
-        Ok(report)
+        apply(out, &journal)
     }
 }
 
