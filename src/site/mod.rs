@@ -99,6 +99,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     let tera = engine(input.theme)?;
     let fingerprint = input.theme.fingerprint();
     let grounder = grounding::Grounder::new(input.analysis);
+    let index = FileIndex::new(input);
     let mut jobs: Vec<Job> = vec![Job::Overview, Job::History];
     jobs.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
     let file_jobs: Vec<(&str, String, String)> = input
@@ -113,7 +114,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
                 .file(&f.path)
                 .unwrap_or_default()
                 .to_string();
-            let key = file_page_key(input, &f.path, &page, &fingerprint);
+            let key = file_page_key(input, &index, &f.path, &page, &fingerprint);
             (f.path.as_str(), page, key)
         })
         .collect();
@@ -127,20 +128,13 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         }
         keys.insert(page.clone(), key.clone());
     }
-    let sources: HashMap<&str, &SourceFile> = input
-        .analysis
-        .snapshot
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f))
-        .collect();
     // Rendered a batch at a time and handed to the writer, which stages what changed: memory
     // holds one batch of pages, not the site (100,000 file pages are over a gigabyte).
     let mut rendered = 0;
     for batch in jobs.chunks(RENDER_BATCH) {
         let pages: Vec<Page> = batch
             .par_iter()
-            .map(|job| render_job(&tera, input, &grounder, &sources, job))
+            .map(|job| render_job(&tera, input, &grounder, &index, job))
             .collect::<Result<_>>()?;
         writer.pages(&pages)?;
         rendered += pages.len();
@@ -193,7 +187,7 @@ fn render_job(
     tera: &Tera,
     input: &SiteInput,
     grounder: &grounding::Grounder,
-    sources: &HashMap<&str, &SourceFile>,
+    index: &FileIndex,
     job: &Job,
 ) -> Result<Page> {
     let (path, template, ctx) = match job {
@@ -213,7 +207,7 @@ fn render_job(
         }
         Job::File(p) => {
             let page = input.analysis.pages.file(p).unwrap_or_default().to_string();
-            let ctx = file(input, p, &page, sources.get(p).copied());
+            let ctx = file(input, index, p, &page);
             (page, "file.html", ctx)
         }
     };
@@ -249,7 +243,13 @@ const FILE_PAGE_VERSION: u32 = 2;
 /// symbols and docs), its kind, size and parse note, the pages it links to and from, the
 /// commits that touched it (immutable), its part (name, page, member pages), and the
 /// site-wide settings. Equal keys make equal pages.
-fn file_page_key(input: &SiteInput, path: &str, page: &str, theme: &str) -> String {
+fn file_page_key(
+    input: &SiteInput,
+    index: &FileIndex,
+    path: &str,
+    page: &str,
+    theme: &str,
+) -> String {
     let a = input.analysis;
     let mut h = blake3::Hasher::new();
     let mut put = |s: &str| {
@@ -285,11 +285,11 @@ fn file_page_key(input: &SiteInput, path: &str, page: &str, theme: &str) -> Stri
         put(&a.history.commits[touch.commit].id);
         put(&touch.change.to_string());
     }
-    for c in file_couplings(input, path, "") {
+    for c in file_couplings(input, index, path, "") {
         put(&c.to_string());
     }
     put(&format!("{:?}", file_windows(input, path)));
-    if let Some(r) = a.insights.at_risk.iter().find(|r| r.path == path) {
+    if let Some(r) = index.risk.get(path) {
         put(&format!("risk {} {} {}", r.author, r.share, r.last_active));
     }
     if let Some(c) = a.clusters.of(path) {
@@ -841,7 +841,8 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
     ctx
 }
 
-fn file(input: &SiteInput, path: &str, page: &str, text: Option<&SourceFile>) -> Context {
+fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context {
+    let text = index.sources.get(path).copied();
     let root = root_of(page);
     let parsed = input.analysis.parsed.get(path);
     let part_index = input.analysis.clusters.of_file.get(path).copied();
@@ -1000,8 +1001,8 @@ fn file(input: &SiteInput, path: &str, page: &str, text: Option<&SourceFile>) ->
     ctx.insert("owners", &owners.join(", "));
     ctx.insert("knowers", &activity.map(|a| a.authors.len()).unwrap_or(0));
     ctx.insert("windows", &file_windows(input, path));
-    ctx.insert("couplings", &file_couplings(input, path, &root));
-    let risk = input.analysis.insights.at_risk.iter().find(|r| r.path == path).map(|r| {
+    ctx.insert("couplings", &file_couplings(input, index, path, &root));
+    let risk = index.risk.get(path).map(|r| {
         serde_json::json!({"author": r.author, "share": r.share, "last_active": crate::narrate::date(r.last_active)})
     });
     ctx.insert("at_risk", &risk);
@@ -1022,19 +1023,64 @@ fn file_windows(input: &SiteInput, path: &str) -> Vec<(i64, usize)> {
 }
 
 /// The files that change together with `path`, as the file page lists them (and its key counts).
-fn file_couplings(input: &SiteInput, path: &str, root: &str) -> Vec<serde_json::Value> {
+fn file_couplings(
+    input: &SiteInput,
+    index: &FileIndex,
+    path: &str,
+    root: &str,
+) -> Vec<serde_json::Value> {
     let a = input.analysis;
-    a.insights
+    index
         .couplings
-        .iter()
-        .filter(|c| c.a == path || c.b == path)
-        .take(10)
+        .get(path)
+        .into_iter()
+        .flatten()
         .map(|c| {
             let other = if c.a == path { &c.b } else { &c.a };
             serde_json::json!({"path": other, "href": format!("{root}{}", a.pages.file(other).unwrap_or("index.html")),
                 "shared": c.shared, "degree": c.degree, "hidden": c.hidden})
         })
         .collect()
+}
+
+/// Per-file lookups for the file pages, built once: scanning the whole list for each of
+/// 100,000 files is 10^10 comparisons.
+struct FileIndex<'a> {
+    sources: HashMap<&'a str, &'a SourceFile>,
+    risk: HashMap<&'a str, &'a crate::insight::AtRisk>,
+    /// Each file's first ten couplings, in the list's order.
+    couplings: HashMap<&'a str, Vec<&'a crate::insight::Coupling>>,
+}
+
+impl<'a> FileIndex<'a> {
+    fn new(input: &SiteInput<'a>) -> FileIndex<'a> {
+        let a = input.analysis;
+        let mut couplings: HashMap<&str, Vec<&crate::insight::Coupling>> = HashMap::new();
+        for c in &a.insights.couplings {
+            for p in [c.a.as_str(), c.b.as_str()] {
+                let list = couplings.entry(p).or_default();
+                if list.len() < 10 {
+                    list.push(c);
+                }
+            }
+        }
+        FileIndex {
+            sources: a
+                .snapshot
+                .files
+                .iter()
+                .map(|f| (f.path.as_str(), f))
+                .collect(),
+            risk: a
+                .insights
+                .at_risk
+                .iter()
+                .map(|r| (r.path.as_str(), r))
+                .rev()
+                .collect(),
+            couplings,
+        }
+    }
 }
 
 fn history_page(input: &SiteInput) -> Context {
