@@ -249,8 +249,17 @@ impl<'a> CacheUse<'a> {
     }
 
     pub fn put<T: Serialize>(&self, space: Space, key: &str, value: &T) {
-        let bytes = serde_json::to_vec(value).expect("cached values serialise");
-        if let Err(e) = self.cache.put(space, key, &bytes) {
+        self.put_encoded(space, key, &Self::encode(value));
+    }
+
+    /// A value as the cache stores it (so that workers can encode in parallel).
+    pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+        serde_json::to_vec(value).expect("cached values serialise")
+    }
+
+    /// Puts a value that `encode` made.
+    pub fn put_encoded(&self, space: Space, key: &str, bytes: &[u8]) {
+        if let Err(e) = self.cache.put(space, key, bytes) {
             self.warn(format!(
                 "warning: the cache could not be written ({e}); results were not kept"
             ));

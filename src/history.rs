@@ -145,7 +145,7 @@ pub fn crawl(
         .collect();
     let missing: Vec<usize> = (0..ids.len()).filter(|&i| commits[i].is_none()).collect();
     let gitdir = repo.path().to_path_buf();
-    let read: Vec<(usize, Commit, bool)> = missing
+    let read: Vec<(usize, Commit, Option<Vec<u8>>)> = missing
         .par_iter()
         .map_init(
             || Repository::open(&gitdir),
@@ -157,14 +157,16 @@ pub fn crawl(
                 // At a shallow boundary the first parent is missing: such a commit is read
                 // again next time, as the boundary may move.
                 let complete = commit.parent_count() == 0 || commit.parent(0).is_ok();
-                Ok((i, read_commit(handle, &commit)?, complete))
+                let read = read_commit(handle, &commit)?;
+                let encoded = complete.then(|| CacheUse::encode(&read));
+                Ok((i, read, encoded))
             },
         )
         .collect::<Result<_>>()?;
     let diffed = read.len();
-    for (i, commit, complete) in read {
-        if complete {
-            cache.put(Space::Commits, &commit.id, &commit);
+    for (i, commit, encoded) in read {
+        if let Some(bytes) = encoded {
+            cache.put_encoded(Space::Commits, &commit.id, &bytes);
         }
         commits[i] = Some(commit);
     }
@@ -320,15 +322,6 @@ const MAX_COUNTED_BYTES: u64 = 8 << 20;
 
 /// Lines added and removed per changed file, as `git log --numstat` counts them.
 fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>> {
-    let odb = repo.odb()?;
-    // A blob over this size is not read to count its lines (as for a binary): memory stays
-    // bounded and no diff of two huge texts can run for minutes.
-    let small = |id: Option<Oid>| {
-        id.is_none_or(|id| {
-            odb.read_header(id)
-                .is_ok_and(|(size, _)| size as u64 <= MAX_COUNTED_BYTES)
-        })
-    };
     let blob = |id: Option<Oid>| id.and_then(|id| repo.find_blob(id).ok());
     let lines = |b: &git2::Blob| -> u32 {
         let bytes = b.content();
@@ -337,10 +330,17 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
     };
     let mut changes = Vec::with_capacity(raw.len());
     for c in raw {
-        let (old, new) = if small(c.old) && small(c.new) {
-            (blob(c.old), blob(c.new))
-        } else {
+        let (old, new) = (blob(c.old), blob(c.new));
+        // A blob over this size is not diffed to count its lines (as for a binary): no diff of
+        // two huge texts can run for minutes. (It is read, once, and dropped at once.)
+        let huge = |b: &Option<git2::Blob>| {
+            b.as_ref()
+                .is_some_and(|b| b.size() as u64 > MAX_COUNTED_BYTES)
+        };
+        let (old, new) = if huge(&old) || huge(&new) {
             (None, None)
+        } else {
+            (old, new)
         };
         let binary = old.as_ref().is_some_and(|b| b.is_binary())
             || new.as_ref().is_some_and(|b| b.is_binary());
@@ -357,11 +357,14 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
                     r += h.old_lines();
                     true
                 };
+                // Empty paths, not none: with none libgit2 calls the file "file" and looks up
+                // its diff attributes (reading .gitattributes files) for every single diff,
+                // which cost about a fifth of the whole crawl.
                 repo.diff_blobs(
                     Some(o),
-                    None,
+                    Some(""),
                     Some(n),
-                    None,
+                    Some(""),
                     Some(&mut opts),
                     None,
                     None,

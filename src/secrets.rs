@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// What replaces a secret. Line breaks inside a secret are kept, so line numbers stay true.
 pub const REDACTED: &str = "[REDACTED]";
@@ -45,37 +45,49 @@ pub fn is_secret_file(path: &str) -> bool {
         || suffixes.iter().any(|s| name.ends_with(s))
 }
 
+const RULES: &[&str] = &[
+    // Private key blocks, whole.
+    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----",
+    // Cloud and service tokens with a known shape.
+    r"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b",
+    r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",
+    r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
+    r"\bglpat-[A-Za-z0-9_\-]{20,}\b",
+    r"\bxox[abposr]-[A-Za-z0-9\-]{10,}\b",
+    r"\bAIza[0-9A-Za-z_\-]{35}\b",
+    r"\bsk-ant-[A-Za-z0-9_\-]{20,}\b",
+    r"\bsk-(proj-)?[A-Za-z0-9_\-]{20,}\b",
+    r"\b(sk|rk)_live_[0-9A-Za-z]{20,}\b",
+    r"\bnpm_[A-Za-z0-9]{36}\b",
+    r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",
+    // A secret-named setting with a long literal value: the value goes.
+    r#"(?i)(aws_secret_access_key|secret[_-]?key|api[_-]?key|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=_\-\.]{16,})"#,
+    // Credentials inside a URL.
+    r"[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^/\s:@]{6,})@",
+];
+
 fn rules() -> &'static [Regex] {
-    static RULES: OnceLock<Vec<Regex>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        [
-            // Private key blocks, whole.
-            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----",
-            // Cloud and service tokens with a known shape.
-            r"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b",
-            r"\bgh[pousr]_[A-Za-z0-9]{36,}\b",
-            r"\bgithub_pat_[A-Za-z0-9_]{60,}\b",
-            r"\bglpat-[A-Za-z0-9_\-]{20,}\b",
-            r"\bxox[abposr]-[A-Za-z0-9\-]{10,}\b",
-            r"\bAIza[0-9A-Za-z_\-]{35}\b",
-            r"\bsk-ant-[A-Za-z0-9_\-]{20,}\b",
-            r"\bsk-(proj-)?[A-Za-z0-9_\-]{20,}\b",
-            r"\b(sk|rk)_live_[0-9A-Za-z]{20,}\b",
-            r"\bnpm_[A-Za-z0-9]{36}\b",
-            r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",
-            // A secret-named setting with a long literal value: the value goes.
-            r#"(?i)(aws_secret_access_key|secret[_-]?key|api[_-]?key|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=_\-\.]{16,})"#,
-            // Credentials inside a URL.
-            r"[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^/\s:@]{6,})@",
-        ]
-        .iter()
-        .map(|r| Regex::new(r).expect("the secret rules compile"))
-        .collect()
+    static COMPILED: OnceLock<Vec<Regex>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        RULES
+            .iter()
+            .map(|r| Regex::new(r).expect("the secret rules compile"))
+            .collect()
     })
+}
+
+/// All the rules in one automaton: most texts (every commit message, every file) match none,
+/// and one pass says so.
+fn any_rule() -> &'static RegexSet {
+    static SET: OnceLock<RegexSet> = OnceLock::new();
+    SET.get_or_init(|| RegexSet::new(RULES).expect("the secret rules compile"))
 }
 
 /// The text with every secret-looking string replaced; `None` when there was none.
 pub fn redact(text: &str) -> Option<String> {
+    if !any_rule().is_match(text) {
+        return None;
+    }
     let mut out: Option<String> = None;
     for (i, rule) in rules().iter().enumerate() {
         let current = out.as_deref().unwrap_or(text);
