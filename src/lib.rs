@@ -234,6 +234,8 @@ pub fn build(
         _ => ws.out_dir(options.out.as_deref()),
     };
     site::write::prepare(&out)?;
+    // Read before any work: a theme file that cannot be read fails the build at once.
+    let theme = site::theme::Theme::load(&ws.root)?;
     let cache_dir = ws.cache_dir(options.cache_dir.as_deref());
     let _lock = lock::acquire(&cache_dir, || {
         progress(Event::Note(
@@ -447,7 +449,6 @@ pub fn build(
                     && state::file_matches(&out, page, &l.site)
             })
     };
-    let theme = site::theme::Theme::load(&ws.root)?;
     for w in &theme.warnings {
         progress(Event::Warning(w.clone()));
     }

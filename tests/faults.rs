@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -40,16 +39,6 @@ fn can_mount() -> bool {
         println!("skipped: this process cannot mount file systems (needs root)");
     }
     ok
-}
-
-/// What a reader of the site sees: every file but repowiki's own bookkeeping.
-fn published(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walk(dir)
-        .into_iter()
-        .map(|p| (p.strip_prefix(dir).unwrap().display().to_string(), p))
-        .filter(|(name, _)| !name.starts_with(".repowiki-"))
-        .map(|(name, p)| (name, fs::read(p).unwrap()))
-        .collect()
 }
 
 fn build(f: &Fixture, out: &Path, cache: &Path) -> std::process::Output {

@@ -385,13 +385,6 @@ fn a_build_killed_at_each_write_step_leaves_the_old_site_and_the_next_build_comp
     }
 }
 
-/// What a reader of the site sees: every file but repowiki's own bookkeeping.
-fn published(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = snapshot_of(dir);
-    files.retain(|path, _| !path.starts_with(".repowiki-"));
-    files
-}
-
 #[test]
 fn builds_killed_at_random_moments_never_spoil_the_next_one() {
     let mut f = Fixture::standard();

@@ -213,17 +213,20 @@ fn layers(out: &[Vec<usize>]) -> Vec<usize> {
 
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    s.chars().for_each(|c| push_escaped(&mut out, c));
     out
+}
+
+/// One character of text in HTML or XML, escaped (for text and quoted attribute values).
+pub fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        c => out.push(c),
+    }
 }
 
 #[cfg(test)]

@@ -127,14 +127,7 @@ pub fn source_view(language: Option<Language>, text: &str) -> String {
                 }
                 current = class;
             }
-            match ch {
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&#39;"),
-                _ => out.push(ch),
-            }
+            super::diagram::push_escaped(&mut out, ch);
         }
         if current != 0 {
             out.push_str("</span>");

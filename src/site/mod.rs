@@ -24,22 +24,13 @@ use crate::narrate::{first_sentence, ClusterFacts, Narratives, OverviewFacts};
 use crate::snapshot::SourceFile;
 use paths::{root_of, symbol_anchor, PageMap};
 
-pub use write::{write, WriteReport, Writer};
+pub use write::{WriteReport, Writer};
 
 /// One file of the site: its path relative to the site root and its bytes.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub path: String,
     pub bytes: Vec<u8>,
-}
-
-/// A whole site in memory (the markdown wiki, and tests).
-#[derive(Debug, Clone, Default)]
-pub struct Site {
-    /// Pages rendered in this build, sorted by path.
-    pub pages: Vec<Page>,
-    /// Pages not rendered, to be kept as they are on disk.
-    pub kept: Vec<String>,
 }
 
 /// What rendering the HTML site did.
@@ -148,12 +139,14 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         (".nojekyll", String::new()),
     ];
     for (path, text) in shared {
+        rendered += 1;
         writer.page(&Page {
             path: path.to_string(),
             bytes: text.into_bytes(),
         })?;
     }
     for (name, bytes) in &input.theme.assets {
+        rendered += 1;
         writer.page(&Page {
             path: format!("assets/{name}"),
             bytes: bytes.clone(),
@@ -163,7 +156,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         writer.keep(page);
     }
     Ok(Rendered {
-        rendered: rendered + shared_count(input),
+        rendered,
         kept: kept.len(),
         keys,
     })
@@ -171,10 +164,6 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
 
 /// Pages rendered at once (in parallel) before they go to the writer.
 const RENDER_BATCH: usize = 512;
-
-fn shared_count(input: &SiteInput) -> usize {
-    5 + input.theme.assets.len()
-}
 
 enum Job<'a> {
     Overview,

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Page, Site};
+use super::Page;
 use crate::error::{Error, Result};
 
 const MANIFEST: &str = ".repowiki-manifest";
@@ -61,17 +61,6 @@ pub fn failpoint(name: &str) {
     if std::env::var("REPOWIKI_FAILPOINT").is_ok_and(|v| v == name) {
         std::process::abort();
     }
-}
-
-pub fn write(site: &Site, out: &Path) -> Result<WriteReport> {
-    let mut writer = Writer::begin(out)?;
-    for path in &site.kept {
-        writer.keep(path);
-    }
-    for page in &site.pages {
-        writer.page(page)?;
-    }
-    writer.finish()
 }
 
 /// A write in progress: pages are compared with the live ones and staged one by one as they
@@ -440,32 +429,30 @@ fn remove_empty_parents(out: &Path, file: &Path) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Page;
     use super::*;
 
-    fn site(pages: &[(&str, &str)]) -> Site {
-        Site {
-            pages: pages
-                .iter()
-                .map(|(p, b)| Page {
-                    path: p.to_string(),
-                    bytes: b.as_bytes().to_vec(),
-                })
-                .collect(),
-            ..Default::default()
+    /// One whole write of these pages.
+    fn write(pages: &[(&str, &str)], out: &Path) -> Result<WriteReport> {
+        let mut writer = Writer::begin(out)?;
+        for (path, bytes) in pages {
+            writer.page(&Page {
+                path: path.to_string(),
+                bytes: bytes.as_bytes().to_vec(),
+            })?;
         }
+        writer.finish()
     }
 
     #[test]
     fn only_changed_pages_are_written_and_stale_ones_removed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let first = write(&site(&[("index.html", "a"), ("files/x/y.html", "b")]), &out).unwrap();
+        let first = write(&[("index.html", "a"), ("files/x/y.html", "b")], &out).unwrap();
         assert_eq!((first.written, first.unchanged, first.removed), (2, 0, 0));
         fs::write(out.join("mine.txt"), "not repowiki's").unwrap();
-        let again = write(&site(&[("index.html", "a"), ("files/x/y.html", "b")]), &out).unwrap();
+        let again = write(&[("index.html", "a"), ("files/x/y.html", "b")], &out).unwrap();
         assert_eq!((again.written, again.unchanged, again.removed), (0, 2, 0));
-        let changed = write(&site(&[("index.html", "a2")]), &out).unwrap();
+        let changed = write(&[("index.html", "a2")], &out).unwrap();
         assert_eq!(
             (changed.written, changed.unchanged, changed.removed),
             (1, 0, 1)
@@ -483,7 +470,7 @@ mod tests {
     fn a_committed_journal_is_carried_out_and_an_uncommitted_one_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        write(&site(&[("index.html", "old"), ("gone.html", "x")]), &out).unwrap();
+        write(&[("index.html", "old"), ("gone.html", "x")], &out).unwrap();
         // Interrupted before the commit point: the live site is untouched, staging goes.
         put_file(&out.join(STAGING).join("index.html"), b"half").unwrap();
         recover(&out).unwrap();
@@ -505,11 +492,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
         write(
-            &site(&[
+            &[
                 ("index.html", "a"),
                 ("files/x/y.html", "b"),
                 ("k.html", "k"),
-            ]),
+            ],
             &out,
         )
         .unwrap();
@@ -520,7 +507,7 @@ mod tests {
             fs::metadata(out.join("k.html")).unwrap().ino(),
         );
         let r = write(
-            &site(&[("index.html", "a2"), ("k.html", "k"), ("n/new.html", "n")]),
+            &[("index.html", "a2"), ("k.html", "k"), ("n/new.html", "n")],
             &out,
         )
         .unwrap();
@@ -545,6 +532,6 @@ mod tests {
     #[test]
     fn paths_cannot_escape() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(write(&site(&[("../evil.html", "x")]), dir.path()).is_err());
+        assert!(write(&[("../evil.html", "x")], dir.path()).is_err());
     }
 }

@@ -517,3 +517,13 @@ pub fn markdown_problems(wiki: &Path) -> Vec<String> {
     }
     problems
 }
+
+/// What a reader of the site sees: every file with its bytes, but repowiki's own bookkeeping.
+pub fn published(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|p| (p.strip_prefix(dir).unwrap().display().to_string(), p))
+        .filter(|(name, _)| !name.starts_with(".repowiki-"))
+        .map(|(name, p)| (name, fs::read(p).unwrap()))
+        .collect()
+}
