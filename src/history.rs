@@ -148,7 +148,7 @@ pub fn crawl(
     let read: Vec<(usize, Commit, Option<Vec<u8>>)> = missing
         .par_iter()
         .map_init(
-            || Repository::open(&gitdir),
+            || worker_handle(&gitdir),
             |handle, &i| {
                 let handle = handle
                     .as_ref()
@@ -181,6 +181,25 @@ pub fn crawl(
         },
         diffed,
     ))
+}
+
+/// A repository handle for one crawl worker, with an object store of its own. libgit2 shares
+/// an open pack file between all handles that name it by the same path, and serialises reads
+/// through that pack's locks and delta-base cache: two workers then mostly wait for each other
+/// (two threads crawled barely faster than one). Naming the objects folder by a path of the
+/// worker thread's own (`objects/.`, `objects/./.`, ...) gives each thread its own pack
+/// state, as each `git` process has. Alternates are still read (libgit2 loads them for this
+/// store too).
+fn worker_handle(gitdir: &std::path::Path) -> std::result::Result<Repository, git2::Error> {
+    let repo = Repository::open(gitdir)?;
+    let mut objects = repo.path().join("objects").to_string_lossy().into_owned();
+    for _ in 0..=rayon::current_thread_index().unwrap_or(0) {
+        objects.push_str("/.");
+    }
+    let odb = git2::Odb::new()?;
+    odb.add_disk_alternate(&objects)?;
+    repo.set_odb(&odb)?;
+    Ok(repo)
 }
 
 /// Unix time of the start of a `YYYY-MM-DD` day (UTC).

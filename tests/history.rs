@@ -2,6 +2,8 @@
 
 mod support;
 
+use std::collections::BTreeMap;
+
 use support::*;
 
 const DAY: i64 = 86_400;
@@ -234,4 +236,246 @@ fn max_commits_and_since_bound_the_history_and_the_pages_say_so() {
     );
     let bad = run(&["build", f.root().to_str().unwrap(), "--since", "yesterday"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Per commit id: (path, old path, lines added, lines removed) per file.
+type NumStat = BTreeMap<String, Vec<(String, Option<String>, u32, u32)>>;
+
+/// What `git log --numstat -M` says each commit changed: (path, old path, added, removed),
+/// binaries as 0/0.
+fn git_numstat(root: &std::path::Path) -> NumStat {
+    let out = std::process::Command::new("git")
+        .args(["log", "--numstat", "-M", "--format=commit %H", "-z"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut tokens = text.split('\0').map(|t| t.trim_start_matches('\n'));
+    let mut by_commit: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    let mut current = String::new();
+    while let Some(token) = tokens.next() {
+        if let Some(id) = token.strip_prefix("commit ") {
+            current = id.to_string();
+            by_commit.entry(current.clone()).or_default();
+            continue;
+        }
+        let mut fields = token.splitn(3, '\t');
+        let (Some(a), Some(r), Some(path)) = (fields.next(), fields.next(), fields.next()) else {
+            continue;
+        };
+        let count = |n: &str| n.parse().unwrap_or(0);
+        let (path, old) = if path.is_empty() {
+            let old = tokens.next().unwrap().to_string();
+            (tokens.next().unwrap().to_string(), Some(old))
+        } else {
+            (path.to_string(), None)
+        };
+        by_commit
+            .get_mut(&current)
+            .unwrap()
+            .push((path, old, count(a), count(r)));
+    }
+    by_commit
+}
+
+/// A history of random edits over few distinct lines (so that lines repeat, as braces and blank
+/// lines do), with lines added, removed and replaced, last lines with and without a newline,
+/// CRLF, a binary file, renames with and without edits, and files added and deleted together.
+fn random_edits_fixture(seed: u64) -> Fixture {
+    let mut f = Fixture::new();
+    let mut state = seed;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let vocabulary = [
+        "}",
+        "",
+        "    return x;",
+        "fn f() {",
+        "    x += 1;",
+        "// note",
+    ];
+    let mut files: Vec<(String, Vec<String>, bool)> = (0..6)
+        .map(|i| {
+            let lines = (0..20).map(|j| format!("line {i} {j}")).collect();
+            (format!("src/m{i}.rs"), lines, true)
+        })
+        .collect();
+    let text = |lines: &[String], newline: bool| {
+        let mut t = lines.join("\n");
+        if newline && !lines.is_empty() {
+            t.push('\n');
+        }
+        t.into_bytes()
+    };
+    let first: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(p, l, n)| (p.clone(), text(l, *n)))
+        .chain([("data.bin".to_string(), vec![0u8, 1, 2, 3, 0, 9])])
+        .collect();
+    let refs: Vec<(&str, Option<&[u8]>)> = first
+        .iter()
+        .map(|(p, b)| (p.as_str(), Some(b.as_slice())))
+        .collect();
+    f.commit("c0", &refs, "Start", "Alice Smith", T0);
+    for c in 1..80usize {
+        let mut writes: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+        match c % 16 {
+            // A rename (of a file long enough for git and libgit2 to agree that it is one);
+            // every other time with an edit as well.
+            5 if files.iter().any(|f| f.1.len() >= 10) => {
+                let long: Vec<usize> = (0..files.len())
+                    .filter(|&i| files[i].1.len() >= 10)
+                    .collect();
+                let i = long[next(long.len())];
+                let old = files[i].0.clone();
+                files[i].0 = format!("moved/r{c}.rs");
+                if c % 32 == 5 {
+                    files[i].1[3] = format!("edited in {c}");
+                }
+                writes.push((old, None));
+                writes.push((files[i].0.clone(), Some(text(&files[i].1, files[i].2))));
+            }
+            9 => {
+                // One file goes, an unrelated one comes.
+                let gone = files.remove(next(files.len()));
+                writes.push((gone.0, None));
+                let lines: Vec<String> = (0..15).map(|j| format!("fresh {c} {j}")).collect();
+                files.push((format!("src/n{c}.rs"), lines, true));
+                let (p, l, n) = files.last().unwrap();
+                writes.push((p.clone(), Some(text(l, *n))));
+            }
+            // A file goes on its own, and one comes on its own, without a last newline.
+            11 => writes.push((files.remove(next(files.len())).0, None)),
+            3 => {
+                let lines: Vec<String> = (0..4).map(|j| format!("new {c} {j}")).collect();
+                files.push((format!("src/a{c}.rs"), lines, false));
+                let (p, l, n) = files.last().unwrap();
+                writes.push((p.clone(), Some(text(l, *n))));
+            }
+            13 => {
+                let bin: Vec<u8> = (0..64).map(|k| ((k * c) % 7) as u8).collect();
+                writes.push(("data.bin".to_string(), Some(bin)));
+            }
+            _ => {
+                for _ in 0..1 + next(3) {
+                    let i = next(files.len());
+                    let (_, lines, newline) = &mut files[i];
+                    for _ in 0..1 + next(4) {
+                        let at = next(lines.len() + 1);
+                        let word = |k: usize| vocabulary[k % vocabulary.len()].to_string();
+                        match next(5) {
+                            0 => {
+                                let n = 1 + next(4);
+                                for k in 0..n {
+                                    lines.insert(at, word(next(12) + k));
+                                }
+                            }
+                            1 if !lines.is_empty() => {
+                                let start = at.min(lines.len() - 1);
+                                let end = (start + 1 + next(3)).min(lines.len());
+                                lines.drain(start..end);
+                            }
+                            2 if at < lines.len() => {
+                                lines[at] = format!("changed {c} {}", next(100))
+                            }
+                            3 => *newline = !*newline,
+                            _ if at < lines.len() => lines[at].push('\r'),
+                            _ => lines.push(word(next(6))),
+                        }
+                    }
+                    let (p, l, n) = &files[i];
+                    writes.push((p.clone(), Some(text(l, *n))));
+                }
+            }
+        }
+        let refs: Vec<(&str, Option<&[u8]>)> = writes
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.as_deref()))
+            .collect();
+        let name: &'static str = Box::leak(format!("c{c}").into_boxed_str());
+        f.commit(name, &refs, "Edit", "Bob Jones", T0 + c as i64 * DAY);
+    }
+    f
+}
+
+fn crawled(root: &std::path::Path) -> NumStat {
+    let repo = git2::Repository::open(root).unwrap();
+    let head = repo.head().unwrap().target().unwrap();
+    let cache = repowiki::cache::MemoryCache::default();
+    let (history, _) = repowiki::history::crawl(
+        &repo,
+        head,
+        &repowiki::history::Limits::default(),
+        &repowiki::cache::CacheUse::new(&cache),
+    )
+    .unwrap();
+    history
+        .commits
+        .iter()
+        .map(|c| {
+            let changes = c
+                .changes
+                .iter()
+                .map(|ch| (ch.path.clone(), ch.old_path.clone(), ch.added, ch.removed))
+                .collect();
+            (c.id.clone(), changes)
+        })
+        .collect()
+}
+
+fn sorted(mut m: NumStat) -> NumStat {
+    m.values_mut().for_each(|v| v.sort());
+    m
+}
+
+#[test]
+fn line_counts_agree_with_git_log_numstat() {
+    for seed in [7, 1234, 99_991] {
+        let f = random_edits_fixture(seed);
+        let root = f.root();
+        let git = |args: &[&str], dir: &std::path::Path| {
+            let o = std::process::Command::new("git")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        };
+        let expected = sorted(git_numstat(&root));
+        assert_eq!(expected.len(), 80);
+        let all = || expected.values().flatten();
+        assert!(all().any(|c| c.1.is_some()), "the fixture has renames");
+        assert!(all().any(|c| c.0 == "data.bin"), "and a binary file");
+        // Loose objects as the fixture wrote them, then one pack as after `git gc`.
+        assert_eq!(sorted(crawled(&root)), expected, "seed {seed}, loose");
+        git(&["repack", "-adq"], &root);
+        assert_eq!(sorted(crawled(&root)), expected, "seed {seed}, packed");
+        // A clone that borrows every object from the first through objects/info/alternates.
+        let shared = f.dir.path().join("shared");
+        git(
+            &[
+                "clone",
+                "-q",
+                "--shared",
+                root.to_str().unwrap(),
+                shared.to_str().unwrap(),
+            ],
+            f.dir.path(),
+        );
+        assert!(shared.join(".git/objects/info/alternates").exists());
+        assert_eq!(
+            sorted(crawled(&shared)),
+            expected,
+            "seed {seed}, alternates"
+        );
+    }
 }
