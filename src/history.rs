@@ -148,7 +148,7 @@ pub fn crawl(
     let read: Vec<(usize, Commit, Option<Vec<u8>>)> = missing
         .par_iter()
         .map_init(
-            || worker_handle(&gitdir),
+            || worker_handle(&gitdir, rev),
             |handle, &i| {
                 let handle = handle
                     .as_ref()
@@ -189,16 +189,27 @@ pub fn crawl(
 /// (two threads crawled barely faster than one). Naming the objects folder by a path of the
 /// worker thread's own (`objects/.`, `objects/./.`, ...) gives each thread its own pack
 /// state, as each `git` process has. Alternates are still read (libgit2 loads them for this
-/// store too).
-fn worker_handle(gitdir: &std::path::Path) -> std::result::Result<Repository, git2::Error> {
+/// store too). Where that store does not hold `tip` (objects kept somewhere unusual), the
+/// plain handle is used.
+fn worker_handle(
+    gitdir: &std::path::Path,
+    tip: Oid,
+) -> std::result::Result<Repository, git2::Error> {
     let repo = Repository::open(gitdir)?;
-    let mut objects = repo.path().join("objects").to_string_lossy().into_owned();
+    // The common folder: a linked worktree's own folder holds no objects.
+    let mut objects = repo
+        .commondir()
+        .join("objects")
+        .to_string_lossy()
+        .into_owned();
     for _ in 0..=rayon::current_thread_index().unwrap_or(0) {
         objects.push_str("/.");
     }
     let odb = git2::Odb::new()?;
     odb.add_disk_alternate(&objects)?;
-    repo.set_odb(&odb)?;
+    if odb.exists(tip) {
+        repo.set_odb(&odb)?;
+    }
     Ok(repo)
 }
 

@@ -477,5 +477,16 @@ fn line_counts_agree_with_git_log_numstat() {
             expected,
             "seed {seed}, alternates"
         );
+        // A linked worktree, whose objects live in the main repository's folder.
+        let worktree = f.dir.path().join("worktree");
+        git(
+            &["worktree", "add", "-q", worktree.to_str().unwrap()],
+            &root,
+        );
+        assert_eq!(
+            sorted(crawled(&worktree)),
+            expected,
+            "seed {seed}, worktree"
+        );
     }
 }
