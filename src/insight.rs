@@ -4,7 +4,7 @@
 //! already. "Now" is the time of the commit the site is built from, never the clock, so the
 //! same commit always gives the same facts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::cluster::Clusters;
 use crate::graph::Graph;
@@ -144,10 +144,12 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
         files.insert(file.path.clone(), activity);
     }
 
+    let touched = files_touched_per_part(history, clusters);
     let clusters_activity = clusters
         .clusters
         .iter()
-        .map(|cluster| {
+        .zip(&touched)
+        .map(|(cluster, touched)| {
             let set: BTreeSet<usize> = cluster
                 .members
                 .iter()
@@ -155,8 +157,7 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
                 .flat_map(|a: &Activity| a.commits.iter().copied())
                 .collect();
             let commits: Vec<usize> = set.into_iter().collect(); // ascending index = newest first
-            let members: BTreeSet<&str> = cluster.members.iter().map(String::as_str).collect();
-            // Merges of pull requests that brought changes to the part are candidates too.
+                                                                 // Merges of pull requests that brought changes to the part are candidates too.
             let mut candidates = commits.clone();
             for m in &cluster.members {
                 for i in history.commits_of(m) {
@@ -168,7 +169,7 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
             }
             candidates.sort_unstable();
             candidates.dedup();
-            let notable = notable_commits(history, &candidates, &members);
+            let notable = notable_commits(history, &candidates, touched);
             let mut activity = activity_of(history, commits);
             for m in &cluster.members {
                 if let Some(a) = files.get(m) {
@@ -395,26 +396,42 @@ fn activity_of(history: &History, commits: Vec<usize>) -> Activity {
     }
 }
 
+/// Per part, per commit: how many of the part's files (by their name in that commit) the commit
+/// touched and how many it created. One pass over all changes: asking each part to scan every
+/// commit's changes cost 1.4 s with 1,000 parts and a 50,000-file commit.
+fn files_touched_per_part(
+    history: &History,
+    clusters: &Clusters,
+) -> Vec<HashMap<usize, (u32, u32)>> {
+    let mut touched = vec![HashMap::new(); clusters.clusters.len()];
+    for (i, c) in history.commits.iter().enumerate() {
+        for ch in &c.changes {
+            if let Some(&k) = clusters.of_file.get(&ch.path) {
+                let counts: &mut (u32, u32) = touched[k].entry(i).or_default();
+                counts.0 += 1;
+                if ch.kind == crate::history::ChangeKind::Added {
+                    counts.1 += 1;
+                }
+            }
+        }
+    }
+    touched
+}
+
 /// Ranks a part's commits by how much they say about it: how many of its files they touch or
 /// create, how much the message explains, and conventional `feat`/`refactor`/breaking markers.
 /// The commit that began the part is always kept. Oldest first.
-fn notable_commits(history: &History, commits: &[usize], members: &BTreeSet<&str>) -> Vec<usize> {
+fn notable_commits(
+    history: &History,
+    commits: &[usize],
+    touched: &HashMap<usize, (u32, u32)>,
+) -> Vec<usize> {
     const KEEP: usize = 8;
     let mut scored: Vec<(u32, usize)> = commits
         .iter()
         .map(|&i| {
             let c = &history.commits[i];
-            let touched = c
-                .changes
-                .iter()
-                .filter(|ch| members.contains(ch.path.as_str()));
-            let (mut files, mut created) = (0u32, 0u32);
-            for ch in touched {
-                files += 1;
-                if ch.kind == crate::history::ChangeKind::Added {
-                    created += 1;
-                }
-            }
+            let (files, created) = touched.get(&i).copied().unwrap_or_default();
             let subject = c.subject().to_ascii_lowercase();
             let body_lines = c
                 .message
@@ -445,4 +462,99 @@ fn notable_commits(history: &History, commits: &[usize], members: &BTreeSet<&str
     }
     keep.sort_by(|a, b| b.cmp(a));
     keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+    use crate::history::{ChangeKind, Commit, FileChange};
+
+    fn commit(message: &str, changes: &[(&str, ChangeKind)]) -> Commit {
+        Commit {
+            id: format!("{:040}", message.len()),
+            parents: vec![],
+            author: "A".into(),
+            time: 0,
+            message: message.into(),
+            changes: changes
+                .iter()
+                .map(|&(path, kind)| FileChange {
+                    path: path.into(),
+                    old_path: None,
+                    kind,
+                    added: 1,
+                    removed: 0,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_timeline_keeps_the_commits_that_shaped_the_part() {
+        use ChangeKind::*;
+        let part = |id: &str, members: &[&str]| Cluster {
+            id: id.into(),
+            slug: id.into(),
+            name: id.into(),
+            dir: id.into(),
+            members: members.iter().map(|m| m.to_string()).collect(),
+        };
+        let clusters = Clusters {
+            of_file: [("a/x.rs", 0), ("a/y.rs", 0), ("b/z.rs", 1)]
+                .into_iter()
+                .map(|(p, k)| (p.to_string(), k))
+                .collect(),
+            clusters: vec![part("a", &["a/x.rs", "a/y.rs"]), part("b", &["b/z.rs"])],
+        };
+        // Newest first, as the history holds them.
+        let mut commits = vec![
+            commit("tweak 9", &[("a/x.rs", Modified)]),
+            commit("feat: parse faster", &[("a/x.rs", Modified)]),
+        ];
+        commits.extend((0..8).map(|i| {
+            let message: &'static str = Box::leak(format!("tweak {i}").into_boxed_str());
+            commit(message, &[("a/y.rs", Modified)])
+        }));
+        commits.push(commit(
+            "Explain the design\n\nWhy x.\nWhy y.\nWhy z.\nAnd more.",
+            &[("a/y.rs", Modified)],
+        ));
+        // A bulk commit in the other part: many files there, one line here.
+        let bulk: Vec<(&str, ChangeKind)> = std::iter::repeat_n(("b/z.rs", Modified), 30)
+            .chain([("a/y.rs", Modified)])
+            .collect();
+        commits.push(commit("reformat everything", &bulk));
+        commits.push(commit("start", &[("a/x.rs", Added), ("a/y.rs", Added)]));
+        let history = History {
+            commits,
+            ..Default::default()
+        };
+        let touched = files_touched_per_part(&history, &clusters);
+        assert_eq!(
+            touched[0][&12],
+            (2, 2),
+            "the first commit created both files"
+        );
+        assert_eq!(
+            touched[0][&11],
+            (1, 0),
+            "the bulk commit touched one file here"
+        );
+        assert_eq!(touched[1][&11], (30, 0));
+        let candidates: Vec<usize> = (0..history.commits.len()).collect();
+        let notable = notable_commits(&history, &candidates, &touched[0]);
+        let subjects: Vec<&str> = notable
+            .iter()
+            .map(|&i| history.commits[i].subject())
+            .collect();
+        assert_eq!(notable.len(), 8);
+        assert_eq!(
+            subjects.first(),
+            Some(&"start"),
+            "oldest first: {subjects:?}"
+        );
+        assert!(subjects.contains(&"feat: parse faster"), "{subjects:?}");
+        assert!(subjects.contains(&"Explain the design"), "{subjects:?}");
+    }
 }
