@@ -226,7 +226,7 @@ fn site_info(input: &SiteInput) -> String {
 
 /// Bumped with any change to how file pages are rendered that the binary's version does not
 /// already capture (the templates are built in, so a new version changes every key).
-const FILE_PAGE_VERSION: u32 = 2;
+const FILE_PAGE_VERSION: u32 = 3;
 
 /// A hash of everything a file's page is made from: the file itself (its blob id decides its
 /// symbols and docs), its kind, size and parse note, the pages it links to and from, the
@@ -281,13 +281,8 @@ fn file_page_key(
     if let Some(r) = index.risk.get(path) {
         put(&format!("risk {} {} {}", r.author, r.share, r.last_active));
     }
-    if let Some(c) = a.clusters.of(path) {
-        put(&c.name);
-        put(&c.slug);
-        for m in &c.members {
-            put(m);
-            put(a.pages.file(m).unwrap_or("-"));
-        }
+    if let Some(&k) = a.clusters.of_file.get(path) {
+        put(&index.part_keys[k]);
     }
     h.finalize().to_hex().to_string()
 }
@@ -1039,6 +1034,9 @@ struct FileIndex<'a> {
     risk: HashMap<&'a str, &'a crate::insight::AtRisk>,
     /// Each file's first ten couplings, in the list's order.
     couplings: HashMap<&'a str, Vec<&'a crate::insight::Coupling>>,
+    /// Per part: a hash of its name, page and member pages, which every member's page shows
+    /// (hashed once per part, not once per member page: 100 members make 10,000 lookups).
+    part_keys: Vec<String>,
 }
 
 impl<'a> FileIndex<'a> {
@@ -1068,6 +1066,25 @@ impl<'a> FileIndex<'a> {
                 .rev()
                 .collect(),
             couplings,
+            part_keys: a
+                .clusters
+                .clusters
+                .par_iter()
+                .map(|c| {
+                    let mut h = blake3::Hasher::new();
+                    for s in [&c.name, &c.slug] {
+                        h.update(s.as_bytes());
+                        h.update(b"\0");
+                    }
+                    for m in &c.members {
+                        for s in [m.as_str(), a.pages.file(m).unwrap_or("-")] {
+                            h.update(s.as_bytes());
+                            h.update(b"\0");
+                        }
+                    }
+                    h.finalize().to_hex().to_string()
+                })
+                .collect(),
         }
     }
 }
