@@ -553,3 +553,73 @@ fn the_wiki_as_markdown_files() {
     assert!(root.join(".repowiki/site/index.html").is_file());
     assert!(wiki.join("README.md").is_file());
 }
+
+#[test]
+fn the_sidebar_lists_a_window_of_a_large_part() {
+    let mut f = Fixture::new();
+    let files: Vec<(String, Vec<u8>)> = (0..40)
+        .map(|i| {
+            (
+                format!("big/m{i:02}.py"),
+                format!("def f{i}():\n    return {i}\n").into_bytes(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, Option<&[u8]>)> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), Some(b.as_slice())))
+        .collect();
+    f.commit("start", &refs, "Start", "Alice Smith", T0);
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let sidebar = |page: &str| {
+        let html = read(&out.join(page));
+        let start = html.find(r#"<ul class="files">"#).expect("a file list");
+        let end = start + html[start..].find("</ul>").unwrap();
+        html[start..end].to_string()
+    };
+    let names = |list: &str| -> Vec<String> {
+        list.split(r#".py.html""#)
+            .skip(1)
+            .map(|rest| {
+                rest.split('>')
+                    .nth(1)
+                    .unwrap()
+                    .trim_end_matches("</a")
+                    .to_string()
+            })
+            .collect()
+    };
+    // In the middle: 25 files around it, and the rest counted on both sides.
+    let middle = sidebar("files/big/m20.py.html");
+    let listed = names(&middle);
+    assert_eq!(listed.len(), 25, "{middle}");
+    assert_eq!(listed.first().map(String::as_str), Some("m08.py"));
+    assert!(
+        middle.contains(r#"aria-current="page">m20.py<"#),
+        "{middle}"
+    );
+    assert!(middle.contains(">8 more files</a>"), "{middle}");
+    assert!(middle.contains(">7 more files</a>"), "{middle}");
+    assert!(
+        middle.contains(r##"href="../../parts/big.html#files""##),
+        "{middle}"
+    );
+    // At the ends the window stops at the edge.
+    let first = sidebar("files/big/m00.py.html");
+    assert_eq!(names(&first).first().map(String::as_str), Some("m00.py"));
+    assert!(
+        first.contains(">15 more files</a>") && !first.contains(">0 more"),
+        "{first}"
+    );
+    let last = sidebar("files/big/m39.py.html");
+    assert_eq!(names(&last).last().map(String::as_str), Some("m39.py"));
+    // The part page lists every file in its body, where the sidebar's links lead.
+    let part = read(&out.join("parts/big.html"));
+    assert!(part.contains(r#"id="files""#));
+    assert_eq!(
+        names(&part[part.find(r#"id="files""#).unwrap()..]).len(),
+        40
+    );
+    assert!(broken_links(&out).is_empty());
+}
