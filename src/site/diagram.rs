@@ -3,7 +3,9 @@
 //!
 //! Layered layout: a part sits above the parts it uses (longest path to a part that uses
 //! nothing; cycles broken by depth-first order), wide layers wrap into several rows, and each
-//! row is ordered by where its parts' users are.
+//! row is ordered by where its parts' users are. An arrow that spans several rows goes down
+//! through a gap between the boxes of each row it crosses; upward arrows take lanes at the
+//! right. No arrow passes behind a box.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -126,9 +128,24 @@ pub fn render(nodes: &[Node], edges: &[Edge], about: &str) -> String {
         // and up a lane of their own right of every box of the rows they span: out of the
         // source's top, into the target's bottom. No segment can cross a box.
         let path = if downward {
-            let (x1, y1, x2, y2) = (fx + fw / 2.0, fy + BOX_HEIGHT, tx + tw / 2.0, ty);
-            let mid = (y1 + y2) / 2.0;
-            format!("M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}")
+            let from = (fx + fw / 2.0, fy + BOX_HEIGHT);
+            let to = (tx + tw / 2.0, ty);
+            let through = gaps_between(&rows, &boxes, row_of[e.from], row_of[e.to], from, to);
+            // Curves across the empty bands between rows; straight down through each row it
+            // passes, in a gap between two boxes.
+            let mut path = format!("M{:.1},{:.1}", from.0, from.1);
+            let mut at = from;
+            let curve = |path: &mut String, (ax, ay): (f64, f64), (bx, by): (f64, f64)| {
+                let mid = (ay + by) / 2.0;
+                let _ = write!(path, " C{ax:.1},{mid:.1} {bx:.1},{mid:.1} {bx:.1},{by:.1}");
+            };
+            for &(x, top) in &through {
+                curve(&mut path, at, (x, top));
+                let _ = write!(path, " V{:.1}", top + BOX_HEIGHT);
+                at = (x, top + BOX_HEIGHT);
+            }
+            curve(&mut path, at, to);
+            path
         } else {
             let (lo, hi) = (
                 row_of[e.to].min(row_of[e.from]),
@@ -166,6 +183,40 @@ pub fn render(nodes: &[Node], edges: &[Edge], about: &str) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// For a downward edge from row `from_row` to row `to_row`, where it crosses each row in
+/// between: the gap between two boxes of that row (or beside its first or last) nearest to the
+/// straight line from `from` to `to`, as (x, the row's top). Without this a long edge ran
+/// behind the boxes of the rows it passed.
+fn gaps_between(
+    rows: &[Vec<usize>],
+    boxes: &[(f64, f64, f64)],
+    from_row: usize,
+    to_row: usize,
+    from: (f64, f64),
+    to: (f64, f64),
+) -> Vec<(f64, f64)> {
+    let mut through = Vec::new();
+    let mut last = from.0;
+    for row in rows.iter().take(to_row).skip(from_row + 1) {
+        let Some(&first) = row.first() else { continue };
+        let y = boxes[first].1;
+        let t = (y + BOX_HEIGHT / 2.0 - from.1) / (to.1 - from.1);
+        let ideal = from.0 + t * (to.0 - from.0);
+        let mut gaps = vec![boxes[first].0 - GAP / 2.0];
+        gaps.extend(row.iter().map(|&i| boxes[i].0 + boxes[i].2 + GAP / 2.0));
+        // Near the line, and near where the edge already is, so that it runs straight down
+        // past a column of boxes instead of weaving from side to side.
+        let cost = |g: f64| (g - ideal).abs() + (g - last).abs();
+        let x = gaps
+            .into_iter()
+            .min_by(|&a, &b| cost(a).total_cmp(&cost(b)))
+            .unwrap_or(ideal);
+        through.push((x, y));
+        last = x;
+    }
+    through
 }
 
 fn label(s: &str) -> String {
@@ -264,6 +315,82 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<a href=").count(), 3);
         assert_eq!(svg.matches("class=\"edge\"").count(), 2);
+    }
+
+    /// The numbers after `key="` in each of the svg's elements named `tag`.
+    fn attrs(svg: &str, tag: &str, keys: &[&str]) -> Vec<Vec<f64>> {
+        svg.split(&format!("<{tag} "))
+            .skip(1)
+            .map(|el| {
+                let el = format!(" {}", el.split('>').next().unwrap());
+                keys.iter()
+                    .map(|k| {
+                        let at = el.find(&format!(" {k}=\"")).unwrap() + k.len() + 3;
+                        el[at..].split('"').next().unwrap().parse().unwrap()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_edges_pass_between_the_boxes_of_the_rows_they_cross() {
+        // top -> a -> b -> bottom, top -> bottom, and beside each of a and b other parts,
+        // so that the rows the long edge crosses have boxes on its way.
+        let names = ["top", "a", "b", "bottom", "a2", "a3", "b2", "b3"];
+        let nodes: Vec<Node> = names.iter().map(|n| node(n)).collect();
+        let edge = |from, to| Edge {
+            from,
+            to,
+            weight: 1,
+        };
+        let edges = [
+            edge(0, 1),
+            edge(1, 2),
+            edge(2, 3),
+            edge(0, 3),
+            edge(0, 4),
+            edge(0, 5),
+            edge(4, 6),
+            edge(5, 7),
+            edge(6, 3),
+            edge(7, 3),
+        ];
+        let svg = render(&nodes, &edges, "parts");
+        let rects = attrs(&svg, "rect", &["x", "y", "width", "height"]);
+        assert_eq!(rects.len(), names.len());
+        let long = svg
+            .split("<path ")
+            .find(|p| p.contains("<title>top uses bottom"))
+            .expect("the long edge");
+        let d = long
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        // Each vertical run "… x,y V y2" crosses a row: no box may hold any point of it.
+        let mut runs = 0;
+        let words: Vec<&str> = d.split(' ').collect();
+        for pair in words.windows(2) {
+            let Some(y2) = pair[1].strip_prefix('V') else {
+                continue;
+            };
+            let (x, y1) = pair[0]
+                .trim_start_matches(['M', 'C'])
+                .split_once(',')
+                .unwrap();
+            let (x, y1, y2): (f64, f64, f64) =
+                (x.parse().unwrap(), y1.parse().unwrap(), y2.parse().unwrap());
+            runs += 1;
+            for r in &rects {
+                let inside_x = x > r[0] && x < r[0] + r[2];
+                let overlaps_y = y1.max(r[1]) < y2.min(r[1] + r[3]);
+                assert!(!(inside_x && overlaps_y), "{d} crosses the box at {r:?}");
+            }
+        }
+        assert_eq!(runs, 2, "it crosses two rows: {d}");
     }
 
     #[test]
