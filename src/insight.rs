@@ -157,7 +157,8 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
                 .flat_map(|a: &Activity| a.commits.iter().copied())
                 .collect();
             let commits: Vec<usize> = set.into_iter().collect(); // ascending index = newest first
-                                                                 // Merges of pull requests that brought changes to the part are candidates too.
+
+            // Merges of pull requests that brought changes to the part are candidates too.
             let mut candidates = commits.clone();
             for m in &cluster.members {
                 for i in history.commits_of(m) {
