@@ -443,10 +443,10 @@ fn commit_row(c: &Commit) -> CommitRow {
     }
 }
 
-/// The context every page shares: navigation, breadcrumbs, the commit its content is from.
 /// How many of its part's files a page's sidebar lists at most.
 const NAV_FILES: usize = 25;
 
+/// The context every page shares: navigation, breadcrumbs, the commit its content is from.
 fn base(
     input: &SiteInput,
     page: &str,
