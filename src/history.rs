@@ -164,12 +164,14 @@ pub fn crawl(
         )
         .collect::<Result<_>>()?;
     let diffed = read.len();
-    for (i, commit, encoded) in read {
-        if let Some(bytes) = encoded {
-            cache.put_encoded(Space::Commits, &commit.id, &bytes);
+    let mut encoded = Vec::with_capacity(read.len());
+    for (i, commit, bytes) in read {
+        if let Some(bytes) = bytes {
+            encoded.push((commit.id.clone(), bytes));
         }
         commits[i] = Some(commit);
     }
+    cache.put_encoded(Space::Commits, &encoded);
     let commits: Vec<Commit> = commits.into_iter().flatten().collect();
     let by_path = follow_paths(&commits);
     Ok((
