@@ -144,6 +144,7 @@ pub fn crawl(
         .map(|id| cache.get(Space::Commits, &id.to_string()))
         .collect();
     let missing: Vec<usize> = (0..ids.len()).filter(|&i| commits[i].is_none()).collect();
+    let boundary = shallow_boundary(repo);
     let gitdir = repo.path().to_path_buf();
     let read: Vec<(usize, Commit, Option<Vec<u8>>)> = missing
         .par_iter()
@@ -154,9 +155,10 @@ pub fn crawl(
                     .as_ref()
                     .map_err(|e| git2::Error::from_str(e.message()))?;
                 let commit = handle.find_commit(ids[i])?;
-                // At a shallow boundary the first parent is missing: such a commit is read
-                // again next time, as the boundary may move.
-                let complete = commit.parent_count() == 0 || commit.parent(0).is_ok();
+                // At a shallow boundary the parents are hidden or missing: such a commit is
+                // read again next time, as the boundary may move.
+                let complete = !boundary.contains(&ids[i])
+                    && (commit.parent_count() == 0 || commit.parent(0).is_ok());
                 let read = read_commit(handle, &commit)?;
                 let encoded = complete.then(|| CacheUse::encode(&read));
                 Ok((i, read, encoded))
@@ -183,6 +185,21 @@ pub fn crawl(
         },
         diffed,
     ))
+}
+
+/// The commits a shallow clone's history stops at (git's `shallow` file), sorted. git hides
+/// their parents, so they look like first commits; deepening the clone gives them parents.
+pub fn shallow_boundary(repo: &Repository) -> Vec<Oid> {
+    if !repo.is_shallow() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(repo.commondir().join("shallow")).unwrap_or_default();
+    let mut ids: Vec<Oid> = text
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect();
+    ids.sort();
+    ids
 }
 
 /// A repository handle for one crawl worker, with an object store of its own. libgit2 shares

@@ -140,6 +140,13 @@ impl Workspace {
         })
     }
 
+    /// In a shallow clone, the commits its history stops at (git's `shallow` file): deepening
+    /// the clone changes the history, and so the site, without a new commit.
+    pub fn shallow_boundary(&self) -> Option<String> {
+        let ids = history::shallow_boundary(&self.repo);
+        (!ids.is_empty()).then(|| ids.iter().map(Oid::to_string).collect::<Vec<_>>().join(" "))
+    }
+
     /// The template for links to source lines: configured, or guessed from `origin`.
     pub fn source_url(&self) -> Option<String> {
         if self.config.site.source_url.is_empty() {
@@ -568,13 +575,14 @@ pub fn program_stamp() -> &'static str {
 }
 
 /// Everything besides the commit that shapes the site: the configuration, the narrator, this
-/// version of repowiki (its templates are built in), `.repowikiignore`, and the source-link
-/// template. When these and the commit are as last time, the site is as last time.
+/// version of repowiki (its templates are built in), `.repowikiignore`, the source-link
+/// template, the theme, and where a shallow clone's history stops. When these and the commit
+/// are as last time, the site is as last time.
 pub fn settings_hash(ws: &Workspace, narrator_id: &str) -> String {
     let theme = site::theme::Theme::load(&ws.root)
         .map(|t| t.fingerprint())
         .unwrap_or_else(|e| e.to_string());
-    let text = format!(
+    let mut text = format!(
         "{}\n{}\n{}\n{}\n{}\n{theme}",
         toml::to_string(&ws.config).unwrap_or_default(),
         narrator_id,
@@ -582,6 +590,9 @@ pub fn settings_hash(ws: &Workspace, narrator_id: &str) -> String {
         read_ignore_file(&ws.root).join("\n"),
         ws.source_url().unwrap_or_default(),
     );
+    if let Some(boundary) = ws.shallow_boundary() {
+        text += &format!("\nshallow {boundary}");
+    }
     blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
 }
 

@@ -490,3 +490,69 @@ fn line_counts_agree_with_git_log_numstat() {
         );
     }
 }
+
+#[test]
+fn a_shallow_clone_builds_from_what_is_there_and_says_so() {
+    let f = random_edits_fixture(42);
+    let root = f.root();
+    let git = |args: &[&str], dir: &std::path::Path| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let shallow = f.dir.path().join("shallow");
+    let url = format!("file://{}", root.display());
+    git(
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "5",
+            &url,
+            shallow.to_str().unwrap(),
+        ],
+        f.dir.path(),
+    );
+    assert!(shallow.join(".git/shallow").exists());
+    // What each commit changed, as git itself reads the shallow clone: the oldest commit there
+    // has no parent to diff against, so everything in it counts as added.
+    let expected = sorted(git_numstat(&shallow));
+    assert_eq!(expected.len(), 5);
+    assert_eq!(sorted(crawled(&shallow)), expected);
+    let out = f.dir.path().join("site");
+    let args = [shallow.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let report = build_json(&args);
+    assert_eq!(report["shallow"], true);
+    assert_eq!(report["commits"], 5);
+    for page in ["history.html", "parts/src.html"] {
+        let html = read(&out.join(page));
+        assert!(html.contains("The history is partial"), "{page}");
+        assert!(html.contains("fetch-depth: 0"), "{page}");
+    }
+    // Deepened, the next build reads the commits that came in and the old boundary commit again
+    // (it now has a parent), and says nothing of a partial history.
+    git(&["fetch", "-q", "--unshallow"], &shallow);
+    let report = build_json(&args);
+    assert_eq!(report["shallow"], false);
+    assert_eq!(report["commits"], 80);
+    assert_eq!(report["commits_read"], 76, "75 new, and the old boundary");
+    assert!(!read(&out.join("history.html")).contains("The history is partial"));
+    assert_eq!(sorted(crawled(&shallow)), sorted(git_numstat(&root)));
+    // And the site is the one a first build of the deepened clone makes.
+    let fresh = f.dir.path().join("fresh");
+    let cache = f.dir.path().join("fresh-cache");
+    build_json(&[
+        shallow.to_str().unwrap(),
+        "--out",
+        fresh.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+    ]);
+    assert!(
+        published(&out) == published(&fresh),
+        "the deepened site differs from a fresh one"
+    );
+}
