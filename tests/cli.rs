@@ -543,6 +543,7 @@ fn the_wiki_as_markdown_files() {
     let core = read(&wiki.join("files/src/engine/core.rs.md"));
     assert!(core.contains("### struct `Engine`"), "{core}");
     assert!(core.contains("Runs jobs one after another."), "{core}");
+    assert!(core.contains("\nFirst changed 20"), "code age: {core}");
     let readme = read(&wiki.join("README.md"));
     assert!(readme.contains("(parts/src-engine.md)"), "{readme}");
     let problems = markdown_problems(&wiki);

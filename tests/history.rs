@@ -179,6 +179,19 @@ fn the_history_page_knows_what_was_built_in() {
         ),
         "{a}"
     );
+    // Code age: the first change and the last, whatever the table shows.
+    let when = |name: &str| {
+        let c = f.repo.find_commit(f.commits[name]).unwrap();
+        let short = c.id().to_string()[..7].to_string();
+        (repowiki::narrate::date(c.time().seconds()), short)
+    };
+    let ((first, first_id), (last, last_id)) = (when("start"), when("late"));
+    assert!(
+        a.contains(&format!(
+            "First changed {first} (<code>{first_id}</code>), last changed {last} (<code>{last_id}</code>)."
+        )),
+        "{a}"
+    );
     let legacy = read(&out.join("files/legacy.py.html"));
     assert!(
         legacy.contains("Knowledge at risk: 100% of its lines come from Eve Gone"),

@@ -1000,6 +1000,10 @@ fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context
         .unwrap_or_default();
     ctx.insert("owners", &owners.join(", "));
     ctx.insert("knowers", &activity.map(|a| a.authors.len()).unwrap_or(0));
+    // Code age: the table shows the latest commits only, so the first change is said apart.
+    let at = |i: Option<usize>| i.map(|i| commit_row(&input.analysis.history.commits[i]));
+    ctx.insert("first_change", &at(activity.and_then(|a| a.first())));
+    ctx.insert("last_change", &at(activity.and_then(|a| a.last())));
     ctx.insert("windows", &file_windows(input, path));
     ctx.insert("couplings", &file_couplings(input, index, path, &root));
     let risk = index.risk.get(path).map(|r| {

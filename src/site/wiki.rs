@@ -391,7 +391,21 @@ fn file(input: &SiteInput, path: &str, page: &str) -> String {
             act.lines_added,
             act.lines_removed
         );
+        if let (Some(first), Some(last)) = (act.first(), act.last()) {
+            let c = |i: usize| &a.history.commits[i];
+            let _ = writeln!(
+                out,
+                "First changed {} (`{}`), last changed {} (`{}`).\n",
+                crate::narrate::date(c(first).time),
+                c(first).short_id(),
+                crate::narrate::date(c(last).time),
+                c(last).short_id()
+            );
+        }
         commits_table(&mut out, input, act.commits.iter().take(30).copied());
+        if act.commits.len() > 30 {
+            let _ = writeln!(out, "The 30 latest of its {} commits.\n", act.commits.len());
+        }
     }
     out
 }
