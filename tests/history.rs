@@ -192,6 +192,17 @@ fn the_history_page_knows_what_was_built_in() {
         )),
         "{a}"
     );
+    let root_part = walk(&out.join("parts"))
+        .into_iter()
+        .map(|p| read(&p))
+        .find(|html| html.contains("legacy.py"))
+        .expect("the part holding a.py");
+    assert!(
+        root_part.contains(&format!(
+            "First changed {first} (<code>{first_id}</code>), last changed {last} (<code>{last_id}</code>)."
+        )),
+        "{root_part}"
+    );
     let legacy = read(&out.join("files/legacy.py.html"));
     assert!(
         legacy.contains("Knowledge at risk: 100% of its lines come from Eve Gone"),

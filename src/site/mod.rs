@@ -836,6 +836,8 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
             "coupled": h.coupled_parts.iter().map(|(n, s, hidden)| serde_json::json!({"name": n, "href": part_href(n), "shared": s, "hidden": hidden})).collect::<Vec<_>>(),
             "lines_added": h.lines_added,
             "lines_removed": h.lines_removed,
+            "first": h.first.as_ref().map(|c| serde_json::json!({"date": c.date, "short": c.short})),
+            "last": h.last.as_ref().map(|c| serde_json::json!({"date": c.date, "short": c.short})),
         }),
     );
     ctx
