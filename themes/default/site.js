@@ -61,11 +61,20 @@
     if (!box || !list) return;
     var root = document.body.getAttribute("data-root") || "";
     var active = -1;
+    // Loaded once; what is typed meanwhile is searched when it arrives. (Each keystroke used to
+    // start a load of its own, and the loads could finish in any order, leaving the results of
+    // an earlier prefix on screen.)
+    var loading = false;
     function withIndex(then) {
       if (window.REPOWIKI_SEARCH) return then(window.REPOWIKI_SEARCH.entries);
+      if (loading) return;
+      loading = true;
       var s = document.createElement("script");
       s.src = root + "search.js";
-      s.onload = function () { then(window.REPOWIKI_SEARCH ? window.REPOWIKI_SEARCH.entries : []); };
+      s.onload = s.onerror = function () {
+        if (!window.REPOWIKI_SEARCH) window.REPOWIKI_SEARCH = { entries: [] };
+        show(box.value);
+      };
       document.head.appendChild(s);
     }
     function rank(entry, q) {
