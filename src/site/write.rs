@@ -248,7 +248,7 @@ impl Writer {
         }
         failpoint("write-swapped");
         // `next` now holds the old site (and the staging folder).
-        let _ = fs::remove_dir_all(&next);
+        let _ = remove_tree(&next);
         Ok(true)
     }
 }
@@ -276,13 +276,13 @@ fn swappable(out: &Path) -> bool {
 
 /// Hard links every file under `from` (but repowiki's bookkeeping and `skip`) into `to`.
 fn link_tree(from: &Path, to: &Path, rel: &str, skip: &BTreeSet<&str>) -> std::io::Result<()> {
-    for entry in fs::read_dir(from.join(rel))? {
-        let entry = entry?;
+    // On all cores: a large site is mostly folders of pages, each linked on its own.
+    let entries: Vec<fs::DirEntry> = fs::read_dir(from.join(rel))?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
         let name = entry.file_name();
         let Some(name) = name.to_str() else {
             // A name that is not UTF-8 was not written by repowiki: kept as it is.
-            fs::hard_link(entry.path(), to.join(rel).join(entry.file_name()))?;
-            continue;
+            return fs::hard_link(entry.path(), to.join(rel).join(entry.file_name()));
         };
         let path = if rel.is_empty() {
             name.to_string()
@@ -290,10 +290,10 @@ fn link_tree(from: &Path, to: &Path, rel: &str, skip: &BTreeSet<&str>) -> std::i
             format!("{rel}/{name}")
         };
         if rel.is_empty() && name.starts_with(".repowiki-") && name != MANIFEST {
-            continue;
+            return Ok(());
         }
         if skip.contains(path.as_str()) {
-            continue;
+            return Ok(());
         }
         let kind = entry.file_type()?;
         if kind.is_dir() {
@@ -301,13 +301,27 @@ fn link_tree(from: &Path, to: &Path, rel: &str, skip: &BTreeSet<&str>) -> std::i
             link_tree(from, to, &path, skip)?;
             // A folder whose pages all went goes too (one the new pages need is made again).
             let _ = fs::remove_dir(to.join(&path));
+            Ok(())
         } else if kind.is_symlink() {
-            std::os::unix::fs::symlink(fs::read_link(entry.path())?, to.join(&path))?;
+            std::os::unix::fs::symlink(fs::read_link(entry.path())?, to.join(&path))
         } else {
-            fs::hard_link(entry.path(), to.join(&path))?;
+            fs::hard_link(entry.path(), to.join(&path))
         }
-    }
-    Ok(())
+    })
+}
+
+/// `fs::remove_dir_all`, on all cores (the old site after a swap: 100,000 pages took 0.35 s
+/// on one). Symbolic links are removed, never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Exchanges two folders in one step (Linux's `renameat2` with `RENAME_EXCHANGE`).
