@@ -461,19 +461,21 @@ fn sorted(mut m: NumStat) -> NumStat {
     m
 }
 
+/// Runs git in `dir`; it must succeed.
+fn git(args: &[&str], dir: &std::path::Path) {
+    let o = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn line_counts_agree_with_git_log_numstat() {
     for seed in [7, 1234, 99_991] {
         let f = random_edits_fixture(seed);
         let root = f.root();
-        let git = |args: &[&str], dir: &std::path::Path| {
-            let o = std::process::Command::new("git")
-                .args(args)
-                .current_dir(dir)
-                .output()
-                .unwrap();
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        };
         let expected = sorted(git_numstat(&root));
         assert_eq!(expected.len(), 80);
         let all = || expected.values().flatten();
@@ -519,14 +521,6 @@ fn line_counts_agree_with_git_log_numstat() {
 fn a_shallow_clone_builds_from_what_is_there_and_says_so() {
     let f = random_edits_fixture(42);
     let root = f.root();
-    let git = |args: &[&str], dir: &std::path::Path| {
-        let o = std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
     let shallow = f.dir.path().join("shallow");
     let url = format!("file://{}", root.display());
     git(
