@@ -264,7 +264,7 @@ impl<'a> CacheUse<'a> {
     }
 
     pub fn put<T: Serialize>(&self, space: Space, key: &str, value: &T) {
-        self.put_encoded(space, &[(key.to_string(), Self::encode(value))]);
+        self.kept(self.cache.put(space, key, &Self::encode(value)));
     }
 
     /// A value as the cache stores it (so that workers can encode in parallel).
@@ -274,7 +274,12 @@ impl<'a> CacheUse<'a> {
 
     /// Puts values that `encode` made, as (key, bytes).
     pub fn put_encoded(&self, space: Space, items: &[(String, Vec<u8>)]) {
-        if let Err(e) = self.cache.put_many(space, items) {
+        self.kept(self.cache.put_many(space, items));
+    }
+
+    /// A failed write is a warning: the build goes on, and recomputes next time.
+    fn kept(&self, written: Result<(), String>) {
+        if let Err(e) = written {
             self.warn(format!(
                 "warning: the cache could not be written ({e}); results were not kept"
             ));

@@ -473,7 +473,7 @@ mod tests {
 
     fn commit(message: &str, changes: &[(&str, ChangeKind)]) -> Commit {
         Commit {
-            id: format!("{:040}", message.len()),
+            id: String::new(),
             parents: vec![],
             author: "A".into(),
             time: 0,
@@ -527,6 +527,9 @@ mod tests {
             .collect();
         commits.push(commit("reformat everything", &bulk));
         commits.push(commit("start", &[("a/x.rs", Added), ("a/y.rs", Added)]));
+        for (i, c) in commits.iter_mut().enumerate() {
+            c.id = format!("{i:040}");
+        }
         let history = History {
             commits,
             ..Default::default()

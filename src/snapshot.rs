@@ -19,6 +19,15 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language with a front-end.
+    pub const ALL: [Language; 5] = [
+        Language::Rust,
+        Language::Python,
+        Language::TypeScript,
+        Language::Tsx,
+        Language::JavaScript,
+    ];
+
     pub fn from_path(path: &str) -> Option<Language> {
         let ext = extension(path)?;
         Some(match ext.as_str() {

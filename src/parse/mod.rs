@@ -538,13 +538,7 @@ mod tests {
     #[test]
     fn every_language_loads() {
         let mut parsers = Parsers::default();
-        for lang in [
-            Language::Rust,
-            Language::Python,
-            Language::TypeScript,
-            Language::Tsx,
-            Language::JavaScript,
-        ] {
+        for lang in Language::ALL {
             let tree = parsers.get(lang).parse("x", None);
             assert!(tree.is_some(), "{lang:?}");
         }
@@ -693,13 +687,7 @@ mod tests {
         for _ in 0..crate::fuzz::cases() {
             let code = g.text(CODE, 60);
             let lines = code.lines().count().max(1) as u32;
-            for l in [
-                Language::Rust,
-                Language::Python,
-                Language::TypeScript,
-                Language::Tsx,
-                Language::JavaScript,
-            ] {
+            for l in Language::ALL {
                 let f = test_support::facts(l, &code);
                 for s in &f.symbols {
                     assert!(

@@ -145,13 +145,7 @@ mod tests {
 
     #[test]
     fn every_language_query_compiles() {
-        for l in [
-            Language::Rust,
-            Language::Python,
-            Language::TypeScript,
-            Language::Tsx,
-            Language::JavaScript,
-        ] {
+        for l in Language::ALL {
             let grammar = crate::parse::grammar(l);
             if let Err(e) = Query::new(&grammar, &query_source(l)) {
                 panic!("{l:?}: {e}");

@@ -81,11 +81,9 @@ async function exercise(label, base) {
   const { context, page } = await open(label);
 
   // Search: `/` focuses the box, typing lists the symbol first, Enter opens its page. Over
-  // HTTP the index arrives slowly, after the whole word is typed: it must be fetched once, and
-  // the results must be the word's, not an earlier prefix's.
-  let indexFetches = 0;
+  // HTTP the index arrives slowly, after the whole word is typed: the results must then be the
+  // word's (what was typed while it loaded is searched when it arrives).
   if (base.startsWith("http")) {
-    page.on("request", (r) => { if (r.url().endsWith("/search.js")) indexFetches++; });
     await page.route("**/search.js", async (route) => {
       await new Promise((done) => setTimeout(done, 500));
       await route.continue();
@@ -101,7 +99,6 @@ async function exercise(label, base) {
   const first = page.locator("#search-results li a").first();
   await first.waitFor({ timeout: 15000 }).catch(() => failures.push(`${label}: no search results for ${args.symbol}`));
   check(((await first.textContent().catch(() => "")) || "").includes(args.symbol), `${label}: first result is not ${args.symbol}`);
-  if (base.startsWith("http")) check(indexFetches === 1, `${label}: the search index was fetched ${indexFetches} times`);
   await Promise.all([page.waitForURL((u) => u.href.includes(args.expect), { timeout: 15000 }).catch(() => {}), page.keyboard.press("Enter")]);
   check(page.url().includes(args.expect), `${label}: Enter on the result opened ${page.url()}, not ${args.expect}`);
   const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
