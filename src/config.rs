@@ -277,7 +277,9 @@ impl Config {
     /// Reads `repowiki.toml` from the repository root; a missing file means all defaults.
     pub fn load(repo_root: &Path) -> Result<Config> {
         let path = repo_root.join(CONFIG_FILE);
-        match std::fs::read_to_string(&path) {
+        // Never through a symbolic link: a committed `repowiki.toml -> /proc/self/environ`
+        // would put the environment into an error message.
+        match crate::confine::read_to_string(repo_root, Path::new(CONFIG_FILE)) {
             Ok(text) => Config::parse(&text).map_err(|message| Error::Config { path, message }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(Error::Config {

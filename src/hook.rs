@@ -54,6 +54,8 @@ fn script(exe: &Path, keeps_backup: bool) -> String {
     format!(
         "#!/bin/sh\n{MARKER}\n# Installed by `repowiki hook install`; `repowiki hook uninstall` removes it.\nstatus=0\n{previous}\
 top=\"$(git rev-parse --show-toplevel)\" || exit $status\n\
+# A committed link (.repowiki/hook.log -> ~/.bashrc) would take the log elsewhere: no build.\n\
+if [ -L \"$top/.repowiki\" ] || [ -L \"$top/.repowiki/hook.log\" ]; then exit $status; fi\n\
 mkdir -p \"$top/.repowiki\"\n\
 # In the background, detached from the commit: git returns at once.\n\
 ( cd \"$top\" && nohup {exe} build --quiet . >>.repowiki/hook.log 2>&1 </dev/null & ) >/dev/null 2>&1\n\

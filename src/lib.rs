@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod cluster;
 pub mod config;
+pub mod confine;
 pub mod error;
 #[cfg(test)]
 mod fuzz;
@@ -54,6 +55,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// HTML pages, or the wiki as plain markdown files.
     pub format: Format,
+    /// Write into an output folder that holds files repowiki did not write.
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -88,7 +91,7 @@ impl Workspace {
         }
         let root = repo
             .workdir()
-            .map(Path::to_path_buf)
+            .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
             .ok_or_else(|| Error::BareRepo(repo.path().to_path_buf()))?;
         if repo.is_empty()?
             || matches!(repo.head(), Err(ref e) if e.code() == ErrorCode::UnbornBranch)
@@ -164,16 +167,39 @@ impl Workspace {
         self.root.join(".repowiki/templates/prompts")
     }
 
-    pub fn cache_dir(&self, given: Option<&Path>) -> PathBuf {
-        given
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.root.join(&self.config.cache))
+    /// The cache folder: `--cache-dir`, else the config's `cache`; checked (see `confine`).
+    pub fn cache_dir(&self, given: Option<&Path>) -> Result<PathBuf> {
+        let bounds = confine::Bounds::of(&self.repo, &self.root);
+        match given {
+            Some(p) => confine::folder(&bounds, p, confine::Given::Flag, "--cache-dir"),
+            None => confine::folder(
+                &bounds,
+                Path::new(&self.config.cache),
+                confine::Given::Config,
+                "cache",
+            ),
+        }
     }
 
-    pub fn out_dir(&self, given: Option<&Path>) -> PathBuf {
-        given
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| self.root.join(&self.config.out))
+    /// The output folder: `--out`, else the config's `out` (for markdown, `.repowiki/wiki`);
+    /// checked (see `confine`).
+    pub fn out_dir(&self, given: Option<&Path>, format: Format) -> Result<PathBuf> {
+        let bounds = confine::Bounds::of(&self.repo, &self.root);
+        match (given, format) {
+            (Some(p), _) => confine::folder(&bounds, p, confine::Given::Flag, "--out"),
+            (None, Format::Markdown) => confine::folder(
+                &bounds,
+                Path::new(MARKDOWN_OUT),
+                confine::Given::Config,
+                "the markdown folder",
+            ),
+            (None, Format::Html) => confine::folder(
+                &bounds,
+                Path::new(&self.config.out),
+                confine::Given::Config,
+                "out",
+            ),
+        }
     }
 }
 
@@ -236,15 +262,14 @@ pub fn build(
     let started = Instant::now();
     let ws = Workspace::open(&options.path)?;
     ws.resolve(options.rev.as_deref())?;
-    let out = match (options.format, &options.out) {
-        (Format::Markdown, None) => ws.root.join(MARKDOWN_OUT),
-        _ => ws.out_dir(options.out.as_deref()),
-    };
-    site::write::prepare(&out)?;
+    let out = ws.out_dir(options.out.as_deref(), options.format)?;
+    let cache_dir = ws.cache_dir(options.cache_dir.as_deref())?;
+    confine::apart(&out, &cache_dir)?;
+    confine::no_links_within(&cache_dir)?;
+    site::write::prepare(&out, options.force)?;
     // Read before any work: a theme file that cannot be read fails the build at once.
     let theme = site::theme::Theme::load(&ws.root)?;
-    let cache_dir = ws.cache_dir(options.cache_dir.as_deref());
-    let _lock = lock::acquire(&cache_dir, || {
+    let _lock = lock::acquire(&out, &cache_dir, || {
         progress(Event::Note(
             "waiting for another build of this repository to finish".into(),
         ))
@@ -701,8 +726,9 @@ fn default_title(ws: &Workspace, commit: Oid) -> String {
 
 /// `.repowikiignore` at the repository root: like the config, it steers the tool, so it is
 /// read from the work tree.
+/// A symbolic link there is not followed (it is read as no file).
 fn read_ignore_file(root: &Path) -> Vec<String> {
-    std::fs::read_to_string(root.join(".repowikiignore"))
+    confine::read_to_string(root, Path::new(".repowikiignore"))
         .map(|t| t.lines().map(str::to_string).collect())
         .unwrap_or_default()
 }
@@ -721,7 +747,9 @@ fn keep_out_of_git_status(root: &Path, out: &Path, cache: &Path) {
         "/hook.log".into(),
     ];
     let lock = lock::lock_path(cache);
-    for path in [out, cache, lock.as_path()] {
+    let out_lock = lock::out_lock_path(out);
+    let next = site::write::next_path(out).unwrap_or_default();
+    for path in [out, cache, &lock, &out_lock, &next] {
         if let Ok(rel) = path.strip_prefix(&dot) {
             lines.push(format!("/{}", rel.to_string_lossy()));
         }
@@ -733,13 +761,13 @@ fn keep_out_of_git_status(root: &Path, out: &Path, cache: &Path) {
         return;
     }
     let text = lines.join("\n") + "\n";
-    let file = dot.join(".gitignore");
-    // A .gitignore that someone else wrote is left alone.
-    match std::fs::read_to_string(&file) {
+    let file = Path::new(".repowiki/.gitignore");
+    // A .gitignore that someone else wrote is left alone; nothing is written through a link.
+    match confine::read_to_string(root, file) {
         Ok(old) if old == text || !old.starts_with(GITIGNORE_HEAD) => {}
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {}
         _ => {
-            let _ = std::fs::create_dir_all(&dot);
-            let _ = std::fs::write(&file, text);
+            let _ = confine::write(root, file, text.as_bytes(), true);
         }
     }
 }
@@ -754,13 +782,18 @@ pub fn init(path: &Path, force: bool) -> Result<PathBuf> {
         .workdir()
         .ok_or_else(|| Error::BareRepo(repo.path().to_path_buf()))?;
     let file = root.join(config::CONFIG_FILE);
-    if file.exists() && !force {
+    if std::fs::symlink_metadata(&file).is_ok() && !force {
         return Err(Error::Config {
             path: file,
             message: "already exists (use --force to overwrite it)".into(),
         });
     }
-    std::fs::write(&file, config::INIT_TEXT)
-        .map_err(|e| Error::io(format!("cannot write {}", file.display()), e))?;
+    confine::write(
+        root,
+        Path::new(config::CONFIG_FILE),
+        config::INIT_TEXT.as_bytes(),
+        true,
+    )
+    .map_err(|e| Error::io(format!("cannot write {}", file.display()), e))?;
     Ok(file)
 }

@@ -1,14 +1,15 @@
-//! One build at a time per cache: a second build (a hook after two quick commits, a hook and a
-//! manual build) waits for the first, then builds the newest revision.
+//! One build at a time per cache and per output folder: a second build (a hook after two quick
+//! commits, a hook and a manual build, two caches writing one site) waits for the first, then
+//! builds the newest revision.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Held for the whole build; the lock goes with the file handle.
+/// Held for the whole build; the locks go with the file handles.
 pub struct BuildLock {
-    _file: File,
+    _files: Vec<File>,
 }
 
 /// The lock file that guards a cache folder: `cache.lock` beside `cache/`.
@@ -20,19 +21,45 @@ pub fn lock_path(cache_dir: &Path) -> PathBuf {
     cache_dir.with_file_name(format!("{name}.lock"))
 }
 
-/// Takes the lock, calling `on_wait` first when another build holds it.
-pub fn acquire(cache_dir: &Path, on_wait: impl FnOnce()) -> Result<BuildLock> {
-    let path = lock_path(cache_dir);
+/// The lock file that guards an output folder: `.site.repowiki-lock` beside `site/` (inside
+/// it, the folder exchange of a write would move it away).
+pub fn out_lock_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    out.with_file_name(format!(".{name}.repowiki-lock"))
+}
+
+/// Takes the output folder's lock, then the cache's (always in that order, so two builds never
+/// wait on each other), calling `on_wait` once when another build holds one.
+pub fn acquire(out: &Path, cache_dir: &Path, on_wait: impl FnOnce()) -> Result<BuildLock> {
+    let mut on_wait = Some(on_wait);
+    let mut files = Vec::new();
+    for path in [out_lock_path(out), lock_path(cache_dir)] {
+        files.push(take(&path, &mut || {
+            if let Some(f) = on_wait.take() {
+                f()
+            }
+        })?);
+    }
+    Ok(BuildLock { _files: files })
+}
+
+fn take(path: &Path, on_wait: &mut dyn FnMut()) -> Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     }
+    // Never through a link: a committed `.repowiki/cache.lock -> ~/.bashrc` is refused.
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .read(true)
         .write(true)
-        .open(&path)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
         .map_err(|e| Error::io(format!("cannot open the build lock {}", path.display()), e))?;
     match file.try_lock() {
         Ok(()) => {}
@@ -49,7 +76,7 @@ pub fn acquire(cache_dir: &Path, on_wait: impl FnOnce()) -> Result<BuildLock> {
             ));
         }
     }
-    Ok(BuildLock { _file: file })
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -62,14 +89,16 @@ mod tests {
     fn a_second_holder_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let cache = dir.path().join("cache");
-        let first = acquire(&cache, || panic!("nobody holds it yet")).unwrap();
+        let out = dir.path().join("site");
+        let first = acquire(&out, &cache, || panic!("nobody holds it yet")).unwrap();
         let released = Arc::new(AtomicBool::new(false));
         let seen = released.clone();
         let waited = Arc::new(AtomicBool::new(false));
         let w = waited.clone();
-        let cache2 = cache.clone();
+        // Another cache, the same site: it waits all the same.
+        let cache2 = dir.path().join("cache2");
         let second = std::thread::spawn(move || {
-            let _lock = acquire(&cache2, || w.store(true, Ordering::SeqCst)).unwrap();
+            let _lock = acquire(&out, &cache2, || w.store(true, Ordering::SeqCst)).unwrap();
             assert!(
                 seen.load(Ordering::SeqCst),
                 "got the lock before the first let go"

@@ -70,6 +70,10 @@ enum Command {
         /// Print the report as one JSON object on stdout.
         #[arg(long)]
         json: bool,
+        /// Write into an output folder that holds files repowiki did not write (they are
+        /// kept, but pages of the same name are replaced).
+        #[arg(long)]
+        force: bool,
         /// No progress on stderr.
         #[arg(long, short)]
         quiet: bool,
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
             site_url,
             format,
             json,
+            force,
             quiet,
         } => {
             let overrides = ModelOverrides {
@@ -181,6 +186,7 @@ fn main() -> ExitCode {
                     FormatArg::Html => repowiki::Format::Html,
                     FormatArg::Markdown => repowiki::Format::Markdown,
                 },
+                force,
             };
             build(options, &overrides, json, quiet)
         }
@@ -250,8 +256,8 @@ fn staleness(
         &ws,
         &repowiki::narrate::narrator_id(&ws.config.model, Some(&ws.prompt_dir())),
     );
-    let cache = ws.cache_dir(cache_dir.as_deref());
-    let out = ws.out_dir(out.as_deref());
+    let cache = ws.cache_dir(cache_dir.as_deref())?;
+    let out = ws.out_dir(out.as_deref(), repowiki::Format::Html)?;
     repowiki::status::status(&ws, None, &cache, &out, &settings)
 }
 

@@ -40,7 +40,8 @@ pub fn save(cache_dir: &Path, state: &BuildState) -> Result<()> {
     let path = cache_dir.join(FILE);
     let tmp = cache_dir.join(format!("{FILE}.tmp"));
     let bytes = serde_json::to_vec(state).expect("the state serialises");
-    std::fs::write(&tmp, bytes)
+    let _ = std::fs::remove_file(&tmp);
+    crate::confine::write(cache_dir, Path::new(&format!("{FILE}.tmp")), &bytes, false)
         .map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
     std::fs::rename(&tmp, &path)
         .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
@@ -48,7 +49,7 @@ pub fn save(cache_dir: &Path, state: &BuildState) -> Result<()> {
 
 /// The state of the last build, if there was one and it can be read.
 pub fn load(cache_dir: &Path) -> Option<BuildState> {
-    let bytes = std::fs::read(cache_dir.join(FILE)).ok()?;
+    let bytes = crate::confine::read(cache_dir, Path::new(FILE)).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 
@@ -77,8 +78,9 @@ pub fn site_matches(out: &Path, site: &BTreeMap<String, (u64, u64)>) -> bool {
             .all(|(p, want)| stat(&out.join(p)).as_ref() == Some(want))
 }
 
+/// Of the path itself: a link put where a page was never matches.
 fn stat(path: &Path) -> Option<(u64, u64)> {
-    let meta = std::fs::metadata(path).ok()?;
+    let meta = std::fs::symlink_metadata(path).ok()?;
     let mtime = meta
         .modified()
         .ok()?

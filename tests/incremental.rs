@@ -54,6 +54,7 @@ fn build_lib(f: &Fixture) -> Built {
         max_commits: None,
         base_url: None,
         format: Default::default(),
+        force: false,
     };
     let report = repowiki::build(&options, &narrator, &|_| {}).expect("build");
     let mut parts = narrator.parts.into_inner().unwrap();
@@ -83,6 +84,7 @@ fn assert_same_as_a_fresh_build(f: &Fixture) {
         max_commits: None,
         base_url: None,
         format: Default::default(),
+        force: false,
     };
     let _ = fs::remove_dir_all(f.dir.path().join("fresh-cache"));
     repowiki::build(&options, &BuiltinNarrator, &|_| {}).expect("fresh build");

@@ -68,7 +68,13 @@ pub fn prompt_texts(overrides: Option<&std::path::Path>) -> Vec<(&'static str, S
     PROMPTS
         .iter()
         .map(|(name, text)| {
-            let own = overrides.and_then(|dir| std::fs::read_to_string(dir.join(name)).ok());
+            // Never through a link (`.repowiki/templates/prompts/part.md -> /proc/self/environ`
+            // would send the environment to the model).
+            let own = overrides.and_then(|dir| {
+                let root = dir.ancestors().nth(3)?;
+                let rel = dir.strip_prefix(root).ok()?.join(name);
+                crate::confine::read_to_string(root, &rel).ok()
+            });
             (*name, own.unwrap_or_else(|| text.to_string()))
         })
         .collect()

@@ -72,41 +72,70 @@ impl Theme {
     /// `assets/` (replacing the built-in of that name, if any).
     pub fn load(root: &Path) -> Result<Theme> {
         let mut theme = Theme::built_in();
-        let dir = template_dir(root);
+        // Committed files: a link (to `/proc/self/environ`, to `~/.ssh`) is never followed; it
+        // is left out with a warning.
+        let linked = |theme: &mut Theme, rel: &str| {
+            theme.warnings.push(format!(
+                "warning: {rel} is a symbolic link (or lies behind one): left out; repowiki never follows one there"
+            ))
+        };
         for (name, text) in &mut theme.templates {
-            let path = dir.join(&*name);
-            if path.is_file() {
-                *text = std::fs::read_to_string(&path)
-                    .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-                theme.overridden.push(format!(".repowiki/templates/{name}"));
+            let rel = format!(".repowiki/templates/{name}");
+            match crate::confine::read_to_string(root, Path::new(&rel)) {
+                Ok(own) => {
+                    *text = own;
+                    theme.overridden.push(rel);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(_) if crate::confine::is_link(&root.join(&rel)) || behind_a_link(root) => {
+                    theme.warnings.push(format!(
+                        "warning: {rel} is a symbolic link (or lies behind one): left out; repowiki never follows one there"
+                    ))
+                }
+                Err(e) => return Err(Error::io(format!("cannot read {}", root.join(&rel).display()), e)),
             }
         }
         let dir = theme_dir(root);
+        if behind_a_link(root) || crate::confine::is_link(&dir) {
+            if dir.exists() {
+                linked(&mut theme, ".repowiki/theme");
+            }
+            return Ok(theme);
+        }
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return Ok(theme);
         };
-        let mut files: Vec<(String, PathBuf)> = entries
+        let mut files: Vec<(String, bool)> = entries
             .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter_map(|e| Some((e.file_name().to_str()?.to_string(), e.path())))
+            .filter_map(|e| {
+                let kind = e.file_type().ok()?;
+                let name = e.file_name().to_str()?.to_string();
+                (kind.is_file() || kind.is_symlink()).then_some((name, kind.is_symlink()))
+            })
             .filter(|(name, _)| !name.starts_with('.'))
             .collect();
         files.sort();
-        for (name, path) in files {
-            if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_ASSET_BYTES) {
+        for (name, is_link) in files {
+            let rel = format!(".repowiki/theme/{name}");
+            let path = root.join(&rel);
+            if is_link {
+                linked(&mut theme, &rel);
+                continue;
+            }
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.len() > MAX_ASSET_BYTES) {
                 theme.warnings.push(format!(
                     "warning: {} is over 5 MiB and is left out of the site",
                     path.display()
                 ));
                 continue;
             }
-            let bytes = std::fs::read(&path)
+            let bytes = crate::confine::read(root, Path::new(&rel))
                 .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
             match theme.assets.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = bytes,
                 None => theme.assets.push((name.clone(), bytes)),
             }
-            theme.overridden.push(format!(".repowiki/theme/{name}"));
+            theme.overridden.push(rel);
         }
         Ok(theme)
     }
@@ -129,11 +158,16 @@ impl Theme {
     }
 }
 
+/// Whether `.repowiki` itself is a link (everything under it would lie elsewhere).
+fn behind_a_link(root: &Path) -> bool {
+    crate::confine::is_link(&root.join(".repowiki")) || crate::confine::is_link(&template_dir(root))
+}
+
 /// Copies the built-in page templates, prompt templates and theme into the repository
 /// (`.repowiki/templates/`, `.repowiki/templates/prompts/`, `.repowiki/theme/`). Files already
 /// there are kept unless `force`. Returns the files written and the files kept.
 pub fn eject(root: &Path, force: bool) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-    let templates = template_dir(root);
+    let templates = Path::new(".repowiki/templates");
     let mut files: Vec<(PathBuf, &str)> = TEMPLATES
         .iter()
         .map(|(n, t)| (templates.join(n), *t))
@@ -143,17 +177,20 @@ pub fn eject(root: &Path, force: bool) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
             .iter()
             .map(|(n, t)| (templates.join("prompts").join(n), *t)),
     );
-    files.extend(ASSETS.iter().map(|(n, t)| (theme_dir(root).join(n), *t)));
+    files.extend(
+        ASSETS
+            .iter()
+            .map(|(n, t)| (Path::new(".repowiki/theme").join(n), *t)),
+    );
     let (mut written, mut kept) = (Vec::new(), Vec::new());
-    for (path, text) in files {
-        if path.exists() && !force {
+    for (rel, text) in files {
+        let path = root.join(&rel);
+        // A link there (even a dangling one) is never written through: an error, not a write.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_symlink()) && !force {
             kept.push(path);
             continue;
         }
-        let dir = path.parent().expect("under the repository");
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-        std::fs::write(&path, text)
+        crate::confine::write(root, &rel, text.as_bytes(), true)
             .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
         written.push(path);
     }

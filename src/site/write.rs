@@ -37,8 +37,35 @@ pub struct WriteReport {
     pub changed: Vec<String>,
 }
 
-/// Makes sure the output folder exists and can be written, before any work is done.
-pub fn prepare(out: &Path) -> Result<()> {
+/// Makes sure the output folder exists and can be written, before any work is done. A folder
+/// that holds files repowiki did not write (no manifest of its own) is refused unless `force`:
+/// `--out docs` must not replace someone's `docs/index.html` by surprise.
+pub fn prepare(out: &Path, force: bool) -> Result<()> {
+    if !force && !ours(out) {
+        return Err(Error::Output {
+            path: out.to_path_buf(),
+            source: std::io::Error::other(
+                "it holds files repowiki did not write (no .repowiki-manifest); choose an empty or new folder, or pass --force to write beside them",
+            ),
+        });
+    }
+    writable(out)
+}
+
+/// Missing, empty, or written by repowiki (its manifest, or only its own leftovers from a
+/// first build that was cut short).
+fn ours(out: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(out) else {
+        return true;
+    };
+    let names: Vec<_> = entries.flatten().map(|e| e.file_name()).collect();
+    names.iter().any(|n| n == MANIFEST)
+        || names
+            .iter()
+            .all(|n| n.to_string_lossy().starts_with(".repowiki-"))
+}
+
+fn writable(out: &Path) -> Result<()> {
     let fail = |source| Error::Output {
         path: out.to_path_buf(),
         source,
@@ -77,7 +104,7 @@ impl Writer {
     /// Recovers from an interrupted write and starts a new one; nothing live is touched
     /// before `finish`.
     pub fn begin(out: &Path) -> Result<Writer> {
-        prepare(out)?;
+        writable(out)?;
         recover(out)?;
         let staging = out.join(STAGING);
         let _ = fs::remove_dir_all(&staging);
@@ -107,7 +134,9 @@ impl Writer {
             .par_iter()
             .map(|page| {
                 let target = inside(&self.out, &page.path)?;
-                if fs::read(&target).is_ok_and(|bytes| bytes == page.bytes) {
+                // A link in the site folder is not one of our pages: never read through it.
+                let rel = target.strip_prefix(&self.out).expect("inside");
+                if crate::confine::read(&self.out, rel).is_ok_and(|bytes| bytes == page.bytes) {
                     return Ok(false);
                 }
                 put_file(&inside(&self.staging, &page.path)?, &page.bytes)?;
@@ -138,13 +167,14 @@ impl Writer {
             unchanged: self.unchanged,
             ..Default::default()
         };
-        let old: BTreeSet<String> = fs::read_to_string(out.join(MANIFEST))
+        let last = read_manifest(out);
+        let old: BTreeSet<String> = last
+            .as_deref()
             .map(|t| t.lines().map(str::to_string).collect())
             .unwrap_or_default();
         let stale: Vec<&String> = old.difference(&self.new).collect();
         let manifest: String = self.new.iter().map(|p| format!("{p}\n")).collect();
-        let manifest_changed =
-            fs::read_to_string(out.join(MANIFEST)).ok().as_deref() != Some(manifest.as_str());
+        let manifest_changed = last.as_deref() != Some(manifest.as_str());
         if self.changed.is_empty() && stale.is_empty() && !manifest_changed {
             let _ = fs::remove_dir_all(&self.staging);
             return Ok(report);
@@ -227,8 +257,8 @@ impl Writer {
             link_tree(out, &next, "", &skip)?;
             for path in &self.changed {
                 let target = next.join(path);
-                if let Some(dir) = target.parent() {
-                    fs::create_dir_all(dir)?;
+                if let Some(dir) = Path::new(path).parent() {
+                    dirs_in_our_copy(&next, dir)?;
                 }
                 fs::hard_link(self.staging.join(path), &target)?;
             }
@@ -253,8 +283,29 @@ impl Writer {
     }
 }
 
+/// The manifest of the last write, read without following a link.
+fn read_manifest(out: &Path) -> Option<String> {
+    crate::confine::read_to_string(out, Path::new(MANIFEST)).ok()
+}
+
+/// Makes the folders of `rel` in the new site being built (`next`, ours alone): a link copied
+/// from the old site where one of our folders must be is replaced, never followed.
+fn dirs_in_our_copy(next: &Path, rel: &Path) -> std::io::Result<()> {
+    let mut dir = next.to_path_buf();
+    for c in rel.components() {
+        dir.push(c);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => continue,
+            Ok(_) => fs::remove_file(&dir)?,
+            Err(_) => {}
+        }
+        fs::create_dir(&dir)?;
+    }
+    Ok(())
+}
+
 /// The folder a swap builds the new site in: a hidden sibling of the site folder.
-fn next_path(out: &Path) -> Option<PathBuf> {
+pub fn next_path(out: &Path) -> Option<PathBuf> {
     let name = out.file_name()?.to_str()?;
     Some(out.with_file_name(format!(".{name}.repowiki-next")))
 }
@@ -299,8 +350,12 @@ fn link_tree(from: &Path, to: &Path, rel: &str, skip: &BTreeSet<&str>) -> std::i
         if kind.is_dir() {
             fs::create_dir(to.join(&path))?;
             link_tree(from, to, &path, skip)?;
-            // A folder whose pages all went goes too (one the new pages need is made again).
-            let _ = fs::remove_dir(to.join(&path));
+            // A folder whose pages all went goes too (one the new pages need is made again);
+            // a folder that was empty already is someone else's and stays.
+            let was_empty = fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
+            if !was_empty {
+                let _ = fs::remove_dir(to.join(&path));
+            }
             Ok(())
         } else if kind.is_symlink() {
             std::os::unix::fs::symlink(fs::read_link(entry.path())?, to.join(&path))
@@ -368,7 +423,7 @@ pub fn recover(out: &Path) -> Result<()> {
             }
         }
     }
-    match fs::read_to_string(out.join(JOURNAL)) {
+    match crate::confine::read_to_string(out, Path::new(JOURNAL)) {
         Ok(journal) => apply(out, &journal),
         Err(_) => {
             let _ = fs::remove_dir_all(out.join(STAGING));
@@ -386,16 +441,19 @@ fn apply(out: &Path, journal: &str) -> Result<()> {
         if let Some(path) = line.strip_prefix("put ") {
             let (from, to) = (inside(&staging, path)?, inside(out, path)?);
             if from.exists() {
-                if let Some(dir) = to.parent() {
-                    fs::create_dir_all(dir)
-                        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+                if let Some(dir) = Path::new(path).parent() {
+                    // A link in the way is an error here, never written through.
+                    crate::confine::make_dirs(out, dir).map_err(|e| {
+                        Error::io(format!("cannot create {}", out.join(dir).display()), e)
+                    })?;
                 }
                 fs::rename(&from, &to)
                     .map_err(|e| Error::io(format!("cannot replace {}", to.display()), e))?;
             }
         } else if let Some(path) = line.strip_prefix("del ") {
             let target = inside(out, path)?;
-            if fs::remove_file(&target).is_ok() {
+            // Only through real folders of the site: a linked folder's files are not ours.
+            if !through_a_link(out, path) && fs::remove_file(&target).is_ok() {
                 remove_empty_parents(out, &target);
             }
         }
@@ -423,12 +481,32 @@ fn inside(root: &Path, rel: &str) -> Result<PathBuf> {
     Ok(root.join(rel))
 }
 
+/// Whether a folder on the way from `out` to `rel` is a symbolic link.
+fn through_a_link(out: &Path, rel: &str) -> bool {
+    let mut dir = out.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    parts[..parts.len() - 1].iter().any(|c| {
+        dir.push(c);
+        crate::confine::is_link(&dir)
+    })
+}
+
 fn put_file(target: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = target.parent() {
         fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
     }
-    fs::write(target, bytes).map_err(|e| Error::io(format!("cannot write {}", target.display()), e))
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Into folders repowiki just made; O_NOFOLLOW all the same.
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(target)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| Error::io(format!("cannot write {}", target.display()), e))
 }
 
 fn remove_empty_parents(out: &Path, file: &Path) {
