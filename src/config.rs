@@ -273,6 +273,51 @@ context-tokens = 6000
 temperature = 0.2
 "#;
 
+/// The largest `snapshot.max-file-bytes`: a page shows at most so much of one file anyway.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// An http(s) address made of the characters a URL needs and nothing that could close the
+/// markdown or HTML it is put into (`)`, `]`, quotes, spaces); `extra`: more characters allowed.
+pub fn plain_url(url: &str, extra: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "http://".len()
+        && url.chars().all(|c| {
+            c.is_ascii_alphanumeric() || "-._~:/?#@!$&*+,;=%".contains(c) || extra.contains(c)
+        })
+}
+
+impl ModelConfig {
+    /// Every number within its bounds, or one line naming the key.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        fn within<T: PartialOrd + std::fmt::Display>(
+            key: &str,
+            v: T,
+            lo: T,
+            hi: T,
+        ) -> std::result::Result<(), String> {
+            if v < lo || v > hi {
+                return Err(format!(
+                    "`model.{key}` must be between {lo} and {hi}, not {v}"
+                ));
+            }
+            Ok(())
+        }
+        within("concurrency", self.concurrency, 1, 64)?;
+        within("timeout-seconds", self.timeout_seconds, 1, 3600)?;
+        within("retries", self.retries, 0, 10)?;
+        within("backoff-ms", self.backoff_ms, 0, 600_000)?;
+        within("max-output-tokens", self.max_output_tokens, 1, 100_000)?;
+        within("context-tokens", self.context_tokens, 1, 2_000_000)?;
+        if !self.temperature.is_finite() {
+            return Err(format!(
+                "`model.temperature` must be a number between 0 and 2, not {}",
+                self.temperature
+            ));
+        }
+        within("temperature", self.temperature, 0.0, 2.0)
+    }
+}
+
 impl Config {
     /// Reads `repowiki.toml` from the repository root; a missing file means all defaults.
     pub fn load(repo_root: &Path) -> Result<Config> {
@@ -333,20 +378,23 @@ impl Config {
                 m.provider.name()
             ));
         }
-        if m.concurrency == 0 {
-            return Err("`model.concurrency` must be at least 1".into());
+        m.check()?;
+        if self.snapshot.max_file_bytes > MAX_FILE_BYTES {
+            return Err(format!(
+                "`snapshot.max-file-bytes` must be at most {MAX_FILE_BYTES} (64 MiB)"
+            ));
         }
         let base = &m.base_url;
-        if !(base.is_empty() || base.starts_with("https://") || base.starts_with("http://")) {
-            return Err("`model.base-url` must start with http:// or https://".into());
+        if !(base.is_empty() || plain_url(base, "")) {
+            return Err("`model.base-url` must be an http:// or https:// address".into());
         }
         let base = &self.site.base_url;
-        if !(base.is_empty() || base.starts_with("https://") || base.starts_with("http://")) {
-            return Err("`site.base-url` must start with http:// or https://".into());
+        if !(base.is_empty() || plain_url(base, "")) {
+            return Err("`site.base-url` must be a plain http:// or https:// address (no spaces, quotes, brackets or parentheses)".into());
         }
         let url = &self.site.source_url;
-        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
-            return Err("`site.source-url` must start with http:// or https://".into());
+        if !(url.is_empty() || plain_url(url, "{}")) {
+            return Err("`site.source-url` must be a plain http:// or https:// address (no spaces, quotes, brackets or parentheses)".into());
         }
         Ok(())
     }

@@ -268,10 +268,21 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
         line_counts(repo, raw)?
     };
     let author = commit.author();
+    // Names and messages are text that reaches pages and prompts: secrets go here.
+    let mut changes = changes;
+    for c in &mut changes {
+        if let Some(clean) = crate::secrets::redact_name(&c.path) {
+            c.path = clean;
+        }
+        if let Some(clean) = c.old_path.as_deref().and_then(crate::secrets::redact_name) {
+            c.old_path = Some(clean);
+        }
+    }
+    let author = author.name().unwrap_or("unknown");
     Ok(Commit {
         id: commit.id().to_string(),
         parents: commit.parent_ids().map(|p| p.to_string()).collect(),
-        author: author.name().unwrap_or("unknown").to_string(),
+        author: crate::secrets::redact_name(author).unwrap_or_else(|| author.to_string()),
         time: commit.time().seconds(),
         message: {
             let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();

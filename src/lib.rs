@@ -261,6 +261,14 @@ pub fn build(
 ) -> Result<Report> {
     let started = Instant::now();
     let ws = Workspace::open(&options.path)?;
+    if let Some(url) = options.base_url.as_deref().filter(|u| !u.is_empty()) {
+        if !config::plain_url(url, "") {
+            return Err(Error::Config {
+                path: ws.root.join(config::CONFIG_FILE),
+                message: "--site-url must be a plain http:// or https:// address (no spaces, quotes, brackets or parentheses)".into(),
+            });
+        }
+    }
     ws.resolve(options.rev.as_deref())?;
     let out = ws.out_dir(options.out.as_deref(), options.format)?;
     let cache_dir = ws.cache_dir(options.cache_dir.as_deref())?;
@@ -343,6 +351,7 @@ pub fn build(
     } else {
         ws.config.site.title.clone()
     };
+    let title = secrets::clean(&title).into_owned();
     let mut report = Report {
         repo: ws.root.display().to_string(),
         title: title.clone(),

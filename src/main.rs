@@ -197,9 +197,12 @@ fn main() -> ExitCode {
             json,
         } => staleness(here(path), cache_dir, out).map(|s| {
             if json {
-                println!("{}", serde_json::to_string_pretty(&s).expect("serialises"));
+                println!(
+                    "{}",
+                    terminal(&serde_json::to_string_pretty(&s).expect("serialises"))
+                );
             } else {
-                print!("{}", s.describe());
+                print!("{}", terminal(&s.describe()));
             }
         }),
         Command::Check {
@@ -208,11 +211,11 @@ fn main() -> ExitCode {
             out,
         } => match staleness(here(path), cache_dir, out) {
             Ok(s) if s.is_stale() => {
-                print!("{}", s.describe());
+                print!("{}", terminal(&s.describe()));
                 return ExitCode::from(1);
             }
             Ok(s) => {
-                print!("{}", s.describe());
+                print!("{}", terminal(&s.describe()));
                 Ok(())
             }
             Err(e) => Err(e),
@@ -240,7 +243,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("repowiki: {e}");
+            // One line, with any secret cut out and no terminal control character.
+            eprintln!("repowiki: {}", terminal(&e.to_string()));
             ExitCode::from(if e.is_usage() { 2 } else { 1 })
         }
     }
@@ -312,6 +316,14 @@ fn narrator(path: &std::path::Path, o: &ModelOverrides) -> Result<Box<dyn Narrat
     if let Some(t) = o.max_tokens {
         m.max_tokens = t;
     }
+    m.check().map_err(usage)?;
+    if let Some(url) = o.base_url.as_deref().filter(|u| !u.is_empty()) {
+        if !repowiki::config::plain_url(url, "") {
+            return Err(usage(
+                "--base-url must be an http:// or https:// address".into(),
+            ));
+        }
+    }
     if m.provider != Provider::Builtin && m.model.trim().is_empty() {
         return Err(usage(format!(
             "the {} provider needs a model (--model or model.model)",
@@ -342,6 +354,7 @@ fn build(
         let guard = bar.lock().unwrap_or_else(|e| e.into_inner());
         if let Event::Note(note) | Event::Warning(note) = &event {
             // Warnings show even when quiet (filtered above); notes only when not.
+            let note = terminal(note);
             match guard.as_ref() {
                 Some(bar) => bar.println(format!("repowiki: {note}")),
                 None => eprintln!("repowiki: {note}"),
@@ -359,7 +372,7 @@ fn build(
                 },
                 bar,
             ) => {
-                let line = format!("{stage:<9} {seconds:>6.2}s  {detail}");
+                let line = terminal(&format!("{stage:<9} {seconds:>6.2}s  {detail}"));
                 match bar {
                     Some(bar) => bar.println(line),
                     None => eprintln!("repowiki: {line}"),
@@ -375,10 +388,17 @@ fn build(
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).expect("the report serialises")
+            terminal(&serde_json::to_string_pretty(&report).expect("the report serialises"))
         );
     } else {
-        print!("{}", report.summary());
+        print!("{}", terminal(&report.summary()));
     }
     Ok(())
+}
+
+/// What reaches the terminal: no secret, and no control character (a commit subject or file
+/// name with ESC sequences could clear the screen, retitle the window or write the
+/// clipboard); each is shown as a visible escape.
+fn terminal(text: &str) -> String {
+    repowiki::report::for_terminal(&repowiki::secrets::clean(text))
 }

@@ -200,3 +200,25 @@ pub fn peak_memory_mib() -> f64 {
         })
         .unwrap_or(0.0)
 }
+
+/// Text for a terminal: control characters (ESC, CSI, OSC, carriage returns; C1 controls) and
+/// bidirectional overrides (Trojan Source) shown as visible escapes, `\u{1b}`, so that a commit
+/// subject or a file name cannot clear the screen, retitle the window, write the clipboard or
+/// reorder what is read. Line breaks and tabs stay.
+pub fn for_terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The bidirectional formatting characters that can make code read otherwise than it runs
+/// (CVE-2021-42574): embeddings and overrides, isolates, and the marks.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}

@@ -2,7 +2,7 @@
 //! like them (rules in the manner of gitleaks) are cut out of the code and the commit messages
 //! before anything else sees them, so no model prompt, cache entry or page can carry one.
 
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use regex::{Regex, RegexSet};
 
@@ -11,23 +11,32 @@ pub const REDACTED: &str = "[REDACTED]";
 
 /// Files whose purpose is to hold secrets, by name.
 pub fn is_secret_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
     let exact = [
         ".env",
+        ".envrc",
         ".netrc",
-        ".npmrc",
         ".pypirc",
         ".htpasswd",
+        ".git-credentials",
+        ".pgpass",
+        ".dockercfg",
+        ".vault-token",
         "credentials",
         "credentials.json",
         "secrets.yml",
         "secrets.yaml",
         "secrets.json",
+        "secrets.toml",
         "id_rsa",
         "id_dsa",
         "id_ecdsa",
         "id_ed25519",
         "service-account.json",
+        "terraform.tfstate",
+        "terraform.tfstate.backup",
+        "kubeconfig",
     ];
     let suffixes = [
         ".pem",
@@ -39,12 +48,29 @@ pub fn is_secret_file(path: &str) -> bool {
         ".ppk",
         ".asc",
         ".gpg",
+        ".tfvars",
+        ".tfstate",
+        ".kubeconfig",
     ];
-    exact.contains(&name.as_str())
-        || (name.starts_with(".env.") && !name.ends_with(".example") && !name.ends_with(".sample"))
+    // Whole paths: where the file is says what it holds.
+    let paths = [".docker/config.json", ".kube/config", ".aws/credentials"];
+    let example = |n: &str| {
+        [".example", ".sample", ".template", ".dist", ".defaults"]
+            .iter()
+            .any(|s| n.ends_with(s))
+    };
+    exact.contains(&name)
+        || (name.starts_with(".env.") && !example(name))
+        // `prod.env`, `staging.env`: environment files by another name.
+        || (name.ends_with(".env") && name.len() > 4)
         || suffixes.iter().any(|s| name.ends_with(s))
+        || paths
+            .iter()
+            .any(|p| lower == *p || lower.ends_with(&format!("/{p}")))
 }
 
+/// Each rule finds a secret; where it has a group named `s`, only that group is the secret
+/// (the name of a setting stays, its value goes).
 const RULES: &[&str] = &[
     // Private key blocks, whole.
     r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----",
@@ -60,10 +86,19 @@ const RULES: &[&str] = &[
     r"\b(sk|rk)_live_[0-9A-Za-z]{20,}\b",
     r"\bnpm_[A-Za-z0-9]{36}\b",
     r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",
+    // HTTP credentials in code, fixtures and recorded requests.
+    r#"(?i)authorization["']?\s*[:=,]\s*["']?(?:bearer|basic|token|digest)\s+(?P<s>[A-Za-z0-9\-._~+/]{8,}=*)"#,
+    r"\b[Bb]earer\s+(?P<s>[A-Za-z0-9\-._~+/]{16,}=*)",
+    // npm's auth settings (`//registry/:_authToken=...`): a plain .npmrc is fine.
+    r#"(?i)_(?:authtoken|auth|password)\s*=\s*["']?(?P<s>[^\s"']+)"#,
     // A secret-named setting with a long literal value: the value goes.
-    r#"(?i)(aws_secret_access_key|secret[_-]?key|api[_-]?key|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=_\-\.]{16,})"#,
+    r#"(?i)(aws_secret_access_key|secret[_-]?key|api[_-]?key|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)["']?\s*[:=]\s*["']?(?P<s>[A-Za-z0-9/+=_\-\.]{16,})"#,
+    // A password-like setting with a quoted literal of any length and alphabet.
+    r#"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)["']?\s*(?::=|[:=]|=>)\s*(?P<q>["'])(?P<s>[^"'\s]{4,})["']"#,
+    // The same, unquoted, to the end of its word (YAML, .env style, kubeconfig `token:`).
+    r#"(?i)(?:^|[\s{,;])(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|client[_-]?secret)\s*[:=]\s*(?P<s>[A-Za-z0-9!#%&*+\-./=?@^_|~]{6,})(?:$|[\s,;}])"#,
     // Credentials inside a URL.
-    r"[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:([^/\s:@]{6,})@",
+    r"[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:(?P<s>[^/\s:@]+)@",
 ];
 
 fn rules() -> &'static [Regex] {
@@ -71,7 +106,12 @@ fn rules() -> &'static [Regex] {
     COMPILED.get_or_init(|| {
         RULES
             .iter()
-            .map(|r| Regex::new(r).expect("the secret rules compile"))
+            .map(|r| {
+                regex::RegexBuilder::new(r)
+                    .multi_line(true)
+                    .build()
+                    .expect("the secret rules compile")
+            })
             .collect()
     })
 }
@@ -80,30 +120,77 @@ fn rules() -> &'static [Regex] {
 /// and one pass says so.
 fn any_rule() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
-    SET.get_or_init(|| RegexSet::new(RULES).expect("the secret rules compile"))
+    SET.get_or_init(|| {
+        regex::RegexSetBuilder::new(RULES)
+            .multi_line(true)
+            .build()
+            .expect("the secret rules compile")
+    })
+}
+
+/// Secrets known at run time (the model's key, a base URL's password or query values): cut
+/// out of every text that `redact` sees, whatever their shape.
+fn known() -> &'static RwLock<Vec<String>> {
+    static KNOWN: OnceLock<RwLock<Vec<String>>> = OnceLock::new();
+    KNOWN.get_or_init(Default::default)
+}
+
+/// Treats `secret` as a secret from now on, in every text `redact` sees.
+pub fn remember(secret: &str) {
+    if secret.len() < 4 {
+        return;
+    }
+    let mut known = known().write().unwrap_or_else(|e| e.into_inner());
+    if !known.iter().any(|k| k == secret) {
+        known.push(secret.to_string());
+        // Longest first: a secret that holds another goes whole.
+        known.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    }
+}
+
+/// A token cut in two string literals on two lines (`"ghp_0123" +` / `"4567..."`): the two
+/// halves are joined and tried against the rules.
+fn split_literals() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(["'`])(?P<a>[A-Za-z0-9_\-+/=.]{4,})["'`]\s*(?:\+|\.|\\|&|\|\|)?[ \t]*\r?\n\s*(?:\+|\.|&|\|\|)?\s*(["'`])(?P<b>[A-Za-z0-9_\-+/=.]{4,})["'`]"#,
+        )
+        .expect("compiles")
+    })
 }
 
 /// The text with every secret-looking string replaced; `None` when there was none.
 pub fn redact(text: &str) -> Option<String> {
-    if !any_rule().is_match(text) {
-        return None;
-    }
     let mut out: Option<String> = None;
-    for (i, rule) in rules().iter().enumerate() {
+    {
+        let known = known().read().unwrap_or_else(|e| e.into_inner());
+        for k in known.iter() {
+            let current = out.as_deref().unwrap_or(text);
+            if current.contains(k.as_str()) {
+                out = Some(current.replace(k.as_str(), REDACTED));
+            }
+        }
+    }
+    let current = out.as_deref().unwrap_or(text);
+    if let Some(joined) = redact_split_literals(current) {
+        out = Some(joined);
+    }
+    let current = out.as_deref().unwrap_or(text);
+    if !any_rule().is_match(current) {
+        return out;
+    }
+    for rule in rules() {
         let current = out.as_deref().unwrap_or(text);
         if !rule.is_match(current) {
             continue;
         }
         let replaced = rule.replace_all(current, |caps: &regex::Captures| {
-            // For `name = value` and URL credentials only the value (the last group) goes.
             let whole = caps.get(0).expect("a match");
-            let secret = if i >= rules().len() - 2 {
-                caps.iter().flatten().last().unwrap_or(whole)
-            } else {
-                whole
-            };
+            let secret = caps.name("s").unwrap_or(whole);
             let mut kept = whole.as_str().to_string();
             let start = secret.start() - whole.start();
+            // Line breaks inside a secret are kept, so line numbers stay true.
             let breaks = secret.as_str().matches('\n').count();
             kept.replace_range(
                 start..start + secret.len(),
@@ -114,6 +201,48 @@ pub fn redact(text: &str) -> Option<String> {
         out = Some(replaced.into_owned());
     }
     out
+}
+
+fn redact_split_literals(text: &str) -> Option<String> {
+    if !split_literals().is_match(text) {
+        return None;
+    }
+    let mut changed = false;
+    let replaced = split_literals().replace_all(text, |caps: &regex::Captures| {
+        let whole = caps.get(0).expect("a match");
+        let (a, b) = (caps.name("a").expect("a"), caps.name("b").expect("b"));
+        let joined = format!("{}{}", a.as_str(), b.as_str());
+        if !any_rule().is_match(&joined) || any_rule().is_match(a.as_str()) {
+            return whole.as_str().to_string();
+        }
+        changed = true;
+        let mut kept = whole.as_str().to_string();
+        // Back to front, so the first range stays where it was.
+        kept.replace_range(b.start() - whole.start()..b.end() - whole.start(), REDACTED);
+        kept.replace_range(a.start() - whole.start()..a.end() - whole.start(), REDACTED);
+        kept
+    });
+    changed.then(|| replaced.into_owned())
+}
+
+/// A name (a path, an author) with its secrets cut out. Two names that differ only in their
+/// secrets stay different: each cut-out part is marked with a short hash of what it was,
+/// which says nothing of it.
+pub fn redact_name(name: &str) -> Option<String> {
+    let clean = redact(name)?;
+    if !clean.contains(REDACTED) {
+        return Some(clean);
+    }
+    let tag = &blake3::hash(name.as_bytes()).to_hex()[..8];
+    Some(clean.replacen(REDACTED, &format!("[REDACTED-{tag}]"), 1))
+}
+
+/// `redact`, or the text as it was.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    match redact(text) {
+        Some(t) => std::borrow::Cow::Owned(t),
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +263,93 @@ mod tests {
         for p in [".env.example", "src/env.rs", "keyboard.rs", "README.md"] {
             assert!(!is_secret_file(p), "{p}");
         }
+        for p in [
+            ".git-credentials",
+            "db/.pgpass",
+            ".dockercfg",
+            "home/.docker/config.json",
+            "infra/terraform.tfstate",
+            "infra/prod.tfvars",
+            "deploy/prod.env",
+            ".envrc",
+            "app/.streamlit/secrets.toml",
+            "ops/kubeconfig",
+            "home/.kube/config",
+        ] {
+            assert!(is_secret_file(p), "{p}");
+        }
+        // A plain .npmrc holds settings; its tokens, if any, are cut out as text.
+        assert!(!is_secret_file(".npmrc"));
+        assert!(!is_secret_file("docs/config.json"));
+    }
+
+    #[test]
+    fn short_punctuated_split_and_header_secrets_are_cut_out() {
+        for (text, secret) in [
+            ("password = \"hunter2hunter2\"\n", "hunter2"),
+            ("DB_PASSWORD='p@ss!w0rd'\n", "p@ss!w0rd"),
+            ("  password: s3cr3t!x\n", "s3cr3t!x"),
+            (
+                "curl -H 'Authorization: Bearer abc123def456'\n",
+                "abc123def456",
+            ),
+            (
+                "headers = {\"Authorization\": \"Basic dXNlcjpwYXNz\"}\n",
+                "dXNlcjpwYXNz",
+            ),
+            (
+                "GET / HTTP/1.1\nAuthorization: token 0123456789abcdef\n",
+                "0123456789abcdef",
+            ),
+            ("url = \"postgres://app:pw12@db:5432/x\"\n", "pw12"),
+            (
+                "//registry.npmjs.org/:_authToken=npm_aaaaBBBB1111\n",
+                "npm_aaaaBBBB1111",
+            ),
+            (
+                "users:\n- name: ci\n  user:\n    token: kube-token-0123\n",
+                "kube-token-0123",
+            ),
+            (
+                "TOKEN = (\"ghp_0123456789abcdefghij\" +\n         \"ABCDEFGHIJ012345\")\n",
+                "ghp_0123456789abcdefghij",
+            ),
+        ] {
+            let out = redact(text).unwrap_or_else(|| panic!("nothing cut from {text:?}"));
+            assert!(!out.contains(secret), "{secret} in {out}");
+            assert_eq!(out.lines().count(), text.lines().count(), "{out}");
+        }
+        let out =
+            redact("TOKEN = (\"ghp_0123456789abcdefghij\" +\n         \"ABCDEFGHIJ012345\")\n")
+                .unwrap();
+        assert!(!out.contains("ABCDEFGHIJ012345"), "{out}");
+        // What is not a secret stays.
+        for text in [
+            "let password = read_password();\n",
+            "The bearer of the token is the caller.\n",
+            "registry=https://registry.npmjs.org/\n",
+            "fn token(&self) -> &str\n",
+            "x = \"hello\" +\n  \"world\"\n",
+        ] {
+            assert_eq!(redact(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn remembered_secrets_and_names() {
+        remember("my-very-own-key-42");
+        assert_eq!(
+            redact("key is my-very-own-key-42.").unwrap(),
+            "key is [REDACTED]."
+        );
+        let a = redact_name("tokens/ghp_0123456789abcdefghijABCDEFGHIJ012345.txt").unwrap();
+        let b = redact_name("tokens/ghp_0123456789abcdefghijABCDEFGHIJ012346.txt").unwrap();
+        assert!(
+            a.starts_with("tokens/[REDACTED-") && a.ends_with("].txt"),
+            "{a}"
+        );
+        assert_ne!(a, b, "two names stay two");
+        assert_eq!(redact_name("src/lib.rs"), None);
     }
 
     #[test]

@@ -242,8 +242,10 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             return TreeWalkResult::Ok;
         }
         let name = String::from_utf8_lossy(entry.name_bytes());
+        let path = format!("{root}{name}");
         entries.push(Entry {
-            path: format!("{root}{name}"),
+            // A token used as a name is cut out here, before any page, index or prompt.
+            path: crate::secrets::redact_name(&path).unwrap_or(path),
             oid: entry.id(),
             mode: entry.filemode(),
             kind: entry.kind(),

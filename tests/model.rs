@@ -409,7 +409,7 @@ fn the_key_never_shows_even_when_the_server_echoes_it() {
     assert!(report["narrator_failures"][0]
         .as_str()
         .unwrap()
-        .contains("[redacted]"));
+        .contains("[REDACTED]"));
     assert_key_nowhere(&f, &[&o]);
 }
 
@@ -556,4 +556,135 @@ fn a_model_server_that_dies_mid_build_loses_nothing() {
     assert_eq!(server.requests().len() - before, 4, "{report}");
     assert_eq!(report["narrator_failures"].as_array().unwrap().len(), 0);
     assert_eq!(report["narratives_cached"], 2, "{report}");
+}
+
+#[test]
+fn credentials_in_the_model_address_never_show_and_still_reach_the_server() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    let base = format!(
+        "http://robot:pw-secret-77@127.0.0.1:{}/v1?api_key=query-secret-88",
+        server.port
+    );
+    configure(&f, "openai", &base, "retries = 0\n");
+    server.set_default(Reply::Status(500, None, "{\"error\": \"down\"}".into()));
+    let (failed, report) = build(&f, &[]);
+    assert!(failed.status.success(), "{}", stderr(&failed));
+    let failure = report["narrator_failures"][0].as_str().unwrap().to_string();
+    assert!(
+        failure.contains(&format!("127.0.0.1:{}/v1/chat/completions", server.port)),
+        "{failure}"
+    );
+    // The request went where the address says: path, query and credentials.
+    let r = &server.requests()[0];
+    assert_eq!(r.path, "/v1/chat/completions?api_key=query-secret-88");
+    assert_eq!(
+        r.header("authorization"),
+        Some("Basic cm9ib3Q6cHctc2VjcmV0LTc3")
+    );
+    // A server that echoes the key and the password in a good answer: cut out too.
+    server.set_default(Reply::Complete(format!(
+        "## Purpose\nThe key is {KEY}, the password pw-secret-77, the query query-secret-88.\n"
+    )));
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(report["narrator_failures"].as_array().unwrap().is_empty());
+    assert!(walk(&site(&f))
+        .iter()
+        .any(|p| read(p).contains("The key is [REDACTED]")));
+    for o in [&failed, &o] {
+        for s in ["pw-secret-77", "query-secret-88", KEY] {
+            assert!(!String::from_utf8_lossy(&o.stdout).contains(s), "{s}");
+            assert!(!String::from_utf8_lossy(&o.stderr).contains(s), "{s}");
+        }
+    }
+    for file in walk(&f.root().join(".repowiki")) {
+        let bytes = fs::read(&file).unwrap();
+        for s in ["pw-secret-77", "query-secret-88", KEY] {
+            assert!(
+                !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
+                "{s} in {}",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_redirect_to_another_host_is_not_followed() {
+    let server = ModelServer::start();
+    let elsewhere = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &server.url(), "retries = 0\n");
+    // Another origin: same machine, other port.
+    server.set_default(Reply::Redirect(format!(
+        "{}/chat/completions",
+        elsewhere.url()
+    )));
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(elsewhere.requests().is_empty(), "the prompt went elsewhere");
+    let failure = report["narrator_failures"][0].as_str().unwrap();
+    assert!(failure.contains("307"), "{failure}");
+}
+
+#[test]
+fn answers_are_capped_in_bytes_however_they_come() {
+    for reply in [Reply::Flood(Some(10 << 20)), Reply::Flood(None)] {
+        let server = ModelServer::start();
+        let f = Fixture::standard();
+        configure(
+            &f,
+            "openai",
+            &server.url(),
+            "retries = 0\nmax-output-tokens = 100\n",
+        );
+        server.set_default(reply);
+        let started = std::time::Instant::now();
+        let (o, report) = build(&f, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(started.elapsed().as_secs() < 30);
+        let failure = report["narrator_failures"][0].as_str().unwrap();
+        assert!(failure.contains("more than 68736 bytes"), "{failure}");
+        assert!(
+            report["peak_memory_mib"].as_f64().unwrap() < 200.0,
+            "{report}"
+        );
+    }
+    // A whole answer that is well-formed but far longer than max-output-tokens allows.
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(
+        &f,
+        "openai",
+        &server.url(),
+        "retries = 0\nmax-output-tokens = 10\n",
+    );
+    server.set_default(Reply::Complete("word ".repeat(200_000)));
+    let (o, report) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(report["narrator_failures"].as_array().unwrap().len(), 6);
+    assert!(walk(&site(&f))
+        .iter()
+        .all(|p| fs::metadata(p).unwrap().len() < 1 << 20));
+}
+
+#[test]
+fn model_settings_out_of_bounds_name_the_key() {
+    for (setting, key) in [
+        ("concurrency = 100000", "model.concurrency"),
+        ("concurrency = 0", "model.concurrency"),
+        ("timeout-seconds = 0", "model.timeout-seconds"),
+        ("temperature = -5.0", "model.temperature"),
+        ("temperature = nan", "model.temperature"),
+        ("max-output-tokens = 0", "model.max-output-tokens"),
+        ("retries = 1000", "model.retries"),
+    ] {
+        let f = Fixture::standard();
+        configure(&f, "openai", "http://127.0.0.1:9", setting);
+        let (o, _) = build(&f, &[]);
+        assert_eq!(o.status.code(), Some(2), "{setting}: {}", stderr(&o));
+        assert!(stderr(&o).contains(key), "{setting}: {}", stderr(&o));
+        assert_eq!(stderr(&o).trim().lines().count(), 1);
+    }
 }

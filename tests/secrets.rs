@@ -81,3 +81,121 @@ fn planted_secrets_reach_no_model_no_page_and_no_cache() {
     );
     assert!(!f.root().join(".repowiki/site/files/_env.html").exists());
 }
+
+/// Secrets in names, authors, HTTP headers, short or punctuated passwords, URLs with short
+/// passwords, a token split over two lines, and files that hold secrets by another name: none
+/// reaches the model, a page, the markdown wiki, llms.txt, the search index, the cache, the
+/// terminal or the JSON report.
+#[test]
+fn secrets_in_names_authors_headers_and_split_literals_reach_no_output() {
+    const NAME_TOKEN: &str = "ghp_0123456789abcdefghijABCDEFGHIJ099999";
+    const DIR_TOKEN: &str = "glpat-abcdefghij0123456789xx";
+    const AUTHOR_TOKEN: &str = "ghp_AUTHOR6789abcdefghijABCDEFGHIJ012345";
+    let planted = [
+        NAME_TOKEN,
+        DIR_TOKEN,
+        AUTHOR_TOKEN,
+        "abcdef0123456789XYZbearer",
+        "hunter2hunter2",
+        "p@ss!w0rd",
+        "pw12",
+        "ghp_SPLIT56789abcdefghij",
+        "ABCDEFGHIJ0SPLIT",
+        "npm_NPMRC0123456789abcdefghijABCDEFGHIJ",
+        "PRODENVSECRET",
+        "GITCREDSECRET",
+        "TFSTATESECRET",
+    ];
+    let server = ModelServer::start();
+    let mut f = Fixture::new();
+    let name_file = format!("tokens/{NAME_TOKEN}.py");
+    let dir_file = format!("{DIR_TOKEN}/mod.py");
+    let code = "\"\"\"Client settings.\"\"\"\n\nHEADERS = {\"Authorization\": \"Bearer abcdef0123456789XYZbearer\"}\npassword = \"hunter2hunter2\"\nDB_PASSWORD = 'p@ss!w0rd'\nURL = \"postgres://app:pw12@db:5432/x\"\nTOKEN = (\"ghp_SPLIT56789abcdefghij\" +\n         \"ABCDEFGHIJ0SPLIT\")\n\n\ndef connect():\n    \"\"\"Connects.\"\"\"\n    return URL\n";
+    f.commit_with(
+        "secrets",
+        &[
+            ("app/client.py", Some(code.as_bytes())),
+            (&name_file, Some(b"def named():\n    return 1\n".as_slice())),
+            (&dir_file, Some(b"def inside():\n    return 2\n".as_slice())),
+            (
+                ".npmrc",
+                Some(
+                    b"//registry.npmjs.org/:_authToken=npm_NPMRC0123456789abcdefghijABCDEFGHIJ\n"
+                        .as_slice(),
+                ),
+            ),
+            ("deploy/prod.env", Some(b"X=PRODENVSECRET\n".as_slice())),
+            (
+                ".git-credentials",
+                Some(b"https://u:GITCREDSECRET@h\n".as_slice()),
+            ),
+            (
+                "infra/terraform.tfstate",
+                Some(b"{\"x\": \"TFSTATESECRET\"}\n".as_slice()),
+            ),
+        ],
+        "Add the client",
+        (&format!("Deploy Bot {AUTHOR_TOKEN}"), T0),
+        None,
+        true,
+    );
+    fs::write(
+        f.root().join("repowiki.toml"),
+        format!(
+            "[model]\nprovider = \"openai\"\nmodel = \"m\"\nbase-url = \"{}\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let html = repowiki()
+        .args(["build", "--json"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(html.status.success(), "{}", stderr(&html));
+    let report: serde_json::Value = serde_json::from_slice(&html.stdout).unwrap();
+    assert_eq!(report["files_skipped"]["secret"], 3, "{report}");
+    let md = repowiki()
+        .args(["build", "--format", "markdown"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(md.status.success(), "{}", stderr(&md));
+    let status = repowiki().arg("status").arg(f.root()).output().unwrap();
+    assert!(!server.requests().is_empty());
+    let mut channels: Vec<(String, Vec<u8>)> = Vec::new();
+    for r in server.requests() {
+        channels.push(("a prompt".into(), r.body.to_string().into_bytes()));
+    }
+    for file in walk(&f.root().join(".repowiki")) {
+        channels.push((file.display().to_string(), fs::read(&file).unwrap()));
+    }
+    for o in [&html, &md, &status] {
+        channels.push(("stdout".into(), o.stdout.clone()));
+        channels.push(("stderr".into(), o.stderr.clone()));
+    }
+    for (channel, bytes) in &channels {
+        for s in planted {
+            assert!(
+                !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
+                "{s} in {channel}"
+            );
+        }
+        // Nor in a page's name.
+        for s in [NAME_TOKEN, DIR_TOKEN] {
+            assert!(!channel.contains(s), "{s} names {channel}");
+        }
+    }
+    // The two files are still there, under names that say something was cut out.
+    let site = f.root().join(".repowiki/site");
+    let pages: Vec<String> = walk(&site)
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        pages.iter().any(|p| p.contains("tokens/_REDACTED-")),
+        "{pages:?}"
+    );
+    let client = read(&site.join("files/app/client.py.html"));
+    assert!(client.contains("connect"), "the code is still documented");
+}

@@ -153,7 +153,9 @@ impl ModelNarrator {
                     .fetch_add(c.prompt_tokens, Ordering::SeqCst);
                 self.completion_tokens
                     .fetch_add(c.completion_tokens, Ordering::SeqCst);
-                let text = c.text.trim().to_string();
+                // What a model says is text that leaves the process: a key it echoes, or a
+                // secret it makes up, is cut out like any other.
+                let text = crate::secrets::clean(c.text.trim()).into_owned();
                 if text.is_empty() {
                     return Err(self.error("the model answered with no text".into()));
                 }

@@ -134,12 +134,21 @@ impl Writer {
             .par_iter()
             .map(|page| {
                 let target = inside(&self.out, &page.path)?;
+                // The last of the one redaction pass: whatever a template, a model or a name
+                // carried here, no secret is written.
+                let redacted = std::str::from_utf8(&page.bytes)
+                    .ok()
+                    .and_then(crate::secrets::redact);
+                let bytes = redacted
+                    .as_ref()
+                    .map(String::as_bytes)
+                    .unwrap_or(&page.bytes);
                 // A link in the site folder is not one of our pages: never read through it.
                 let rel = target.strip_prefix(&self.out).expect("inside");
-                if crate::confine::read(&self.out, rel).is_ok_and(|bytes| bytes == page.bytes) {
+                if crate::confine::read(&self.out, rel).is_ok_and(|old| old == bytes) {
                     return Ok(false);
                 }
-                put_file(&inside(&self.staging, &page.path)?, &page.bytes)?;
+                put_file(&inside(&self.staging, &page.path)?, bytes)?;
                 Ok(true)
             })
             .collect::<Result<_>>()?;

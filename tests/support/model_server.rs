@@ -25,6 +25,11 @@ pub enum Reply {
     /// The server dies: this request and every later connection are dropped unanswered, until
     /// `revive`.
     Die,
+    /// 307 to this address.
+    Redirect(String),
+    /// 200 with a body of this many bytes, sent in chunks with no length given (`None`: one
+    /// that never ends, until the client goes away).
+    Flood(Option<usize>),
 }
 
 #[derive(Clone, Debug)]
@@ -184,6 +189,20 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
             done();
             return Ok(());
         }
+        Reply::Redirect(to) => (307, format!("Location: {to}\r\n"), String::new()),
+        Reply::Flood(size) => {
+            done();
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")?;
+            let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "a".repeat(64 * 1024));
+            let mut sent = 0;
+            // Bounded by the client: it goes away, and the write fails.
+            while size.is_none_or(|n| sent < n) {
+                stream.write_all(chunk.as_bytes())?;
+                sent += 64 * 1024;
+            }
+            stream.write_all(b"0\r\n\r\n")?;
+            return Ok(());
+        }
     };
     let response = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{text}",
@@ -197,6 +216,7 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
 
 /// A completion in the shape of the protocol the path belongs to.
 fn completion(path: &str, text: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
     let v = if path.ends_with("/chat/completions") {
         serde_json::json!({
             "id": "c1", "object": "chat.completion",

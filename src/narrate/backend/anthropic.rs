@@ -7,7 +7,6 @@ use super::{count_at, Backend, Completion, Http, Prompt};
 pub(super) struct Anthropic {
     pub http: Http,
     pub model: String,
-    pub base: String,
     pub key: Option<String>,
 }
 
@@ -25,9 +24,7 @@ impl Backend for Anthropic {
             ("x-api-key", key.as_str()),
             ("anthropic-version", "2023-06-01"),
         ];
-        let answer = self
-            .http
-            .post(&format!("{}/v1/messages", self.base), &headers, &body)?;
+        let answer = self.http.post("/v1/messages", &headers, &body)?;
         // The answer is a list of content blocks; the text is in those of type "text".
         let blocks = answer
             .get("content")

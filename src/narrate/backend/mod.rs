@@ -33,14 +33,25 @@ pub trait Backend: Send + Sync {
     fn complete(&self, prompt: &Prompt) -> std::result::Result<Completion, String>;
 }
 
-/// The backend a configuration names (none for the built-in narrator).
+/// The backend a configuration names (none for the built-in narrator: a build that needs no
+/// network makes no HTTP client, so it needs no CA bundle either).
 pub fn for_config(config: &ModelConfig) -> Result<Option<Box<dyn Backend>>> {
+    if config.provider == Provider::Builtin {
+        return Ok(None);
+    }
     let key_env = config.key_env();
     let key = if key_env.is_empty() {
         None
     } else {
         std::env::var(&key_env).ok().filter(|k| !k.is_empty())
     };
+    if let Some(k) = &key {
+        crate::secrets::remember(k);
+    }
+    let endpoint = Endpoint::parse(&config.base_url()).map_err(|message| Error::Config {
+        path: "repowiki.toml".into(),
+        message: format!("model.base-url: {message}"),
+    })?;
     let hosted = config.base_url() == config.provider.default_base_url();
     let needs_key = matches!(config.provider, Provider::Anthropic)
         || (matches!(config.provider, Provider::Openai) && hosted);
@@ -53,33 +64,94 @@ pub fn for_config(config: &ModelConfig) -> Result<Option<Box<dyn Backend>>> {
             ),
         });
     }
-    let http = Http::new(config, key.clone())?;
+    let http = Http::new(config, endpoint)?;
     let model = config.model.clone();
-    let base = config.base_url();
     Ok(match config.provider {
         Provider::Builtin => None,
-        Provider::Openai => Some(Box::new(openai::OpenAi {
-            http,
-            model,
-            base,
-            key,
-        })),
-        Provider::Anthropic => Some(Box::new(anthropic::Anthropic {
-            http,
-            model,
-            base,
-            key,
-        })),
-        Provider::Ollama => Some(Box::new(ollama::Ollama { http, model, base })),
+        Provider::Openai => Some(Box::new(openai::OpenAi { http, model, key })),
+        Provider::Anthropic => Some(Box::new(anthropic::Anthropic { http, model, key })),
+        Provider::Ollama => Some(Box::new(ollama::Ollama { http, model })),
     })
+}
+
+/// A model server's address, taken apart: credentials (`user:pass@`) and a query string
+/// (`?api_key=…`) are secrets, sent with each request but never shown in a message or a page.
+pub(crate) struct Endpoint {
+    /// Scheme, host, port and path: what may be shown.
+    shown: String,
+    query: Option<String>,
+    user: Option<(String, Option<String>)>,
+}
+
+impl Endpoint {
+    pub(crate) fn parse(raw: &str) -> std::result::Result<Endpoint, String> {
+        let mut url = reqwest::Url::parse(raw).map_err(|_| "not a URL".to_string())?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("only http and https addresses are supported".into());
+        }
+        let user = (!url.username().is_empty()).then(|| {
+            let password = url.password().map(percent_decode);
+            if let Some(p) = &password {
+                crate::secrets::remember(p);
+                crate::secrets::remember(url.password().unwrap_or_default());
+            }
+            (percent_decode(url.username()), password)
+        });
+        let query = url.query().map(str::to_string);
+        for (_, value) in url.query_pairs() {
+            crate::secrets::remember(&value);
+        }
+        if let Some(q) = &query {
+            crate::secrets::remember(q);
+        }
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url.set_query(None);
+        url.set_fragment(None);
+        Ok(Endpoint {
+            shown: url.as_str().trim_end_matches('/').to_string(),
+            query,
+            user,
+        })
+    }
+
+    /// Where a request for `path` goes (the query string kept after the path).
+    fn url(&self, path: &str) -> String {
+        match &self.query {
+            Some(q) => format!("{}{path}?{q}", self.shown),
+            None => format!("{}{path}", self.shown),
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An HTTP client that retries what is worth retrying and never shows the key.
 pub(crate) struct Http {
     client: Client,
+    endpoint: Endpoint,
     retries: u32,
     backoff: Duration,
-    secret: Option<String>,
+    /// The most an answer may take, in bytes (from `max-output-tokens`): an endless answer
+    /// is cut off, not read into memory.
+    max_answer_bytes: u64,
     /// Set once the server could not be reached through all retries: later calls fail at once
     /// instead of waiting out the same time-outs for every part.
     unreachable: AtomicBool,
@@ -93,10 +165,30 @@ enum Failure {
     Final(String),
 }
 
+/// The bytes an answer of `tokens` tokens may take: generous for JSON's escapes and the
+/// envelope, small enough that a server cannot fill the memory.
+pub fn max_answer_bytes(tokens: u32) -> u64 {
+    u64::from(tokens) * 32 + 64 * 1024
+}
+
 impl Http {
-    fn new(config: &ModelConfig, secret: Option<String>) -> Result<Http> {
+    fn new(config: &ModelConfig, endpoint: Endpoint) -> Result<Http> {
+        // Redirects only within the server's own origin: the prompt (the repository's code)
+        // and the key are never sent to another host.
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let same = attempt
+                .previous()
+                .first()
+                .is_some_and(|first| first.origin() == attempt.url().origin());
+            if same && attempt.previous().len() < 5 {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
         let client = Client::builder()
             .timeout(Duration::from_secs(config.timeout_seconds))
+            .redirect(policy)
             .build()
             .map_err(|e| Error::Narrator {
                 narrator: config.provider.name().into(),
@@ -104,9 +196,10 @@ impl Http {
             })?;
         Ok(Http {
             client,
+            endpoint,
             retries: config.retries,
             backoff: Duration::from_millis(config.backoff_ms),
-            secret,
+            max_answer_bytes: max_answer_bytes(config.max_output_tokens),
             unreachable: AtomicBool::new(false),
         })
     }
@@ -115,10 +208,12 @@ impl Http {
     /// and unreadable answers.
     pub fn post(
         &self,
-        url: &str,
+        path: &str,
         headers: &[(&str, &str)],
         body: &Value,
     ) -> std::result::Result<Value, String> {
+        let shown = format!("{}{path}", self.endpoint.shown);
+        let url = shown.as_str();
         if self.unreachable.load(Ordering::Relaxed) {
             return Err(format!(
                 "{url} could not be reached earlier in this build; not tried again"
@@ -126,7 +221,7 @@ impl Http {
         }
         let mut last = String::new();
         for attempt in 0..=self.retries {
-            let wait = match self.post_once(url, headers, body) {
+            let wait = match self.post_once(path, headers, body) {
                 Ok(v) => return Ok(v),
                 Err(Failure::Final(m)) => return Err(self.redact(m)),
                 Err(Failure::Retry(m, after)) => {
@@ -151,11 +246,17 @@ impl Http {
 
     fn post_once(
         &self,
-        url: &str,
+        path: &str,
         headers: &[(&str, &str)],
         body: &Value,
     ) -> std::result::Result<Value, Failure> {
-        let mut request = self.client.post(url).json(body);
+        // Messages name the address as shown: no credentials, no query string.
+        let shown = format!("{}{path}", self.endpoint.shown);
+        let url = shown.as_str();
+        let mut request = self.client.post(self.endpoint.url(path)).json(body);
+        if let Some((user, password)) = &self.endpoint.user {
+            request = request.basic_auth(user, password.as_ref());
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -179,13 +280,28 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let text = match response.text() {
-            Ok(t) => t,
-            Err(e) if e.is_timeout() => {
+        let cap = self.max_answer_bytes;
+        if response.content_length().is_some_and(|n| n > cap) {
+            return Err(Failure::Final(format!(
+                "{url} answered with more than {cap} bytes (model.max-output-tokens bounds an answer)"
+            )));
+        }
+        let mut bytes = Vec::new();
+        let read =
+            std::io::Read::read_to_end(&mut std::io::Read::take(response, cap + 1), &mut bytes);
+        match read {
+            Ok(_) if bytes.len() as u64 > cap => {
+                return Err(Failure::Final(format!(
+                    "{url} answered with more than {cap} bytes (model.max-output-tokens bounds an answer)"
+                )))
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
                 return Err(Failure::Retry(format!("{url} timed out"), None))
             }
             Err(e) => return Err(Failure::Retry(format!("{url}: {}", root_cause(&e)), None)),
-        };
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let excerpt: String = text.chars().take(200).collect();
         if status.as_u16() == 429 || status.is_server_error() {
             return Err(Failure::Retry(
@@ -206,12 +322,10 @@ impl Http {
         })
     }
 
-    /// Messages may quote what a server sent back: the key is cut out of them, always.
+    /// Messages may quote what a server sent back: the key, the address's credentials and
+    /// anything else secret-looking are cut out of them, always.
     fn redact(&self, message: String) -> String {
-        match &self.secret {
-            Some(s) if s.len() >= 4 => message.replace(s.as_str(), "[redacted]"),
-            _ => message,
-        }
+        crate::secrets::redact(&message).unwrap_or(message)
     }
 }
 

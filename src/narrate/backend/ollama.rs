@@ -7,7 +7,6 @@ use super::{chat_messages, count_at, text_at, Backend, Completion, Http, Prompt}
 pub(super) struct Ollama {
     pub http: Http,
     pub model: String,
-    pub base: String,
 }
 
 impl Backend for Ollama {
@@ -18,9 +17,7 @@ impl Backend for Ollama {
             "stream": false,
             "options": {"temperature": prompt.temperature, "num_predict": prompt.max_tokens},
         });
-        let answer = self
-            .http
-            .post(&format!("{}/api/chat", self.base), &[], &body)?;
+        let answer = self.http.post("/api/chat", &[], &body)?;
         Ok(Completion {
             text: text_at(&answer, "/message/content")?.to_string(),
             prompt_tokens: count_at(&answer, "/prompt_eval_count"),

@@ -8,7 +8,6 @@ use super::{chat_messages, count_at, text_at, Backend, Completion, Http, Prompt}
 pub(super) struct OpenAi {
     pub http: Http,
     pub model: String,
-    pub base: String,
     pub key: Option<String>,
 }
 
@@ -24,9 +23,7 @@ impl Backend for OpenAi {
         let auth = self.key.as_ref().map(|k| format!("Bearer {k}"));
         let headers: Vec<(&str, &str)> =
             auth.iter().map(|a| ("authorization", a.as_str())).collect();
-        let answer = self
-            .http
-            .post(&format!("{}/chat/completions", self.base), &headers, &body)?;
+        let answer = self.http.post("/chat/completions", &headers, &body)?;
         Ok(Completion {
             text: text_at(&answer, "/choices/0/message/content")?.to_string(),
             prompt_tokens: count_at(&answer, "/usage/prompt_tokens"),
