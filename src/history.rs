@@ -357,7 +357,7 @@ fn tree_diff(
             .or(n.as_ref())
             .map(|(e, t)| (e.name_bytes(), *t))
             .expect("one side");
-        let path = format!("{prefix}{}", String::from_utf8_lossy(name));
+        let path = format!("{prefix}{}", crate::snapshot::path_text(name));
         if is_tree {
             let subtree = |side: &Option<(git2::TreeEntry, bool)>| -> Result<Option<git2::Tree>> {
                 side.as_ref()
@@ -474,8 +474,14 @@ fn changes_with_renames(
             Delta::Modified | Delta::Typechange => ChangeKind::Modified,
             _ => continue,
         };
-        let new_path = delta.new_file().path().map(path_string);
-        let old_path = delta.old_file().path().map(path_string);
+        let new_path = delta
+            .new_file()
+            .path_bytes()
+            .map(crate::snapshot::path_text);
+        let old_path = delta
+            .old_file()
+            .path_bytes()
+            .map(crate::snapshot::path_text);
         let path = match kind {
             ChangeKind::Deleted => old_path.clone(),
             _ => new_path,
@@ -501,10 +507,6 @@ fn changes_with_renames(
         });
     }
     Ok(changes)
-}
-
-fn path_string(p: &std::path::Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
 }
 
 /// Going back in time, a rename `old -> new` means that `old`'s earlier commits belong to

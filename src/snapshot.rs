@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Oid, Repository};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -232,26 +232,56 @@ struct Entry {
     kind: Option<ObjectType>,
 }
 
-/// Reads the tree of commit `rev`.
-pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snapshot> {
-    let commit = repo.find_commit(rev)?;
-    let tree = commit.tree()?;
-    let mut entries = Vec::new();
-    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
-        if entry.kind() == Some(ObjectType::Tree) {
-            return TreeWalkResult::Ok;
+/// A path of the repository as text, one to one: a name that is not UTF-8 keeps each byte that
+/// is not as `\xNN` (and a backslash is written `\\` in such names and in names that hold
+/// one), so two different names never read the same, and the snapshot and the history agree.
+pub fn path_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) if !s.contains('\\') => s.to_string(),
+        _ => {
+            let mut out = String::with_capacity(bytes.len() + 8);
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(&chunk.valid().replace('\\', "\\\\"));
+                for b in chunk.invalid() {
+                    out.push_str(&format!("\\x{b:02x}"));
+                }
+            }
+            out
         }
-        let name = String::from_utf8_lossy(entry.name_bytes());
-        let path = format!("{root}{name}");
-        entries.push(Entry {
+    }
+}
+
+/// Every entry under `tree` (folders entered, not listed), with its path as `path_text`.
+fn walk_tree(
+    repo: &Repository,
+    tree: &git2::Tree,
+    prefix: &str,
+    out: &mut Vec<Entry>,
+) -> Result<()> {
+    for entry in tree.iter() {
+        let path = format!("{prefix}{}", path_text(entry.name_bytes()));
+        if entry.kind() == Some(ObjectType::Tree) {
+            let sub = repo.find_tree(entry.id())?;
+            walk_tree(repo, &sub, &format!("{path}/"), out)?;
+            continue;
+        }
+        out.push(Entry {
             // A token used as a name is cut out here, before any page, index or prompt.
             path: crate::secrets::redact_name(&path).unwrap_or(path),
             oid: entry.id(),
             mode: entry.filemode(),
             kind: entry.kind(),
         });
-        TreeWalkResult::Ok
-    })?;
+    }
+    Ok(())
+}
+
+/// Reads the tree of commit `rev`.
+pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snapshot> {
+    let commit = repo.find_commit(rev)?;
+    let tree = commit.tree()?;
+    let mut entries = Vec::new();
+    walk_tree(repo, &tree, "", &mut entries)?;
     entries.sort_by(|a, b| a.path.cmp(&b.path));
 
     let ignore: Vec<Pattern> = opts

@@ -4,6 +4,7 @@
 mod support;
 
 use std::fs;
+use std::path::PathBuf;
 
 use support::*;
 
@@ -292,4 +293,150 @@ fn huge_and_generated_files_are_skipped_with_reasons_and_long_ones_shown() {
     let page = read(&out.join("files/pkg/long.py.html"));
     assert!(page.contains("id=\"L10000\""));
     assert!(!out.join("files/pkg/generated_pb2.py.html").exists());
+}
+
+/// Commits a tree made straight from (path bytes, content) pairs, so that names a work tree
+/// cannot hold (over 4,096 bytes, not UTF-8) can be tried.
+fn commit_raw(f: &Fixture, files: &[(Vec<u8>, &[u8])]) {
+    enum Node {
+        File(git2::Oid),
+        Dir(std::collections::BTreeMap<Vec<u8>, Node>),
+    }
+    fn insert(dir: &mut std::collections::BTreeMap<Vec<u8>, Node>, path: &[u8], blob: git2::Oid) {
+        match path.iter().position(|&b| b == b'/') {
+            None => {
+                dir.insert(path.to_vec(), Node::File(blob));
+            }
+            Some(i) => {
+                let sub = dir
+                    .entry(path[..i].to_vec())
+                    .or_insert_with(|| Node::Dir(Default::default()));
+                if let Node::Dir(d) = sub {
+                    insert(d, &path[i + 1..], blob);
+                }
+            }
+        }
+    }
+    fn write(
+        repo: &git2::Repository,
+        dir: &std::collections::BTreeMap<Vec<u8>, Node>,
+    ) -> git2::Oid {
+        let mut b = repo.treebuilder(None).unwrap();
+        for (name, node) in dir {
+            let name = unsafe { std::ffi::OsStr::from_encoded_bytes_unchecked(name) };
+            match node {
+                Node::File(id) => b.insert(name, *id, 0o100644).unwrap(),
+                Node::Dir(d) => b.insert(name, write(repo, d), 0o040000).unwrap(),
+            };
+        }
+        b.write().unwrap()
+    }
+    let mut root = std::collections::BTreeMap::new();
+    for (path, bytes) in files {
+        insert(&mut root, path, f.repo.blob(bytes).unwrap());
+    }
+    let tree = f.repo.find_tree(write(&f.repo, &root)).unwrap();
+    let sig = git2::Signature::new("Alice", "a@example.com", &git2::Time::new(T0, 0)).unwrap();
+    f.repo
+        .commit(Some("HEAD"), &sig, &sig, "Odd names", &tree, &[])
+        .unwrap();
+}
+
+#[test]
+fn names_that_clashed_and_paths_too_long_for_a_work_tree_get_pages_of_their_own() {
+    let f = Fixture::new();
+    let deep: Vec<u8> = ("d".repeat(70) + "/").repeat(60).into_bytes();
+    let mut long = deep.clone();
+    long.extend_from_slice(b"deep.rs");
+    let files: Vec<(Vec<u8>, &[u8])> = vec![
+        (b"a.rs".to_vec(), b"pub fn a() {}\n"),
+        (b"a.rs.html/x.rs".to_vec(), b"pub fn x() {}\n"),
+        (b"a~.rs".to_vec(), b"pub fn tilde() {}\n"),
+        (b"a_.rs-710d6445".to_vec(), b"plain\n"),
+        (b"x.rs".to_vec(), b"pub fn x_rs() {}\n"),
+        (b"x.rs.html".to_vec(), b"<p>x</p>\n"),
+        (b"bad\xff.rs".to_vec(), b"pub fn ff() {}\n"),
+        (b"bad\xfe.rs".to_vec(), b"pub fn fe() {}\n"),
+        (long.clone(), b"pub fn deep() {}\n"),
+        // One doc comment's reference, another's `javascript:` definition: joined in one file.
+        (
+            b"refs.rs".to_vec(),
+            b"//! Refs <b onmouseover=alert(3)>here</b> [go](javascript:alert(4)).\n\n/// See [the docs][x].\npub fn one() {}\n\n/// [x]: javascript:alert(1)\npub fn two() {}\n",
+        ),
+        (
+            b"README.md".to_vec(),
+            b"# Demo <script>alert(1)</script>\n\nA demo. <img src=x onerror=alert(2)>\n",
+        ),
+    ];
+    commit_raw(&f, &files);
+    let site = f.dir.path().join("site");
+    let o = repowiki()
+        .args(["build", "--quiet", "--out"])
+        .arg(&site)
+        .args(["--site-url", "https://example.org/wiki/"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Every file its own page.
+    let pages: Vec<PathBuf> = walk(&site.join("files"));
+    assert_eq!(pages.len(), files.len(), "{pages:#?}");
+    assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
+    let wiki = f.dir.path().join("wiki");
+    let o = repowiki()
+        .args(["build", "--quiet", "--format", "markdown", "--out"])
+        .arg(&wiki)
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(walk(&wiki.join("files")).len(), files.len());
+    assert!(
+        markdown_problems(&wiki).is_empty(),
+        "{:?}",
+        markdown_problems(&wiki)
+    );
+    // llms.txt: no raw HTML, no link but the site's own pages.
+    let llms = read(&site.join("llms.txt"));
+    for event in pulldown_cmark::Parser::new(&llms) {
+        match event {
+            pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
+                panic!("raw HTML {h} in llms.txt")
+            }
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                assert!(
+                    dest_url.starts_with("https://example.org/wiki/"),
+                    "{dest_url}"
+                );
+            }
+            _ => {}
+        }
+    }
+    // A base URL that would close the link and open another is refused, in one line.
+    for bad in [
+        "https://x/)[pwn](javascript:alert(1))",
+        "javascript:alert(1)",
+        "https://x/ \"a",
+    ] {
+        let o = repowiki()
+            .args(["build", "--quiet", "--site-url", bad, "--out"])
+            .arg(&site)
+            .arg(f.root())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        std::fs::write(
+            f.root().join("repowiki.toml"),
+            format!("[site]\nbase-url = {bad:?}\n"),
+        )
+        .unwrap();
+        let o = repowiki()
+            .args(["build", "--quiet", "--out"])
+            .arg(&site)
+            .arg(f.root())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        std::fs::remove_file(f.root().join("repowiki.toml")).unwrap();
+    }
 }

@@ -350,7 +350,10 @@ fn search_index(input: &SiteInput) -> String {
 fn llms_txt(input: &SiteInput) -> String {
     let a = input.analysis;
     let base = input.base_url;
-    let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+    // Markdown: every text from the repository, the history or a model is literal (no raw
+    // HTML, no link of its own); the addresses are the site's own page names and a base URL
+    // checked to be a plain address.
+    let one_line = wiki::esc;
     let mut out = format!("# {}\n\n", one_line(&a.title));
     if let Some(o) = &input.narratives.overview {
         out += &format!("> {}\n\n", one_line(&o.summary));

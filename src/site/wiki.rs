@@ -23,12 +23,14 @@ fn md_path(html: &str) -> String {
         .trim_start_matches('/');
     match page {
         "index.html" => "README.md".to_string(),
-        p => format!("{}.md", p.trim_end_matches(".html")),
+        // Once: `x.rs.html.html` (the page of a file named `x.rs.html`) is not `x.rs.md`.
+        p => format!("{}.md", p.strip_suffix(".html").unwrap_or(p)),
     }
 }
 
-/// Text from the repository as literal markdown: nothing in it can start markup.
-fn esc(s: &str) -> String {
+/// Text from the repository as literal markdown, on one line: nothing in it can start markup
+/// (the markdown wiki and `llms.txt`).
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -485,9 +487,14 @@ pub fn render(input: &SiteInput) -> Vec<Page> {
     }
     pages
         .into_iter()
-        .map(|(path, text)| Page {
-            path,
-            bytes: text.into_bytes(),
+        .map(|(path, text)| {
+            // Once more over the whole file: snippets that were safe alone can join into a
+            // link (a reference in one doc comment, its `javascript:` definition in another).
+            let text = clean(&text, &root_of(&path), None);
+            Page {
+                path,
+                bytes: text.into_bytes(),
+            }
         })
         .collect()
 }
@@ -537,6 +544,23 @@ mod tests {
         assert_eq!(md_path("index.html"), "README.md");
         assert_eq!(md_path("files/src/a.rs.html#L4"), "files/src/a.rs.md");
         assert_eq!(md_path("parts/core.html"), "parts/core.md");
+    }
+
+    #[test]
+    fn snippets_joined_into_one_file_cannot_make_an_unsafe_link() {
+        // Each alone is clean: a reference with no definition, a definition with no reference.
+        let a = clean("See [the docs][x] here.", "", None);
+        let b = clean("[x]: javascript:alert(1)", "", None);
+        let joined = format!("{a}\n\n{b}\n");
+        let whole = clean(&joined, "", None);
+        let links: Vec<String> = Parser::new(&whole)
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(links.is_empty(), "{links:?} in {whole}");
+        assert!(whole.contains("the docs"));
     }
 
     #[test]
