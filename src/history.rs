@@ -270,11 +270,16 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
     let author = commit.author();
     // Names and messages are text that reaches pages and prompts: secrets go here.
     let mut changes = changes;
+    // As the snapshot names them (see `snapshot::walk_tree`), so that the two agree.
+    let name = |p: &str| -> Option<String> {
+        let shown = crate::report::visible_controls(p, false).map(|(v, _)| v);
+        crate::secrets::redact_name(shown.as_deref().unwrap_or(p)).or(shown)
+    };
     for c in &mut changes {
-        if let Some(clean) = crate::secrets::redact_name(&c.path) {
+        if let Some(clean) = name(&c.path) {
             c.path = clean;
         }
-        if let Some(clean) = c.old_path.as_deref().and_then(crate::secrets::redact_name) {
+        if let Some(clean) = c.old_path.as_deref().and_then(name) {
             c.old_path = Some(clean);
         }
     }
@@ -282,11 +287,16 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
     Ok(Commit {
         id: commit.id().to_string(),
         parents: commit.parent_ids().map(|p| p.to_string()).collect(),
-        author: crate::secrets::redact_name(author).unwrap_or_else(|| author.to_string()),
+        author: {
+            let author = crate::secrets::redact_name(author).unwrap_or_else(|| author.to_string());
+            crate::report::visible_controls(&author, false).map_or(author, |(a, _)| a)
+        },
         time: commit.time().seconds(),
         message: {
             let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-            crate::secrets::redact(&message).unwrap_or(message)
+            let message = crate::secrets::redact(&message).unwrap_or(message);
+            // ESC sequences and bidirectional controls are shown, never obeyed.
+            crate::report::visible_controls(&message, false).map_or(message, |(m, _)| m)
         },
         changes,
     })

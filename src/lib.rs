@@ -548,6 +548,8 @@ pub fn build(
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
+    report.bidi_controls = a.snapshot.bidi.values().sum();
+    report.bidi_files = a.snapshot.bidi.keys().cloned().collect();
     report.symbols = a.parsed.files.iter().map(|f| f.facts.symbols.len()).sum();
     report.import_edges = a.graph.imports.values().map(|m| m.len()).sum();
     report.cochange_edges = a.graph.cochange.len();

@@ -51,6 +51,12 @@ pub struct Report {
     pub files_parsed: usize,
     pub files_with_syntax_errors: usize,
     pub files_skipped: BTreeMap<String, usize>,
+    /// Bidirectional control characters (Trojan Source) in the files, shown as escapes, and
+    /// the files that hold them.
+    #[serde(default)]
+    pub bidi_controls: usize,
+    #[serde(default)]
+    pub bidi_files: Vec<String>,
     pub symbols: usize,
     pub import_edges: usize,
     pub cochange_edges: usize,
@@ -144,6 +150,17 @@ impl Report {
         if !skipped.is_empty() {
             s += &format!("  skipped    {}\n", skipped.join(", "));
         }
+        if self.bidi_controls > 0 {
+            let mut files = self.bidi_files.iter().take(5).cloned().collect::<Vec<_>>();
+            if self.bidi_files.len() > 5 {
+                files.push(format!("{} more", self.bidi_files.len() - 5));
+            }
+            s += &format!(
+                "  warning    {} bidirectional control characters (Trojan Source), shown as \\u{{…}} escapes, in {}\n",
+                self.bidi_controls,
+                files.join(", ")
+            );
+        }
         s += &format!(
             "  graph      {} symbols, {} import edges, {} co-change edges\n",
             self.symbols, self.import_edges, self.cochange_edges
@@ -221,4 +238,30 @@ pub fn for_terminal(text: &str) -> String {
 /// (CVE-2021-42574): embeddings and overrides, isolates, and the marks.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Text from a repository with its bidirectional controls, and (unless `layout` allows them
+/// as in source files: tab, line breaks, form feed) its other control characters, written as
+/// visible escapes (`\u{202e}`), as rustc and code hosts show them; and how many bidirectional
+/// controls there were. `None`: nothing to show.
+pub fn visible_controls(text: &str, layout: bool) -> Option<(String, usize)> {
+    let hidden = |c: char| {
+        is_bidi_control(c)
+            || (c.is_control()
+                && !(c == '\n' || c == '\t' || (layout && (c == '\r' || c == '\x0c'))))
+    };
+    if !text.chars().any(hidden) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut bidi = 0;
+    for c in text.chars() {
+        if hidden(c) {
+            bidi += usize::from(is_bidi_control(c));
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Some((out, bidi))
 }

@@ -191,6 +191,9 @@ pub struct Snapshot {
     /// Sorted by path.
     pub files: Vec<SourceFile>,
     pub skipped: Vec<Skipped>,
+    /// Files holding bidirectional control characters (Trojan Source), with how many: each is
+    /// shown as a visible escape.
+    pub bidi: BTreeMap<String, usize>,
 }
 
 impl Snapshot {
@@ -260,6 +263,8 @@ fn walk_tree(
 ) -> Result<()> {
     for entry in tree.iter() {
         let path = format!("{prefix}{}", path_text(entry.name_bytes()));
+        // Control characters in a name are shown, never obeyed.
+        let path = crate::report::visible_controls(&path, false).map_or(path, |(p, _)| p);
         if entry.kind() == Some(ObjectType::Tree) {
             let sub = repo.find_tree(entry.id())?;
             walk_tree(repo, &sub, &format!("{path}/"), out)?;
@@ -339,6 +344,17 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         let (text, redacted) = match crate::secrets::redact(&text) {
             Some(clean) => (clean, true),
             None => (text, false),
+        };
+        // Trojan Source: bidirectional controls (and stray control characters) are shown as
+        // escapes in every view of the file, and counted.
+        let text = match crate::report::visible_controls(&text, true) {
+            Some((shown, bidi)) => {
+                if bidi > 0 {
+                    snapshot.bidi.insert(entry.path.clone(), bidi);
+                }
+                shown
+            }
+            None => text,
         };
         if let Some(reason) = content_skip_reason(&text) {
             snapshot.skipped.push(Skipped {

@@ -440,3 +440,133 @@ fn names_that_clashed_and_paths_too_long_for_a_work_tree_get_pages_of_their_own(
         std::fs::remove_file(f.root().join("repowiki.toml")).unwrap();
     }
 }
+
+#[test]
+fn deeply_nested_brackets_do_not_stall_the_build() {
+    let mut f = Fixture::new();
+    let n = 100_000;
+    let wrap = |s: String| -> String {
+        s.as_bytes()
+            .chunks(80)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let rs = format!(
+        "fn f() {{ let x = \n{}1{}; }}\n",
+        wrap("(".repeat(n)),
+        wrap(")".repeat(n))
+    );
+    let js = format!(
+        "var x = \n{}1{};\n",
+        wrap("[".repeat(n)),
+        wrap("]".repeat(n))
+    );
+    f.commit(
+        "deep",
+        &[
+            ("deep.rs", Some(rs.as_bytes())),
+            ("deep.js", Some(js.as_bytes())),
+            ("ok.rs", Some(b"pub fn ok() -> u8 { (((1))) }\n".as_slice())),
+        ],
+        "Nest",
+        "Alice",
+        T0,
+    );
+    let started = std::time::Instant::now();
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Minutes before the bound; well under a second in a release build.
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    let site = f.root().join(".repowiki/site/files");
+    let deep = read(&site.join("deep.rs.html"));
+    assert!(deep.contains("id=\"L2\""), "still numbered and anchored");
+    // A file of ordinary depth keeps its colours.
+    assert!(read(&site.join("ok.rs.html")).contains("<span class=\"k\">"));
+}
+
+/// Trojan Source (bidirectional controls) and terminal escapes in code, names and commit
+/// messages: shown as visible escapes on every page and in every file, counted in the report,
+/// and never printed raw to the terminal.
+#[test]
+fn bidi_controls_and_terminal_escapes_are_shown_never_obeyed() {
+    let mut f = Fixture::new();
+    let code = "//! Access checks.\n\n/// Is the user an admin? \u{202E}} \u{2066}// trust me\u{2069}\npub fn is_admin(role: &str) -> bool {\n    /*\u{202E} } \u{2066}if role == \"admin\"\u{2069} \u{2066} begin admins only */\n    role == \"admin\u{202E}\u{2066}// x\u{2069}\u{2066}\"\n}\n";
+    let bidi_in_code = code
+        .chars()
+        .filter(|c| ('\u{202A}'..='\u{202E}').contains(c) || ('\u{2066}'..='\u{2069}').contains(c))
+        .count();
+    f.commit(
+        "trojan",
+        &[
+            ("src/lib.rs", Some(code.as_bytes())),
+            (
+                "src/esc\x1b[31mred.rs",
+                Some(b"pub fn red() {}\n".as_slice()),
+            ),
+        ],
+        "\x1b[2J\x1b]0;pwned\x07Fix \u{202E}gnp.exe \x1b]52;c;cHduZWQ=\x07",
+        "Mallory \x1b[5m",
+        T0,
+    );
+    let site = f.root().join(".repowiki/site");
+    let html = repowiki()
+        .args(["build", "--json"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(html.status.success(), "{}", stderr(&html));
+    let report: serde_json::Value = serde_json::from_slice(&html.stdout).unwrap();
+    assert_eq!(report["bidi_controls"], bidi_in_code, "{report}");
+    assert_eq!(report["bidi_files"][0], "src/lib.rs");
+    let plain = repowiki()
+        .args(["build", "--format", "markdown"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let text = repowiki()
+        .args(["build", "--rev", "HEAD", "--out"])
+        .arg(f.dir.path().join("s2"))
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("bidirectional control characters"));
+    let status = repowiki().arg("status").arg(f.root()).output().unwrap();
+    let raw = |b: &[u8]| {
+        let t = String::from_utf8_lossy(b);
+        t.chars().any(|c| {
+            c == '\x1b'
+                || c == '\x07'
+                || ('\u{202A}'..='\u{202E}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        })
+    };
+    for o in [&html, &plain, &text, &status] {
+        assert!(
+            !raw(&o.stdout) && !raw(&o.stderr),
+            "{:?}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+    for file in walk(&f.root().join(".repowiki"))
+        .into_iter()
+        .filter(|p| !p.starts_with(f.root().join(".repowiki/cache")))
+    {
+        assert!(
+            !raw(&fs::read(&file).unwrap()),
+            "raw control characters in {}",
+            file.display()
+        );
+    }
+    let page = read(&site.join("files/src/lib.rs.html"));
+    assert!(
+        page.contains("\\u{202e}") && page.contains("\\u{2066}"),
+        "shown visibly"
+    );
+    assert!(read(&site.join("history.html")).contains("\\u{1b}[2J"));
+}

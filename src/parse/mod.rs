@@ -519,6 +519,7 @@ pub(crate) mod test_support {
                 })
                 .collect(),
             skipped: vec![],
+            bidi: Default::default(),
         }
     }
 

@@ -12,6 +12,39 @@ use crate::snapshot::Language;
 /// Past this size a file is shown without colours (still numbered and anchored).
 const MAX_HIGHLIGHT_BYTES: usize = 1 << 20;
 
+/// Past this nesting a file is shown without colours: the highlight queries' work grows faster
+/// than the file past a few thousand levels (100,000 nested brackets in 200 KB took minutes),
+/// and no code written by hand nests this deep.
+const MAX_HIGHLIGHT_DEPTH: usize = 1_000;
+
+/// And a last bound, should some other shape make the queries slow: the colours of one file
+/// may take this long, then it is shown plain.
+const MAX_HIGHLIGHT_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The deepest nesting of the tree, counted without recursion; stops counting past `limit`.
+fn deeper_than(tree: &tree_sitter::Tree, limit: usize) -> bool {
+    let mut cursor = tree.walk();
+    let mut depth = 0usize;
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
+}
+
 /// Short class names (the page carries one per coloured run): keyword, string, comment,
 /// function, type, number or constant, builtin or parameter, property, attribute or tag.
 const CLASSES: &[&str] = &["", "k", "s", "c", "f", "t", "n", "v", "p", "a"];
@@ -82,11 +115,26 @@ fn classes(language: Language, text: &str) -> Option<Vec<u8>> {
     let mut parser = Parser::new();
     parser.set_language(&crate::parse::grammar(language)).ok()?;
     let tree = parser.parse(text, None)?;
+    if deeper_than(&tree, MAX_HIGHLIGHT_DEPTH) {
+        return None;
+    }
     // (length, pattern, start, end, class): painted longest first so that inner nodes win, and
     // for the same node the earliest pattern last, so that it wins (the queries' convention).
     let mut spans: Vec<(usize, usize, usize, usize, u8)> = Vec::new();
     let mut cursor = QueryCursor::new();
-    let mut captures = cursor.captures(query, tree.root_node(), text.as_bytes());
+    let started = std::time::Instant::now();
+    let mut out_of_time = false;
+    let mut budget = |_: &tree_sitter::QueryCursorState| {
+        if started.elapsed() > MAX_HIGHLIGHT_TIME {
+            out_of_time = true;
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::QueryCursorOptions::new().progress_callback(&mut budget);
+    let mut captures =
+        cursor.captures_with_options(query, tree.root_node(), text.as_bytes(), options);
     while let Some((m, i)) = captures.next() {
         let c = m.captures()[*i];
         let class = class_of_capture[c.index as usize];
@@ -94,6 +142,10 @@ fn classes(language: Language, text: &str) -> Option<Vec<u8>> {
             let r = c.node.byte_range();
             spans.push((r.len(), m.pattern_index, r.start, r.end, class));
         }
+    }
+    drop(captures);
+    if out_of_time {
+        return None;
     }
     spans.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let mut out = vec![0u8; text.len()];
