@@ -541,7 +541,15 @@ pub fn build(
     report.files = a.snapshot.files.len();
     report.code_files = a.parsed.code_files();
     report.files_parsed = parsed_now;
-    report.files_with_syntax_errors = a.parsed.files.iter().filter(|f| f.note.is_some()).count();
+    let noted = |what: &str| {
+        a.parsed
+            .files
+            .iter()
+            .filter(|f| f.note.as_deref().is_some_and(|n| n.starts_with(what)))
+            .count()
+    };
+    report.files_with_syntax_errors = noted("syntax errors");
+    report.files_not_parsed = noted("not parsed");
     report.files_skipped = a
         .snapshot
         .skip_counts()
@@ -577,6 +585,7 @@ pub fn build(
     cache.flush();
     let fingerprint = state::fingerprint(&out, all_pages.iter().map(String::as_str));
     let mut state = build_state(&analysis, &out, settings, &report, fingerprint);
+    state.settings_base = settings_hash(&ws, &narrator.id());
     state.page_keys = keys;
     // The site is written: a state that cannot be saved costs the next build its shortcuts only.
     if let Err(e) = state::save(&cache_dir, &state) {
@@ -689,6 +698,7 @@ fn build_state(
         commit: a.snapshot.commit.clone(),
         out: out.display().to_string(),
         settings,
+        settings_base: String::new(),
         report: Some(report.clone()),
         site,
         page_keys: Default::default(),

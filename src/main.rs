@@ -261,8 +261,11 @@ fn staleness(
         &repowiki::narrate::narrator_id(&ws.config.model, Some(&ws.prompt_dir())),
     );
     let cache = ws.cache_dir(cache_dir.as_deref())?;
-    let out = ws.out_dir(out.as_deref(), repowiki::Format::Html)?;
-    repowiki::status::status(&ws, None, &cache, &out, &settings)
+    // No --out: the folder the last build wrote, HTML or markdown.
+    let out = out
+        .map(|o| ws.out_dir(Some(&o), repowiki::Format::Html))
+        .transpose()?;
+    repowiki::status::status(&ws, None, &cache, out.as_deref(), &settings)
 }
 
 fn hook(action: HookAction) -> Result<(), Error> {

@@ -50,6 +50,9 @@ pub struct Report {
     pub code_files: usize,
     pub files_parsed: usize,
     pub files_with_syntax_errors: usize,
+    /// Code files too large to parse (over 100,000 lines or 4 MiB): shown, not parsed.
+    #[serde(default)]
+    pub files_not_parsed: usize,
     pub files_skipped: BTreeMap<String, usize>,
     /// Bidirectional control characters (Trojan Source) in the files, shown as escapes, and
     /// the files that hold them.
@@ -146,6 +149,9 @@ impl Report {
         if self.files_with_syntax_errors > 0 {
             s += &format!(", {} with syntax errors", self.files_with_syntax_errors);
         }
+        if self.files_not_parsed > 0 {
+            s += &format!(", {} too large to parse", self.files_not_parsed);
+        }
         s += "\n";
         if !skipped.is_empty() {
             s += &format!("  skipped    {}\n", skipped.join(", "));
@@ -197,7 +203,7 @@ impl Report {
         s
     }
 
-    fn entry(&self) -> &str {
+    pub fn entry(&self) -> &str {
         if self.entry.is_empty() {
             "index.html"
         } else {

@@ -254,6 +254,18 @@ pub fn path_text(bytes: &[u8]) -> String {
     }
 }
 
+/// Every file of the tree at `commit` named as the snapshot names it, with its blob id (for a
+/// submodule, the commit it names).
+pub fn tree_blobs(repo: &Repository, commit: Oid) -> Result<BTreeMap<String, String>> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let mut entries = Vec::new();
+    walk_tree(repo, &tree, "", &mut entries)?;
+    Ok(entries
+        .into_iter()
+        .map(|e| (e.path, e.oid.to_string()))
+        .collect())
+}
+
 /// Every entry under `tree` (folders entered, not listed), with its path as `path_text`.
 fn walk_tree(
     repo: &Repository,

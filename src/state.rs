@@ -17,6 +17,10 @@ pub struct BuildState {
     pub out: String,
     /// A hash of the configuration and narrator the site was built with.
     pub settings: String,
+    /// The same without what only that build's flags and format added: what `status` can
+    /// compute again without knowing them.
+    #[serde(default)]
+    pub settings_base: String,
     /// Every file of the tree at that commit, read or skipped, with its blob id.
     pub tree: BTreeMap<String, String>,
     /// The report of that build.

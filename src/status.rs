@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
+use git2::Oid;
 use serde::Serialize;
 
 use crate::error::Result;
@@ -28,11 +28,15 @@ pub struct Staleness {
     pub pages: Vec<String>,
     /// Why everything is stale, when it is (no build yet, site missing, settings changed).
     pub everything: Option<String>,
+    /// Pages of the site that were edited or deleted on disk since the last build wrote them.
+    pub damaged: Vec<String>,
 }
 
 impl Staleness {
     pub fn is_stale(&self) -> bool {
-        self.everything.is_some() || self.built.as_deref() != Some(self.target.as_str())
+        self.everything.is_some()
+            || !self.damaged.is_empty()
+            || self.built.as_deref() != Some(self.target.as_str())
     }
 
     /// What `repowiki status` prints.
@@ -48,6 +52,22 @@ impl Staleness {
                 short(&self.target)
             );
             return s;
+        }
+        if !self.damaged.is_empty() {
+            let mut shown: Vec<&str> = self.damaged.iter().take(10).map(String::as_str).collect();
+            let more = format!("and {} more", self.damaged.len().saturating_sub(10));
+            if self.damaged.len() > 10 {
+                shown.push(&more);
+            }
+            s += &format!(
+                "{} page{} of the wiki changed or went missing on disk since the last build: {}\n",
+                self.damaged.len(),
+                if self.damaged.len() == 1 { "" } else { "s" },
+                shown.join(", ")
+            );
+            if self.built.as_deref() == Some(self.target.as_str()) {
+                return s;
+            }
         }
         s += &format!(
             "The wiki was built from {} and is {} commit{} behind {}:\n",
@@ -76,12 +96,14 @@ impl Staleness {
     }
 }
 
-/// Compares the tree at `rev` with what the last build recorded in `cache_dir`.
+/// Compares the tree at `rev` with what the last build recorded in `cache_dir`. `out`: the
+/// site folder asked about; none: the one the last build wrote (HTML or markdown).
+/// `settings`: `settings_hash` with the narrator's id alone (no flags, no format).
 pub fn status(
     ws: &Workspace,
     rev: Option<&str>,
     cache_dir: &Path,
-    out: &Path,
+    out: Option<&Path>,
     settings: &str,
 ) -> Result<Staleness> {
     let target = ws.resolve(rev)?;
@@ -94,14 +116,37 @@ pub fn status(
         return Ok(result);
     };
     result.built = Some(last.commit.clone());
-    if !out.join("index.html").is_file() {
+    let last_out = Path::new(&last.out);
+    let out = out.unwrap_or(last_out);
+    if out != last_out {
+        result.everything = Some(format!(
+            "the last build wrote {}, not {}",
+            last_out.display(),
+            out.display()
+        ));
+        return Ok(result);
+    }
+    let entry = last.report.as_ref().map_or("index.html", |r| r.entry());
+    if !crate::confine::is_link(out) && !out.join(entry).is_file() {
         result.everything = Some(format!("the site at {} is missing", out.display()));
         return Ok(result);
     }
-    if last.settings != settings {
+    let same = if last.settings_base.is_empty() {
+        last.settings == settings
+    } else {
+        last.settings_base == settings
+    };
+    if !same {
         result.everything = Some("the configuration changed since the last build".into());
         return Ok(result);
     }
+    // Pages someone edited or deleted: a rebuild puts them back.
+    result.damaged = last
+        .site
+        .keys()
+        .filter(|p| !state::file_matches(out, p, &last.site))
+        .cloned()
+        .collect();
     if last.commit == result.target {
         return Ok(result);
     }
@@ -115,10 +160,12 @@ pub fn status(
         let commit = ws.repo.find_commit(oid?)?;
         let id = commit.id().to_string();
         let subject = String::from_utf8_lossy(commit.summary_bytes().unwrap_or(b"")).into_owned();
+        // Printed to a terminal: secrets cut out, control characters shown (see main).
+        let subject = crate::secrets::clean(&subject).into_owned();
         result.commits.push((id[..7].to_string(), subject));
     }
 
-    let tree = tree_blobs(ws, target)?;
+    let tree = crate::snapshot::tree_blobs(&ws.repo, target)?;
     for (path, blob) in &tree {
         match last.tree.get(path) {
             None => {
@@ -162,18 +209,4 @@ pub fn status(
     }
     result.pages = pages.into_iter().collect();
     Ok(result)
-}
-
-/// Every blob of the tree at `commit`, path -> blob id (submodules: the commit they name).
-fn tree_blobs(ws: &Workspace, commit: Oid) -> Result<BTreeMap<String, String>> {
-    let tree = ws.repo.find_commit(commit)?.tree()?;
-    let mut out = BTreeMap::new();
-    tree.walk(TreeWalkMode::PreOrder, |root, entry| {
-        if entry.kind() != Some(ObjectType::Tree) {
-            let name = String::from_utf8_lossy(entry.name_bytes());
-            out.insert(format!("{root}{name}"), entry.id().to_string());
-        }
-        TreeWalkResult::Ok
-    })?;
-    Ok(out)
 }

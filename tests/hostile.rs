@@ -261,6 +261,7 @@ fn huge_and_generated_files_are_skipped_with_reasons_and_long_ones_shown() {
             ("data/dump.txt", Some(big.as_bytes())),
             ("pkg/generated_pb2.py", Some(generated.as_bytes())),
             ("pkg/long.py", Some(long.as_bytes())),
+            ("pkg/many.py", Some("a=1\n".repeat(200_000).as_bytes())),
             (
                 "pkg/__init__.py",
                 Some(b"\"\"\"The package.\"\"\"\n".as_slice()),
@@ -290,8 +291,20 @@ fn huge_and_generated_files_are_skipped_with_reasons_and_long_ones_shown() {
     let history = read(&out.join("history.html"));
     assert!(history.contains("too-large") && history.contains("data/dump.txt"));
     assert!(history.contains("generated") && history.contains("pkg/generated_pb2.py"));
+    // Long files show their first 5,000 lines and say so; pages stay small.
     let page = read(&out.join("files/pkg/long.py.html"));
-    assert!(page.contains("id=\"L10000\""));
+    assert!(page.contains("id=\"L5000\"") && !page.contains("id=\"L5001\""));
+    assert!(
+        page.contains("first 5000 of 10000 lines are shown"),
+        "says so"
+    );
+    assert!(
+        !page.contains("href=\"#L9999\""),
+        "no link to a line not shown"
+    );
+    let many = out.join("files/pkg/many.py.html");
+    assert!(read(&many).contains("first 5000 of 200000 lines are shown"));
+    assert!(fs::metadata(&many).unwrap().len() < 1 << 20);
     assert!(!out.join("files/pkg/generated_pb2.py.html").exists());
 }
 

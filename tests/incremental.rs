@@ -552,6 +552,35 @@ fn status_and_check_say_what_is_stale() {
         .status
         .success());
     assert_eq!(check(&f), 0);
+    // A page edited, then one deleted, on disk: stale until a build puts them back.
+    let site = f.root().join(".repowiki/site");
+    fs::write(site.join("history.html"), "edited by hand").unwrap();
+    assert_eq!(check(&f), 1);
+    let text =
+        String::from_utf8_lossy(&run(&["status", f.root().to_str().unwrap()]).stdout).into_owned();
+    assert!(text.contains("history.html"), "{text}");
+    assert!(run(&["build", "--quiet", f.root().to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(check(&f), 0);
+    fs::remove_file(site.join("files/src/helpers.rs.html")).unwrap();
+    assert_eq!(check(&f), 1);
+    assert!(run(&["build", "--quiet", f.root().to_str().unwrap()])
+        .status
+        .success());
+    // After a markdown build, status and check speak of the markdown wiki, and it is current.
+    let o = run(&[
+        "build",
+        "--quiet",
+        "--format",
+        "markdown",
+        f.root().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let status = run(&["status", f.root().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(text.contains("up to date"), "{text}");
+    assert_eq!(check(&f), 0);
 }
 
 #[test]

@@ -279,6 +279,10 @@ struct CachedParse {
     note: Option<String>,
 }
 
+/// The largest file parsed, in lines and in bytes.
+pub const MAX_PARSE_LINES: usize = 100_000;
+pub const MAX_PARSE_BYTES: usize = 4 << 20;
+
 fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
     let mut parsed = ParsedFile {
         path: file.path.clone(),
@@ -292,6 +296,15 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
     let Some(language) = file.language else {
         return parsed;
     };
+    // A parse tree takes about two hundred times the file's bytes: past these bounds a file
+    // is listed and shown, not parsed, so one file cannot take the memory of the build.
+    if file.lines > MAX_PARSE_LINES || file.text.len() > MAX_PARSE_BYTES {
+        parsed.note = Some(format!(
+            "not parsed: over {MAX_PARSE_LINES} lines or {} MiB; its items are not listed",
+            MAX_PARSE_BYTES >> 20
+        ));
+        return parsed;
+    }
     let src = file.text.as_bytes();
     let Some(tree) = parsers.get(language).parse(src, None) else {
         parsed.note = Some("the parser gave up on this file".into());

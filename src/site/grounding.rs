@@ -35,6 +35,8 @@ pub struct Grounder<'a> {
     /// Every commit id, sorted, for short ids like `abc1234`.
     commits: Vec<&'a str>,
     pages: &'a PageMap,
+    /// Path -> the lines its source view shows (a huge file shows its first part).
+    shown: BTreeMap<&'a str, usize>,
 }
 
 const WORDS: &[&str] = &[
@@ -82,12 +84,19 @@ impl<'a> Grounder<'a> {
         }
         let mut commits: Vec<&str> = a.history.commits.iter().map(|c| c.id.as_str()).collect();
         commits.sort_unstable();
+        let shown = a
+            .snapshot
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), super::highlight::shown_lines(&f.text)))
+            .collect();
         Grounder {
             files,
             names,
             by_name,
             commits,
             pages: &a.pages,
+            shown,
         }
     }
 
@@ -100,8 +109,12 @@ impl<'a> Grounder<'a> {
         if let Some((path, first, last)) = citation(t) {
             return match self.files.get(path) {
                 Some(&n) if first >= 1 && first <= last && last as usize <= n.max(1) => {
-                    // The file page's source view has an anchor on every line.
-                    Reference::Found(self.pages.file(path).map(|p| format!("{p}#L{first}")))
+                    // The file page's source view has an anchor on every line it shows.
+                    let anchored = self.shown.get(path).is_some_and(|&s| first as usize <= s);
+                    Reference::Found(self.pages.file(path).map(|p| match anchored {
+                        true => format!("{p}#L{first}"),
+                        false => p.to_string(),
+                    }))
                 }
                 _ => Reference::Missing,
             };

@@ -155,8 +155,33 @@ fn classes(language: Language, text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The file as numbered, anchored, coloured lines, ready to sit inside `<pre><code>`.
+/// A source view shows at most this many lines and this many bytes of a file (then says so):
+/// a page stays small (200,000 lines made a 21 MB page) and so does the work of colouring it.
+pub const MAX_VIEW_LINES: usize = 5_000;
+pub const MAX_VIEW_BYTES: usize = 512 * 1024;
+
+/// How many lines of `text` its source view shows.
+pub fn shown_lines(text: &str) -> usize {
+    let mut bytes = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        bytes += line.len();
+        if n == MAX_VIEW_LINES || (bytes > MAX_VIEW_BYTES && n > 0) {
+            return n;
+        }
+    }
+    text.split_inclusive('\n').count()
+}
+
+/// The file as numbered, anchored, coloured lines, ready to sit inside `<pre><code>`: the
+/// first `shown_lines` of them.
 pub fn source_view(language: Option<Language>, text: &str) -> String {
+    let shown = shown_lines(text);
+    let end = text
+        .split_inclusive('\n')
+        .take(shown)
+        .map(str::len)
+        .sum::<usize>();
+    let text = &text[..end];
     let colours = language.and_then(|l| classes(l, text));
     let mut out = String::with_capacity(text.len() * 2);
     let mut offset = 0;

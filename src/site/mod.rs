@@ -905,6 +905,10 @@ fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context
             .map(|f| markdown::render(&f.facts.module_doc, &root))
             .unwrap_or_default(),
     );
+    let total = text.map_or(0, |s| s.text.split_inclusive('\n').count());
+    let shown = text.map_or(0, |s| highlight::shown_lines(&s.text));
+    ctx.insert("source_lines", &total);
+    ctx.insert("source_shown", &shown);
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     let symbols: Vec<serde_json::Value> = parsed
         .map(|f| f.facts.symbols.as_slice())
@@ -923,6 +927,7 @@ fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context
                 "start": s.start_line,
                 "end": s.end_line,
                 "public": s.public,
+                "in_view": (s.start_line as usize) <= shown,
                 "source_href": source(s.start_line).unwrap_or_default(),
             })
         })
