@@ -14,6 +14,10 @@ pub enum Error {
     EmptyRepo(PathBuf),
     #[error("unknown revision '{0}'")]
     UnknownRev(String),
+    #[error("HEAD is on the branch '{0}', which has no commits yet: commit something, or build another revision with --rev")]
+    UnbornHead(String),
+    #[error("the commit {0} cannot be read ({1}): build another revision with --rev")]
+    BadCommit(String, String),
     #[error("invalid {path}: {message}")]
     Config { path: PathBuf, message: String },
     #[error("cannot write to the output folder {path}: {source}")]
@@ -44,6 +48,8 @@ impl Error {
                 | Error::BareRepo(_)
                 | Error::EmptyRepo(_)
                 | Error::UnknownRev(_)
+                | Error::UnbornHead(_)
+                | Error::BadCommit(..)
                 | Error::Config { .. }
                 | Error::Output { .. }
         )

@@ -122,7 +122,8 @@ pub fn crawl(
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     walk.push(rev)?;
-    let shallow = repo.is_shallow();
+    // Grafts (`info/grafts`) cut or rewrite the history as a shallow clone does: said the same.
+    let shallow = repo.is_shallow() || !grafted(repo).is_empty();
     let mut ids = Vec::new();
     let mut bounded = false;
     for oid in walk {
@@ -190,16 +191,22 @@ pub fn crawl(
 /// The commits a shallow clone's history stops at (git's `shallow` file), sorted. git hides
 /// their parents, so they look like first commits; deepening the clone gives them parents.
 pub fn shallow_boundary(repo: &Repository) -> Vec<Oid> {
-    if !repo.is_shallow() {
-        return Vec::new();
+    let mut ids = grafted(repo);
+    if repo.is_shallow() {
+        let text = std::fs::read_to_string(repo.commondir().join("shallow")).unwrap_or_default();
+        ids.extend(text.lines().filter_map(|l| Oid::from_str(l.trim()).ok()));
     }
-    let text = std::fs::read_to_string(repo.commondir().join("shallow")).unwrap_or_default();
-    let mut ids: Vec<Oid> = text
-        .lines()
-        .filter_map(|l| Oid::from_str(l.trim()).ok())
-        .collect();
     ids.sort();
+    ids.dedup();
     ids
+}
+
+/// The commits `info/grafts` gives other parents (each line: a commit, then its parents).
+fn grafted(repo: &Repository) -> Vec<Oid> {
+    let text = std::fs::read_to_string(repo.commondir().join("info/grafts")).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| Oid::from_str(l.split_whitespace().next()?).ok())
+        .collect()
 }
 
 /// A repository handle for one crawl worker, with an object store of its own. libgit2 shares
@@ -263,7 +270,12 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
     let deleted = raw.iter().any(|c| c.new.is_none());
     // Only a commit that adds and deletes files can hold a rename: libgit2's diff finds them.
     let changes = if added && deleted {
-        changes_with_renames(repo, parent_tree.as_ref(), &tree)?
+        // Finding renames reads every blob: in a partial or damaged clone one may be missing,
+        // and then the commit's changes are counted without renames rather than failing.
+        match changes_with_renames(repo, parent_tree.as_ref(), &tree) {
+            Ok(changes) => changes,
+            Err(_) => line_counts(repo, raw)?,
+        }
     } else {
         line_counts(repo, raw)?
     };
@@ -283,7 +295,15 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
             c.old_path = Some(clean);
         }
     }
-    let author = author.name().unwrap_or("unknown");
+    let author = decode(
+        author.name_bytes(),
+        commit.message_encoding().ok().flatten(),
+    );
+    let author = if author.is_empty() {
+        "unknown"
+    } else {
+        author.as_str()
+    };
     Ok(Commit {
         id: commit.id().to_string(),
         parents: commit.parent_ids().map(|p| p.to_string()).collect(),
@@ -293,13 +313,43 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
         },
         time: commit.time().seconds(),
         message: {
-            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+            let message = bounded(decode(
+                commit.message_bytes(),
+                commit.message_encoding().ok().flatten(),
+            ));
             let message = crate::secrets::redact(&message).unwrap_or(message);
             // ESC sequences and bidirectional controls are shown, never obeyed.
             crate::report::visible_controls(&message, false).map_or(message, |(m, _)| m)
         },
         changes,
     })
+}
+
+/// A commit's text in the encoding its `encoding` header names (git's default: UTF-8).
+fn decode(bytes: &[u8], encoding: Option<&str>) -> String {
+    let named = encoding
+        .and_then(|label| encoding_rs::Encoding::for_label(label.trim().as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_8);
+    match named {
+        Some(e) => e.decode_without_bom_handling(bytes).0.into_owned(),
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// The most of a commit message kept: a 1 MB subject is not published whole.
+const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+fn bounded(mut message: String) -> String {
+    if message.len() > MAX_MESSAGE_BYTES {
+        let mut end = MAX_MESSAGE_BYTES;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        let cut = message.len() - end;
+        message.truncate(end);
+        message += &format!("… ({cut} more bytes not shown)");
+    }
+    message
 }
 
 /// A file whose blob differs between two trees (`None`: absent on that side).

@@ -93,9 +93,9 @@ impl Workspace {
             .workdir()
             .map(|w| w.canonicalize().unwrap_or_else(|_| w.to_path_buf()))
             .ok_or_else(|| Error::BareRepo(repo.path().to_path_buf()))?;
-        if repo.is_empty()?
-            || matches!(repo.head(), Err(ref e) if e.code() == ErrorCode::UnbornBranch)
-        {
+        // HEAD on a branch with no commits, in a repository that has some, is said when HEAD
+        // is asked for (see `resolve`): another revision can still be built.
+        if repo.is_empty()? {
             return Err(Error::EmptyRepo(root));
         }
         let config = Config::load(&root)?;
@@ -105,11 +105,46 @@ impl Workspace {
     /// The commit that `rev` (default HEAD) names now.
     pub fn resolve(&self, rev: Option<&str>) -> Result<Oid> {
         let name = rev.unwrap_or("HEAD");
-        self.repo
-            .revparse_single(name)
-            .and_then(|o| o.peel_to_commit())
-            .map(|c| c.id())
-            .map_err(|_| Error::UnknownRev(name.to_string()))
+        if name == "HEAD" {
+            if let Err(e) = self.repo.head() {
+                if e.code() == ErrorCode::UnbornBranch {
+                    let branch = self
+                        .repo
+                        .find_reference("HEAD")
+                        .ok()
+                        .and_then(|r| r.symbolic_target().ok().flatten().map(str::to_string))
+                        .unwrap_or_default();
+                    return Err(Error::UnbornHead(
+                        branch.trim_start_matches("refs/heads/").to_string(),
+                    ));
+                }
+            }
+        }
+        let object = self.repo.revparse_single(name).map_err(|e| {
+            // A name that leads to a commit object libgit2 cannot parse (an author line with
+            // a line break in it): said as such, not as an unknown revision.
+            let id = ["", "refs/heads/", "refs/tags/"]
+                .iter()
+                .find_map(|p| self.repo.refname_to_id(&format!("{p}{name}")).ok())
+                .or_else(|| Oid::from_str(name).ok());
+            let is_commit = id
+                .and_then(|id| self.repo.odb().ok()?.read_header(id).ok())
+                .is_some_and(|(_, kind)| kind == git2::ObjectType::Commit);
+            match id {
+                Some(id) if is_commit => Error::BadCommit(id.to_string(), e.message().to_string()),
+                _ => Error::UnknownRev(name.to_string()),
+            }
+        })?;
+        // A revision that names a commit git2 cannot read is said as such, not as unknown.
+        object.peel_to_commit().map(|c| c.id()).map_err(|e| {
+            match object.peel(git2::ObjectType::Commit).ok().map(|c| c.id()) {
+                Some(id) => Error::BadCommit(id.to_string(), e.message().to_string()),
+                None if object.kind() == Some(git2::ObjectType::Commit) => {
+                    Error::BadCommit(object.id().to_string(), e.message().to_string())
+                }
+                None => Error::UnknownRev(name.to_string()),
+            }
+        })
     }
 
     /// Where `commit` stands against the branch the repository is on (or, with a detached HEAD,
@@ -342,6 +377,17 @@ pub fn build(
             &memory_cache
         }
     };
+    // git honours replace refs; libgit2, and so repowiki, reads the original objects.
+    let replaced = ws
+        .repo
+        .references_glob("refs/replace/*")
+        .map(|refs| refs.count())
+        .unwrap_or(0);
+    if replaced > 0 {
+        notes.push(format!(
+            "warning: {replaced} replace ref(s) under refs/replace/: git shows the replacements, these pages show the original commits"
+        ));
+    }
     for note in &notes {
         progress(Event::Warning(note.clone()));
     }

@@ -144,6 +144,10 @@ pub enum SkipReason {
     Submodule,
     /// A file whose purpose is to hold secrets (`.env`, keys, credentials): never read.
     Secret,
+    /// A Git LFS pointer: the file itself is stored elsewhere.
+    Lfs,
+    /// Its blob is not in the repository (a partial or damaged clone).
+    Missing,
 }
 
 impl SkipReason {
@@ -159,6 +163,8 @@ impl SkipReason {
             SkipReason::Symlink => "symlink",
             SkipReason::Submodule => "submodule",
             SkipReason::Secret => "secret",
+            SkipReason::Lfs => "lfs",
+            SkipReason::Missing => "missing",
         }
     }
 }
@@ -329,7 +335,16 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             });
             continue;
         }
-        let (size, _) = odb.read_header(entry.oid)?;
+        // A partial clone (`--filter=blob:none`) or a damaged one lacks blobs: such a file is
+        // listed as missing and the build goes on.
+        let Ok((size, _)) = odb.read_header(entry.oid) else {
+            snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
+                path: entry.path,
+                reason: SkipReason::Missing,
+            });
+            continue;
+        };
         if size as u64 > opts.max_file_bytes {
             snapshot.skipped.push(Skipped {
                 blob: entry.oid.to_string(),
@@ -338,8 +353,16 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             });
             continue;
         }
-        let blob = repo.find_blob(entry.oid)?;
-        if blob.is_binary() {
+        let Ok(blob) = repo.find_blob(entry.oid) else {
+            snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
+                path: entry.path,
+                reason: SkipReason::Missing,
+            });
+            continue;
+        };
+        let utf16 = utf16_text(blob.content());
+        if utf16.is_none() && blob.is_binary() {
             snapshot.skipped.push(Skipped {
                 blob: entry.oid.to_string(),
                 path: entry.path,
@@ -348,9 +371,23 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             continue;
         }
         let bytes = blob.content();
-        let (text, lossy) = match std::str::from_utf8(bytes) {
-            Ok(t) => (t.to_string(), false),
-            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+        if is_lfs_pointer(bytes) {
+            snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
+                path: entry.path,
+                reason: SkipReason::Lfs,
+            });
+            continue;
+        }
+        // UTF-8; UTF-16 with its byte-order mark; else Windows-1252 (Latin-1's superset), the
+        // usual encoding of older text that is not UTF-8.
+        let (text, lossy) = match (utf16, std::str::from_utf8(bytes)) {
+            (Some(t), _) => (t, false),
+            (None, Ok(t)) => (t.to_string(), false),
+            (None, Err(_)) => {
+                let (t, _, bad) = encoding_rs::WINDOWS_1252.decode(bytes);
+                (t.into_owned(), bad)
+            }
         };
         // Secrets are cut out here, before any other stage sees the text.
         let (text, redacted) = match crate::secrets::redact(&text) {
@@ -463,6 +500,22 @@ fn path_skip_reason(path: &str, ignore: &[Pattern], attrs: &Attributes) -> Optio
     } else {
         None
     }
+}
+
+/// The text of a UTF-16 file that starts with its byte-order mark (git sees NUL bytes and
+/// calls it binary).
+fn utf16_text(bytes: &[u8]) -> Option<String> {
+    let (encoding, _) = encoding_rs::Encoding::for_bom(bytes)?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    let (text, _, bad) = encoding.decode(bytes);
+    (!bad).then(|| text.into_owned())
+}
+
+/// A Git LFS pointer: a small text that names the real file by its hash.
+fn is_lfs_pointer(bytes: &[u8]) -> bool {
+    bytes.len() < 1024 && bytes.starts_with(b"version https://git-lfs.github.com/spec/")
 }
 
 fn content_skip_reason(text: &str) -> Option<SkipReason> {

@@ -158,3 +158,28 @@ fn a_full_disk_fails_the_build_cleanly_and_the_next_one_completes() {
         .success());
     assert_eq!(published(&out), published(&fresh));
 }
+
+#[test]
+fn running_out_of_inodes_fails_in_one_line_and_leaves_no_staging_behind() {
+    if !can_mount() {
+        return;
+    }
+    let f = Fixture::standard();
+    let (out, cache) = (f.dir.path().join("site"), f.dir.path().join("cache"));
+    fs::create_dir_all(&out).unwrap();
+    // Room for bytes, not for files: the site has more pages and folders than this.
+    let _tmpfs = Mount::new(
+        &["-t", "tmpfs", "-o", "size=16m,nr_inodes=24", "tmpfs"],
+        &out,
+    )
+    .expect("tmpfs");
+    let o = build(&f, &out, &cache);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o).trim().lines().count(), 1, "{}", stderr(&o));
+    let left: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

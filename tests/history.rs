@@ -574,3 +574,240 @@ fn a_shallow_clone_builds_from_what_is_there_and_says_so() {
         "the deepened site differs from a fresh one"
     );
 }
+
+/// `git` with its output, for the tests that need what it prints.
+fn git_out(args: &[&str], dir: &std::path::Path) -> String {
+    let o = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Writes a raw commit object (as `git hash-object --literally` does) and moves main to it.
+fn raw_commit(root: &std::path::Path, body: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("git")
+        .args([
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            "--stdin",
+        ])
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    git(&["update-ref", "refs/heads/main", &id], root);
+    id
+}
+
+#[test]
+fn a_partial_clone_builds_and_lists_what_it_lacks() {
+    let f = Fixture::standard();
+    git(&["config", "uploadpack.allowFilter", "true"], &f.root());
+    let clone = f.dir.path().join("partial");
+    let url = format!("file://{}", f.root().display());
+    git(
+        &[
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            &url,
+            clone.to_str().unwrap(),
+        ],
+        f.dir.path(),
+    );
+    let o = repowiki()
+        .args(["build", "--json", "--quiet"])
+        .arg(&clone)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let count: usize = git_out(&["rev-list", "--count", "HEAD"], &clone)
+        .parse()
+        .unwrap();
+    assert_eq!(report["commits"], count, "{report}");
+    // A damaged clone: a blob of the tree removed. Listed as missing; the build goes on.
+    let head_blob = git_out(&["rev-parse", "HEAD:src/lib.rs"], &clone);
+    let packless = f.dir.path().join("damaged");
+    git(
+        &[
+            "clone",
+            "-q",
+            "--no-local",
+            &url,
+            packless.to_str().unwrap(),
+        ],
+        f.dir.path(),
+    );
+    git(&["repack", "-q", "-a", "-d"], &packless);
+    // Unpack every object loose, then remove one blob.
+    let packs: Vec<_> = std::fs::read_dir(packless.join(".git/objects/pack"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .collect();
+    for pack in &packs {
+        let moved = f.dir.path().join("moved.pack");
+        std::fs::rename(pack, &moved).unwrap();
+        std::fs::remove_file(pack.with_extension("idx")).unwrap();
+        let o = std::process::Command::new("git")
+            .args(["unpack-objects", "-q"])
+            .current_dir(&packless)
+            .stdin(std::fs::File::open(&moved).unwrap())
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+    }
+    let loose = packless
+        .join(".git/objects")
+        .join(&head_blob[..2])
+        .join(&head_blob[2..]);
+    std::fs::remove_file(&loose).unwrap();
+    let o = repowiki()
+        .args(["build", "--json", "--quiet"])
+        .arg(&packless)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["files_skipped"]["missing"], 1, "{report}");
+}
+
+#[test]
+fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
+    let mut f = Fixture::new();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "def wide():\n    return 'w'\n".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    f.commit(
+        "files",
+        &[
+            ("wide.py", Some(utf16.as_slice())),
+            ("latin.py", Some(b"# caf\xe9\ndef latin():\n    return 1\n".as_slice())),
+            (
+                "big.bin",
+                Some(b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n".as_slice()),
+            ),
+        ],
+        "Add files",
+        "Alice",
+        T0,
+    );
+    let root = f.root();
+    let tree = git_out(&["write-tree"], &root);
+    let parent = git_out(&["rev-parse", "HEAD"], &root);
+    // A Latin-1 message with its encoding header, and a subject of a megabyte.
+    let body = format!(
+        "tree {tree}\nparent {parent}\nauthor Jos\u{e9} <j@x> 1700000100 +0000\ncommitter C <c@x> 1700000100 +0000\nencoding ISO-8859-1\n\n"
+    )
+    .into_bytes();
+    let body = [
+        String::from_utf8(body)
+            .unwrap()
+            .replace("Jos\u{e9}", "Jos")
+            .into_bytes(),
+        b"Caf\xe9 cr\xe8me: ".to_vec(),
+        "x".repeat(1 << 20).into_bytes(),
+        b"\n".to_vec(),
+    ]
+    .concat();
+    raw_commit(&root, &body);
+    let site = root.join(".repowiki/site");
+    let o = repowiki()
+        .args(["build", "--json", "--quiet"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["files_skipped"]["lfs"], 1, "{report}");
+    assert!(report["files_skipped"].get("binary").is_none(), "{report}");
+    assert!(read(&site.join("files/wide.py.html")).contains("wide"));
+    assert!(read(&site.join("files/latin.py.html")).contains("café"));
+    let history = read(&site.join("history.html"));
+    assert!(
+        history.contains("Café crème"),
+        "the encoding header is honoured"
+    );
+    assert!(
+        std::fs::metadata(site.join("history.html")).unwrap().len() < 200_000,
+        "a megabyte subject is not published whole"
+    );
+    // An author line with a line break: libgit2 cannot read the commit; one clear line.
+    let tree = git_out(&["write-tree"], &root);
+    let head = git_out(&["rev-parse", "HEAD"], &root);
+    raw_commit(
+        &root,
+        format!("tree {tree}\nparent {head}\nauthor Evil\nName <e@x> 1700000200 +0000\ncommitter C <c@x> 1700000200 +0000\n\nBad\n").as_bytes(),
+    );
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot be read") && !stderr(&o).contains("unknown revision"));
+    // It can still build the commit before it.
+    let o = repowiki()
+        .args(["build", "--quiet", "--rev", &head])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // HEAD on a new branch with no commits, in a repository that has some.
+    git(&["symbolic-ref", "HEAD", "refs/heads/fresh"], &root);
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("'fresh', which has no commits yet"),
+        "{}",
+        stderr(&o)
+    );
+    let o = repowiki()
+        .args(["build", "--quiet", "--rev", &head])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn grafts_mark_the_history_partial_and_replace_refs_are_named() {
+    let f = Fixture::standard();
+    let root = f.root();
+    let first = f.commits["polyglot"].to_string();
+    std::fs::create_dir_all(root.join(".git/info")).unwrap();
+    std::fs::write(root.join(".git/info/grafts"), format!("{first}\n")).unwrap();
+    let replaced = f.commits["rename"].to_string();
+    let other = f.commits["init"].to_string();
+    git(
+        &["update-ref", &format!("refs/replace/{replaced}"), &other],
+        &root,
+    );
+    let o = repowiki()
+        .args(["build", "--json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["shallow"], true, "{report}");
+    assert!(stderr(&o).contains("replace ref"), "{}", stderr(&o));
+}

@@ -100,6 +100,16 @@ pub struct Writer {
     unchanged: usize,
 }
 
+/// A write that stops with an error (no room, no inodes) takes its staged pages with it; a
+/// committed journal stays, for the next build to complete.
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if !self.out.join(JOURNAL).exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
 impl Writer {
     /// Recovers from an interrupted write and starts a new one; nothing live is touched
     /// before `finish`.
