@@ -767,6 +767,23 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
+    // A good commit on top: the unreadable one, in its history, is named.
+    let bad = git_out(&["rev-parse", "HEAD"], &root);
+    raw_commit(
+        &root,
+        format!("tree {tree}\nparent {bad}\nauthor A <a@x> 1700000300 +0000\ncommitter C <c@x> 1700000300 +0000\n\nGood\n").as_bytes(),
+    );
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("the commit {bad} cannot be read")),
+        "{}",
+        stderr(&o)
+    );
     // HEAD on a new branch with no commits, in a repository that has some.
     git(&["symbolic-ref", "HEAD", "refs/heads/fresh"], &root);
     let o = repowiki()

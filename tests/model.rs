@@ -688,3 +688,29 @@ fn model_settings_out_of_bounds_name_the_key() {
         assert_eq!(stderr(&o).trim().lines().count(), 1);
     }
 }
+
+#[test]
+fn the_built_in_narrator_makes_no_http_client_so_needs_no_ca_bundle() {
+    let f = Fixture::standard();
+    // With no readable CA bundle an HTTP client cannot be made (checked below): a build that
+    // calls no model must not try.
+    let without_certs = |cmd: &mut std::process::Command| {
+        cmd.env("SSL_CERT_FILE", "/nonexistent/ca.pem")
+            .env("SSL_CERT_DIR", "/nonexistent");
+    };
+    let mut cmd = repowiki();
+    cmd.args(["build", "--quiet"]).arg(f.root());
+    without_certs(&mut cmd);
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    configure(&f, "openai", "http://127.0.0.1:9", "retries = 0\n");
+    let mut cmd = repowiki();
+    cmd.args(["build", "--quiet"]).arg(f.root());
+    without_certs(&mut cmd);
+    let o = cmd.output().unwrap();
+    assert!(
+        stderr(&o).contains("cannot make an HTTP client"),
+        "the environment really breaks the client: {}",
+        stderr(&o)
+    );
+}
