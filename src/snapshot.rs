@@ -426,16 +426,19 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
     Ok(snapshot)
 }
 
-/// `linguist-vendored` / `linguist-generated` patterns from every `.gitattributes` in the tree.
+/// `linguist-vendored` / `linguist-generated` / `binary` (or `-text`) patterns from every
+/// `.gitattributes` in the tree.
 struct Attributes {
     vendored: Vec<Pattern>,
     generated: Vec<Pattern>,
+    binary: Vec<Pattern>,
 }
 
 fn read_gitattributes(repo: &Repository, entries: &[Entry]) -> Attributes {
     let mut attrs = Attributes {
         vendored: Vec::new(),
         generated: Vec::new(),
+        binary: Vec::new(),
     };
     let mut files: Vec<&Entry> = entries
         .iter()
@@ -461,9 +464,13 @@ fn read_gitattributes(repo: &Repository, entries: &[Entry]) -> Attributes {
                     }
                     a => (a.trim_end_matches("=true"), false),
                 };
-                let list = match name {
-                    "linguist-vendored" => &mut attrs.vendored,
-                    "linguist-generated" => &mut attrs.generated,
+                let (list, negated) = match name {
+                    "linguist-vendored" => (&mut attrs.vendored, negated),
+                    "linguist-generated" => (&mut attrs.generated, negated),
+                    // What git calls binary is not read as text (a `.ai` file is not text
+                    // because it happens to decode).
+                    "binary" => (&mut attrs.binary, negated),
+                    "text" => (&mut attrs.binary, !negated),
                     _ => continue,
                 };
                 let line = if negated {
@@ -493,6 +500,8 @@ fn path_skip_reason(path: &str, ignore: &[Pattern], attrs: &Attributes) -> Optio
         Some(SkipReason::Vendored)
     } else if is_excluded(&attrs.generated, path) {
         Some(SkipReason::Generated)
+    } else if is_excluded(&attrs.binary, path) {
+        Some(SkipReason::Binary)
     } else if LOCK_FILES.contains(&name) {
         Some(SkipReason::LockFile)
     } else if name.contains(".min.") && (name.ends_with(".js") || name.ends_with(".css")) {
@@ -552,6 +561,7 @@ mod tests {
         let attrs = Attributes {
             vendored: vec![Pattern::parse("third/**", "").unwrap()],
             generated: vec![Pattern::parse("*.pb.rs", "").unwrap()],
+            binary: vec![Pattern::parse("*.ai", "").unwrap()],
         };
         let r = |p| path_skip_reason(p, &[], &attrs);
         assert_eq!(r("web/node_modules/x/index.js"), Some(SkipReason::Vendored));
@@ -560,6 +570,7 @@ mod tests {
         assert_eq!(r("Cargo.lock"), Some(SkipReason::LockFile));
         assert_eq!(r("static/app.min.js"), Some(SkipReason::Minified));
         assert_eq!(r("src/vendor.rs"), None);
+        assert_eq!(r("media/logo.ai"), Some(SkipReason::Binary));
     }
 
     #[test]

@@ -697,6 +697,10 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
         &[
             ("wide.py", Some(utf16.as_slice())),
             ("latin.py", Some(b"# caf\xe9\ndef latin():\n    return 1\n".as_slice())),
+            // What git is told is binary stays binary, however it decodes.
+            (".gitattributes", Some(b"*.ai binary\n*.dat -text\n".as_slice())),
+            ("media/logo.ai", Some(b"%PDF-1.5 caf\xe9\n".as_slice())),
+            ("data/x.dat", Some(b"plain words\n".as_slice())),
             (
                 "big.bin",
                 Some(b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n".as_slice()),
@@ -734,7 +738,7 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["files_skipped"]["lfs"], 1, "{report}");
-    assert!(report["files_skipped"].get("binary").is_none(), "{report}");
+    assert_eq!(report["files_skipped"]["binary"], 2, "{report}");
     assert!(read(&site.join("files/wide.py.html")).contains("wide"));
     assert!(read(&site.join("files/latin.py.html")).contains("café"));
     let history = read(&site.join("history.html"));
