@@ -299,6 +299,10 @@ fn huge_and_generated_files_are_skipped_with_reasons_and_long_ones_shown() {
         "says so"
     );
     assert!(
+        page.contains("4000 more symbols are not listed"),
+        "and lists 1,000 symbols"
+    );
+    assert!(
         !page.contains("href=\"#L9999\""),
         "no link to a line not shown"
     );

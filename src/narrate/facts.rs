@@ -9,7 +9,7 @@ use super::{date, first_sentence};
 use crate::cluster::Cluster;
 use crate::history::{Commit, History};
 use crate::parse::SymbolKind;
-use crate::site::paths::{symbol_anchor, PageMap};
+use crate::site::paths::{symbol_target, PageMap};
 use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, Serialize)]
@@ -311,9 +311,10 @@ fn part_facts(
     let mut key_symbols = Vec::new();
     for f in cluster.members.iter().filter_map(|m| parsed.get(m)) {
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for s in &f.facts.symbols {
+        let page = page_of(input, &f.path);
+        for (i, s) in f.facts.symbols.iter().enumerate() {
             let n = seen.entry(s.name.as_str()).or_default();
-            let anchor = symbol_anchor(&s.name, *n);
+            let target = symbol_target(&page, &s.name, *n, i);
             *n += 1;
             let short = s.short_name();
             if matches!(s.kind, SymbolKind::Method | SymbolKind::Module) || short.len() < 3 {
@@ -332,7 +333,7 @@ fn part_facts(
                 doc_summary: first_sentence(&s.doc),
                 path: f.path.clone(),
                 line: s.start_line,
-                page: format!("{}#{anchor}", page_of(input, &f.path)),
+                page: target,
                 used_in,
                 public: s.public,
             });

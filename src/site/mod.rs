@@ -326,16 +326,16 @@ fn search_index(input: &SiteInput) -> String {
             page
         ]));
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for s in &f.facts.symbols {
+        for (i, s) in f.facts.symbols.iter().enumerate() {
             let n = seen.entry(s.name.as_str()).or_default();
-            let anchor = symbol_anchor(&s.name, *n);
+            let target = paths::symbol_target(page, &s.name, *n, i);
             *n += 1;
             if s.public || s.kind.is_type() {
                 entries.push(serde_json::json!([
                     s.kind.name(),
                     s.name,
                     short(&s.doc),
-                    format!("{page}#{anchor}")
+                    target
                 ]));
             }
         }
@@ -910,10 +910,16 @@ fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context
     ctx.insert("source_lines", &total);
     ctx.insert("source_shown", &shown);
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    let symbols: Vec<serde_json::Value> = parsed
+    let all_symbols = parsed
         .map(|f| f.facts.symbols.as_slice())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    ctx.insert(
+        "symbols_more",
+        &all_symbols.len().saturating_sub(paths::MAX_SYMBOLS_LISTED),
+    );
+    let symbols: Vec<serde_json::Value> = all_symbols
         .iter()
+        .take(paths::MAX_SYMBOLS_LISTED)
         .map(|s| {
             let n = seen.entry(s.name.as_str()).or_default();
             let anchor = symbol_anchor(&s.name, *n);

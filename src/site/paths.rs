@@ -107,6 +107,19 @@ pub fn root_of(page: &str) -> String {
     "../".repeat(page.matches('/').count())
 }
 
+/// A file page lists at most this many of its symbols (a file of 45,000 functions made a
+/// 13 MB page); links to the others go to the page itself.
+pub const MAX_SYMBOLS_LISTED: usize = 1_000;
+
+/// Where a link to the `index`-th symbol of a file (the `n`-th of its name) goes.
+pub fn symbol_target(page: &str, name: &str, n: usize, index: usize) -> String {
+    if index < MAX_SYMBOLS_LISTED {
+        format!("{page}#{}", symbol_anchor(name, n))
+    } else {
+        page.to_string()
+    }
+}
+
 /// A fragment id for a symbol, unique within its page when `n` differs.
 pub fn symbol_anchor(name: &str, n: usize) -> String {
     let base: String = name
