@@ -586,6 +586,11 @@ fn git_out(args: &[&str], dir: &std::path::Path) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
+/// `repowiki` with these arguments on the repository at `root`.
+fn build_in(root: &std::path::Path, args: &[&str]) -> std::process::Output {
+    repowiki().args(args).arg(root).output().unwrap()
+}
+
 /// Writes a raw commit object (as `git hash-object --literally` does) and moves main to it.
 fn raw_commit(root: &std::path::Path, body: &[u8]) -> String {
     use std::io::Write;
@@ -626,11 +631,7 @@ fn a_partial_clone_builds_and_lists_what_it_lacks() {
         ],
         f.dir.path(),
     );
-    let o = repowiki()
-        .args(["build", "--json", "--quiet"])
-        .arg(&clone)
-        .output()
-        .unwrap();
+    let o = build_in(&clone, &["build", "--json", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let count: usize = git_out(&["rev-list", "--count", "HEAD"], &clone)
@@ -675,11 +676,7 @@ fn a_partial_clone_builds_and_lists_what_it_lacks() {
         .join(&head_blob[..2])
         .join(&head_blob[2..]);
     std::fs::remove_file(&loose).unwrap();
-    let o = repowiki()
-        .args(["build", "--json", "--quiet"])
-        .arg(&packless)
-        .output()
-        .unwrap();
+    let o = build_in(&packless, &["build", "--json", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["files_skipped"]["missing"], 1, "{report}");
@@ -730,11 +727,7 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
     .concat();
     raw_commit(&root, &body);
     let site = root.join(".repowiki/site");
-    let o = repowiki()
-        .args(["build", "--json", "--quiet"])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let o = build_in(&root, &["build", "--json", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["files_skipped"]["lfs"], 1, "{report}");
@@ -757,19 +750,11 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
         &root,
         format!("tree {tree}\nparent {head}\nauthor Evil\nName <e@x> 1700000200 +0000\ncommitter C <c@x> 1700000200 +0000\n\nBad\n").as_bytes(),
     );
-    let o = repowiki()
-        .args(["build", "--quiet"])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let o = build_in(&root, &["build", "--quiet"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot be read") && !stderr(&o).contains("unknown revision"));
     // It can still build the commit before it.
-    let o = repowiki()
-        .args(["build", "--quiet", "--rev", &head])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let o = build_in(&root, &["build", "--quiet", "--rev", &head]);
     assert!(o.status.success(), "{}", stderr(&o));
     // A good commit on top: the unreadable one, in its history, is named.
     let bad = git_out(&["rev-parse", "HEAD"], &root);
@@ -777,11 +762,7 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
         &root,
         format!("tree {tree}\nparent {bad}\nauthor A <a@x> 1700000300 +0000\ncommitter C <c@x> 1700000300 +0000\n\nGood\n").as_bytes(),
     );
-    let o = repowiki()
-        .args(["build", "--quiet"])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let o = build_in(&root, &["build", "--quiet"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(&format!("the commit {bad} cannot be read")),
@@ -790,22 +771,14 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
     );
     // HEAD on a new branch with no commits, in a repository that has some.
     git(&["symbolic-ref", "HEAD", "refs/heads/fresh"], &root);
-    let o = repowiki()
-        .args(["build", "--quiet"])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let o = build_in(&root, &["build", "--quiet"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("'fresh', which has no commits yet"),
         "{}",
         stderr(&o)
     );
-    let o = repowiki()
-        .args(["build", "--quiet", "--rev", &head])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let o = build_in(&root, &["build", "--quiet", "--rev", &head]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
