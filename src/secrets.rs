@@ -95,8 +95,9 @@ const RULES: &[&str] = &[
     r#"(?i)(aws_secret_access_key|secret[_-]?key|api[_-]?key|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)["']?\s*[:=]\s*["']?(?P<s>[A-Za-z0-9/+=_\-\.]{16,})"#,
     // A password-like setting with a quoted literal of any length and alphabet.
     r#"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)["']?\s*(?::=|[:=]|=>)\s*(?P<q>["'])(?P<s>[^"'\s]{4,})["']"#,
-    // The same, unquoted, to the end of its word (YAML, .env style, kubeconfig `token:`).
-    r#"(?i)(?:^|[\s{,;])(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|client[_-]?secret)\s*[:=]\s*(?P<s>[A-Za-z0-9!#%&*+\-./=?@^_|~]{6,})(?:$|[\s,;}])"#,
+    // The same, unquoted, to the end of its word (YAML, .env style, kubeconfig `token:`), with
+    // a digit or a symbol in it: prose ("token: authentication") has neither.
+    r#"(?i)(?:^|[\s{,;])(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|client[_-]?secret)\s*[:=]\s*(?P<s>[A-Za-z\-._]*[0-9!#%&*+/=?@^|~][A-Za-z0-9!#%&*+\-./=?@^_|~]{2,})(?:$|[\s,;}])"#,
     // Credentials inside a URL.
     r"[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@]+:(?P<s>[^/\s:@]+)@",
 ];
@@ -336,6 +337,8 @@ mod tests {
             "The bearer of the token is the caller.\n",
             "registry=https://registry.npmjs.org/\n",
             "fn token(&self) -> &str\n",
+            "token: authentication comes first\n",
+            "secret: the-usual-words\n",
             "x = \"hello\" +\n  \"world\"\n",
         ] {
             assert_eq!(redact(text), None, "{text}");
