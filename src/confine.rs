@@ -286,17 +286,31 @@ pub fn open_read(base: &Path, rel: &Path) -> io::Result<File> {
     Ok(File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
 }
 
+/// The largest file repowiki reads as its own (a config, a template, a page it compares):
+/// a committed file of gigabytes is refused, not read into memory.
+pub const MAX_OWN_FILE: u64 = 256 << 20;
+
 /// Reads `base/rel` as text, following no link below `base`.
 pub fn read_to_string(base: &Path, rel: &Path) -> io::Result<String> {
-    let mut text = String::new();
-    io::Read::read_to_string(&mut open_read(base, rel)?, &mut text)?;
-    Ok(text)
+    String::from_utf8(read(base, rel)?).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} is not UTF-8 text", base.join(rel).display()),
+        )
+    })
 }
 
-/// Reads `base/rel`, following no link below `base`.
+/// Reads `base/rel`, following no link below `base`, up to `MAX_OWN_FILE` bytes.
 pub fn read(base: &Path, rel: &Path) -> io::Result<Vec<u8>> {
+    let file = open_read(base, rel)?;
+    if file.metadata()?.len() > MAX_OWN_FILE {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("{} is over {} MiB", base.join(rel).display(), MAX_OWN_FILE >> 20),
+        ));
+    }
     let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut open_read(base, rel)?, &mut bytes)?;
+    io::Read::read_to_end(&mut io::Read::take(file, MAX_OWN_FILE + 1), &mut bytes)?;
     Ok(bytes)
 }
 
