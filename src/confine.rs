@@ -306,7 +306,11 @@ pub fn read(base: &Path, rel: &Path) -> io::Result<Vec<u8>> {
     if file.metadata()?.len() > MAX_OWN_FILE {
         return Err(io::Error::new(
             io::ErrorKind::FileTooLarge,
-            format!("{} is over {} MiB", base.join(rel).display(), MAX_OWN_FILE >> 20),
+            format!(
+                "{} is over {} MiB",
+                base.join(rel).display(),
+                MAX_OWN_FILE >> 20
+            ),
         ));
     }
     let mut bytes = Vec::new();
