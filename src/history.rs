@@ -3,7 +3,7 @@
 //! Each commit is diffed against its first parent (merges included, flagged as merges), with
 //! rename detection, so that a file's history follows it across renames.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Patch, Repository, Sort};
 use rayon::prelude::*;
@@ -166,27 +166,13 @@ fn crawl_all(
     // Objects come from the repository's own store: hashing each one again on every read
     // (libgit2's default) would cost as much as the diffs themselves.
     git2::opts::strict_hash_verification(false);
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    walk.push(rev)?;
     // Grafts (`info/grafts`) cut or rewrite the history as a shallow clone does: said the same.
     let shallow = repo.is_shallow() || !grafted(repo).is_empty();
-    let mut ids = Vec::new();
-    let mut bounded = false;
-    for oid in walk {
-        let oid = oid?;
-        if limits.max_commits.is_some_and(|m| ids.len() >= m) {
-            bounded = true;
-            break;
-        }
-        if let Some(since) = limits.since {
-            if repo.find_commit(oid)?.time().seconds() < since {
-                bounded = true;
-                continue;
-            }
-        }
-        ids.push(oid);
-    }
+    let (ids, bounded) = match walk(repo, rev, limits) {
+        Ok(found) => found,
+        // libgit2's walk stops at a commit it cannot parse: walked again from the objects.
+        Err(_) => walk_objects(repo, rev, limits),
+    };
     let mut commits: Vec<Option<Commit>> = ids
         .iter()
         .map(|id| cache.get(Space::Commits, &id.to_string()))
@@ -202,12 +188,16 @@ fn crawl_all(
                 let handle = handle
                     .as_ref()
                     .map_err(|e| git2::Error::from_str(e.message()))?;
-                let commit = handle.find_commit(ids[i])?;
-                // At a shallow boundary the parents are hidden or missing: such a commit is
-                // read again next time, as the boundary may move.
-                let complete = !boundary.contains(&ids[i])
-                    && (commit.parent_count() == 0 || commit.parent(0).is_ok());
-                let read = read_commit(handle, &commit)?;
+                let (read, complete) = match handle.find_commit(ids[i]) {
+                    Ok(commit) => {
+                        // At a shallow boundary the parents are hidden or missing: such a
+                        // commit is read again next time, as the boundary may move.
+                        let complete = !boundary.contains(&ids[i])
+                            && (commit.parent_count() == 0 || commit.parent(0).is_ok());
+                        (read_commit(handle, &commit)?, complete)
+                    }
+                    Err(_) => (read_unparsed(handle, ids[i])?, !boundary.contains(&ids[i])),
+                };
                 let encoded = complete.then(|| CacheUse::encode(&read));
                 Ok((i, read, encoded))
             },
@@ -233,6 +223,77 @@ fn crawl_all(
         },
         diffed,
     ))
+}
+
+/// The commits to read, newest first in topological order, and whether the limits left some
+/// out.
+fn walk(repo: &Repository, rev: Oid, limits: &Limits) -> Result<(Vec<Oid>, bool)> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(rev)?;
+    let mut ids = Vec::new();
+    let mut bounded = false;
+    for oid in walk {
+        let oid = oid?;
+        if limits.max_commits.is_some_and(|m| ids.len() >= m) {
+            bounded = true;
+            break;
+        }
+        if let Some(since) = limits.since {
+            if repo.find_commit(oid)?.time().seconds() < since {
+                bounded = true;
+                continue;
+            }
+        }
+        ids.push(oid);
+    }
+    Ok((ids, bounded))
+}
+
+/// `walk` from the commit objects themselves, for a history with a commit libgit2 cannot
+/// parse: newest first, a commit always before its parents.
+fn walk_objects(repo: &Repository, rev: Oid, limits: &Limits) -> (Vec<Oid>, bool) {
+    let mut info: HashMap<Oid, (i64, Vec<Oid>)> = HashMap::new();
+    let mut children: HashMap<Oid, usize> = HashMap::new();
+    let mut queue = vec![rev];
+    while let Some(id) = queue.pop() {
+        if info.contains_key(&id) {
+            continue;
+        }
+        // A missing parent (a shallow clone) ends its line.
+        let Some(raw) = parse_raw(repo, id) else {
+            continue;
+        };
+        for &p in &raw.parents {
+            *children.entry(p).or_default() += 1;
+            queue.push(p);
+        }
+        info.insert(id, (raw.time, raw.parents));
+    }
+    let mut ready = std::collections::BinaryHeap::from([(info.get(&rev).map_or(0, |i| i.0), rev)]);
+    let (mut ids, mut bounded) = (Vec::new(), false);
+    while let Some((time, id)) = ready.pop() {
+        let Some((_, parents)) = info.get(&id) else {
+            continue;
+        };
+        for p in parents {
+            let left = children.get_mut(p).expect("counted");
+            *left -= 1;
+            if *left == 0 {
+                ready.push((info.get(p).map_or(0, |i| i.0), *p));
+            }
+        }
+        if limits.max_commits.is_some_and(|m| ids.len() >= m) {
+            bounded = true;
+            break;
+        }
+        if limits.since.is_some_and(|since| time < since) {
+            bounded = true;
+            continue;
+        }
+        ids.push(id);
+    }
+    (ids, bounded)
 }
 
 /// The commits a shallow clone's history stops at (git's `shallow` file), sorted. git hides
@@ -305,28 +366,130 @@ pub fn parse_date(text: &str) -> Option<i64> {
 }
 
 fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
-    let tree = commit.tree()?;
     // In a shallow clone the first parent may be missing: diff against nothing, as git does.
     let parent_tree = match commit.parent(0) {
         Ok(p) => Some(p.tree()?),
         Err(_) => None,
     };
-    let mut raw = Vec::new();
-    tree_diff(repo, parent_tree.as_ref(), Some(&tree), "", &mut raw)?;
-    let added = raw.iter().any(|c| c.old.is_none());
-    let deleted = raw.iter().any(|c| c.new.is_none());
+    let encoding = commit.message_encoding().ok().flatten();
+    commit_of(
+        repo,
+        RawCommit {
+            tree: commit.tree_id(),
+            parents: commit.parent_ids().collect(),
+            author: commit.author().name_bytes().to_vec(),
+            time: commit.time().seconds(),
+            message: commit.message_bytes().to_vec(),
+            encoding: encoding.map(str::to_string),
+        },
+        commit.id(),
+        parent_tree,
+    )
+}
+
+/// A commit as its object says, read without libgit2's parser, which refuses some that git
+/// reads (an author line broken over two lines): such a commit is read this way instead.
+pub(crate) struct RawCommit {
+    tree: Oid,
+    parents: Vec<Oid>,
+    author: Vec<u8>,
+    time: i64,
+    message: Vec<u8>,
+    encoding: Option<String>,
+}
+
+/// Reads a commit object's headers leniently: what cannot be read is left empty.
+pub(crate) fn parse_raw(repo: &Repository, id: Oid) -> Option<RawCommit> {
+    let odb = repo.odb().ok()?;
+    let object = odb.read(id).ok()?;
+    if object.kind() != ObjectType::Commit {
+        return None;
+    }
+    let data = object.data();
+    let split = data.windows(2).position(|w| w == b"\n\n");
+    let (head, message) = match split {
+        Some(at) => (&data[..at], &data[at + 2..]),
+        None => (data, &[][..]),
+    };
+    let oid = |b: &[u8]| {
+        std::str::from_utf8(b)
+            .ok()
+            .and_then(|t| Oid::from_str(t.trim()).ok())
+    };
+    // The time of a signature line: the number after its `>`.
+    let time = |b: &[u8]| -> Option<i64> {
+        let after = &b[b.iter().rposition(|&c| c == b'>')? + 1..];
+        std::str::from_utf8(after)
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    };
+    let mut raw = RawCommit {
+        tree: oid(head.strip_prefix(b"tree ")?.split(|&c| c == b'\n').next()?)?,
+        parents: Vec::new(),
+        author: Vec::new(),
+        time: 0,
+        message: message.to_vec(),
+        encoding: None,
+    };
+    for line in head.split(|&c| c == b'\n') {
+        if let Some(p) = line.strip_prefix(b"parent ").and_then(oid) {
+            raw.parents.push(p);
+        } else if let Some(a) = line.strip_prefix(b"author ") {
+            let name = a.split(|&c| c == b'<').next().unwrap_or(a);
+            raw.author = name.trim_ascii().to_vec();
+            raw.time = time(a).unwrap_or(raw.time);
+        } else if let Some(c) = line.strip_prefix(b"committer ") {
+            raw.time = time(c).unwrap_or(raw.time);
+        } else if let Some(e) = line.strip_prefix(b"encoding ") {
+            raw.encoding = Some(String::from_utf8_lossy(e).trim().to_string());
+        }
+    }
+    Some(raw)
+}
+
+/// The tree a commit names, whether libgit2 can parse the commit or not.
+pub fn tree_of(repo: &Repository, id: Oid) -> Option<git2::Tree<'_>> {
+    let tree = match repo.find_commit(id) {
+        Ok(c) => c.tree_id(),
+        Err(_) => parse_raw(repo, id)?.tree,
+    };
+    repo.find_tree(tree).ok()
+}
+
+/// A commit libgit2 cannot parse, read from its object.
+fn read_unparsed(repo: &Repository, id: Oid) -> Result<Commit> {
+    let raw = parse_raw(repo, id).ok_or_else(|| {
+        git2::Error::from_str(&format!("the commit {id} cannot be read, even leniently"))
+    })?;
+    let parent_tree = raw.parents.first().and_then(|&p| tree_of(repo, p));
+    commit_of(repo, raw, id, parent_tree)
+}
+
+fn commit_of(
+    repo: &Repository,
+    raw: RawCommit,
+    id: Oid,
+    parent_tree: Option<git2::Tree>,
+) -> Result<Commit> {
+    let tree = repo.find_tree(raw.tree)?;
+    let mut changed = Vec::new();
+    tree_diff(repo, parent_tree.as_ref(), Some(&tree), "", &mut changed)?;
+    let added = changed.iter().any(|c| c.old.is_none());
+    let deleted = changed.iter().any(|c| c.new.is_none());
     // Only a commit that adds and deletes files can hold a rename: libgit2's diff finds them.
     let changes = if added && deleted {
         // Finding renames reads every blob: in a partial or damaged clone one may be missing,
         // and then the commit's changes are counted without renames rather than failing.
         match changes_with_renames(repo, parent_tree.as_ref(), &tree) {
             Ok(changes) => changes,
-            Err(_) => line_counts(repo, raw)?,
+            Err(_) => line_counts(repo, changed)?,
         }
     } else {
-        line_counts(repo, raw)?
+        line_counts(repo, changed)?
     };
-    let author = commit.author();
     // Names and messages are text that reaches pages and prompts: secrets go here.
     let mut changes = changes;
     // As the snapshot names them (see `snapshot::walk_tree`), so that the two agree.
@@ -342,28 +505,23 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
             c.old_path = Some(clean);
         }
     }
-    let author = decode(
-        author.name_bytes(),
-        commit.message_encoding().ok().flatten(),
-    );
+    let encoding = raw.encoding.as_deref();
+    let author = decode(&raw.author, encoding);
     let author = if author.is_empty() {
         "unknown"
     } else {
         author.as_str()
     };
     Ok(Commit {
-        id: commit.id().to_string(),
-        parents: commit.parent_ids().map(|p| p.to_string()).collect(),
+        id: id.to_string(),
+        parents: raw.parents.iter().map(Oid::to_string).collect(),
         author: {
             let author = crate::secrets::redact_name(author).unwrap_or_else(|| author.to_string());
             crate::report::visible_controls(&author, false).map_or(author, |(a, _)| a)
         },
-        time: commit.time().seconds(),
+        time: raw.time,
         message: {
-            let message = bounded(decode(
-                commit.message_bytes(),
-                commit.message_encoding().ok().flatten(),
-            ));
+            let message = bounded(decode(&raw.message, encoding));
             let message = crate::secrets::redact(&message).unwrap_or(message);
             // ESC sequences and bidirectional controls are shown, never obeyed.
             crate::report::visible_controls(&message, false).map_or(message, |(m, _)| m)

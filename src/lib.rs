@@ -131,10 +131,21 @@ impl Workspace {
                 .and_then(|id| self.repo.odb().ok()?.read_header(id).ok())
                 .is_some_and(|(_, kind)| kind == git2::ObjectType::Commit);
             match id {
-                Some(id) if is_commit => Error::BadCommit(id.to_string(), e.message().to_string()),
-                _ => Error::UnknownRev(name.to_string()),
+                Some(id) if is_commit => {
+                    // Read as git reads it, from the object itself (see `history::parse_raw`).
+                    if history::parse_raw(&self.repo, id).is_some() {
+                        return Ok(id);
+                    }
+                    Err(Error::BadCommit(id.to_string(), e.message().to_string()))
+                }
+                _ => Err(Error::UnknownRev(name.to_string())),
             }
-        })?;
+        });
+        let object = match object {
+            Ok(object) => object,
+            Err(Ok(id)) => return Ok(id),
+            Err(Err(e)) => return Err(e),
+        };
         // A revision that names a commit git2 cannot read is said as such, not as unknown.
         object.peel_to_commit().map(|c| c.id()).map_err(|e| {
             match object.peel(git2::ObjectType::Commit).ok().map(|c| c.id()) {

@@ -263,7 +263,9 @@ pub fn path_text(bytes: &[u8]) -> String {
 /// Every file of the tree at `commit` named as the snapshot names it, with its blob id (for a
 /// submodule, the commit it names).
 pub fn tree_blobs(repo: &Repository, commit: Oid) -> Result<BTreeMap<String, String>> {
-    let tree = repo.find_commit(commit)?.tree()?;
+    let tree = crate::history::tree_of(repo, commit).ok_or_else(|| {
+        git2::Error::from_str(&format!("the commit {commit} has no readable tree"))
+    })?;
     let mut entries = Vec::new();
     walk_tree(repo, &tree, "", &mut entries)?;
     Ok(entries
@@ -301,8 +303,8 @@ fn walk_tree(
 
 /// Reads the tree of commit `rev`.
 pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snapshot> {
-    let commit = repo.find_commit(rev)?;
-    let tree = commit.tree()?;
+    let tree = crate::history::tree_of(repo, rev)
+        .ok_or_else(|| git2::Error::from_str(&format!("the commit {rev} has no readable tree")))?;
     let mut entries = Vec::new();
     walk_tree(repo, &tree, "", &mut entries)?;
     entries.sort_by(|a, b| a.path.cmp(&b.path));

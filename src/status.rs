@@ -157,7 +157,9 @@ pub fn status(
         let _ = walk.hide(built);
     }
     for oid in walk.take(500) {
-        let commit = ws.repo.find_commit(oid?)?;
+        let Ok(commit) = ws.repo.find_commit(oid?) else {
+            continue;
+        };
         let id = commit.id().to_string();
         let subject = String::from_utf8_lossy(commit.summary_bytes().unwrap_or(b"")).into_owned();
         // Printed to a terminal: secrets cut out, control characters shown (see main).
