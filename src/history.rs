@@ -168,14 +168,25 @@ fn crawl_all(
     git2::opts::strict_hash_verification(false);
     // Grafts (`info/grafts`) cut or rewrite the history as a shallow clone does: said the same.
     let shallow = repo.is_shallow() || !grafted(repo).is_empty();
-    let (ids, bounded) = match walk(repo, rev, limits) {
+    // git honours replace refs (`git replace`); libgit2 does not: with any, the history is
+    // walked and read from the objects, each replaced commit as its replacement says.
+    let replaced = replaced_commits(repo);
+    let walked = match replaced.is_empty() {
+        true => walk(repo, rev, limits),
+        false => Err(Error::Git(git2::Error::from_str("replace refs"))),
+    };
+    let (ids, bounded) = match walked {
         Ok(found) => found,
         // libgit2's walk stops at a commit it cannot parse: walked again from the objects.
         Err(_) => walk_objects(repo, rev, limits),
     };
+    // A replaced commit is not what its id says: never from the cache, never into it.
     let mut commits: Vec<Option<Commit>> = ids
         .iter()
-        .map(|id| cache.get(Space::Commits, &id.to_string()))
+        .map(|id| match replaced.contains(id) {
+            true => None,
+            false => cache.get(Space::Commits, &id.to_string()),
+        })
         .collect();
     let missing: Vec<usize> = (0..ids.len()).filter(|&i| commits[i].is_none()).collect();
     let boundary = shallow_boundary(repo);
@@ -189,6 +200,13 @@ fn crawl_all(
                     .as_ref()
                     .map_err(|e| git2::Error::from_str(e.message()))?;
                 let (read, complete) = match handle.find_commit(ids[i]) {
+                    Ok(_) if !replaced.is_empty() => {
+                        let read = read_unparsed(handle, ids[i])?;
+                        (
+                            read,
+                            !replaced.contains(&ids[i]) && !boundary.contains(&ids[i]),
+                        )
+                    }
                     Ok(commit) => {
                         // At a shallow boundary the parents are hidden or missing: such a
                         // commit is read again next time, as the boundary may move.
@@ -398,10 +416,27 @@ pub(crate) struct RawCommit {
     encoding: Option<String>,
 }
 
-/// Reads a commit object's headers leniently: what cannot be read is left empty.
+/// The commits that `refs/replace/` replaces.
+pub fn replaced_commits(repo: &Repository) -> std::collections::HashSet<Oid> {
+    let Ok(refs) = repo.references_glob("refs/replace/*") else {
+        return Default::default();
+    };
+    refs.flatten()
+        .filter_map(|r| Oid::from_str(r.name().ok()?.strip_prefix("refs/replace/")?).ok())
+        .collect()
+}
+
+/// What git reads for `id`: the object `refs/replace/<id>` names, if there is one.
+fn replacement(repo: &Repository, id: Oid) -> Oid {
+    repo.refname_to_id(&format!("refs/replace/{id}"))
+        .unwrap_or(id)
+}
+
+/// Reads a commit object's headers leniently (what cannot be read is left empty), through a
+/// replace ref if there is one, as git does.
 pub(crate) fn parse_raw(repo: &Repository, id: Oid) -> Option<RawCommit> {
     let odb = repo.odb().ok()?;
-    let object = odb.read(id).ok()?;
+    let object = odb.read(replacement(repo, id)).ok()?;
     if object.kind() != ObjectType::Commit {
         return None;
     }
@@ -452,6 +487,7 @@ pub(crate) fn parse_raw(repo: &Repository, id: Oid) -> Option<RawCommit> {
 
 /// The tree a commit names, whether libgit2 can parse the commit or not.
 pub fn tree_of(repo: &Repository, id: Oid) -> Option<git2::Tree<'_>> {
+    let id = replacement(repo, id);
     let tree = match repo.find_commit(id) {
         Ok(c) => c.tree_id(),
         Err(_) => parse_raw(repo, id)?.tree,

@@ -388,15 +388,12 @@ pub fn build(
             &memory_cache
         }
     };
-    // git honours replace refs; libgit2, and so repowiki, reads the original objects.
-    let replaced = ws
-        .repo
-        .references_glob("refs/replace/*")
-        .map(|refs| refs.count())
-        .unwrap_or(0);
+    // git honours replace refs, and so does repowiki: said, since the pages then differ from
+    // what the objects alone say.
+    let replaced = history::replaced_commits(&ws.repo).len();
     if replaced > 0 {
         notes.push(format!(
-            "warning: {replaced} replace ref(s) under refs/replace/: git shows the replacements, these pages show the original commits"
+            "note: {replaced} commit(s) replaced by refs/replace/: the pages show the replacements, as git log does"
         ));
     }
     for note in &notes {
@@ -694,6 +691,12 @@ pub fn settings_hash(ws: &Workspace, narrator_id: &str) -> String {
     );
     if let Some(boundary) = ws.shallow_boundary() {
         text += &format!("\nshallow {boundary}");
+    }
+    // Replace refs change what commits say without a new commit.
+    if let Ok(refs) = ws.repo.references_glob("refs/replace/*") {
+        for r in refs.flatten() {
+            text += &format!("\n{} {:?}", r.name().unwrap_or(""), r.target());
+        }
     }
     blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
 }

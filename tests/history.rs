@@ -789,25 +789,62 @@ fn odd_commits_encodings_and_files_are_read_as_git_reads_them() {
 }
 
 #[test]
-fn grafts_mark_the_history_partial_and_replace_refs_are_named() {
+fn grafts_mark_the_history_partial_and_replace_refs_are_honoured_as_git_does() {
     let f = Fixture::standard();
     let root = f.root();
     let first = f.commits["polyglot"].to_string();
     std::fs::create_dir_all(root.join(".git/info")).unwrap();
     std::fs::write(root.join(".git/info/grafts"), format!("{first}\n")).unwrap();
-    let replaced = f.commits["rename"].to_string();
-    let other = f.commits["init"].to_string();
-    git(
-        &["update-ref", &format!("refs/replace/{replaced}"), &other],
-        &root,
-    );
-    let o = repowiki()
-        .args(["build", "--json"])
-        .arg(&root)
-        .output()
-        .unwrap();
+    let o = build_in(&root, &["build", "--json", "--quiet"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["shallow"], true, "{report}");
-    assert!(stderr(&o).contains("replace ref"), "{}", stderr(&o));
+    std::fs::remove_file(root.join(".git/info/grafts")).unwrap();
+    // `git replace`: the rename commit reads as another commit, whose message and parents win.
+    let rename = f.commits["rename"].to_string();
+    let tree = git_out(&["rev-parse", &format!("{rename}^{{tree}}")], &root);
+    let parent = f.commits["init"].to_string();
+    let body = format!("tree {tree}\nparent {parent}\nauthor Rita <r@x> 1700000500 +0000\ncommitter Rita <r@x> 1700000500 +0000\n\nThe replacement message wins\n");
+    let replacement = {
+        use std::io::Write;
+        let mut child = std::process::Command::new("git")
+            .args(["hash-object", "-t", "commit", "-w", "--stdin"])
+            .current_dir(&root)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    git(&["replace", &rename, replacement.trim()], &root);
+    let o = build_in(&root, &["build", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("replaced by refs/replace/"),
+        "{}",
+        stderr(&o)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let count: usize = git_out(&["rev-list", "--count", "HEAD"], &root)
+        .parse()
+        .unwrap();
+    assert_eq!(report["commits"], count, "as git counts them: {report}");
+    let history = read(&root.join(".repowiki/site/history.html"));
+    assert!(
+        history.contains("The replacement message wins"),
+        "as git log shows it"
+    );
+    assert!(!history.contains("refactor: rename util to helpers"));
+    // Removing the replace ref is a change: the next build shows the original again.
+    git(&["replace", "-d", &rename], &root);
+    let o = build_in(&root, &["build", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&root.join(".repowiki/site/history.html"))
+        .contains("refactor: rename util to helpers"));
 }
