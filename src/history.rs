@@ -329,10 +329,7 @@ pub fn shallow_boundary(repo: &Repository) -> Vec<Oid> {
 
 /// The commits `info/grafts` gives other parents (each line: a commit, then its parents).
 fn grafted(repo: &Repository) -> Vec<Oid> {
-    let text = std::fs::read_to_string(repo.commondir().join("info/grafts")).unwrap_or_default();
-    text.lines()
-        .filter_map(|l| Oid::from_str(l.split_whitespace().next()?).ok())
-        .collect()
+    grafts(repo).into_keys().collect()
 }
 
 /// A repository handle for one crawl worker, with an object store of its own. libgit2 shares
@@ -482,7 +479,23 @@ pub(crate) fn parse_raw(repo: &Repository, id: Oid) -> Option<RawCommit> {
             raw.encoding = Some(String::from_utf8_lossy(e).trim().to_string());
         }
     }
+    // A graft gives the commit other parents, as libgit2's own walk does.
+    if let Some(parents) = grafts(repo).get(&id) {
+        raw.parents = parents.clone();
+    }
     Some(raw)
+}
+
+/// `info/grafts`: each line a commit, then the parents it is given.
+fn grafts(repo: &Repository) -> HashMap<Oid, Vec<Oid>> {
+    let text = std::fs::read_to_string(repo.commondir().join("info/grafts")).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| {
+            let mut ids = l.split_whitespace().map(Oid::from_str);
+            let id = ids.next()?.ok()?;
+            Some((id, ids.flatten().collect()))
+        })
+        .collect()
 }
 
 /// The tree a commit names, whether libgit2 can parse the commit or not.
