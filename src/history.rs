@@ -116,53 +116,6 @@ pub fn crawl(
     limits: &Limits,
     cache: &CacheUse,
 ) -> Result<(History, usize)> {
-    crawl_all(repo, rev, limits, cache).map_err(|e| match unreadable_commit(repo, rev) {
-        // libgit2 names no commit when one cannot be parsed: found and named here.
-        Some(bad) => Error::BadCommit(
-            bad.to_string(),
-            format!("{}; it is in the history of the revision built", e),
-        ),
-        None => e,
-    })
-}
-
-/// The first commit reachable from `tip` that git2 cannot read, found by reading the raw
-/// objects' `parent` lines (which need no parsing of the rest).
-fn unreadable_commit(repo: &Repository, tip: Oid) -> Option<Oid> {
-    let odb = repo.odb().ok()?;
-    let mut seen = std::collections::HashSet::new();
-    let mut queue = std::collections::VecDeque::from([tip]);
-    while let Some(id) = queue.pop_front() {
-        if !seen.insert(id) {
-            continue;
-        }
-        if repo.find_commit(id).is_err() {
-            return Some(id);
-        }
-        let object = odb.read(id).ok()?;
-        for line in object.data().split(|&b| b == b'\n') {
-            if line.is_empty() {
-                break;
-            }
-            if let Some(parent) = line.strip_prefix(b"parent ") {
-                if let Some(p) = std::str::from_utf8(parent)
-                    .ok()
-                    .and_then(|p| Oid::from_str(p).ok())
-                {
-                    queue.push_back(p);
-                }
-            }
-        }
-    }
-    None
-}
-
-fn crawl_all(
-    repo: &Repository,
-    rev: Oid,
-    limits: &Limits,
-    cache: &CacheUse,
-) -> Result<(History, usize)> {
     // Objects come from the repository's own store: hashing each one again on every read
     // (libgit2's default) would cost as much as the diffs themselves.
     git2::opts::strict_hash_verification(false);

@@ -74,10 +74,10 @@ impl Theme {
         let mut theme = Theme::built_in();
         // Committed files: a link (to `/proc/self/environ`, to `~/.ssh`) is never followed; it
         // is left out with a warning.
-        let linked = |theme: &mut Theme, rel: &str| {
-            theme.warnings.push(format!(
+        let linked = |rel: &str| {
+            format!(
                 "warning: {rel} is a symbolic link (or lies behind one): left out; repowiki never follows one there"
-            ))
+            )
         };
         for (name, text) in &mut theme.templates {
             let rel = format!(".repowiki/templates/{name}");
@@ -88,17 +88,20 @@ impl Theme {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(_) if crate::confine::is_link(&root.join(&rel)) || behind_a_link(root) => {
-                    theme.warnings.push(format!(
-                        "warning: {rel} is a symbolic link (or lies behind one): left out; repowiki never follows one there"
+                    theme.warnings.push(linked(&rel))
+                }
+                Err(e) => {
+                    return Err(Error::io(
+                        format!("cannot read {}", root.join(&rel).display()),
+                        e,
                     ))
                 }
-                Err(e) => return Err(Error::io(format!("cannot read {}", root.join(&rel).display()), e)),
             }
         }
         let dir = theme_dir(root);
         if behind_a_link(root) || crate::confine::is_link(&dir) {
             if dir.exists() {
-                linked(&mut theme, ".repowiki/theme");
+                theme.warnings.push(linked(".repowiki/theme"));
             }
             return Ok(theme);
         }
@@ -119,7 +122,7 @@ impl Theme {
             let rel = format!(".repowiki/theme/{name}");
             let path = root.join(&rel);
             if is_link {
-                linked(&mut theme, &rel);
+                theme.warnings.push(linked(&rel));
                 continue;
             }
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.len() > MAX_ASSET_BYTES) {
