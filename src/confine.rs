@@ -110,35 +110,50 @@ pub fn folder(bounds: &Bounds, path: &Path, given: Given, key: &str) -> Result<P
 /// inside `root` (where the repository's files are) is an error: the link's path. Parts that do
 /// not exist yet are kept as they are.
 fn resolve(path: &Path, root: &Path) -> std::result::Result<PathBuf, PathBuf> {
+    // What is left to walk, last component first; a link's target is pushed in its place, so
+    // that the walk goes on from where the link leads and its components are checked too.
+    let parts = |p: &Path| -> Vec<std::ffi::OsString> {
+        p.components()
+            .filter_map(|c| match c {
+                Component::Normal(n) => Some(n.to_os_string()),
+                Component::ParentDir => Some("..".into()),
+                _ => None,
+            })
+            .rev()
+            .collect()
+    };
+    let mut todo = parts(path);
     let mut done = PathBuf::from("/");
-    let mut missing = false;
-    for c in path.components() {
-        match c {
-            Component::RootDir | Component::Prefix(_) | Component::CurDir => {}
-            Component::ParentDir => {
-                done.pop();
+    let (mut missing, mut hops) = (false, 0);
+    while let Some(name) = todo.pop() {
+        if name == ".." {
+            done.pop();
+            continue;
+        }
+        let next = done.join(&name);
+        if missing {
+            done = next;
+            continue;
+        }
+        match std::fs::symlink_metadata(&next) {
+            Err(_) => {
+                missing = true;
+                done = next;
             }
-            Component::Normal(name) => {
-                let next = done.join(name);
-                if missing {
-                    done = next;
-                    continue;
+            Ok(m) if m.file_type().is_symlink() => {
+                // A link in the repository is committed: never followed. One outside it is
+                // the person's own (their home, a mount), followed like the kernel would.
+                hops += 1;
+                if done.starts_with(root) || hops > 40 {
+                    return Err(next);
                 }
-                match std::fs::symlink_metadata(&next) {
-                    Err(_) => {
-                        missing = true;
-                        done = next;
-                    }
-                    Ok(m) if m.file_type().is_symlink() => {
-                        if done.starts_with(root) {
-                            return Err(next);
-                        }
-                        // The person's own folders, outside the repository: theirs to link.
-                        done = next.canonicalize().map_err(|_| next.clone())?;
-                    }
-                    Ok(_) => done = next,
+                let target = std::fs::read_link(&next).map_err(|_| next.clone())?;
+                if target.is_absolute() {
+                    done = PathBuf::from("/");
                 }
+                todo.extend(parts(&target));
             }
+            Ok(_) => done = next,
         }
     }
     Ok(done)
@@ -414,6 +429,18 @@ mod tests {
             folder(&b, &dir.path().join("mine/site"), Given::Flag, "--out").unwrap(),
             dir.path().canonicalize().unwrap().join("real/site")
         );
+        // A link of the person's own that leads into the repository, and on through a
+        // committed link: the committed one is refused all the same.
+        std::fs::create_dir_all(dir.path().join("victim")).unwrap();
+        symlink(dir.path().join("victim"), root.join("linked")).unwrap();
+        symlink(&root, dir.path().join("to-repo")).unwrap();
+        let e = folder(
+            &b,
+            &dir.path().join("to-repo/linked/site"),
+            Given::Flag,
+            "--out",
+        );
+        assert!(e.unwrap_err().to_string().contains("symbolic link"));
         assert!(apart(&root.join("a"), &root.join("a/cache")).is_err());
         assert!(apart(&root.join("a"), &root.join("a")).is_err());
         assert!(apart(&root.join("a"), &root.join("ab")).is_ok());
