@@ -38,6 +38,25 @@ fn build_reports_what_it_did() {
     assert!(report["stages"]["history"].is_number());
     assert_eq!(report["out"], out.to_str().unwrap());
     assert!(report["pages_written"].as_u64().unwrap() > 20);
+    // The overview's counts are the report's: every reason with its number, nothing else.
+    let overview = read(&out.join("index.html"));
+    let total: u64 = skipped
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    let reasons: Vec<String> = skipped
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
+    let sentence = format!("{total} more were left out: {} (see", reasons.join(", "));
+    assert!(overview.contains(&sentence), "{sentence} in the overview");
+    let files = report["files"].as_u64().unwrap();
+    assert!(overview.contains(&format!("demo holds {files} files; among them ")));
+    assert!(!overview.contains("(1 files)"));
 }
 
 #[test]

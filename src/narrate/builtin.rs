@@ -38,28 +38,40 @@ impl Narrator for BuiltinNarrator {
         if f.readme_intro.is_empty() {
             md.push_str("No README introduces this repository; this overview is drawn from its code and history.\n\n");
         } else {
-            let _ = writeln!(md, "From the README: *{}*\n", f.readme_intro.trim());
+            let _ = writeln!(
+                md,
+                "From the README: *{}*\n",
+                md_escape(f.readme_intro.trim())
+            );
         }
         md.push_str("## At a glance\n\n");
+        let files = |n: usize| format!("{n} {}", if n == 1 { "file" } else { "files" });
         let langs: Vec<String> = f
             .languages
             .iter()
-            .map(|(l, files)| format!("{l} ({files} files)"))
+            .map(|(l, n)| format!("{l} ({})", files(*n)))
             .collect();
-        let _ = write!(
-            md,
-            "{} holds {} files, {} of them code",
-            md_escape(&f.title),
-            f.files,
-            f.code_files
-        );
+        // Each number counts what its words say: the languages are some of the files, not a
+        // split of the "code" ones.
+        let _ = write!(md, "{} holds {}", md_escape(&f.title), files(f.files));
         if langs.is_empty() {
             md.push('.');
         } else {
-            let _ = write!(md, ": {}.", langs.join(", "));
+            let _ = write!(md, "; among them {}.", langs.join(", "));
         }
         if f.skipped > 0 {
-            let _ = write!(md, " {} more were left out (binary, vendored, generated or too large; see the history page's table).", f.skipped);
+            let why: Vec<String> = f
+                .skipped_reasons
+                .iter()
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            let _ = write!(
+                md,
+                " {} more {} left out: {} (see the history page's table).",
+                f.skipped,
+                if f.skipped == 1 { "was" } else { "were" },
+                why.join(", ")
+            );
         }
         md.push('\n');
         if f.partial_history {

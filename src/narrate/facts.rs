@@ -170,6 +170,8 @@ pub struct OverviewFacts {
     pub files: usize,
     pub code_files: usize,
     pub skipped: usize,
+    /// Why they were left out: reason -> files, in the report's words.
+    pub skipped_reasons: Vec<(String, usize)>,
     pub partial_history: bool,
     /// The parts, with the one-line summary of each part's narrative (filled in once the parts
     /// are narrated: the overview is written from these, not from whole narratives, so that a
@@ -226,7 +228,7 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .enumerate()
         .map(|(i, c)| part_facts(i, c, input, &readme, &docs, &risk, context_tokens))
         .collect();
-    let overview = overview_facts(input, &readme, &docs);
+    let overview = overview_facts(input, &docs);
     (parts, overview)
 }
 
@@ -651,15 +653,20 @@ fn mentions_part(text: &str, cluster: &Cluster) -> bool {
         .any(|m| text.contains(m.as_str()))
 }
 
-/// The repository's README, split at its headings.
-fn readme_sections(snapshot: &Snapshot) -> Vec<ReadmeSection> {
-    let Some(readme) = snapshot.files.iter().find(|f| {
+/// The repository's README at its root, if it has one.
+fn readme_file(snapshot: &Snapshot) -> Option<&crate::snapshot::SourceFile> {
+    snapshot.files.iter().find(|f| {
         let lower = f.path.to_ascii_lowercase();
         matches!(
             lower.as_str(),
             "readme.md" | "readme" | "readme.txt" | "readme.rst" | "readme.markdown"
         )
-    }) else {
+    })
+}
+
+/// The repository's README, split at its headings.
+fn readme_sections(snapshot: &Snapshot) -> Vec<ReadmeSection> {
+    let Some(readme) = readme_file(snapshot) else {
         return Vec::new();
     };
     let mut sections = vec![ReadmeSection {
@@ -684,32 +691,56 @@ fn readme_sections(snapshot: &Snapshot) -> Vec<ReadmeSection> {
     sections
 }
 
-/// The README's first paragraph of prose (not a badge, image or HTML line).
-fn readme_intro(sections: &[ReadmeSection]) -> String {
-    for s in sections {
-        let mut para: Vec<&str> = Vec::new();
-        for line in s.text.lines() {
-            let t = line.trim();
-            let noise = t.starts_with("[![")
-                || t.starts_with("![")
-                || t.starts_with('<')
-                || t.starts_with("```");
-            if t.is_empty() || noise {
-                if !para.is_empty() {
-                    break;
-                }
-                continue;
+/// The README's first paragraph of prose, as plain text: read with a markdown parser, so that
+/// headings of both kinds (`# Title`, `Title` underlined with `---`), HTML blocks (a centred
+/// logo, a sponsor block), badges, images and paragraphs of links alone are passed over, and
+/// reference links keep their words (`[WSGI]` -> WSGI).
+fn readme_intro(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let (mut in_para, mut in_image, mut depth_heading) = (false, 0usize, 0usize);
+    // `outside`: the words not inside a link.
+    let (mut prose, mut outside) = (String::new(), String::new());
+    let mut in_link = 0usize;
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => depth_heading += 1,
+            Event::End(TagEnd::Heading(_)) => depth_heading = depth_heading.saturating_sub(1),
+            Event::Start(Tag::Paragraph) if depth_heading == 0 => {
+                in_para = true;
+                prose.clear();
+                outside.clear();
             }
-            para.push(t);
-        }
-        if !para.is_empty() {
-            return para.join(" ");
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_para && in_image == 0 => {
+                prose.push_str(&t);
+                if in_link == 0 {
+                    outside.push_str(&t);
+                    outside.push(' ');
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if in_para => prose.push(' '),
+            Event::End(TagEnd::Paragraph) if in_para => {
+                in_para = false;
+                // Prose: at least three words of its own, outside its links (`[Docs](…) ·
+                // [Blog](…)` is a menu, not a description).
+                let own = outside
+                    .split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphanumeric))
+                    .count();
+                if own >= 3 {
+                    return prose.split_whitespace().collect::<Vec<_>>().join(" ");
+                }
+            }
+            _ => {}
         }
     }
     String::new()
 }
 
-fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String]) -> OverviewFacts {
+fn overview_facts(input: &FactsInput, docs: &[String]) -> OverviewFacts {
     let parts = input
         .clusters
         .clusters
@@ -744,7 +775,9 @@ fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String])
     }
     OverviewFacts {
         title: input.title.to_string(),
-        readme_intro: readme_intro(readme),
+        readme_intro: readme_file(&input.snapshot)
+            .map(|f| readme_intro(&f.text))
+            .unwrap_or_default(),
         languages: {
             let mut v: Vec<(String, usize)> = languages(
                 input
@@ -762,8 +795,40 @@ fn overview_facts(input: &FactsInput, readme: &[ReadmeSection], docs: &[String])
         files: input.parsed.files.len(),
         code_files: input.parsed.code_files(),
         skipped: input.snapshot.skipped.len(),
+        skipped_reasons: input
+            .snapshot
+            .skip_counts()
+            .into_iter()
+            .map(|(r, n)| (r.to_string(), n))
+            .collect(),
         partial_history: input.history.partial(),
         parts,
         entry_points,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readme_intro;
+
+    /// The shapes of README openings seen on real repositories.
+    #[test]
+    fn the_readme_intro_is_its_first_paragraph_of_prose() {
+        // A setext heading (ripgrep).
+        assert_eq!(
+            readme_intro("ripgrep (rg)\n------------\nripgrep is a line-oriented search tool.\n"),
+            "ripgrep is a line-oriented search tool."
+        );
+        // A centred logo in HTML, then reference links (flask).
+        assert_eq!(
+            readme_intro("<div align=\"center\"><img src=\"x.svg\"></div>\n\n# Flask\n\nFlask is a lightweight [WSGI] web application framework.\n\n[WSGI]: https://wsgi.readthedocs.io/\n"),
+            "Flask is a lightweight WSGI web application framework."
+        );
+        // A sponsor block of HTML, badges, a paragraph of links alone (ky-like).
+        assert_eq!(
+            readme_intro("<div align=\"center\">\n\t<p>\n\t\t<sup>Supported by the community.<br>Special thanks to:</sup>\n\t</p>\n</div>\n\n[![CI](https://x/b.svg)](https://x)\n\n[Docs](https://d) · [Blog](https://b)\n\n> Tiny & elegant JavaScript HTTP client based on the Fetch API\n"),
+            "Tiny & elegant JavaScript HTTP client based on the Fetch API"
+        );
+        assert_eq!(readme_intro("# Title\n\n![logo](l.png)\n"), "");
     }
 }
