@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -118,17 +118,29 @@ fn part_summary(f: &ClusterFacts) -> String {
     if !doc.is_empty() {
         return doc;
     }
-    if let Some(section) = f.readme.first() {
-        let s = first_sentence(&section.text);
+    // The README's words about the part: its first paragraph of prose, never a logo's HTML.
+    for section in &f.readme {
+        let s = first_sentence(&super::facts::readme_intro(&section.text));
         if !s.is_empty() {
             return s;
         }
     }
-    let lang = f
-        .languages
-        .first()
-        .map(|(l, _, _)| format!("{l} "))
-        .unwrap_or_default();
+    // The count is of the files it names: "61 files (2 Python script)", not "61 Python script
+    // files".
+    let total = f.files.len();
+    let lang = match f.languages.first() {
+        Some((l, n, _)) if *n == total => format!("{l} "),
+        Some((l, n, _)) => {
+            return with_names(f, format!("{total} files ({n} {l})"));
+        }
+        None => String::new(),
+    };
+    let files = if total == 1 { "file" } else { "files" };
+    with_names(f, format!("{total} {lang}{files}"))
+}
+
+/// `what`, and the part's three most used names, each once.
+fn with_names(f: &ClusterFacts, what: String) -> String {
     // Several files may define the same name: each name once.
     let mut names: Vec<&str> = Vec::new();
     for s in &f.key_symbols {
@@ -137,9 +149,9 @@ fn part_summary(f: &ClusterFacts) -> String {
         }
     }
     if names.is_empty() {
-        format!("{} {lang}files", f.files.len())
+        what
     } else {
-        format!("{} {lang}files around {}", f.files.len(), names.join(", "))
+        format!("{what} around {}", names.join(", "))
     }
 }
 
@@ -417,6 +429,23 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_counts_the_files_it_names_and_quotes_prose_not_html() {
+        let mut f = facts();
+        assert_eq!(part_summary(&f), "1 Rust file around Db");
+        // Two files, one of them Rust: not "2 Rust files".
+        let mut other = f.files[0].clone();
+        other.path = "src/store/notes.md".into();
+        f.files.push(other);
+        assert_eq!(part_summary(&f), "2 files (1 Rust) around Db");
+        // A README section that opens with a logo's HTML: its prose, not the HTML.
+        f.readme = vec![crate::narrate::facts::ReadmeSection {
+            heading: String::new(),
+            text: "<div align=\"center\"><img src=\"l.svg\"></div>\n\nThe store keeps rows on disk. More.\n".into(),
+        }];
+        assert_eq!(part_summary(&f), "The store keeps rows on disk.");
+    }
+
+    #[test]
     fn missing_facts_are_said_to_be_missing() {
         let n = BuiltinNarrator.narrate_part(&facts()).unwrap();
         assert!(n
@@ -429,7 +458,7 @@ mod tests {
         assert!(n
             .markdown
             .contains("No commit in the history touches its files."));
-        assert_eq!(n.summary, "1 Rust files around Db");
+        assert_eq!(n.summary, "1 Rust file around Db");
     }
 
     #[test]

@@ -695,7 +695,7 @@ fn readme_sections(snapshot: &Snapshot) -> Vec<ReadmeSection> {
 /// headings of both kinds (`# Title`, `Title` underlined with `---`), HTML blocks (a centred
 /// logo, a sponsor block), badges, images and paragraphs of links alone are passed over, and
 /// reference links keep their words (`[WSGI]` -> WSGI).
-fn readme_intro(text: &str) -> String {
+pub(crate) fn readme_intro(text: &str) -> String {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let (mut in_para, mut in_image, mut depth_heading) = (false, 0usize, 0usize);
     // `outside`: the words not inside a link.
