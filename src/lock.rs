@@ -14,21 +14,22 @@ pub struct BuildLock {
 
 /// The lock file that guards a cache folder: `cache.lock` beside `cache/`.
 pub fn lock_path(cache_dir: &Path) -> PathBuf {
-    let name = cache_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "cache".into());
-    cache_dir.with_file_name(format!("{name}.lock"))
+    beside(cache_dir, "", ".lock")
 }
 
 /// The lock file that guards an output folder: `.site.repowiki-lock` beside `site/` (inside
 /// it, the folder exchange of a write would move it away).
 pub fn out_lock_path(out: &Path) -> PathBuf {
-    let name = out
+    beside(out, ".", ".repowiki-lock")
+}
+
+/// `folder`'s sibling named `{before}{folder's name}{after}`.
+fn beside(folder: &Path, before: &str, after: &str) -> PathBuf {
+    let name = folder
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    out.with_file_name(format!(".{name}.repowiki-lock"))
+        .unwrap_or_default();
+    folder.with_file_name(format!("{before}{name}{after}"))
 }
 
 /// Takes the output folder's lock, then the cache's (always in that order, so two builds never
