@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{CacheUse, Space};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -124,21 +124,18 @@ pub fn crawl(
     // git honours replace refs (`git replace`); libgit2 does not: with any, the history is
     // walked and read from the objects, each replaced commit as its replacement says.
     let replaced = replaced_commits(repo);
-    let walked = match replaced.is_empty() {
-        true => walk(repo, rev, limits),
-        false => Err(Error::Git(git2::Error::from_str("replace refs"))),
-    };
-    let (ids, bounded) = match walked {
-        Ok(found) => found,
+    let (ids, bounded) = match replaced.is_empty() {
         // libgit2's walk stops at a commit it cannot parse: walked again from the objects.
-        Err(_) => walk_objects(repo, rev, limits),
+        true => walk(repo, rev, limits).unwrap_or_else(|_| walk_objects(repo, rev, limits)),
+        false => walk_objects(repo, rev, limits),
     };
-    // A replaced commit is not what its id says: never from the cache, never into it.
+    // With replace refs a commit is not what its id alone says (nor, through its parent's
+    // tree, is its diff): nothing from the cache, nothing into it.
     let mut commits: Vec<Option<Commit>> = ids
         .iter()
-        .map(|id| match replaced.contains(id) {
-            true => None,
-            false => cache.get(Space::Commits, &id.to_string()),
+        .map(|id| match replaced.is_empty() {
+            true => cache.get(Space::Commits, &id.to_string()),
+            false => None,
         })
         .collect();
     let missing: Vec<usize> = (0..ids.len()).filter(|&i| commits[i].is_none()).collect();
@@ -153,13 +150,7 @@ pub fn crawl(
                     .as_ref()
                     .map_err(|e| git2::Error::from_str(e.message()))?;
                 let (read, complete) = match handle.find_commit(ids[i]) {
-                    Ok(_) if !replaced.is_empty() => {
-                        let read = read_unparsed(handle, ids[i])?;
-                        (
-                            read,
-                            !replaced.contains(&ids[i]) && !boundary.contains(&ids[i]),
-                        )
-                    }
+                    Ok(_) if !replaced.is_empty() => (read_unparsed(handle, ids[i])?, false),
                     Ok(commit) => {
                         // At a shallow boundary the parents are hidden or missing: such a
                         // commit is read again next time, as the boundary may move.

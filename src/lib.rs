@@ -120,42 +120,30 @@ impl Workspace {
                 }
             }
         }
-        let object = self.repo.revparse_single(name).map_err(|e| {
-            // A name that leads to a commit object libgit2 cannot parse (an author line with
-            // a line break in it): said as such, not as an unknown revision.
-            let id = ["", "refs/heads/", "refs/tags/"]
-                .iter()
-                .find_map(|p| self.repo.refname_to_id(&format!("{p}{name}")).ok())
-                .or_else(|| Oid::from_str(name).ok());
-            let is_commit = id
-                .and_then(|id| self.repo.odb().ok()?.read_header(id).ok())
-                .is_some_and(|(_, kind)| kind == git2::ObjectType::Commit);
-            match id {
-                Some(id) if is_commit => {
-                    // Read as git reads it, from the object itself (see `history::parse_raw`).
-                    if history::parse_raw(&self.repo, id).is_some() {
-                        return Ok(id);
+        match self.repo.revparse_single(name) {
+            Ok(object) => object
+                .peel_to_commit()
+                .map(|c| c.id())
+                .map_err(|_| Error::UnknownRev(name.to_string())),
+            // A name that leads to a commit libgit2 cannot parse (an author line with a line
+            // break in it) is read as git reads it, from the object (`history::parse_raw`).
+            Err(e) => {
+                let id = ["", "refs/heads/", "refs/tags/"]
+                    .iter()
+                    .find_map(|p| self.repo.refname_to_id(&format!("{p}{name}")).ok())
+                    .or_else(|| Oid::from_str(name).ok());
+                let is_commit = id
+                    .and_then(|id| self.repo.odb().ok()?.read_header(id).ok())
+                    .is_some_and(|(_, kind)| kind == git2::ObjectType::Commit);
+                match id {
+                    Some(id) if is_commit && history::parse_raw(&self.repo, id).is_some() => Ok(id),
+                    Some(id) if is_commit => {
+                        Err(Error::BadCommit(id.to_string(), e.message().to_string()))
                     }
-                    Err(Error::BadCommit(id.to_string(), e.message().to_string()))
+                    _ => Err(Error::UnknownRev(name.to_string())),
                 }
-                _ => Err(Error::UnknownRev(name.to_string())),
             }
-        });
-        let object = match object {
-            Ok(object) => object,
-            Err(Ok(id)) => return Ok(id),
-            Err(Err(e)) => return Err(e),
-        };
-        // A revision that names a commit git2 cannot read is said as such, not as unknown.
-        object.peel_to_commit().map(|c| c.id()).map_err(|e| {
-            match object.peel(git2::ObjectType::Commit).ok().map(|c| c.id()) {
-                Some(id) => Error::BadCommit(id.to_string(), e.message().to_string()),
-                None if object.kind() == Some(git2::ObjectType::Commit) => {
-                    Error::BadCommit(object.id().to_string(), e.message().to_string())
-                }
-                None => Error::UnknownRev(name.to_string()),
-            }
-        })
+        }
     }
 
     /// Where `commit` stands against the branch the repository is on (or, with a detached HEAD,
