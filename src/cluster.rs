@@ -1,18 +1,26 @@
 //! Stage 5: a deterministic partition of the files into the parts of the system.
 //!
-//! 1. Every folder with code is a candidate part, anchored on its path.
-//! 2. Folders with too few code files fold into their parent (deepest first).
-//! 3. Parts with too many files split along the import graph (label propagation in path order,
-//!    ties to the smaller label); each piece is anchored on its most imported file.
-//! 4. A few loose top-level files join the part they are most tied to; otherwise the top level
+//! 1. Tests, benchmarks, examples, docs and CI files go to one labelled part per package and
+//!    role ("tests of grep-searcher"), never one part per test file.
+//! 2. Every package a manifest declares is a part that never folds into its parent or the top
+//!    level; its code folder (a crate's `src`, a Python package's import folder) is the
+//!    package's own part, so the manifest, README and license beside it belong to it too.
+//! 3. Inside a package (or a repository without manifests) every folder with code is a
+//!    candidate part; folders with too few code files fold into their parent (deepest first).
+//! 4. Parts with too many files or lines split along the import graph (label propagation in
+//!    path order, ties to the smaller label); each piece is anchored on its most imported file.
+//! 5. A few loose top-level files join the part they are most tied to; otherwise the top level
 //!    is a part of its own.
-//! 5. Files that are not code (docs, data, config) join the part of their nearest folder.
+//! 6. Files that are not code (docs, data, config) join the part of their nearest folder.
+//!
+//! Names are the ones developers use: a package's part by its manifest's name, a module inside
+//! it by its path in the language (`grep_searcher::sink`, `flask.json`, `ky/core`).
 //!
 //! Code means program code, with or without a front-end: a shell or Go repository gets parts
 //! too, only without symbols.
 //!
-//! A part's id comes from its anchor (a folder, or folder + file), never from its members, so
-//! adding or removing a file does not move other parts' pages.
+//! A part's id comes from its anchor (a package or folder, a folder + file, a package + role),
+//! never from its members, so adding or removing a file does not move other parts' pages.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,11 +28,13 @@ use serde::Serialize;
 
 use crate::config::ClusterConfig;
 use crate::graph::Graph;
+use crate::packages::{within, Package, Packages};
 use crate::parse::{parent_dir, Parsed};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Cluster {
-    /// Stable identity: the anchoring folder ("" for the top level), or `folder#file-stem`.
+    /// Stable identity: the anchoring folder ("" for the top level), `folder#file-stem`, or
+    /// `folder@role` for the tests, benchmarks, examples, docs or CI of a package.
     pub id: String,
     /// URL-safe and unique: the page is `parts/<slug>.html`.
     pub slug: String,
@@ -33,6 +43,10 @@ pub struct Cluster {
     pub dir: String,
     /// Member paths, sorted.
     pub members: Vec<String>,
+    /// The root folder of the package the part belongs to, if a manifest declares one.
+    pub package: Option<String>,
+    /// "tests", "benchmarks", "examples", "docs" or "CI" for those parts.
+    pub role: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -76,64 +90,188 @@ pub fn sizes(code_files: usize, config: &ClusterConfig) -> (usize, usize) {
     (min, max)
 }
 
+/// A part of more lines than this is split along its imports too (a 12,000-line library is
+/// not read in one sitting).
+const MAX_LINES: usize = 8_000;
+
+/// What a file is for, when it is not the package's own code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    Tests,
+    Benchmarks,
+    Examples,
+    Docs,
+    Ci,
+}
+
+impl Role {
+    fn label(self) -> &'static str {
+        match self {
+            Role::Tests => "tests",
+            Role::Benchmarks => "benchmarks",
+            Role::Examples => "examples",
+            Role::Docs => "docs",
+            Role::Ci => "CI",
+        }
+    }
+}
+
+fn is_test_file(name: &str) -> bool {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    match ext {
+        "py" => stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest",
+        "go" => stem.ends_with("_test"),
+        "js" | "ts" | "tsx" | "jsx" | "mjs" | "cjs" | "mts" | "cts" => {
+            let inner = stem.rsplit_once('.').map(|(_, k)| k);
+            matches!(inner, Some("test" | "spec"))
+        }
+        _ => false,
+    }
+}
+
+/// The role of a file, judged by its path inside its package (or the repository).
+fn role(path: &str, base: &str) -> Option<Role> {
+    let rel = if base.is_empty() {
+        path
+    } else {
+        path.strip_prefix(base)?.strip_prefix('/')?
+    };
+    let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let dirs: Vec<&str> = dirs.split('/').filter(|d| !d.is_empty()).collect();
+    let first = dirs.first().copied().unwrap_or("");
+    if matches!(
+        first,
+        ".github" | ".circleci" | ".gitlab" | ".buildkite" | "ci"
+    ) || matches!(
+        name,
+        ".gitlab-ci.yml" | ".travis.yml" | "azure-pipelines.yml"
+    ) {
+        return Some(Role::Ci);
+    }
+    if matches!(first, "docs" | "doc") {
+        return Some(Role::Docs);
+    }
+    // The outermost folder that says what its files are for: `examples/app/tests` holds an
+    // example, `tests/fixtures/examples` holds tests.
+    let by_folder = dirs.iter().find_map(|d| match *d {
+        "tests" | "test" | "__tests__" | "spec" | "specs" | "testdata" | "test_data"
+        | "test-data" => Some(Role::Tests),
+        "benches" | "bench" | "benchmarks" | "benchmark" | "benchsuite" => Some(Role::Benchmarks),
+        "examples" | "example" => Some(Role::Examples),
+        _ => None,
+    });
+    by_folder.or_else(|| is_test_file(name).then_some(Role::Tests))
+}
+
 /// A part before naming: its anchor folder, optional anchor file, members.
 struct Part {
     dir: String,
     anchor_file: Option<String>,
+    role: Option<Role>,
     files: Vec<String>,
 }
 
-pub fn cluster(parsed: &Parsed, graph: &Graph, config: &ClusterConfig, title: &str) -> Clusters {
-    let code: Vec<&str> = parsed
+pub fn cluster(
+    parsed: &Parsed,
+    graph: &Graph,
+    packages: &Packages,
+    config: &ClusterConfig,
+    title: &str,
+) -> Clusters {
+    // 1: the files of each package's tests, benchmarks, examples, docs and CI.
+    let mut roles: BTreeMap<(String, Role), Vec<String>> = BTreeMap::new();
+    let mut code: Vec<&str> = Vec::new();
+    let mut plain: Vec<&str> = Vec::new();
+    for f in &parsed.files {
+        let base = packages.owner(&f.path).map_or("", |p| p.root.as_str());
+        match role(&f.path, base) {
+            Some(r) => roles
+                .entry((base.to_string(), r))
+                .or_default()
+                .push(f.path.clone()),
+            None if f.is_code() => code.push(&f.path),
+            None => plain.push(&f.path),
+        }
+    }
+    let (min, max) = sizes(code.len(), config);
+    let lines: BTreeMap<&str, usize> = parsed
         .files
         .iter()
-        .filter(|f| f.is_code())
-        .map(|f| f.path.as_str())
+        .map(|f| (f.path.as_str(), f.lines))
         .collect();
-    let (min, max) = sizes(code.len(), config);
 
-    // 1-2: seed with folders, fold small ones into their parents, deepest first.
+    // 2: a package's code folder stands for the package's own folder.
+    let roots: BTreeSet<&str> = packages.packages.iter().map(|p| p.root.as_str()).collect();
+    let homes: BTreeMap<&str, &str> = packages
+        .packages
+        .iter()
+        .filter(|p| p.code_root != p.root)
+        .filter(|p| {
+            packages
+                .owner(&p.code_root)
+                .is_some_and(|o| o.root == p.root)
+        })
+        .map(|p| (p.code_root.as_str(), p.root.as_str()))
+        .collect();
+    let home = |dir: &str| -> String { homes.get(dir).copied().unwrap_or(dir).to_string() };
+
+    // 3: seed with folders, fold small ones into their parents, deepest first; a package's
+    // folder never folds.
     let mut held: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for path in &code {
-        let mut dir = parent_dir(path);
+        let own = home(parent_dir(path));
+        let mut dir = own.clone();
         loop {
-            held.entry(dir.to_string()).or_default();
+            held.entry(dir.clone()).or_default();
             if dir.is_empty() {
                 break;
             }
-            dir = parent_dir(dir);
+            dir = home(parent_dir(&dir));
         }
-        held.entry(parent_dir(path).to_string())
-            .or_default()
-            .push(path.to_string());
+        held.entry(own).or_default().push(path.to_string());
     }
-    let mut dirs: Vec<String> = held.keys().filter(|d| !d.is_empty()).cloned().collect();
+    let mut dirs: Vec<String> = held
+        .keys()
+        .filter(|d| !d.is_empty() && !roots.contains(d.as_str()))
+        .cloned()
+        .collect();
     dirs.sort_by(|a, b| depth(b).cmp(&depth(a)).then(a.cmp(b)));
     for dir in dirs {
         if held[&dir].len() < min {
             let files = held.remove(&dir).unwrap_or_default();
-            held.entry(parent_dir(&dir).to_string())
+            held.entry(home(parent_dir(&dir)))
                 .or_default()
                 .extend(files);
         }
     }
     let root_files = held.remove("").unwrap_or_default();
 
-    // 3: split parts that are too large.
+    // 4: split parts that are too large.
+    let split_limits = Limits {
+        min,
+        max,
+        lines: &lines,
+    };
     let mut parts: Vec<Part> = Vec::new();
     for (dir, files) in held {
         if files.is_empty() {
             continue;
         }
-        parts.extend(split(dir, files, graph, min, max));
+        parts.extend(split(dir, files, graph, &split_limits));
     }
 
-    // 4: loose top-level files.
+    // 5: loose top-level files. The root package's own code is no loose file; a file that
+    // folded up from a small folder outside its code folder is.
     let mut root_left = Vec::new();
-    if root_files.len() >= min || parts.is_empty() {
-        root_left = root_files;
+    let root_code = packages.at_root().map(|p| p.code_root.as_str());
+    let (own, loose): (Vec<String>, Vec<String>) = root_files
+        .into_iter()
+        .partition(|f| root_code.is_some_and(|code| parent_dir(f).is_empty() || within(f, code)));
+    root_left.extend(own);
+    if loose.len() + root_left.len() >= min && root_code.is_none() || parts.is_empty() {
+        root_left.extend(loose);
     } else {
-        for file in root_files {
+        for file in loose {
             let mut best: Option<(u32, usize)> = None;
             let mut tied_parts = 0;
             for (i, part) in parts.iter().enumerate() {
@@ -153,30 +291,30 @@ pub fn cluster(parsed: &Parsed, graph: &Graph, config: &ClusterConfig, title: &s
         }
     }
     if !root_left.is_empty() {
-        parts.extend(split(String::new(), root_left, graph, min, max));
+        parts.extend(split(String::new(), root_left, graph, &split_limits));
     }
 
-    // 5: files without a front-end join the part of their nearest folder.
+    // 6: files without a front-end join the part of their nearest folder.
     let mut by_dir: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, p) in parts.iter().enumerate() {
         by_dir.entry(p.dir.as_str()).or_insert(i);
     }
     let mut extra: Vec<(usize, String)> = Vec::new();
     let mut project: Vec<String> = Vec::new();
-    for file in parsed.files.iter().filter(|f| !f.is_code()) {
-        let mut dir = parent_dir(&file.path);
+    for file in plain {
+        let mut dir = home(parent_dir(file));
         let found = loop {
-            if let Some(&i) = by_dir.get(dir) {
+            if let Some(&i) = by_dir.get(dir.as_str()) {
                 break Some(i);
             }
             if dir.is_empty() {
                 break None;
             }
-            dir = parent_dir(dir);
+            dir = home(parent_dir(&dir));
         };
         match found {
-            Some(i) => extra.push((i, file.path.clone())),
-            None => project.push(file.path.clone()),
+            Some(i) => extra.push((i, file.to_string())),
+            None => project.push(file.to_string()),
         }
     }
     for (i, path) in extra {
@@ -186,11 +324,20 @@ pub fn cluster(parsed: &Parsed, graph: &Graph, config: &ClusterConfig, title: &s
         parts.push(Part {
             dir: String::new(),
             anchor_file: Some("(project)".into()),
+            role: None,
             files: project,
         });
     }
+    for ((base, role), files) in roles {
+        parts.push(Part {
+            dir: base,
+            anchor_file: None,
+            role: Some(role),
+            files,
+        });
+    }
 
-    finish(parts, title)
+    finish(parts, packages, title)
 }
 
 fn depth(dir: &str) -> usize {
@@ -201,13 +348,26 @@ fn depth(dir: &str) -> usize {
     }
 }
 
-/// Splits a folder's files along the import graph when there are more than `max`.
-fn split(dir: String, mut files: Vec<String>, graph: &Graph, min: usize, max: usize) -> Vec<Part> {
+struct Limits<'a> {
+    min: usize,
+    max: usize,
+    lines: &'a BTreeMap<&'a str, usize>,
+}
+
+/// Splits a folder's files along the import graph when there are more than `max` files or
+/// `MAX_LINES` lines.
+fn split(dir: String, mut files: Vec<String>, graph: &Graph, limits: &Limits) -> Vec<Part> {
+    let min = limits.min;
     files.sort();
-    if files.len() <= max {
+    let lines: usize = files
+        .iter()
+        .map(|f| limits.lines.get(f.as_str()).copied().unwrap_or(0))
+        .sum();
+    if files.len() <= limits.max && lines <= MAX_LINES {
         return vec![Part {
             dir,
             anchor_file: None,
+            role: None,
             files,
         }];
     }
@@ -265,6 +425,7 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, min: usize, max: us
         return vec![Part {
             dir,
             anchor_file: None,
+            role: None,
             files,
         }];
     }
@@ -306,6 +467,7 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, min: usize, max: us
             Part {
                 dir: dir.clone(),
                 anchor_file: anchor,
+                role: None,
                 files: members,
             }
         })
@@ -314,6 +476,7 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, min: usize, max: us
         out.push(Part {
             dir,
             anchor_file: None,
+            role: None,
             files: rest.iter().map(|&i| files[i].clone()).collect(),
         });
     }
@@ -322,45 +485,88 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, min: usize, max: us
 
 const GENERIC_DIRS: &[&str] = &["src", "lib", "source", "pkg", "internal", "app", "core"];
 
-fn finish(parts: Vec<Part>, title: &str) -> Clusters {
+/// Files whose stem names their folder's module rather than a module of its own.
+const ROOT_STEMS: &[&str] = &["mod", "lib", "main", "__init__", "index"];
+
+/// A folder's name where no package names it: its last component, qualified when generic.
+fn folder_name(dir: &str, title: &str) -> String {
+    if dir.is_empty() {
+        return "Top level".to_string();
+    }
+    let last = dir.rsplit('/').next().unwrap_or(dir);
+    if GENERIC_DIRS.contains(&last) {
+        let parent = parent_dir(dir);
+        if parent.is_empty() {
+            format!("{title} {last}")
+        } else {
+            format!("{} {last}", parent.rsplit('/').next().unwrap_or(parent))
+        }
+    } else {
+        last.to_string()
+    }
+}
+
+/// A code part's name: the package's name for its own folder, the module path in the
+/// language's terms inside its code folder, the folder's name elsewhere.
+fn code_name(dir: &str, stem: Option<&str>, package: Option<&Package>, title: &str) -> String {
+    let module_of = |p: &Package, rel: &str| {
+        let sep = p.ecosystem.separator();
+        let mut path = vec![p.module.clone()];
+        path.extend(rel.split('/').filter(|s| !s.is_empty()).map(str::to_string));
+        if let Some(s) = stem.filter(|s| !ROOT_STEMS.contains(s)) {
+            path.push(s.to_string());
+        }
+        path.join(sep)
+    };
+    match package {
+        Some(p) if dir == p.root => match stem.filter(|s| !ROOT_STEMS.contains(s)) {
+            None => p.name.clone(),
+            Some(_) => module_of(p, ""),
+        },
+        Some(p) if within(dir, &p.code_root) => {
+            let rel = dir[p.code_root.len()..].trim_start_matches('/');
+            module_of(p, rel)
+        }
+        _ => match stem {
+            Some(s) => format!("{}: {s}", folder_name(dir, title)),
+            None => folder_name(dir, title),
+        },
+    }
+}
+
+fn finish(parts: Vec<Part>, packages: &Packages, title: &str) -> Clusters {
     let mut clusters: Vec<Cluster> = parts
         .into_iter()
         .map(|mut part| {
             part.files.sort();
             part.files.dedup();
+            let package = packages.owner(&part.dir);
             let stem = part.anchor_file.as_deref().map(file_stem);
-            let id = match (&part.anchor_file, part.dir.is_empty()) {
+            let id = match (&part.anchor_file, part.role) {
+                (_, Some(role)) => format!("{}@{}", part.dir, role.label()),
                 (Some(p), _) if p == "(project)" => "(project)".to_string(),
                 (Some(f), _) => format!("{}#{}", part.dir, file_stem(f)),
                 (None, _) => part.dir.clone(),
             };
-            let base_name = if part.dir.is_empty() {
-                match part.anchor_file.as_deref() {
-                    Some("(project)") => "Project files".to_string(),
-                    _ => "Top level".to_string(),
-                }
-            } else {
-                let last = part.dir.rsplit('/').next().unwrap_or(&part.dir);
-                if GENERIC_DIRS.contains(&last) {
-                    let parent = parent_dir(&part.dir);
-                    if parent.is_empty() {
-                        format!("{title} {last}")
-                    } else {
-                        format!("{} {last}", parent.rsplit('/').next().unwrap_or(parent))
+            let name = match (part.role, stem) {
+                (Some(role), _) => match (role, package) {
+                    (Role::Docs | Role::Ci, Some(p)) if p.root.is_empty() => {
+                        capitalised(role.label())
                     }
-                } else {
-                    last.to_string()
-                }
-            };
-            let name = match stem {
-                Some(s) if s != "(project)" => format!("{base_name}: {s}"),
-                _ => base_name,
+                    (_, Some(p)) => format!("{} of {}", role.label(), p.name),
+                    (_, None) if part.dir.is_empty() => capitalised(role.label()),
+                    (_, None) => format!("{} of {}", role.label(), folder_name(&part.dir, title)),
+                },
+                (None, Some("(project)")) => "Project files".to_string(),
+                (None, stem) => code_name(&part.dir, stem, package, title),
             };
             Cluster {
                 slug: String::new(),
                 name,
                 dir: part.dir,
                 members: part.files,
+                package: package.map(|p| p.root.clone()),
+                role: part.role.map(Role::label),
                 id,
             }
         })
@@ -374,7 +580,10 @@ fn finish(parts: Vec<Part>, title: &str) -> Clusters {
     }
     for c in &mut clusters {
         if name_count[&c.name] > 1 && !c.dir.is_empty() {
-            c.name = c.id.replace('#', ": ");
+            c.name = match c.role {
+                Some(role) => format!("{role} of {}", c.dir),
+                None => c.id.replace('#', ": "),
+            };
         }
     }
     let mut used = BTreeSet::new();
@@ -395,6 +604,14 @@ fn finish(parts: Vec<Part>, title: &str) -> Clusters {
         }
     }
     Clusters { clusters, of_file }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 fn file_stem(path: &str) -> &str {
@@ -486,10 +703,20 @@ mod tests {
     #[test]
     fn folders_become_parts_and_small_ones_fold_up() {
         let (p, g) = parsed(REPO);
-        let c = cluster(&p, &g, &ClusterConfig::default(), "demo");
-        assert_eq!(ids(&c), ["(project)", "src", "src/parse", "src/site"]);
-        // A lone test file joins the part it exercises.
-        assert_eq!(c.of("tests/build.rs").unwrap().id, "src");
+        let c = cluster(
+            &p,
+            &g,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
+        assert_eq!(
+            ids(&c),
+            ["(project)", "@tests", "src", "src/parse", "src/site"]
+        );
+        // Tests are a labelled part of their own.
+        assert_eq!(c.of("tests/build.rs").unwrap().id, "@tests");
+        assert_eq!(c.of("tests/build.rs").unwrap().name, "Tests");
         assert_eq!(c.of("src/site/tiny/one.rs").unwrap().id, "src/site");
         assert_eq!(c.of("README.md").unwrap().id, "(project)");
         assert_eq!(c.of("src/parse/rust.rs").unwrap().name, "parse");
@@ -500,11 +727,23 @@ mod tests {
     #[test]
     fn adding_a_file_keeps_every_id_and_slug() {
         let (p, g) = parsed(REPO);
-        let before = cluster(&p, &g, &ClusterConfig::default(), "demo");
+        let before = cluster(
+            &p,
+            &g,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
         let mut more = REPO.to_vec();
         more.push(("src/parse/go.rs", &["src/parse/mod.rs"]));
         let (p2, g2) = parsed(&more);
-        let after = cluster(&p2, &g2, &ClusterConfig::default(), "demo");
+        let after = cluster(
+            &p2,
+            &g2,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
         assert_eq!(ids(&before), ids(&after));
         let slugs = |c: &Clusters| {
             c.clusters
@@ -528,13 +767,25 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let (p, g) = parsed(REPO);
-        let before = cluster(&p, &g, &ClusterConfig::default(), "demo");
+        let before = cluster(
+            &p,
+            &g,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
         // A new import from one part into another, and a deleted one.
         let mut edited = REPO.to_vec();
         edited[3] = ("src/parse/mod.rs", &["src/site/svg.rs"]);
         edited[6] = ("src/site/mod.rs", &[]);
         let (p2, g2) = parsed(&edited);
-        let after = cluster(&p2, &g2, &ClusterConfig::default(), "demo");
+        let after = cluster(
+            &p2,
+            &g2,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
         assert_eq!(members(&before), members(&after));
     }
 
@@ -557,7 +808,13 @@ mod tests {
         let borrowed: Vec<(&str, &[&str])> =
             owned.iter().map(|(p, i)| (*p, i.as_slice())).collect();
         let (p, g) = parsed(&borrowed);
-        let c = cluster(&p, &g, &ClusterConfig::default(), "demo");
+        let c = cluster(
+            &p,
+            &g,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
         assert_eq!(ids(&c), ["lib#alpha_core", "lib#beta_core"]);
         assert!(c.clusters.iter().all(|c| c.members.len() == 26));
         assert_eq!(c.clusters[0].name, "demo lib: alpha_core");

@@ -500,6 +500,8 @@ mod tests {
             name: id.into(),
             dir: id.into(),
             members: members.iter().map(|m| m.to_string()).collect(),
+            package: None,
+            role: None,
         };
         let clusters = Clusters {
             of_file: [("a/x.rs", 0), ("a/y.rs", 0), ("b/z.rs", 1)]

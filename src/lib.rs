@@ -2,8 +2,8 @@
 //! from the history that explains why it is so.
 //!
 //! The pipeline is a chain of stages, each a function from immutable values to a new value
-//! (see `build`): history -> snapshot -> parse -> graph -> cluster -> insight -> narrate ->
-//! site render -> site write.
+//! (see `build`): history -> snapshot -> packages -> parse -> graph -> cluster -> insight ->
+//! narrate -> site render -> site write.
 
 pub mod cache;
 pub mod cluster;
@@ -18,6 +18,7 @@ pub mod hook;
 pub mod insight;
 pub mod lock;
 pub mod narrate;
+pub mod packages;
 pub mod parse;
 pub mod patterns;
 pub mod report;
@@ -250,6 +251,7 @@ pub struct Freshness {
 pub struct Analysis {
     pub title: String,
     pub snapshot: snapshot::Snapshot,
+    pub packages: packages::Packages,
     pub history: history::History,
     pub parsed: parse::Parsed,
     pub graph: graph::Graph,
@@ -432,6 +434,11 @@ pub fn build(
         },
         |s| format!("{} files, {} skipped", s.files.len(), s.skipped.len()),
     )?;
+    let packages = stages.run(
+        "packages",
+        || Ok(packages::read(&snapshot)),
+        |p| format!("{} packages", p.packages.len()),
+    )?;
     let (parsed, parsed_now) = stages.run(
         "parse",
         || Ok(parse::parse_all(&snapshot, &cache)),
@@ -455,7 +462,15 @@ pub fn build(
     )?;
     let clusters = stages.run(
         "cluster",
-        || Ok(cluster::cluster(&parsed, &graph, &config.cluster, &title)),
+        || {
+            Ok(cluster::cluster(
+                &parsed,
+                &graph,
+                &packages,
+                &config.cluster,
+                &title,
+            ))
+        },
         |c| format!("{} parts", c.clusters.len()),
     )?;
     let insights = stages.run(
@@ -467,6 +482,7 @@ pub fn build(
     let analysis = Analysis {
         title,
         snapshot,
+        packages,
         history,
         parsed,
         graph,

@@ -64,7 +64,7 @@ fn parts_follow_the_folders() {
     let f = Fixture::standard();
     let out = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    for slug in ["project", "py-app", "src", "src-engine", "web-src"] {
+    for slug in ["root", "docs", "py-app", "src-engine", "web-src"] {
         assert!(out.join(format!("parts/{slug}.html")).is_file(), "{slug}");
     }
     let engine = read(&out.join("parts/src-engine.html"));
@@ -196,7 +196,7 @@ fn the_search_index_holds_parts_files_and_symbols_whose_pages_exist() {
             .iter()
             .any(|e| e[0] == kind && e[1] == name && e[3] == href)
     };
-    assert!(has("part", "engine", "parts/src-engine.html"));
+    assert!(has("part", "demo::engine", "parts/src-engine.html"));
     assert!(has(
         "file",
         "src/engine/core.rs",
@@ -242,7 +242,7 @@ fn llms_txt_lists_every_page_with_one_line() {
     ]);
     let llms = read(&out.join("llms.txt"));
     assert!(llms.starts_with("# demo\n"), "{llms}");
-    assert!(llms.contains("- [engine](https://demo.example/wiki/parts/src-engine.html): The engine: runs jobs in order."), "{llms}");
+    assert!(llms.contains("- [demo::engine](https://demo.example/wiki/parts/src-engine.html): The engine: runs jobs in order."), "{llms}");
     assert!(
         llms.contains(
             "- [src/engine/core.rs](https://demo.example/wiki/files/src/engine/core.rs.html)"

@@ -543,9 +543,9 @@ fn status_and_check_say_what_is_stale() {
     assert!(text.contains("1 commit behind"), "{text}");
     assert!(text.contains("Reword the helpers"), "{text}");
     assert!(text.contains("modified  src/helpers.rs"), "{text}");
-    assert!(text.contains("demo src (src/helpers.rs)"), "{text}");
+    assert!(text.contains("demo (src/helpers.rs)"), "{text}");
     assert!(
-        text.contains("files/src/helpers.rs.html") && text.contains("parts/src.html"),
+        text.contains("files/src/helpers.rs.html") && text.contains("parts/root.html"),
         "{text}"
     );
     assert!(run(&["build", "--quiet", f.root().to_str().unwrap()])

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -35,9 +35,20 @@ impl Narrator for BuiltinNarrator {
 
     fn narrate_overview(&self, f: &OverviewFacts) -> Result<Narrative> {
         let mut md = String::new();
+        // The project in its own words: its manifest's description, then its README's.
+        if !f.description.is_empty() {
+            let _ = writeln!(
+                md,
+                "From {}: *{}*\n",
+                md_code(&f.description_source),
+                md_escape(f.description.trim())
+            );
+        }
         if f.readme_intro.is_empty() {
-            md.push_str("No README introduces this repository; this overview is drawn from its code and history.\n\n");
-        } else {
+            if f.description.is_empty() {
+                md.push_str("No README introduces this repository; this overview is drawn from its code and history.\n\n");
+            }
+        } else if !same_words(&f.readme_intro, &f.description) {
             let _ = writeln!(
                 md,
                 "From the README: *{}*\n",
@@ -99,10 +110,12 @@ impl Narrator for BuiltinNarrator {
                 let _ = writeln!(md, "- [{}]({}): {}", md_code(&e.path), e.page, e.reason);
             }
         }
-        let summary = if f.readme_intro.is_empty() {
-            format!("{} files of code in {} parts", f.code_files, f.parts.len())
-        } else {
+        let summary = if !f.description.is_empty() {
+            first_sentence(&f.description)
+        } else if !f.readme_intro.is_empty() {
             first_sentence(&f.readme_intro)
+        } else {
+            format!("{} files of code in {} parts", f.code_files, f.parts.len())
         };
         Ok(Narrative {
             summary,
@@ -113,7 +126,55 @@ impl Narrator for BuiltinNarrator {
     }
 }
 
+/// Whether one text starts with the other's words (a README that repeats the manifest).
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (words(a), words(b));
+    let n = a.len().min(b.len());
+    n > 0 && a[..n] == b[..n]
+}
+
+/// "14 files (13 Rust)": every number counts what its words say.
+fn counted(f: &ClusterFacts) -> String {
+    let total = f.files.len();
+    let files = if total == 1 { "file" } else { "files" };
+    match f.languages.first() {
+        Some((l, n, _)) if *n == total => format!("{total} {l} {files}"),
+        Some((l, n, _)) => format!("{total} {files} ({n} {l})"),
+        None => format!("{total} {files}"),
+    }
+}
+
+/// What a tests, benchmarks, examples, docs or CI part holds, in words that say how it was
+/// told apart (by the folders and names such files have).
+fn role_words(f: &ClusterFacts) -> Option<String> {
+    let role = f.role.as_deref()?;
+    let of = match &f.package {
+        Some(p) => format!(" of the {} {}", p.kind, p.name),
+        None if f.dir.is_empty() => " of the repository".to_string(),
+        None => format!(" under {}", md_code(&f.dir)),
+    };
+    Some(match role {
+        "tests" => format!("The tests{of}: files in test folders or named as tests"),
+        "benchmarks" => format!("The benchmarks{of}: files in benchmark folders"),
+        "examples" => format!("The examples{of}: files in example folders"),
+        "docs" => format!("The documentation{of}: files in its docs folder"),
+        _ => format!("The CI configuration{of}: files in CI folders"),
+    })
+}
+
 fn part_summary(f: &ClusterFacts) -> String {
+    if f.role.is_some() {
+        return with_names(f, counted(f));
+    }
     let doc = first_sentence(&f.doc);
     if !doc.is_empty() {
         return doc;
@@ -127,16 +188,7 @@ fn part_summary(f: &ClusterFacts) -> String {
     }
     // The count is of the files it names: "61 files (2 Python script)", not "61 Python script
     // files".
-    let total = f.files.len();
-    let lang = match f.languages.first() {
-        Some((l, n, _)) if *n == total => format!("{l} "),
-        Some((l, n, _)) => {
-            return with_names(f, format!("{total} files ({n} {l})"));
-        }
-        None => String::new(),
-    };
-    let files = if total == 1 { "file" } else { "files" };
-    with_names(f, format!("{total} {lang}{files}"))
+    with_names(f, counted(f))
 }
 
 /// `what`, and the part's three most used names, each once.
@@ -158,9 +210,61 @@ fn with_names(f: &ClusterFacts, what: String) -> String {
 fn purpose(md: &mut String, f: &ClusterFacts) {
     md.push_str("## What it is for\n\n");
     let mut said = false;
-    if !f.doc.trim().is_empty() {
+    if let Some(words) = role_words(f) {
+        let _ = writeln!(md, "{words}.\n");
+        said = true;
+    }
+    if let Some(p) = f.package.as_ref().filter(|p| p.own) {
+        let kind = if p.proc_macro {
+            "Rust procedural-macro crate".to_string()
+        } else {
+            p.kind.clone()
+        };
+        let _ = write!(
+            md,
+            "This is the {kind} {}, declared in [{}]({})",
+            md_code(&p.name),
+            md_code(&p.manifest),
+            p.manifest_page
+        );
+        let entries: Vec<String> = p
+            .entries
+            .iter()
+            .map(|e| format!("[{}]({})", md_escape(&e.reason), e.page))
+            .collect();
+        if !entries.is_empty() {
+            let _ = write!(md, "; it gives {}", entries.join(", "));
+        }
+        md.push_str(".\n\n");
+        said = true;
+    } else if let Some(p) = f.package.as_ref().filter(|_| f.role.is_none()) {
+        let _ = writeln!(
+            md,
+            "A module of the {} {}, declared in [{}]({}).\n",
+            p.kind,
+            md_code(&p.name),
+            md_code(&p.manifest),
+            p.manifest_page
+        );
+    }
+    let from_manifest = f
+        .package
+        .as_ref()
+        .is_some_and(|p| p.manifest == f.doc_source);
+    if !f.doc.trim().is_empty() && from_manifest {
+        let _ = writeln!(
+            md,
+            "Its manifest describes it:\n\n> {}\n",
+            md_escape(f.doc.trim())
+        );
+        said = true;
+    } else if !f.doc.trim().is_empty() {
         // Doc comments are markdown by convention: quoted as they are (the site sanitises).
-        let _ = writeln!(md, "Its main module's documentation says:\n");
+        let _ = writeln!(
+            md,
+            "The module documentation of {} says:\n",
+            md_code(&f.doc_source)
+        );
         for line in f.doc.trim().lines().take(12) {
             let _ = writeln!(md, "> {line}");
         }
@@ -397,7 +501,10 @@ mod tests {
             name: "store".into(),
             dir: "src/store".into(),
             page: "/parts/src-store.html".into(),
+            package: None,
+            role: None,
             doc: String::new(),
+            doc_source: String::new(),
             files: vec![FileFact {
                 path: "src/store/db.rs".into(),
                 page: "/files/src/store/db.rs.html".into(),

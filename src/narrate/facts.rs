@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{date, first_sentence};
 use crate::cluster::Cluster;
 use crate::history::{Commit, History};
+use crate::packages::{Ecosystem, Package};
 use crate::parse::SymbolKind;
 use crate::site::paths::{symbol_target, PageMap};
 use crate::snapshot::Snapshot;
@@ -108,14 +109,35 @@ pub struct StartFile {
     pub reason: String,
 }
 
+/// The package a part belongs to, as its manifest declares it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageFacts {
+    pub name: String,
+    /// "Rust crate", "Python package", "npm package".
+    pub kind: String,
+    pub manifest: String,
+    pub manifest_page: String,
+    pub description: String,
+    /// The part holds the package's own code (its root module), not a module of it.
+    pub own: bool,
+    pub proc_macro: bool,
+    /// Its binaries, console scripts and commands.
+    pub entries: Vec<StartFile>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ClusterFacts {
     pub id: String,
     pub name: String,
     pub dir: String,
     pub page: String,
+    pub package: Option<PackageFacts>,
+    /// "tests", "benchmarks", "examples", "docs" or "CI" for those parts.
+    pub role: Option<String>,
     /// The module doc of the part's main file.
     pub doc: String,
+    /// The file `doc` is quoted from.
+    pub doc_source: String,
     pub files: Vec<FileFact>,
     pub key_symbols: Vec<KeySymbol>,
     pub uses: Vec<PartLink>,
@@ -164,6 +186,9 @@ pub struct Excerpt {
 #[derive(Debug, Clone, Serialize)]
 pub struct OverviewFacts {
     pub title: String,
+    /// What the root manifest says the project is, and which manifest says it.
+    pub description: String,
+    pub description_source: String,
     pub readme_intro: String,
     /// Language and number of files, most files first.
     pub languages: Vec<(String, usize)>,
@@ -206,7 +231,7 @@ const ROOT_MODULES: &[&str] = &[
 /// outline and code excerpts given for one part (about four characters a token).
 pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, OverviewFacts) {
     let readme = readme_sections(&input.snapshot);
-    let docs: Vec<String> = input
+    let docs: Vec<(String, String)> = input
         .clusters
         .clusters
         .iter()
@@ -236,42 +261,100 @@ fn page_of(input: &FactsInput, path: &str) -> String {
     format!("/{}", input.pages.file(path).unwrap_or("index.html"))
 }
 
-/// The file whose module doc speaks for the part: its root module, else its anchor, else the
-/// most imported member that has a doc.
+/// The package whose own code the part holds: the part at the package's folder (the piece
+/// with its root module, when the folder was split).
+fn own_package<'a>(cluster: &Cluster, input: &'a FactsInput) -> Option<&'a Package> {
+    let p = input.packages.owner(&cluster.dir)?;
+    let is_root = cluster.role.is_none()
+        && cluster.dir == p.root
+        && cluster.package.as_deref() == Some(p.root.as_str());
+    let holds_root = match (&p.library, cluster.id.contains('#')) {
+        (_, false) => true,
+        (Some(lib), true) => cluster.members.contains(lib),
+        (None, true) => p.entries.iter().any(|e| cluster.members.contains(&e.path)),
+    };
+    (is_root && holds_root).then_some(p)
+}
+
+/// The file whose module doc speaks for the part: the package's root module, else the root
+/// module of the part's own folder, else its anchor file. Never another member's: a test
+/// helper's docstring does not describe its part.
 fn main_file<'a>(cluster: &'a Cluster, input: &FactsInput) -> Option<&'a str> {
+    if cluster.role.is_some() {
+        return None;
+    }
+    let member = |p: &str| cluster.members.iter().find(|m| *m == p).map(String::as_str);
+    if let Some(p) = own_package(cluster, input) {
+        let root = p
+            .library
+            .as_deref()
+            .and_then(member)
+            .or_else(|| p.entries.iter().find_map(|e| member(&e.path)));
+        if root.is_some() {
+            return root;
+        }
+    }
+    // The folder's own files, and those of the code folder that stands for a package's.
+    let code_root = input
+        .packages
+        .owner(&cluster.dir)
+        .filter(|p| p.root == cluster.dir)
+        .map(|p| p.code_root.as_str());
     let anchor = cluster.id.split_once('#');
     let roots = cluster.members.iter().find(|m| {
         let (dir, name) = m.rsplit_once('/').unwrap_or(("", m));
-        dir == cluster.dir && ROOT_MODULES.contains(&name) && anchor.is_none()
+        (dir == cluster.dir || Some(dir) == code_root)
+            && ROOT_MODULES.contains(&name)
+            && anchor.is_none()
     });
-    let anchored = anchor.and_then(|(dir, stem)| {
+    let anchored = anchor.and_then(|(_, stem)| {
         cluster.members.iter().find(|m| {
-            let (d, name) = m.rsplit_once('/').unwrap_or(("", m));
-            d == dir && name.split('.').next() == Some(stem)
+            let name = m.rsplit('/').next().unwrap_or(m);
+            name.split('.').next() == Some(stem)
         })
     });
-    let documented = cluster
-        .members
-        .iter()
-        .filter(|m| {
-            input
-                .parsed
-                .get(m)
-                .is_some_and(|f| !f.facts.module_doc.is_empty())
-        })
-        .max_by(|a, b| {
-            let na = input.graph.importers_of(a).count();
-            let nb = input.graph.importers_of(b).count();
-            na.cmp(&nb).then(b.cmp(a))
-        });
-    roots.or(anchored).or(documented).map(String::as_str)
+    roots.or(anchored).map(String::as_str)
 }
 
-fn part_doc(cluster: &Cluster, input: &FactsInput) -> String {
+/// What speaks for the part, and where it comes from: its package's description, else its
+/// main file's module doc.
+fn part_doc(cluster: &Cluster, input: &FactsInput) -> (String, String) {
+    if let Some(p) = own_package(cluster, input).filter(|p| !p.description.is_empty()) {
+        return (p.description.clone(), p.manifest.clone());
+    }
     main_file(cluster, input)
         .and_then(|m| input.parsed.get(m))
-        .map(|f| f.facts.module_doc.clone())
+        .filter(|f| !f.facts.module_doc.trim().is_empty())
+        .map(|f| (f.facts.module_doc.clone(), f.path.clone()))
         .unwrap_or_default()
+}
+
+fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> {
+    let root = cluster.package.as_deref()?;
+    let p = input.packages.packages.iter().find(|p| p.root == root)?;
+    Some(PackageFacts {
+        name: p.name.clone(),
+        kind: match p.ecosystem {
+            Ecosystem::Cargo => "Rust crate",
+            Ecosystem::Python => "Python package",
+            Ecosystem::Npm => "npm package",
+        }
+        .to_string(),
+        manifest: p.manifest.clone(),
+        manifest_page: page_of(input, &p.manifest),
+        description: p.description.clone(),
+        own: own_package(cluster, input).is_some(),
+        proc_macro: p.proc_macro,
+        entries: p
+            .entries
+            .iter()
+            .map(|e| StartFile {
+                path: e.path.clone(),
+                page: page_of(input, &e.path),
+                reason: format!("{} `{}`", e.kind, e.name),
+            })
+            .collect(),
+    })
 }
 
 fn part_facts(
@@ -279,7 +362,7 @@ fn part_facts(
     cluster: &Cluster,
     input: &FactsInput,
     readme: &[ReadmeSection],
-    docs: &[String],
+    docs: &[(String, String)],
     risk: &HashMap<&str, (usize, &str)>,
     context_tokens: usize,
 ) -> ClusterFacts {
@@ -363,7 +446,7 @@ fn part_facts(
             name: c.name.clone(),
             page: format!("/{}", PageMap::part(&c.slug)),
             imports,
-            doc_summary: first_sentence(&docs[other]),
+            doc_summary: first_sentence(&docs[other].0),
         }
     };
     let mut uses: BTreeMap<usize, u32> = BTreeMap::new();
@@ -411,11 +494,18 @@ fn part_facts(
             });
         }
     };
+    let package = package_facts(cluster, input);
     if let Some(main) = main_file(cluster, input) {
-        push(
-            main,
-            "the part's main module: its documentation and what it declares".into(),
-        );
+        let reason = match &package {
+            Some(p) if p.own => format!("the root module of the {} {}", p.kind, p.name),
+            _ => "the part's main module: its documentation and what it declares".into(),
+        };
+        push(main, reason);
+    }
+    for e in package.iter().flat_map(|p| &p.entries) {
+        if cluster.members.contains(&e.path) {
+            push(&e.path, format!("where the {} starts", e.reason));
+        }
     }
     if let Some(most) = files
         .iter()
@@ -424,10 +514,16 @@ fn part_facts(
     {
         push(&most.path, format!("imported by {} files", most.importers));
     }
-    if let Some(top) = key_symbols.first() {
+    // The file that defines the part's most used type (a build script's `main` is no start).
+    if let Some(top) = key_symbols.iter().find(|k| {
+        matches!(
+            k.kind.as_str(),
+            "struct" | "class" | "trait" | "enum" | "interface"
+        )
+    }) {
         push(
             &top.path,
-            format!("defines `{}`, the part's most used item", top.name),
+            format!("defines `{}`, the part's most used type", top.name),
         );
     }
 
@@ -439,7 +535,10 @@ fn part_facts(
         name: cluster.name.clone(),
         dir: cluster.dir.clone(),
         page: format!("/{}", PageMap::part(&cluster.slug)),
-        doc: docs[index].clone(),
+        doc: docs[index].0.clone(),
+        doc_source: docs[index].1.clone(),
+        package,
+        role: cluster.role.map(str::to_string),
         languages: languages(files.iter().map(|f| {
             (
                 f.kind.as_str(),
@@ -740,7 +839,67 @@ pub(crate) fn readme_intro(text: &str) -> String {
     String::new()
 }
 
-fn overview_facts(input: &FactsInput, docs: &[String]) -> OverviewFacts {
+/// Where a newcomer starts: the binaries, scripts and commands the manifests declare, then the
+/// packages' root modules; in a repository without manifests, the files whose names make them
+/// entry points by convention, outside tests and examples.
+fn entry_points(input: &FactsInput) -> Vec<StartFile> {
+    const MAX: usize = 8;
+    let mut out: Vec<StartFile> = Vec::new();
+    let push = |out: &mut Vec<StartFile>, path: &str, reason: String| {
+        if out.len() < MAX && !out.iter().any(|s| s.path == path) {
+            out.push(StartFile {
+                path: path.to_string(),
+                page: page_of(input, path),
+                reason,
+            });
+        }
+    };
+    let packages = &input.packages.packages;
+    for p in packages {
+        for e in &p.entries {
+            let of = if packages.len() > 1 {
+                format!(" of {}", p.name)
+            } else {
+                String::new()
+            };
+            push(&mut out, &e.path, format!("{} `{}`{of}", e.kind, e.name));
+        }
+    }
+    for p in packages {
+        if let Some(lib) = &p.library {
+            let what = match (p.ecosystem, p.proc_macro) {
+                (Ecosystem::Cargo, true) => "root of the procedural-macro crate",
+                (Ecosystem::Cargo, false) => "root of the library crate",
+                (Ecosystem::Python, _) => "root module of the Python package",
+                (Ecosystem::Npm, _) => "entry module of the npm package",
+            };
+            push(&mut out, lib, format!("{what} {}", p.name));
+        }
+    }
+    if !packages.is_empty() {
+        return out;
+    }
+    for f in &input.parsed.files {
+        let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
+        let shallow = dir.is_empty() || !dir.contains('/');
+        let reason = match name {
+            "main.rs" | "__main__.py" | "main.py" | "cli.py" | "main.ts" | "main.js" => {
+                "named like a program entry point"
+            }
+            "lib.rs" => "named like a library root",
+            "index.ts" | "index.js" | "index.tsx" | "index.mjs" => "named like a package entry",
+            "__init__.py" if !dir.contains('/') => "named like a package root",
+            _ => continue,
+        };
+        let in_role = input.clusters.of(&f.path).is_some_and(|c| c.role.is_some());
+        if shallow && f.language.is_some() && !in_role {
+            push(&mut out, &f.path, reason.to_string());
+        }
+    }
+    out
+}
+
+fn overview_facts(input: &FactsInput, docs: &[(String, String)]) -> OverviewFacts {
     let parts = input
         .clusters
         .clusters
@@ -749,32 +908,15 @@ fn overview_facts(input: &FactsInput, docs: &[String]) -> OverviewFacts {
         .map(|(i, c)| PartSummary {
             name: c.name.clone(),
             page: format!("/{}", PageMap::part(&c.slug)),
-            summary: first_sentence(&docs[i]),
+            summary: first_sentence(&docs[i].0),
         })
         .collect();
-    let mut entry_points = Vec::new();
-    for f in &input.parsed.files {
-        let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
-        let shallow = dir.is_empty() || !dir.contains('/');
-        let reason = match name {
-            "main.rs" | "__main__.py" | "main.py" | "cli.py" | "main.ts" | "main.js" => {
-                "program entry point"
-            }
-            "lib.rs" => "library root",
-            "index.ts" | "index.js" | "index.tsx" | "index.mjs" => "package entry",
-            "__init__.py" if !dir.contains('/') => "package root",
-            _ => continue,
-        };
-        if shallow && f.language.is_some() && entry_points.len() < 6 {
-            entry_points.push(StartFile {
-                path: f.path.clone(),
-                page: page_of(input, &f.path),
-                reason: reason.to_string(),
-            });
-        }
-    }
+    let entry_points = entry_points(input);
+    let (description, description_source) = input.packages.description();
     OverviewFacts {
         title: input.title.to_string(),
+        description: description.to_string(),
+        description_source: description_source.to_string(),
         readme_intro: readme_file(&input.snapshot)
             .map(|f| readme_intro(&f.text))
             .unwrap_or_default(),

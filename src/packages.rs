@@ -1,0 +1,850 @@
+//! Stage 3: the packages the repository's manifests declare, read at the built revision.
+//!
+//! A package is what its developers name and publish: a crate (`Cargo.toml` with a
+//! `[package]`), a Python distribution (`pyproject.toml`, declarative `setup.cfg`, literal
+//! `setup.py`), an npm package (`package.json`). From each: its name and description, the folder
+//! that holds its code and its root module, and its entry points (binaries, console scripts,
+//! `bin`, `main`, `exports`). Nothing is guessed: an entry point is listed only when the file
+//! it names is in the snapshot. Manifests inside test fixtures or vendored code are not
+//! packages of this repository.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::parse::{join, normalize, parent_dir};
+use crate::snapshot::Snapshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Ecosystem {
+    Cargo,
+    Python,
+    Npm,
+}
+
+impl Ecosystem {
+    /// How a module path is written in the package's language.
+    pub fn separator(self) -> &'static str {
+        match self {
+            Ecosystem::Cargo => "::",
+            Ecosystem::Python => ".",
+            Ecosystem::Npm => "/",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The binary's, script's or export's name.
+    pub name: String,
+    /// The file it starts in.
+    pub path: String,
+    /// "binary", "console script", "command", "package entry".
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Package {
+    /// As the manifest names it.
+    pub name: String,
+    pub ecosystem: Ecosystem,
+    /// The folder of the manifest ("" at the repository's root).
+    pub root: String,
+    pub manifest: String,
+    pub description: String,
+    /// The folder that holds the package's code, named after the package in the language's
+    /// terms (a crate's `src`, a Python package's import folder, an npm package's `src`).
+    pub code_root: String,
+    /// The name the code root has in the language (`grep_searcher`, `flask`, `ky`).
+    pub module: String,
+    /// The root module: `lib.rs`, `__init__.py`, the file `main`/`exports` name.
+    pub library: Option<String>,
+    pub entries: Vec<Entry>,
+    pub proc_macro: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Packages {
+    /// Sorted by root, then manifest.
+    pub packages: Vec<Package>,
+    /// The description a workspace root gives (`[workspace.package]`, a root package.json of
+    /// a monorepo), when the root is no package of its own.
+    pub root_description: String,
+    /// The manifest `root_description` comes from.
+    pub root_source: String,
+    /// Manifests that could not be read: path, why.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl Packages {
+    /// The innermost package whose folder holds `path`.
+    pub fn owner(&self, path: &str) -> Option<&Package> {
+        self.packages
+            .iter()
+            .filter(|p| within(path, &p.root))
+            .max_by_key(|p| p.root.len())
+    }
+
+    /// The package at the repository's root, if there is one.
+    pub fn at_root(&self) -> Option<&Package> {
+        self.packages.iter().find(|p| p.root.is_empty())
+    }
+
+    /// What the repository says it is: the root package's description, else the workspace's;
+    /// with the manifest that says it.
+    pub fn description(&self) -> (&str, &str) {
+        match self.at_root() {
+            Some(p) if !p.description.is_empty() => (&p.description, &p.manifest),
+            _ => (&self.root_description, &self.root_source),
+        }
+    }
+}
+
+/// Whether `path` is `dir` or lies under it ("" holds everything).
+pub fn within(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path == dir
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+}
+
+/// Folders whose manifests belong to test data or someone else's code.
+const NOT_OURS: &[&str] = &[
+    "tests",
+    "test",
+    "testdata",
+    "test_data",
+    "fixtures",
+    "__tests__",
+    "node_modules",
+    "vendor",
+    "third_party",
+    // Example and benchmark crates are the examples and benchmarks of the package around them.
+    "examples",
+    "example",
+    "benches",
+    "benchmarks",
+];
+
+pub fn read(snapshot: &Snapshot) -> Packages {
+    let paths: BTreeSet<&str> = snapshot.files.iter().map(|f| f.path.as_str()).collect();
+    let mut out = Packages::default();
+    // Descriptions a workspace root lends its members (`description.workspace = true`).
+    let mut workspace_description = String::new();
+    if let Some(root) = snapshot.files.iter().find(|f| f.path == "Cargo.toml") {
+        if let Ok(t) = toml::from_str::<toml::Table>(&root.text) {
+            workspace_description = text_at(&t, &["workspace", "package", "description"]);
+        }
+    }
+    for file in &snapshot.files {
+        let (dir, name) = file.path.rsplit_once('/').unwrap_or(("", &file.path));
+        if dir.split('/').any(|c| NOT_OURS.contains(&c)) {
+            continue;
+        }
+        let read = match name {
+            "Cargo.toml" => cargo(dir, &file.path, &file.text, &paths, &workspace_description),
+            "pyproject.toml" => pyproject(dir, &file.path, &file.text, &paths),
+            "setup.cfg" if !paths.contains(join(dir, "pyproject.toml").as_str()) => {
+                setup_cfg(dir, &file.path, &file.text, &paths)
+            }
+            "setup.py"
+                if !paths.contains(join(dir, "pyproject.toml").as_str())
+                    && !paths.contains(join(dir, "setup.cfg").as_str()) =>
+            {
+                Ok(setup_py(dir, &file.path, &file.text, &paths))
+            }
+            "package.json" => npm(dir, &file.path, &file.text, &paths),
+            _ => continue,
+        };
+        match read {
+            Ok(Found::Package(p)) => out.packages.push(*p),
+            Ok(Found::Workspace(description)) if dir.is_empty() => {
+                if out.root_description.is_empty() && !description.is_empty() {
+                    out.root_description = description;
+                    out.root_source = file.path.clone();
+                }
+            }
+            Ok(_) => {}
+            Err(why) => out.unreadable.push((file.path.clone(), why)),
+        }
+    }
+    if out.root_description.is_empty() && !workspace_description.is_empty() {
+        out.root_description = workspace_description;
+        out.root_source = "Cargo.toml".into();
+    }
+    // One package per folder: a pyproject.toml that only configures tools beside a
+    // package.json does not make a second package.
+    out.packages
+        .sort_by(|a, b| a.root.cmp(&b.root).then(a.ecosystem.cmp(&b.ecosystem)));
+    out.packages.dedup_by(|b, a| a.root == b.root);
+    out
+}
+
+enum Found {
+    Package(Box<Package>),
+    /// A manifest that declares no package of its own (a virtual workspace), with its
+    /// description.
+    Workspace(String),
+    Nothing,
+}
+
+fn text_at(t: &toml::Table, keys: &[&str]) -> String {
+    let mut v: Option<&toml::Value> = t.get(keys[0]);
+    for k in &keys[1..] {
+        v = v.and_then(|v| v.get(*k));
+    }
+    v.and_then(|v| v.as_str()).map(clean).unwrap_or_default()
+}
+
+/// One line of plain text: manifests wrap descriptions over lines.
+fn clean(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cargo(
+    dir: &str,
+    path: &str,
+    text: &str,
+    paths: &BTreeSet<&str>,
+    workspace_description: &str,
+) -> Result<Found, String> {
+    let t: toml::Table = toml::from_str(text).map_err(|e| first_line(&e.to_string()))?;
+    let Some(package) = t.get("package").and_then(|p| p.as_table()) else {
+        return Ok(match t.contains_key("workspace") {
+            true => Found::Workspace(text_at(&t, &["workspace", "package", "description"])),
+            false => Found::Nothing,
+        });
+    };
+    let Some(name) = package.get("name").and_then(|n| n.as_str()) else {
+        return Err("[package] has no name".into());
+    };
+    let description = match package.get("description") {
+        Some(toml::Value::String(s)) => clean(s),
+        // `description.workspace = true`
+        Some(toml::Value::Table(_)) => workspace_description.to_string(),
+        _ => String::new(),
+    };
+    let inside = |rel: &str| normalize(dir, rel).filter(|p| paths.contains(p.as_str()));
+    let lib_table = t.get("lib").and_then(|l| l.as_table());
+    let lib_path = lib_table
+        .and_then(|l| l.get("path"))
+        .and_then(|p| p.as_str())
+        .unwrap_or("src/lib.rs");
+    let library = inside(lib_path);
+    let proc_macro = lib_table
+        .and_then(|l| l.get("proc-macro").or_else(|| l.get("proc_macro")))
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let mut entries = Vec::new();
+    let mut push = |name: &str, path: String| {
+        if !entries.iter().any(|e: &Entry| e.path == path) {
+            entries.push(Entry {
+                name: name.to_string(),
+                path,
+                kind: "binary",
+            });
+        }
+    };
+    let declared = t.get("bin").and_then(|b| b.as_array());
+    for bin in declared.into_iter().flatten() {
+        let bin_name = bin.get("name").and_then(|n| n.as_str()).unwrap_or(name);
+        let file = match bin.get("path").and_then(|p| p.as_str()) {
+            Some(p) => inside(p),
+            None => inside(&format!("src/bin/{bin_name}.rs"))
+                .or_else(|| inside(&format!("src/bin/{bin_name}/main.rs")))
+                .or_else(|| inside("src/main.rs").filter(|_| bin_name == name)),
+        };
+        if let Some(file) = file {
+            push(bin_name, file);
+        }
+    }
+    // Cargo's own defaults, unless `autobins = false`.
+    if package.get("autobins").and_then(|v| v.as_bool()) != Some(false) {
+        if let Some(main) = inside("src/main.rs") {
+            push(name, main);
+        }
+        let bin_dir = join(dir, "src/bin/");
+        for p in paths.range(bin_dir.as_str()..) {
+            let Some(rest) = p.strip_prefix(bin_dir.as_str()) else {
+                break;
+            };
+            let bin_name = match rest.split_once('/') {
+                Some((folder, "main.rs")) => folder,
+                None => match rest.strip_suffix(".rs") {
+                    Some(stem) => stem,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            push(bin_name, p.to_string());
+        }
+    }
+    // The folder that holds the crate's modules: its root module's.
+    let code_root = library
+        .as_deref()
+        .or(entries.first().map(|e| e.path.as_str()))
+        .map(|p| parent_dir(p).to_string())
+        .unwrap_or_else(|| join(dir, "src"));
+    Ok(Found::Package(Box::new(Package {
+        name: name.to_string(),
+        ecosystem: Ecosystem::Cargo,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description,
+        code_root,
+        module: name.replace('-', "_"),
+        library,
+        entries,
+        proc_macro,
+    })))
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// The import name of a Python distribution: `Flask-Login` -> `flask_login`.
+fn import_name(name: &str) -> String {
+    name.to_ascii_lowercase().replace(['-', '.'], "_")
+}
+
+/// Where a Python distribution's code lives: `<root>/<name>/`, `<root>/src/<name>/`, a single
+/// `<name>.py`, else the one package folder (with `__init__.py`) directly under the root or
+/// `src`. Returns the code root, the module name and the root module.
+fn python_layout(
+    dir: &str,
+    name: &str,
+    declared: &[String],
+    paths: &BTreeSet<&str>,
+) -> Option<(String, String, String)> {
+    let mut wanted: Vec<String> = declared.to_vec();
+    wanted.push(import_name(name));
+    for module in &wanted {
+        let rel = module.replace('.', "/");
+        for base in [dir.to_string(), join(dir, "src")] {
+            let folder = join(&base, &rel);
+            let init = join(&folder, "__init__.py");
+            if paths.contains(init.as_str()) {
+                return Some((folder, module.clone(), init));
+            }
+            let single = format!("{folder}.py");
+            if paths.contains(single.as_str()) {
+                return Some((base, module.clone(), single));
+            }
+        }
+    }
+    // The one package folder under the root or `src`.
+    for base in [join(dir, "src"), dir.to_string()] {
+        let prefix = if base.is_empty() {
+            String::new()
+        } else {
+            format!("{base}/")
+        };
+        let found: Vec<&str> = paths
+            .range(prefix.as_str()..)
+            .take_while(|p| p.starts_with(&prefix))
+            .filter_map(|p| {
+                let (folder, file) = p[prefix.len()..].split_once('/')?;
+                (file == "__init__.py"
+                    && !NOT_OURS.contains(&folder)
+                    && !matches!(
+                        folder,
+                        "docs" | "doc" | "examples" | "scripts" | "benchmarks"
+                    ))
+                .then_some(folder)
+            })
+            .collect();
+        if let [one] = found.as_slice() {
+            let folder = join(&base, one);
+            let init = join(&folder, "__init__.py");
+            return Some((folder, one.to_string(), init));
+        }
+    }
+    None
+}
+
+/// `pkg.cli:main` -> the file that defines `pkg.cli`.
+fn python_script(
+    target: &str,
+    code_root: &str,
+    module: &str,
+    paths: &BTreeSet<&str>,
+) -> Option<String> {
+    let module_path = target.split(':').next()?.trim();
+    let base = match module_path.split('.').next() {
+        // The code root is the package's own folder: its parent holds `module`.
+        Some(first) if first == module && code_root.ends_with(&module.replace('.', "/")) => {
+            parent_dir(code_root).to_string()
+        }
+        _ => code_root.to_string(),
+    };
+    let rel = module_path.replace('.', "/");
+    [
+        format!("{}.py", join(&base, &rel)),
+        join(&join(&base, &rel), "__init__.py"),
+    ]
+    .into_iter()
+    .find(|p| paths.contains(p.as_str()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn python_package(
+    dir: &str,
+    path: &str,
+    name: &str,
+    description: String,
+    declared: &[String],
+    scripts: Vec<(String, String)>,
+    paths: &BTreeSet<&str>,
+) -> Found {
+    let (code_root, module, library) = match python_layout(dir, name, declared, paths) {
+        Some((root, module, lib)) => (root, module, Some(lib)),
+        None => (dir.to_string(), import_name(name), None),
+    };
+    let mut entries = Vec::new();
+    for (script, target) in scripts {
+        if let Some(file) = python_script(&target, &code_root, &module, paths) {
+            entries.push(Entry {
+                name: script,
+                path: file,
+                kind: "console script",
+            });
+        }
+    }
+    let main = join(&code_root, "__main__.py");
+    if paths.contains(main.as_str()) && !entries.iter().any(|e| e.path == main) {
+        entries.push(Entry {
+            name: format!("python -m {module}"),
+            path: main,
+            kind: "command",
+        });
+    }
+    Found::Package(Box::new(Package {
+        name: name.to_string(),
+        ecosystem: Ecosystem::Python,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description,
+        code_root,
+        module,
+        library,
+        entries,
+        proc_macro: false,
+    }))
+}
+
+fn string_map(v: Option<&toml::Value>) -> Vec<(String, String)> {
+    v.and_then(|v| v.as_table())
+        .map(|t| {
+            t.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pyproject(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Found, String> {
+    let t: toml::Table = toml::from_str(text).map_err(|e| first_line(&e.to_string()))?;
+    let poetry = t.get("tool").and_then(|t| t.get("poetry"));
+    let project = t.get("project").or(poetry);
+    let Some(name) = project.and_then(|p| p.get("name")).and_then(|n| n.as_str()) else {
+        // Tool settings only (black, ruff, pytest): no package here.
+        return Ok(Found::Nothing);
+    };
+    let description = project
+        .and_then(|p| p.get("description"))
+        .and_then(|d| d.as_str())
+        .map(clean)
+        .unwrap_or_default();
+    let mut scripts = string_map(project.and_then(|p| p.get("scripts")));
+    scripts.extend(string_map(poetry.and_then(|p| p.get("scripts"))));
+    // Poetry's `packages = [{ include = "pkg", from = "src" }]`.
+    let declared: Vec<String> = poetry
+        .and_then(|p| p.get("packages"))
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("include")?.as_str().map(str::to_string))
+        .collect();
+    Ok(python_package(
+        dir,
+        path,
+        name,
+        description,
+        &declared,
+        scripts,
+        paths,
+    ))
+}
+
+/// The sections of an INI file: section -> key -> value (continuation lines joined by `\n`).
+fn ini(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let (mut section, mut key) = (String::new(), String::new());
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            section = name.trim().to_string();
+            key.clear();
+        } else if line.starts_with([' ', '\t']) && !key.is_empty() {
+            let value = out
+                .entry(section.clone())
+                .or_default()
+                .entry(key.clone())
+                .or_default();
+            value.push('\n');
+            value.push_str(trimmed);
+        } else if let Some((k, v)) = trimmed.split_once('=') {
+            key = k.trim().to_string();
+            out.entry(section.clone())
+                .or_default()
+                .insert(key.clone(), v.trim().to_string());
+        }
+    }
+    out
+}
+
+fn setup_cfg(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Found, String> {
+    let ini = ini(text);
+    let Some(meta) = ini.get("metadata") else {
+        return Ok(Found::Nothing);
+    };
+    let Some(name) = meta
+        .get("name")
+        .filter(|n| !n.is_empty() && !n.contains(':'))
+    else {
+        return Ok(Found::Nothing);
+    };
+    // `description = file: README.md` is not a description.
+    let description = meta
+        .get("description")
+        .filter(|d| !d.starts_with("file:") && !d.starts_with("attr:"))
+        .map(|d| clean(d))
+        .unwrap_or_default();
+    let scripts = ini
+        .get("options.entry_points")
+        .and_then(|e| e.get("console_scripts"))
+        .map(|s| {
+            s.lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(python_package(
+        dir,
+        path,
+        name,
+        description,
+        &[],
+        scripts,
+        paths,
+    ))
+}
+
+/// A `setup.py` read only where it states its name as a literal: `setup(name="x", …)`.
+fn setup_py(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Found {
+    let literal = |key: &str| {
+        let re =
+            regex::Regex::new(&format!(r#"\b{key}\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')"#)).ok()?;
+        let c = re.captures(text)?;
+        c.get(1).or(c.get(2)).map(|m| clean(m.as_str()))
+    };
+    if !text.contains("setup(") {
+        return Found::Nothing;
+    }
+    match literal("name").filter(|n| !n.is_empty()) {
+        Some(name) => python_package(
+            dir,
+            path,
+            &name,
+            literal("description").unwrap_or_default(),
+            &[],
+            Vec::new(),
+            paths,
+        ),
+        None => Found::Nothing,
+    }
+}
+
+/// The source file an npm entry names: itself when it is in the repository, else the source
+/// a build would have made it from (`dist/index.js` -> `source/index.ts`, `src/index.ts`).
+fn npm_source(dir: &str, entry: &str, paths: &BTreeSet<&str>) -> Option<String> {
+    let entry = entry.trim_start_matches("./");
+    if let Some(p) = normalize(dir, entry).filter(|p| paths.contains(p.as_str())) {
+        return Some(p);
+    }
+    let stem = entry
+        .rsplit('/')
+        .next()?
+        .split('.')
+        .next()
+        .filter(|s| !s.is_empty())?;
+    let built = matches!(
+        entry.split('/').next(),
+        Some("dist" | "distribution" | "build" | "lib" | "out" | "esm" | "cjs")
+    );
+    if !built {
+        return None;
+    }
+    for folder in ["src", "source", "lib", ""] {
+        for ext in ["ts", "tsx", "mts", "js", "mjs", "jsx"] {
+            let candidate = join(&join(dir, folder), &format!("{stem}.{ext}"));
+            if paths.contains(candidate.as_str()) {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// The first string an `exports` field gives for the package's own entry (".").
+fn export_target(v: &serde_json::Value) -> Option<&str> {
+    match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Object(m) => {
+            if let Some(dot) = m.get(".") {
+                return export_target(dot);
+            }
+            if m.keys().any(|k| k.starts_with('.')) {
+                return None;
+            }
+            ["import", "default", "require", "node", "types"]
+                .iter()
+                .find_map(|k| m.get(*k).and_then(export_target))
+        }
+        serde_json::Value::Array(a) => a.iter().find_map(export_target),
+        _ => None,
+    }
+}
+
+fn npm(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Found, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(clean);
+    let description = field("description").unwrap_or_default();
+    let name = field("name").filter(|n| !n.is_empty());
+    let entry_field = ["source", "module", "main"]
+        .iter()
+        .filter_map(|k| v.get(*k).and_then(|x| x.as_str()))
+        .chain(v.get("exports").and_then(export_target))
+        .find_map(|e| npm_source(dir, e, paths));
+    let library = entry_field.or_else(|| {
+        ["src/index", "source/index", "index", "lib/index"]
+            .iter()
+            .flat_map(|stem| {
+                ["ts", "tsx", "mts", "js", "mjs"].map(move |ext| format!("{stem}.{ext}"))
+            })
+            .map(|rel| join(dir, &rel))
+            .find(|p| paths.contains(p.as_str()))
+    });
+    let mut entries = Vec::new();
+    match v.get("bin") {
+        Some(serde_json::Value::String(s)) => {
+            if let Some(file) = npm_source(dir, s, paths) {
+                let bin = name.as_deref().unwrap_or("bin");
+                let bin = bin.rsplit('/').next().unwrap_or(bin);
+                entries.push(Entry {
+                    name: bin.to_string(),
+                    path: file,
+                    kind: "command",
+                });
+            }
+        }
+        Some(serde_json::Value::Object(m)) => {
+            for (bin, target) in m {
+                if let Some(file) = target.as_str().and_then(|t| npm_source(dir, t, paths)) {
+                    entries.push(Entry {
+                        name: bin.clone(),
+                        path: file,
+                        kind: "command",
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+    // A monorepo's root (npm or yarn `workspaces`, or a private package beside a
+    // pnpm-workspace.yaml) publishes nothing of its own.
+    let is_workspace_root =
+        v.get("workspaces").is_some() || v.get("private").and_then(|p| p.as_bool()) == Some(true);
+    let Some(name) =
+        name.filter(|_| !(is_workspace_root && library.is_none() && entries.is_empty()))
+    else {
+        return Ok(Found::Workspace(description));
+    };
+    let code_root = match &library {
+        Some(lib) if parent_dir(lib) != dir || dir.is_empty() => parent_dir(lib).to_string(),
+        _ => dir.to_string(),
+    };
+    Ok(Found::Package(Box::new(Package {
+        module: name.clone(),
+        name,
+        ecosystem: Ecosystem::Npm,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description,
+        code_root,
+        library,
+        entries,
+        proc_macro: false,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::SourceFile;
+
+    fn snapshot(files: &[(&str, &str)]) -> Snapshot {
+        let mut files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: path.to_string(),
+                blob: String::new(),
+                language: crate::snapshot::Language::from_path(path),
+                text: text.to_string(),
+                lines: text.lines().count(),
+                lossy: false,
+                redacted: false,
+            })
+            .collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Snapshot {
+            files,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_cargo_workspace_with_binaries_deep_and_a_proc_macro() {
+        let s = snapshot(&[
+            ("Cargo.toml", "[package]\nname = \"tool\"\ndescription = \"\"\"A tool\n  that searches.\"\"\"\n[[bin]]\nname = \"tl\"\npath = \"crates/core/main.rs\"\n[workspace]\nmembers = [\"crates/*\"]\n[workspace.package]\ndescription = \"shared\"\n"),
+            ("crates/core/main.rs", "fn main() {}"),
+            ("crates/core/flags/mod.rs", ""),
+            ("crates/derive/Cargo.toml", "[package]\nname = \"tool-derive\"\ndescription.workspace = true\n[lib]\nproc-macro = true\n"),
+            ("crates/derive/src/lib.rs", ""),
+            ("crates/lib/Cargo.toml", "[package]\nname = \"tool-lib\"\n"),
+            ("crates/lib/src/lib.rs", ""),
+            ("crates/lib/src/bin/extra.rs", ""),
+            ("crates/lib/src/bin/other/main.rs", ""),
+            ("crates/lib/src/main.rs", ""),
+            ("crates/lib/tests/data/Cargo.toml", "[package]\nname = \"fixture\"\n"),
+            ("crates/bad/Cargo.toml", "[package\n"),
+        ]);
+        let p = read(&s);
+        let names: Vec<&str> = p.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["tool", "tool-derive", "tool-lib"]);
+        assert_eq!(p.unreadable.len(), 1);
+        let tool = &p.packages[0];
+        assert_eq!(tool.description, "A tool that searches.");
+        assert_eq!(p.description(), ("A tool that searches.", "Cargo.toml"));
+        assert_eq!(tool.code_root, "crates/core");
+        assert_eq!(tool.entries[0].path, "crates/core/main.rs");
+        assert_eq!(tool.entries[0].name, "tl");
+        let derive = &p.packages[1];
+        assert!(derive.proc_macro);
+        assert_eq!(derive.description, "shared");
+        assert_eq!(derive.module, "tool_derive");
+        let lib = &p.packages[2];
+        assert_eq!(lib.library.as_deref(), Some("crates/lib/src/lib.rs"));
+        let bins: Vec<(&str, &str)> = lib
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.path.as_str()))
+            .collect();
+        assert_eq!(
+            bins,
+            [
+                ("tool-lib", "crates/lib/src/main.rs"),
+                ("extra", "crates/lib/src/bin/extra.rs"),
+                ("other", "crates/lib/src/bin/other/main.rs")
+            ]
+        );
+        assert_eq!(p.owner("crates/lib/src/x.rs").unwrap().name, "tool-lib");
+        assert_eq!(p.owner("crates/core/main.rs").unwrap().name, "tool");
+        assert_eq!(p.owner("crates/library/x.rs").unwrap().name, "tool");
+    }
+
+    #[test]
+    fn a_virtual_workspace_lends_its_description() {
+        let s = snapshot(&[(
+            "Cargo.toml",
+            "[workspace]\nmembers = []\n[workspace.package]\ndescription = \"Many crates.\"\n",
+        )]);
+        let p = read(&s);
+        assert!(p.packages.is_empty());
+        assert_eq!(p.description(), ("Many crates.", "Cargo.toml"));
+    }
+
+    #[test]
+    fn python_layouts_and_scripts() {
+        let s = snapshot(&[
+            ("pyproject.toml", "[project]\nname = \"Click-Extra\"\ndescription = \"Composable commands.\"\n[project.scripts]\nclx = \"click_extra.cli:main\"\n"),
+            ("src/click_extra/__init__.py", ""),
+            ("src/click_extra/cli.py", ""),
+            ("src/click_extra/__main__.py", ""),
+            ("tests/test_cli.py", ""),
+            ("tools/setup.cfg", "[metadata]\nname = helper\ndescription = file: README.md\n[options.entry_points]\nconsole_scripts =\n    helper = helper:run\n"),
+            ("tools/helper.py", ""),
+            ("legacy/setup.py", "from setuptools import setup\nsetup(name='old-thing', description=\"Old.\")\n"),
+            ("legacy/old_thing/__init__.py", ""),
+            ("lint/pyproject.toml", "[tool.black]\nline-length = 99\n"),
+        ]);
+        let p = read(&s);
+        let names: Vec<&str> = p.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Click-Extra", "old-thing", "helper"]);
+        let ce = &p.packages[0];
+        assert_eq!(ce.code_root, "src/click_extra");
+        assert_eq!(ce.module, "click_extra");
+        assert_eq!(ce.library.as_deref(), Some("src/click_extra/__init__.py"));
+        let entries: Vec<(&str, &str, &str)> = ce
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.path.as_str(), e.kind))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("clx", "src/click_extra/cli.py", "console script"),
+                (
+                    "python -m click_extra",
+                    "src/click_extra/__main__.py",
+                    "command"
+                )
+            ]
+        );
+        assert_eq!(p.packages[1].description, "Old.");
+        assert_eq!(p.packages[1].code_root, "legacy/old_thing");
+        let helper = &p.packages[2];
+        assert_eq!(helper.description, "");
+        assert_eq!(helper.library.as_deref(), Some("tools/helper.py"));
+        assert_eq!(helper.entries[0].path, "tools/helper.py");
+    }
+
+    #[test]
+    fn npm_packages_find_their_sources() {
+        let s = snapshot(&[
+            ("package.json", "{\"name\": \"mono\", \"private\": true, \"workspaces\": [\"packages/*\"], \"description\": \"A monorepo.\"}"),
+            ("packages/ky/package.json", "{\"name\": \"ky\", \"description\": \"Tiny client\", \"exports\": {\".\": {\"types\": \"./distribution/index.d.ts\", \"default\": \"./distribution/index.js\"}}, \"main\": \"./distribution/index.js\"}"),
+            ("packages/ky/source/index.ts", ""),
+            ("packages/cli/package.json", "{\"name\": \"@scope/cli\", \"bin\": {\"scli\": \"./bin/run.js\"}, \"main\": \"lib/api.js\"}"),
+            ("packages/cli/bin/run.js", ""),
+            ("packages/cli/lib/api.js", ""),
+            ("packages/cli/node_modules/x/package.json", "{\"name\": \"x\"}"),
+            ("packages/bad/package.json", "{"),
+        ]);
+        let p = read(&s);
+        let names: Vec<&str> = p.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["@scope/cli", "ky"]);
+        assert_eq!(p.description(), ("A monorepo.", "package.json"));
+        assert_eq!(p.unreadable.len(), 1);
+        let cli = &p.packages[0];
+        assert_eq!(cli.library.as_deref(), Some("packages/cli/lib/api.js"));
+        assert_eq!(cli.entries[0].path, "packages/cli/bin/run.js");
+        let ky = &p.packages[1];
+        assert_eq!(ky.library.as_deref(), Some("packages/ky/source/index.ts"));
+        assert_eq!(ky.code_root, "packages/ky/source");
+    }
+}
