@@ -47,6 +47,8 @@ pub struct Cluster {
     pub package: Option<String>,
     /// "tests", "benchmarks", "examples", "docs" or "CI" for those parts.
     pub role: Option<&'static str>,
+    /// The id of the part it is listed under: its package's own part.
+    pub within: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -567,11 +569,25 @@ fn finish(parts: Vec<Part>, packages: &Packages, title: &str) -> Clusters {
                 members: part.files,
                 package: package.map(|p| p.root.clone()),
                 role: part.role.map(Role::label),
+                within: None,
                 id,
             }
         })
         .collect();
     clusters.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // A package's other parts (its modules, tests, examples) are listed under its own part.
+    let heads: BTreeMap<String, String> = clusters
+        .iter()
+        .filter(|c| c.role.is_none() && c.id != "(project)")
+        .filter(|c| c.package.as_deref() == Some(c.dir.as_str()))
+        .map(|c| (c.dir.clone(), c.id.clone()))
+        .rev() // the first id of a split package folder wins
+        .collect();
+    for c in &mut clusters {
+        let head = c.package.as_ref().and_then(|p| heads.get(p));
+        c.within = head.filter(|h| **h != c.id).cloned();
+    }
 
     // Same names (two `util` folders, say) are told apart by their full folder path.
     let mut name_count: BTreeMap<String, usize> = BTreeMap::new();

@@ -502,6 +502,7 @@ mod tests {
             members: members.iter().map(|m| m.to_string()).collect(),
             package: None,
             role: None,
+            within: None,
         };
         let clusters = Clusters {
             of_file: [("a/x.rs", 0), ("a/y.rs", 0), ("b/z.rs", 1)]

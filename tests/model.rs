@@ -82,7 +82,7 @@ fn openai_requests_have_the_right_shape_and_a_second_build_calls_nothing() {
         .collect();
     let engine = prompts
         .iter()
-        .find(|p| p.contains("\"engine\""))
+        .find(|p| p.contains("\"demo::engine\""))
         .expect("a prompt for the engine part");
     assert!(
         engine.contains("pub struct Engine"),

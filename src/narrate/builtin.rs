@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::facts::{ClusterFacts, CommitFact, OverviewFacts, PartLink};
+use super::facts::{ClusterFacts, CommitFact, OverviewFacts, PartLink, PartSummary};
 use super::{first_sentence, md_code, md_escape, Narrative, Narrator};
 use crate::error::Result;
 
@@ -89,20 +89,38 @@ impl Narrator for BuiltinNarrator {
             md.push_str("\nThe history is partial (a shallow clone, or bounded by `--since` / `--max-commits`): fetch the full history (`fetch-depth: 0` in CI) for the whole story.\n");
         }
         md.push_str("\n## The parts\n\n");
-        let _ = writeln!(
+        let top: Vec<&PartSummary> = f.parts.iter().filter(|p| p.within.is_empty()).collect();
+        let nested = f.parts.len() - top.len();
+        let plural = |n: usize| if n == 1 { "part" } else { "parts" };
+        let _ = write!(
             md,
-            "The code falls into {} {}, each with its own page:\n",
-            f.parts.len(),
-            if f.parts.len() == 1 { "part" } else { "parts" }
+            "The code falls into {} {}",
+            top.len(),
+            plural(top.len())
         );
-        for part in &f.parts {
-            let _ = writeln!(
+        if nested > 0 {
+            let _ = write!(
                 md,
-                "- [{}]({}): {}",
-                md_escape(&part.name),
-                part.page,
-                md_escape(&part.summary)
+                ", and {nested} more {} (a package's modules, tests and examples) listed under their package",
+                plural(nested)
             );
+        }
+        md.push_str("; each has its own page:\n\n");
+        for part in top {
+            let _ = write!(md, "- [{}]({})", md_escape(&part.name), part.page);
+            if !part.summary.is_empty() {
+                let _ = write!(md, ": {}", md_escape(&part.summary));
+            }
+            md.push('\n');
+            let inner: Vec<String> = f
+                .parts
+                .iter()
+                .filter(|p| p.within == part.name)
+                .map(|p| format!("[{}]({})", md_escape(&p.name), p.page))
+                .collect();
+            if !inner.is_empty() {
+                let _ = writeln!(md, "  - {}", inner.join(", "));
+            }
         }
         if !f.entry_points.is_empty() {
             md.push_str("\n## Where to start\n\n");
@@ -265,14 +283,16 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
             "The module documentation of {} says:\n",
             md_code(&f.doc_source)
         );
-        for line in f.doc.trim().lines().take(12) {
+        for line in doc_quote(&f.doc, 12).lines() {
             let _ = writeln!(md, "> {line}");
         }
         md.push('\n');
         said = true;
     }
     for section in &f.readme {
-        let text = first_paragraph(&section.text);
+        // Its first paragraph of prose: never a heading's underline, a logo or a badge.
+        let text = super::facts::readme_intro(&section.text);
+        let text = whole_sentences(&text, 500);
         if text.is_empty() {
             continue;
         }
@@ -284,7 +304,7 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         let _ = writeln!(
             md,
             "The README mentions it under {heading}:\n\n> {}\n",
-            md_escape(&text)
+            md_escape(text)
         );
         said = true;
     }
@@ -293,18 +313,54 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
     }
 }
 
-fn first_paragraph(text: &str) -> String {
-    let para: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| l.is_empty())
-        .take_while(|l| !l.is_empty())
-        .collect();
-    let mut s = para.join(" ");
-    if s.chars().count() > 500 {
-        s = s.chars().take(499).collect::<String>() + "…";
+/// The doc's first paragraphs, whole, within `max` lines (a code block counts as part of its
+/// paragraph and is never cut open); a first paragraph longer than that is cut at a sentence's
+/// end.
+fn doc_quote(doc: &str, max: usize) -> String {
+    let mut paragraphs: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut fence = false;
+    for line in doc.trim().lines() {
+        if line.trim_start().starts_with("```") {
+            fence = !fence;
+        }
+        if line.trim().is_empty() && !fence {
+            if !paragraphs.last().is_some_and(Vec::is_empty) {
+                paragraphs.push(Vec::new());
+            }
+        } else {
+            paragraphs.last_mut().expect("one paragraph").push(line);
+        }
     }
-    s
+    let mut out: Vec<String> = Vec::new();
+    let mut used = 0;
+    for p in paragraphs.iter().filter(|p| !p.is_empty()) {
+        if used + p.len() > max {
+            if out.is_empty() {
+                out.push(whole_sentences(&p.join(" "), 600).to_string());
+            }
+            break;
+        }
+        used += p.len() + 1;
+        out.push(p.join("\n"));
+    }
+    out.join("\n\n")
+}
+
+/// At most `max` characters of `text`, ending at a sentence's end: a quote never stops
+/// mid-sentence. A first sentence longer than `max` is kept whole.
+fn whole_sentences(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let ends: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
+        .map(|(i, _)| i + 1)
+        .collect();
+    match ends.iter().rev().find(|&&e| e <= max).or(ends.first()) {
+        Some(&e) => &text[..e],
+        None => text,
+    }
 }
 
 fn made_of(md: &mut String, f: &ClusterFacts) {
@@ -494,6 +550,22 @@ fn start_reading(md: &mut String, f: &ClusterFacts) {
 mod tests {
     use super::*;
     use crate::narrate::facts::{FileFact, HistoryFacts, KeySymbol};
+
+    #[test]
+    fn quotes_end_at_a_sentence_or_a_paragraph() {
+        assert_eq!(whole_sentences("One. Two. Three.", 10), "One. Two.");
+        assert_eq!(
+            whole_sentences("A long first sentence. B.", 5),
+            "A long first sentence."
+        );
+        let doc = "First line\nof one paragraph.\n\n```\ncode\n\nmore\n```\n\nThird.";
+        assert_eq!(doc_quote(doc, 3), "First line\nof one paragraph.");
+        assert_eq!(
+            doc_quote(doc, 8),
+            "First line\nof one paragraph.\n\n```\ncode\n\nmore\n```"
+        );
+        assert_eq!(doc_quote("A. B. C.\nD.", 1), "A. B. C. D.");
+    }
 
     fn facts() -> ClusterFacts {
         ClusterFacts {

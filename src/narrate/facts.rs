@@ -210,6 +210,8 @@ pub struct PartSummary {
     pub name: String,
     pub page: String,
     pub summary: String,
+    /// The name of the part it is listed under (its package's own part), if any.
+    pub within: String,
 }
 
 /// The facts are drawn from everything the pipeline learned.
@@ -496,9 +498,14 @@ fn part_facts(
     };
     let package = package_facts(cluster, input);
     if let Some(main) = main_file(cluster, input) {
-        let reason = match &package {
-            Some(p) if p.own => format!("the root module of the {} {}", p.kind, p.name),
-            _ => "the part's main module: its documentation and what it declares".into(),
+        let entry = package
+            .iter()
+            .flat_map(|p| &p.entries)
+            .find(|e| e.path == main);
+        let reason = match (&package, entry) {
+            (_, Some(e)) => format!("where the {} starts", e.reason),
+            (Some(p), None) if p.own => format!("the root module of the {} {}", p.kind, p.name),
+            (_, None) => "the part's main module: its documentation and what it declares".into(),
         };
         push(main, reason);
     }
@@ -738,10 +745,34 @@ fn languages<'a>(
     v
 }
 
+/// The words of markdown a reader sees: text and code spans, never a link's or an image's
+/// URL, never HTML.
+fn prose(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for event in Parser::new(md) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                out.push_str(&t);
+                out.push(' ');
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the README's words (not its URLs) name the part's folder or one of its files.
 fn mentions_part(text: &str, cluster: &Cluster) -> bool {
+    if cluster.role.is_some() {
+        return false;
+    }
+    let text = prose(text);
+    let text = text.as_str();
     if !cluster.dir.is_empty()
         && (text.contains(&format!("{}/", cluster.dir))
-            || text.contains(&format!("`{}`", cluster.dir)))
+            || text.split_whitespace().any(|w| w == cluster.dir))
     {
         return true;
     }
@@ -854,8 +885,28 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
             });
         }
     };
-    let packages = &input.packages.packages;
-    for p in packages {
+    // The root package first, then the packages whose code the others' code imports most.
+    let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+    for (target, importers) in &input.graph.imported_by {
+        let Some(owner) = input.packages.owner(target) else {
+            continue;
+        };
+        let outside = importers
+            .keys()
+            .filter(|f| input.packages.owner(f).is_none_or(|o| o.root != owner.root))
+            // What tests import says nothing of what the code uses.
+            .filter(|f| input.clusters.of(f).is_some_and(|c| c.role.is_none()))
+            .count();
+        *used.entry(owner.root.as_str()).or_default() += outside;
+    }
+    let mut packages: Vec<&Package> = input.packages.packages.iter().collect();
+    packages.sort_by_key(|p| {
+        (
+            !p.root.is_empty(),
+            std::cmp::Reverse(used.get(p.root.as_str()).copied().unwrap_or(0)),
+        )
+    });
+    for p in &packages {
         for e in &p.entries {
             let of = if packages.len() > 1 {
                 format!(" of {}", p.name)
@@ -864,8 +915,6 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
             };
             push(&mut out, &e.path, format!("{} `{}`{of}", e.kind, e.name));
         }
-    }
-    for p in packages {
         if let Some(lib) = &p.library {
             let what = match (p.ecosystem, p.proc_macro) {
                 (Ecosystem::Cargo, true) => "root of the procedural-macro crate",
@@ -909,6 +958,12 @@ fn overview_facts(input: &FactsInput, docs: &[(String, String)]) -> OverviewFact
             name: c.name.clone(),
             page: format!("/{}", PageMap::part(&c.slug)),
             summary: first_sentence(&docs[i].0),
+            within: c
+                .within
+                .as_ref()
+                .and_then(|w| input.clusters.clusters.iter().find(|o| &o.id == w))
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
         })
         .collect();
     let entry_points = entry_points(input);

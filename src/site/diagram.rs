@@ -163,10 +163,11 @@ pub fn render(nodes: &[Node], edges: &[Edge], about: &str) -> String {
         };
         let _ = write!(
             svg,
-            r#"<path class="{class}" d="{path}" stroke-width="{stroke:.2}" marker-end="url(#arrow)"><title>{} uses {} ({} imports)</title></path>"#,
+            r#"<path class="{class}" d="{path}" stroke-width="{stroke:.2}" marker-end="url(#arrow)"><title>{} uses {} ({} import{})</title></path>"#,
             xml(&nodes[e.from].label),
             xml(&nodes[e.to].label),
-            e.weight
+            e.weight,
+            if e.weight == 1 { "" } else { "s" }
         );
     }
     for (i, node) in nodes.iter().enumerate() {

@@ -548,21 +548,34 @@ fn overview(input: &SiteInput, grounder: &grounding::Grounder) -> Context {
         &narrative.map(|n| n.summary.clone()).unwrap_or_default(),
     );
     narrative_html(&mut ctx, narrative, "", grounder);
-    let parts: Vec<serde_json::Value> = input
-        .analysis.clusters
-        .clusters
+    let clusters = &input.analysis.clusters.clusters;
+    let row = |i: usize, nested: bool| {
+        let c = &clusters[i];
+        serde_json::json!({
+            "name": c.name,
+            "href": PageMap::part(&c.slug),
+            "files": c.members.len(),
+            "lines": input.part_facts[i].files.iter().map(|f| f.lines).sum::<usize>(),
+            "summary": input.narratives.parts.get(i).map(|n| n.summary.clone()).unwrap_or_default(),
+            "nested": nested,
+        })
+    };
+    // Each package's own part, then the parts listed under it.
+    let mut parts: Vec<serde_json::Value> = Vec::new();
+    for (i, c) in clusters
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            serde_json::json!({
-                "name": c.name,
-                "href": PageMap::part(&c.slug),
-                "files": c.members.len(),
-                "lines": input.part_facts[i].files.iter().map(|f| f.lines).sum::<usize>(),
-                "summary": input.narratives.parts.get(i).map(|n| n.summary.clone()).unwrap_or_default(),
-            })
-        })
-        .collect();
+        .filter(|(_, c)| c.within.is_none())
+    {
+        parts.push(row(i, false));
+        for (j, _) in clusters
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.within.as_ref() == Some(&c.id))
+        {
+            parts.push(row(j, true));
+        }
+    }
     ctx.insert("parts", &parts);
     let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for f in input.analysis.parsed.files.iter().filter(|f| f.is_code()) {
@@ -603,27 +616,58 @@ fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
         .collect()
 }
 
+/// Most boxes the overview's diagram draws one per part; past this, a package's parts are
+/// drawn as its one box.
+const MAX_DIAGRAM_PARTS: usize = 30;
+
 fn architecture(input: &SiteInput, root: &str) -> String {
-    let nodes: Vec<diagram::Node> = input
-        .analysis
-        .clusters
-        .clusters
+    let clusters = &input.analysis.clusters.clusters;
+    let fold = clusters.len() > MAX_DIAGRAM_PARTS;
+    // Each part's box: its own, or its package's when folded.
+    let shown: Vec<usize> = (0..clusters.len())
+        .filter(|&i| !fold || clusters[i].within.is_none())
+        .collect();
+    // Folded, a package's tests and examples draw no arrows: what its tests import is not
+    // what the package uses.
+    let box_of = |i: usize| -> Option<usize> {
+        let head = match (&clusters[i].within, fold) {
+            (Some(_), true) if clusters[i].role.is_some() => return None,
+            (Some(w), true) => clusters.iter().position(|c| &c.id == w)?,
+            _ => i,
+        };
+        shown.iter().position(|&s| s == head)
+    };
+    let nodes: Vec<diagram::Node> = shown
         .iter()
-        .enumerate()
-        .map(|(i, c)| diagram::Node {
-            label: c.name.clone(),
-            href: format!("{root}{}", PageMap::part(&c.slug)),
-            tooltip: input
-                .narratives
-                .parts
-                .get(i)
-                .map(|n| format!("{}: {}", c.name, n.summary))
-                .unwrap_or_else(|| c.name.clone()),
+        .map(|&i| {
+            let c = &clusters[i];
+            diagram::Node {
+                label: c.name.clone(),
+                href: format!("{root}{}", PageMap::part(&c.slug)),
+                tooltip: input
+                    .narratives
+                    .parts
+                    .get(i)
+                    .map(|n| format!("{}: {}", c.name, n.summary))
+                    .unwrap_or_else(|| c.name.clone()),
+            }
         })
+        .collect();
+    let mut edges: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    for e in part_edges(input) {
+        if let (Some(a), Some(b)) = (box_of(e.from), box_of(e.to)) {
+            if a != b {
+                *edges.entry((a, b)).or_default() += e.weight;
+            }
+        }
+    }
+    let edges: Vec<diagram::Edge> = edges
+        .into_iter()
+        .map(|((from, to), weight)| diagram::Edge { from, to, weight })
         .collect();
     diagram::render(
         &nodes,
-        &part_edges(input),
+        &edges,
         "Parts of the system and the imports between them",
     )
 }

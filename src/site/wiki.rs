@@ -287,9 +287,10 @@ fn part(input: &SiteInput, g: &Grounder, i: usize) -> (String, String) {
             for l in list {
                 let _ = writeln!(
                     out,
-                    "- {} ({} imports)",
+                    "- {} ({} import{})",
                     link(&l.name, &root, &l.page),
-                    l.imports
+                    l.imports,
+                    if l.imports == 1 { "" } else { "s" }
                 );
             }
         }

@@ -1,0 +1,251 @@
+//! Parts follow the packages the manifests declare: a Rust workspace, a Python package and an
+//! npm package, each built from scratch, with their parts, descriptions and entry points
+//! checked exactly.
+
+mod support;
+
+use support::*;
+
+/// The parts `llms.txt` lists: name -> (page, summary).
+fn parts(site: &std::path::Path) -> std::collections::BTreeMap<String, (String, String)> {
+    let llms = read(&site.join("llms.txt"));
+    let section = llms
+        .split("## Parts\n")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap_or_default();
+    let re = regex::Regex::new(r"^- \[(.*?)\]\((.*?)\): (.*)$").unwrap();
+    section
+        .lines()
+        .filter_map(|l| re.captures(l))
+        .map(|c| {
+            (
+                c[1].replace('\\', ""),
+                (c[2].to_string(), c[3].replace('\\', "")),
+            )
+        })
+        .collect()
+}
+
+fn names(parts: &std::collections::BTreeMap<String, (String, String)>) -> Vec<&str> {
+    parts.keys().map(String::as_str).collect()
+}
+
+/// The overview's text without tags.
+fn text(html: &str) -> String {
+    let re = regex::Regex::new(r"<[^>]*>").unwrap();
+    re.replace_all(html, "")
+        .replace("&#96;", "`")
+        .replace("&#x60;", "`")
+        .replace("&amp;", "&")
+}
+
+const README: &str = "wordcount\n---------\n\n<div align=\"center\">\n<sup>Supported by the community.<br>Special thanks to:</sup>\n</div>\n\n[![CI](https://ci.example/crates/counter/badge.svg)](https://ci.example)\n\nwordcount counts the words in text, fast.\n";
+
+#[test]
+fn a_rust_workspace_is_parted_by_its_crates() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(README.as_bytes())),
+            ("Cargo.toml", Some(b"[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.package]\ndescription = \"Tools that count words.\"\n".as_slice())),
+            ("crates/counter/Cargo.toml", Some(b"[package]\nname = \"wc-core\"\ndescription = \"Counts words in text.\"\n".as_slice())),
+            ("crates/counter/README.md", Some(b"# wc-core\n\nThe counting engine.\n".as_slice())),
+            ("crates/counter/LICENSE", Some(b"MIT\n".as_slice())),
+            ("crates/counter/src/lib.rs", Some(b"//! The engine's root.\n\nmod split;\n\n/// Counts words.\npub struct Counter;\n\nimpl Counter {\n    pub fn count(&self, s: &str) -> usize { split::words(s).len() }\n}\n".as_slice())),
+            ("crates/counter/src/split.rs", Some(b"//! Splitting helpers for tests and the engine alike.\n\npub fn words(s: &str) -> Vec<&str> { s.split_whitespace().collect() }\n".as_slice())),
+            ("crates/counter/tests/it.rs", Some(b"//! A stress test of everything.\n\n#[test]\nfn counts() { assert_eq!(wc_core::Counter.count(\"a b\"), 2); }\n".as_slice())),
+            ("crates/counter/benches/speed.rs", Some(b"fn main() {}\n".as_slice())),
+            ("crates/cli/Cargo.toml", Some(b"[package]\nname = \"wc-cli\"\ndescription = \"The wcount command.\"\n\n[[bin]]\nname = \"wcount\"\npath = \"app/bin/main.rs\"\n".as_slice())),
+            ("crates/cli/app/bin/main.rs", Some(b"use wc_core::Counter;\n\nfn main() { println!(\"{}\", Counter.count(\"x\")); }\n".as_slice())),
+            ("crates/cli/build.rs", Some(b"fn main() {}\n".as_slice())),
+            ("crates/derive/Cargo.toml", Some(b"[package]\nname = \"wc-derive\"\ndescription.workspace = true\n\n[lib]\nproc-macro = true\n".as_slice())),
+            ("crates/derive/src/lib.rs", Some(b"//! Derives `Count`.\n\n#[proc_macro_derive(Count)]\npub fn derive(input: TokenStream) -> TokenStream { input }\n".as_slice())),
+            ("crates/facade/Cargo.toml", Some(b"[package]\nname = \"wc\"\ndescription = \"Word counting, all in one.\"\n".as_slice())),
+            ("crates/facade/src/lib.rs", Some(b"pub use wc_core::*;\n".as_slice())),
+            ("crates/facade/examples/demo.rs", Some(b"//! An example's doc.\nfn main() {}\n".as_slice())),
+            (".github/workflows/ci.yml", Some(b"on: push\n".as_slice())),
+        ],
+        "Add the word counter",
+        "Alice Smith",
+        T0,
+    );
+    let site = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    let parts = parts(&site);
+    assert_eq!(
+        names(&parts),
+        [
+            "CI",
+            "Project files",
+            "benchmarks of wc-core",
+            "examples of wc",
+            "tests of wc-core",
+            "wc",
+            "wc-cli",
+            "wc-core",
+            "wc-derive",
+        ]
+    );
+    // Summaries: the package's own description, never a member's doc; counts that count.
+    assert_eq!(parts["wc-core"].1, "Counts words in text.");
+    assert_eq!(parts["wc-derive"].1, "Tools that count words.");
+    assert_eq!(parts["wc-cli"].1, "The wcount command.");
+    assert_eq!(parts["tests of wc-core"].1, "1 Rust file around counts");
+    assert_eq!(parts["examples of wc"].1, "1 Rust file around main");
+    // A crate's manifest, README and license belong to it.
+    let core_page = read(&site.join(&parts["wc-core"].0));
+    for member in [
+        "crates/counter/Cargo.toml",
+        "crates/counter/README.md",
+        "crates/counter/LICENSE",
+        "crates/counter/src/split.rs",
+    ] {
+        assert!(core_page.contains(member), "{member} in wc-core");
+    }
+    assert!(!core_page.contains("crates/counter/tests/it.rs"));
+    let core = text(&core_page);
+    assert!(
+        core.contains("This is the Rust crate wc-core, declared in crates/counter/Cargo.toml"),
+        "{core}"
+    );
+    assert!(core.contains("Its manifest describes it"), "{core}");
+    // The binary two folders deep is found from the manifest.
+    let cli = text(&read(&site.join(&parts["wc-cli"].0)));
+    assert!(cli.contains("where the binary wcount starts"), "{cli}");
+    assert!(!cli.contains("build.rs: defines"), "{cli}");
+    let derive = text(&read(&site.join(&parts["wc-derive"].0)));
+    assert!(
+        derive.contains("This is the Rust procedural-macro crate wc-derive"),
+        "{derive}"
+    );
+
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("From Cargo.toml: Tools that count words."),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("From the README: wordcount counts the words in text, fast."),
+        "{overview}"
+    );
+    assert!(!overview.contains("Special thanks"), "{overview}");
+    assert!(
+        overview.contains("crates/cli/app/bin/main.rs: binary wcount of wc-cli"),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("crates/derive/src/lib.rs: root of the procedural-macro crate wc-derive"),
+        "{overview}"
+    );
+    // The badge's URL names crates/counter: no README text is attached to wc-core for it.
+    assert!(!core.contains("The README mentions it"), "{core}");
+}
+
+#[test]
+fn a_python_package_is_named_by_its_import_path() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# tally\n\n![logo](logo.png)\n\nTally counts things.\n".as_slice())),
+            ("pyproject.toml", Some(b"[project]\nname = \"tally\"\ndescription = \"Tally things up.\"\n\n[project.scripts]\ntally = \"tally.cli:main\"\n".as_slice())),
+            ("src/tally/__init__.py", Some(b"\"\"\"Tally: count what you have.\"\"\"\n\nfrom .core import add\n".as_slice())),
+            ("src/tally/cli.py", Some(b"\"\"\"The command line.\"\"\"\n\nfrom .core import add\n\ndef main():\n    print(add(1, 2))\n".as_slice())),
+            ("src/tally/core.py", Some(b"from typing import overload\n\n@overload\ndef add(a: int, b: int) -> int: ...\n@overload\ndef add(a: str, b: str) -> str: ...\ndef add(a, b):\n    return a + b\n".as_slice())),
+            ("src/tally/store/__init__.py", Some(b"\"\"\"Where tallies are kept.\"\"\"\n".as_slice())),
+            ("src/tally/store/disk.py", Some(b"def save(x):\n    return x\n".as_slice())),
+            ("src/tally/store/memory.py", Some(b"def keep(x):\n    return x\n".as_slice())),
+            ("tests/test_core.py", Some(b"\"\"\"A test helper's docstring.\"\"\"\nfrom tally.core import add\n\ndef test_add():\n    assert add(1, 2) == 3\n".as_slice())),
+            ("tests/conftest.py", Some(b"import pytest\n".as_slice())),
+            ("docs/conf.py", Some(b"project = 'tally'\n".as_slice())),
+            ("docs/index.md", Some(b"# Tally\n".as_slice())),
+        ],
+        "Add tally",
+        "Bob Jones",
+        T0,
+    );
+    let site = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    let parts = parts(&site);
+    assert_eq!(
+        names(&parts),
+        ["Docs", "tally", "tally.store", "tests of tally"]
+    );
+    assert_eq!(parts["tally"].1, "Tally things up.");
+    assert_eq!(parts["tally.store"].1, "Where tallies are kept.");
+    assert_eq!(parts["tests of tally"].1, "2 Python files around test_add");
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("From pyproject.toml: Tally things up."),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("From the README: Tally counts things."),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("src/tally/cli.py: console script tally"),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("src/tally/__init__.py: root module of the Python package tally"),
+        "{overview}"
+    );
+    assert!(!overview.contains("tests/test_core.py:"), "{overview}");
+    let tally = text(&read(&site.join(&parts["tally"].0)));
+    assert!(
+        tally.contains("where the console script tally starts"),
+        "{tally}"
+    );
+}
+
+#[test]
+fn an_npm_package_finds_its_sources_behind_its_build_output() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("readme.md", Some(b"<div align=\"center\"><img src=\"media/logo.svg\"></div>\n\n> A tiny fetch wrapper for browsers\n".as_slice())),
+            ("package.json", Some(b"{\"name\": \"fetchy\", \"description\": \"A tiny fetch wrapper.\", \"main\": \"./distribution/index.js\", \"bin\": {\"fetchy\": \"./distribution/cli.js\"}}".as_slice())),
+            ("source/index.ts", Some(b"import {Client} from './core/client.js';\n\nexport function create(): Client { return new Client(); }\nconst client = create();\nexport default client;\n".as_slice())),
+            ("source/cli.ts", Some(b"import client from './index.js';\nconsole.log(client);\n".as_slice())),
+            ("source/core/client.ts", Some(b"import {retry} from './retry.js';\n/** Sends requests. */\nexport class Client { send() { return retry(); } }\n".as_slice())),
+            ("source/core/retry.ts", Some(b"export function retry() { return 1; }\n".as_slice())),
+            ("source/core/options.ts", Some(b"export type Options = {retries: number};\n".as_slice())),
+            ("test/main.ts", Some(b"import client from '../source/index.js';\nconsole.log(client);\n".as_slice())),
+            ("test/helpers/server.ts", Some(b"export function serve() {}\n".as_slice())),
+        ],
+        "Add fetchy",
+        "Carol White",
+        T0,
+    );
+    let site = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    let parts = parts(&site);
+    assert_eq!(names(&parts), ["fetchy", "fetchy/core", "tests of fetchy"]);
+    assert_eq!(parts["fetchy"].1, "A tiny fetch wrapper.");
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("From package.json: A tiny fetch wrapper."),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("source/cli.ts: command fetchy"),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("source/index.ts: entry module of the npm package fetchy"),
+        "{overview}"
+    );
+    // A test runner is no program entry point.
+    assert!(!overview.contains("test/main.ts"), "{overview}");
+    // The package's parts are listed under it.
+    assert!(
+        overview.contains(
+            "and 2 more parts (a package's modules, tests and examples) listed under their package"
+        ),
+        "{overview}"
+    );
+}
