@@ -91,7 +91,9 @@ pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
     let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
     for (i, files) in touched.iter_mut().enumerate() {
         let commit = &history.commits[i];
-        if commit.is_merge() || commit.changes.len() > opts.max_changeset || files.len() < 2 {
+        // Merges, bots' commits, bumps and formatting touch files together for no design
+        // reason.
+        if commit.is_noise() || commit.changes.len() > opts.max_changeset || files.len() < 2 {
             continue;
         }
         files.sort_unstable();

@@ -37,6 +37,10 @@ pub struct Commit {
     pub id: String,
     pub parents: Vec<String>,
     pub author: String,
+    /// A hash of the author's email, lower-cased: enough to tell one person's commits
+    /// together (and to apply `.mailmap`); the address itself is kept nowhere.
+    #[serde(default)]
+    pub email: String,
     pub time: i64,
     pub message: String,
     pub changes: Vec<FileChange>,
@@ -55,6 +59,63 @@ impl Commit {
     pub fn subject(&self) -> &str {
         self.message.lines().next().unwrap_or("").trim()
     }
+
+    /// A commit a bot authored (dependabot, renovate, github-actions, pre-commit-ci, …).
+    pub fn by_bot(&self) -> bool {
+        is_bot(&self.author)
+    }
+
+    /// A release or version bump, a dependency bump, or a formatting-only commit.
+    pub fn is_routine(&self) -> bool {
+        static ROUTINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?ix)^(?:
+                    (?:chore|build|ci|deps|release)(?:\([^)]*\))?!?:\s*(?:bump|release|version|update\s+(?:dependenc|deps|version)|prepare|publish|v?\d+\.\d+)
+                  | (?:chore|build)\(deps(?:-dev)?\)
+                  | \[?(?:bump|release|version|publish)\]?\b.*\bv?\d+\.\d+
+                  | bump\s+(?:the\s+)?(?:version|deps|dependencies)\b
+                  | prepare\s+(?:for\s+)?(?:the\s+)?(?:next\s+)?release
+                  | update\s+(?:the\s+)?(?:version|changelog)\b
+                  | v?\d+\.\d+(?:\.\d+)?(?:[-+.][0-9a-z.]+)?$
+                  | style(?:\([^)]*\))?!?:
+                  | (?:run|ran|apply|applied)?\s*(?:cargo\s+fmt|rustfmt|black|prettier|isort|ruff\s+format|gofmt|clang-format)\b
+                  | (?:re)?format(?:ted|ting)?\s+(?:the\s+)?(?:code|files|sources)\b
+                  | fix\s+(?:formatting|lint|linting|clippy|typos?)\b
+                )",
+            )
+            .expect("a valid pattern")
+        });
+        ROUTINE.is_match(self.subject())
+    }
+
+    /// Merges, bots' commits, bumps and formatting: none of them shaped the code.
+    pub fn is_noise(&self) -> bool {
+        self.is_merge() || self.by_bot() || self.is_routine()
+    }
+}
+
+/// Names bots commit under.
+pub fn is_bot(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.ends_with("[bot]")
+        || name.ends_with("-bot")
+        || name.ends_with(" bot")
+        || [
+            "dependabot",
+            "renovate",
+            "github-actions",
+            "pre-commit-ci",
+            "greenkeeper",
+            "snyk",
+            "mergify",
+            "allcontributors",
+            "imgbot",
+            "semantic-release",
+            "bors",
+            "homu",
+        ]
+        .iter()
+        .any(|b| name.starts_with(b))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -178,13 +239,166 @@ pub fn crawl(
     let by_path = follow_paths(&commits);
     Ok((
         History {
-            commits,
+            commits: join_identities(commits, &mailmap_at(repo, rev)),
             shallow,
             bounded,
             by_path,
         },
         diffed,
     ))
+}
+
+/// The key one email is known by: a hash of it, trimmed and lower-cased ("" for none).
+fn email_key(email: &str) -> String {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return String::new();
+    }
+    blake3::hash(email.as_bytes()).to_hex()[..16].to_string()
+}
+
+/// The `.mailmap` at the built commit (at most 1 MiB), as git reads it from the tree.
+fn mailmap_at(repo: &Repository, rev: Oid) -> String {
+    let blob = repo
+        .find_commit(rev)
+        .and_then(|c| c.tree())
+        .and_then(|t| t.get_path(std::path::Path::new(".mailmap")))
+        .and_then(|e| repo.find_blob(e.id()));
+    match blob {
+        Ok(b) if b.size() <= 1 << 20 => String::from_utf8_lossy(b.content()).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// One `.mailmap` line: the commit's email (and name, when given) -> the proper name (if
+/// given) and email.
+struct MailmapRule {
+    commit_email: String,
+    commit_name: Option<String>,
+    proper_name: Option<String>,
+    proper_email: String,
+}
+
+fn mailmap_rules(text: &str) -> Vec<MailmapRule> {
+    let mut rules = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        // Text, then `<email>`, optionally text and a second `<email>`.
+        let mut pieces: Vec<(String, String)> = Vec::new();
+        let mut rest = line;
+        while let Some(open) = rest.find('<') {
+            let Some(close) = rest[open..].find('>') else {
+                break;
+            };
+            pieces.push((
+                rest[..open].trim().to_string(),
+                rest[open + 1..open + close].to_string(),
+            ));
+            rest = &rest[open + close + 1..];
+        }
+        let named = |s: &String| Some(s.clone()).filter(|s| !s.is_empty());
+        let rule = match pieces.as_slice() {
+            [(name, email)] => MailmapRule {
+                commit_email: email_key(email),
+                commit_name: None,
+                proper_name: named(name),
+                proper_email: email_key(email),
+            },
+            [(name, proper), (commit_name, commit)] => MailmapRule {
+                commit_email: email_key(commit),
+                commit_name: named(commit_name),
+                proper_name: named(name),
+                proper_email: email_key(proper),
+            },
+            _ => continue,
+        };
+        if !rule.commit_email.is_empty() {
+            rules.push(rule);
+        }
+    }
+    rules
+}
+
+/// One person, however their commits spell them: `.mailmap` first, as git applies it; then
+/// the commits that share an email or a name are one person, shown by the name they use most.
+fn join_identities(mut commits: Vec<Commit>, mailmap: &str) -> Vec<Commit> {
+    let rules = mailmap_rules(mailmap);
+    for c in &mut commits {
+        let rule = rules.iter().rev().find(|r| {
+            r.commit_email == c.email
+                && r.commit_name
+                    .as_ref()
+                    .is_none_or(|n| n.eq_ignore_ascii_case(&c.author))
+        });
+        if let Some(r) = rule {
+            if let Some(name) = &r.proper_name {
+                // A name from the repository: as guarded as an author's.
+                let name = crate::secrets::redact_name(name).unwrap_or_else(|| name.clone());
+                c.author = crate::report::visible_controls(&name, false).map_or(name, |(n, _)| n);
+            }
+            c.email = r.proper_email.clone();
+        }
+    }
+    // Union-find over names and emails.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut parent: Vec<usize> = Vec::new();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut node = |key: String, parent: &mut Vec<usize>| -> usize {
+        *ids.entry(key).or_insert_with(|| {
+            parent.push(parent.len());
+            parent.len() - 1
+        })
+    };
+    let mut of_commit = Vec::with_capacity(commits.len());
+    for c in &commits {
+        let name = c
+            .author
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        let n = node(format!("n:{name}"), &mut parent);
+        if !c.email.is_empty() {
+            let e = node(format!("e:{}", c.email), &mut parent);
+            let (a, b) = (find(&mut parent, n), find(&mut parent, e));
+            parent[a.max(b)] = a.min(b);
+        }
+        of_commit.push(n);
+    }
+    // Each group's name: the one its commits use most (ties: the first in order).
+    let mut counts: HashMap<usize, BTreeMap<&str, usize>> = HashMap::new();
+    for (c, &n) in commits.iter().zip(&of_commit) {
+        let group = find(&mut parent, n);
+        *counts
+            .entry(group)
+            .or_default()
+            .entry(&c.author)
+            .or_default() += 1;
+    }
+    let names: HashMap<usize, String> = counts
+        .into_iter()
+        .map(|(g, names)| {
+            let best = names
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(n, _)| n.to_string())
+                .unwrap_or_default();
+            (g, best)
+        })
+        .collect();
+    for (c, n) in commits.iter_mut().zip(of_commit) {
+        let group = find(&mut parent, n);
+        if let Some(name) = names.get(&group) {
+            c.author.clone_from(name);
+        }
+    }
+    commits
 }
 
 /// The commits to read, newest first in topological order, and whether the limits left some
@@ -337,6 +551,7 @@ fn read_commit(repo: &Repository, commit: &git2::Commit) -> Result<Commit> {
             tree: commit.tree_id(),
             parents: commit.parent_ids().collect(),
             author: commit.author().name_bytes().to_vec(),
+            email: commit.author().email_bytes().to_vec(),
             time: commit.time().seconds(),
             message: commit.message_bytes().to_vec(),
             encoding: encoding.map(str::to_string),
@@ -352,6 +567,7 @@ pub(crate) struct RawCommit {
     tree: Oid,
     parents: Vec<Oid>,
     author: Vec<u8>,
+    email: Vec<u8>,
     time: i64,
     message: Vec<u8>,
     encoding: Option<String>,
@@ -406,6 +622,7 @@ pub(crate) fn parse_raw(repo: &Repository, id: Oid) -> Option<RawCommit> {
         tree: oid(head.strip_prefix(b"tree ")?.split(|&c| c == b'\n').next()?)?,
         parents: Vec::new(),
         author: Vec::new(),
+        email: Vec::new(),
         time: 0,
         message: message.to_vec(),
         encoding: None,
@@ -414,8 +631,14 @@ pub(crate) fn parse_raw(repo: &Repository, id: Oid) -> Option<RawCommit> {
         if let Some(p) = line.strip_prefix(b"parent ").and_then(oid) {
             raw.parents.push(p);
         } else if let Some(a) = line.strip_prefix(b"author ") {
-            let name = a.split(|&c| c == b'<').next().unwrap_or(a);
-            raw.author = name.trim_ascii().to_vec();
+            let mut fields = a.split(|&c| c == b'<');
+            raw.author = fields.next().unwrap_or(a).trim_ascii().to_vec();
+            let email = fields.next().unwrap_or_default();
+            raw.email = email
+                .split(|&c| c == b'>')
+                .next()
+                .unwrap_or_default()
+                .to_vec();
             raw.time = time(a).unwrap_or(raw.time);
         } else if let Some(c) = line.strip_prefix(b"committer ") {
             raw.time = time(c).unwrap_or(raw.time);
@@ -512,6 +735,7 @@ fn commit_of(
             let author = crate::secrets::redact_name(author).unwrap_or_else(|| author.to_string());
             crate::report::visible_controls(&author, false).map_or(author, |(a, _)| a)
         },
+        email: email_key(&String::from_utf8_lossy(&raw.email)),
         time: raw.time,
         message: {
             let message = bounded(decode(&raw.message, encoding));
@@ -794,6 +1018,92 @@ fn follow_paths(commits: &[Commit]) -> BTreeMap<String, Vec<Touch>> {
 mod tests {
     use super::*;
 
+    fn commit_by(author: &str, subject: &str) -> Commit {
+        Commit {
+            id: "0".repeat(40),
+            parents: vec![],
+            author: author.into(),
+            email: String::new(),
+            time: 0,
+            message: subject.into(),
+            changes: vec![],
+        }
+    }
+
+    #[test]
+    fn routine_commits_and_bots_are_told_apart() {
+        for routine in [
+            "Bump serde from 1.0.1 to 1.0.2",
+            "build(deps): bump actions/checkout from 3 to 4",
+            "chore(release): v2.1.0",
+            "chore: release 1.2.3",
+            "release: 0.4.0",
+            "Release 14.0.0",
+            "1.2.3",
+            "v0.10.0-rc.1",
+            "Bump version",
+            "Prepare for the next release",
+            "Update changelog",
+            "style: run black",
+            "Run cargo fmt",
+            "rustfmt",
+            "Reformat the code",
+            "Fix clippy lints",
+        ] {
+            assert!(commit_by("a", routine).is_routine(), "{routine}");
+        }
+        for real in [
+            "Release the lock before waking the waiter",
+            "Version detection for old pythons",
+            "Add a formatter for durations",
+            "feat: publish events to subscribers",
+            "Fix a crash in the parser",
+            "refactor: split the runtime",
+        ] {
+            assert!(!commit_by("a", real).is_routine(), "{real}");
+        }
+        for bot in [
+            "dependabot[bot]",
+            "renovate[bot]",
+            "github-actions[bot]",
+            "pre-commit-ci[bot]",
+            "bors",
+            "Renovate Bot",
+        ] {
+            assert!(is_bot(bot), "{bot}");
+        }
+        assert!(!is_bot("Bob Roberts"));
+        assert!(!is_bot("Abbott"));
+    }
+
+    #[test]
+    fn one_person_is_one_name() {
+        let mut a = commit_by("alice", "x");
+        a.email = email_key("Alice@Example.com");
+        let mut b = commit_by("Alice Smith", "y");
+        b.email = email_key("alice@example.com ");
+        let mut c = commit_by("Alice Smith", "z");
+        c.email = email_key("alice@work.example");
+        let mut d = commit_by("old nick", "w");
+        d.email = email_key("nick@old.example");
+        let mut e = commit_by("Bob", "v");
+        e.email = email_key("bob@example.com");
+        let mailmap = "# people\nAlice Smith <alice@example.com> old nick <nick@old.example>\n<bob@new.example> <bob@example.com>\n";
+        let joined = join_identities(vec![a, b, c, d, e], mailmap);
+        let names: Vec<&str> = joined.iter().map(|c| c.author.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Alice Smith",
+                "Alice Smith",
+                "Alice Smith",
+                "Alice Smith",
+                "Bob"
+            ]
+        );
+        assert_eq!(joined[4].email, email_key("bob@new.example"));
+    }
+
     fn change(path: &str, old: Option<&str>, kind: ChangeKind) -> FileChange {
         FileChange {
             path: path.into(),
@@ -809,6 +1119,7 @@ mod tests {
             id: "0".repeat(40),
             parents: vec![],
             author: "a".into(),
+            email: String::new(),
             time: 0,
             message: "m".into(),
             changes,

@@ -158,18 +158,12 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
                 .collect();
             let commits: Vec<usize> = set.into_iter().collect(); // ascending index = newest first
 
-            // Merges of pull requests that brought changes to the part are candidates too.
-            let mut candidates = commits.clone();
-            for m in &cluster.members {
-                for i in history.commits_of(m) {
-                    let c = &history.commits[i];
-                    if c.is_merge() && c.subject().starts_with("Merge pull request") {
-                        candidates.push(i);
-                    }
-                }
-            }
-            candidates.sort_unstable();
-            candidates.dedup();
+            // Merges, bots' commits, bumps and formatting never shaped a part.
+            let candidates: Vec<usize> = commits
+                .iter()
+                .copied()
+                .filter(|&i| !history.commits[i].is_noise())
+                .collect();
             let notable = notable_commits(history, &candidates, touched);
             let mut activity = activity_of(history, commits);
             for m in &cluster.members {
@@ -196,7 +190,7 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
     let hotspots = hotspots(&files, parsed);
     let couplings = couplings(graph, &files);
     let part_couplings = part_couplings(&couplings, clusters, graph);
-    let at_risk = at_risk(&files, &contributors, now);
+    let at_risk = at_risk(&files, &contributors, clusters, now);
     Insights {
         authors: activity_of(history, all).authors,
         monthly: monthly(history),
@@ -301,7 +295,12 @@ fn part_couplings(
     graph: &Graph,
 ) -> Vec<(usize, usize, u32, bool)> {
     let mut pairs: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-    for c in couplings {
+    // Manifests, lock files and changelogs change together at every release: that is no
+    // coupling of the code.
+    for c in couplings
+        .iter()
+        .filter(|c| !release_file(&c.a) && !release_file(&c.b))
+    {
         let (Some(&x), Some(&y)) = (clusters.of_file.get(&c.a), clusters.of_file.get(&c.b)) else {
             continue;
         };
@@ -326,9 +325,38 @@ fn part_couplings(
     v
 }
 
+/// Files every release touches: manifests, lock files, changelogs.
+fn release_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        name,
+        "Cargo.toml"
+            | "Cargo.lock"
+            | "package.json"
+            | "package-lock.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "pyproject.toml"
+            | "setup.py"
+            | "setup.cfg"
+            | "poetry.lock"
+            | "uv.lock"
+            | "go.mod"
+            | "go.sum"
+    ) || lower.starts_with("changelog")
+        || lower.starts_with("changes")
+        || lower.starts_with("history.")
+        || lower.starts_with("news")
+        || lower.starts_with("release")
+}
+
+/// Code whose main author has gone quiet. Tests, examples, docs and CI are not knowledge at
+/// risk (a fixture nobody touches is no loss), nor is a bot an author who left.
 fn at_risk(
     files: &BTreeMap<String, Activity>,
     contributors: &[Contributor],
+    clusters: &Clusters,
     now: i64,
 ) -> Vec<AtRisk> {
     let last_active: BTreeMap<&str, i64> = contributors
@@ -337,9 +365,13 @@ fn at_risk(
         .collect();
     let mut v: Vec<AtRisk> = files
         .iter()
+        .filter(|(path, _)| clusters.of(path).is_some_and(|c| c.role.is_none()))
         .filter_map(|(path, a)| {
             let total: u64 = a.authors_by_lines.iter().map(|(_, n)| n).sum();
             let (author, lines) = a.authors_by_lines.first()?;
+            if crate::history::is_bot(author) {
+                return None;
+            }
             let last = *last_active.get(author.as_str())?;
             let share = (100 * lines).checked_div(total)? as u32;
             (share >= 50 && now - last > INACTIVE_AFTER).then(|| AtRisk {
@@ -447,9 +479,6 @@ fn notable_commits(
             if subject.contains("breaking") || subject.contains("!:") {
                 score += 8;
             }
-            if c.is_merge() {
-                score += 6;
-            }
             (score, i)
         })
         .collect();
@@ -476,6 +505,7 @@ mod tests {
             id: String::new(),
             parents: vec![],
             author: "A".into(),
+            email: String::new(),
             time: 0,
             message: message.into(),
             changes: changes

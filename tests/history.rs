@@ -849,3 +849,126 @@ fn grafts_mark_the_history_partial_and_replace_refs_are_honoured_as_git_does() {
     assert!(read(&root.join(".repowiki/site/history.html"))
         .contains("refactor: rename util to helpers"));
 }
+
+/// Bots, merges, release bumps and formatting never count as the commits that shaped a part;
+/// `.mailmap` and one person's name and email variants make one person.
+#[test]
+fn history_noise_is_not_insight_and_one_person_is_one_name() {
+    let mut f = Fixture::new();
+    let t = T0;
+    f.commit(
+        "init",
+        &[
+            (
+                "Cargo.toml",
+                Some(b"[package]\nname = \"parser\"\nversion = \"0.1.0\"\n".as_slice()),
+            ),
+            (
+                "src/lib.rs",
+                Some(b"//! Parses.\npub mod lex;\npub mod tree;\npub fn parse() {}\n".as_slice()),
+            ),
+            ("src/lex.rs", Some(b"pub fn lex() {}\n".as_slice())),
+            ("src/tree.rs", Some(b"pub struct Tree;\n".as_slice())),
+            (
+                ".mailmap",
+                Some(b"Alice Smith <alice@example.com> A. Smith <asmith@old.example>\n".as_slice()),
+            ),
+        ],
+        "Add the parser\n\nA recursive-descent parser: the grammar is small.",
+        "Alice Smith <alice@example.com>",
+        t,
+    );
+    f.commit(
+        "bot",
+        &[
+            ("Cargo.toml", Some(b"[package]\nname = \"parser\"\nversion = \"0.1.0\"\n[dependencies]\nserde = \"1.0.2\"\n".as_slice())),
+            ("src/lib.rs", Some(b"//! Parses.\npub mod lex;\npub mod tree;\npub fn parse() { }\n".as_slice())),
+        ],
+        "Bump serde from 1.0.1 to 1.0.2\n\nBumps serde.\nSigned-off-by: dependabot[bot]",
+        "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
+        t + 86_400,
+    );
+    f.commit(
+        "lex",
+        &[(
+            "src/lex.rs",
+            Some(b"pub fn lex() -> usize { 0 }\n".as_slice()),
+        )],
+        "feat: count tokens\n\nThe lexer counts what it reads.",
+        "alice <alice@example.com>",
+        t + 2 * 86_400,
+    );
+    let base = f.commits["lex"];
+    let side = f.commit_with(
+        "side",
+        &[(
+            "src/tree.rs",
+            Some(b"pub struct Tree { pub size: usize }\n".as_slice()),
+        )],
+        "Give trees a size\n\nA tree knows how big it is.",
+        ("A. Smith <asmith@old.example>", t + 3 * 86_400),
+        Some(vec![base]),
+        false,
+    );
+    let main = f.commit(
+        "fmt",
+        &[(
+            "src/lib.rs",
+            Some(b"//! Parses.\npub mod lex;\npub mod tree;\npub fn parse() {}\n".as_slice()),
+        )],
+        "Run cargo fmt",
+        "Alice Smith <alice@example.com>",
+        t + 4 * 86_400,
+    );
+    f.commit_with(
+        "merge",
+        &[(
+            "src/tree.rs",
+            Some(b"pub struct Tree { pub size: usize }\n".as_slice()),
+        )],
+        "Merge pull request #7 from a/size\n\nGive trees a size",
+        ("Alice Smith <alice@example.com>", t + 5 * 86_400),
+        Some(vec![main, side]),
+        true,
+    );
+    f.commit(
+        "release",
+        &[
+            ("Cargo.toml", Some(b"[package]\nname = \"parser\"\nversion = \"0.2.0\"\n[dependencies]\nserde = \"1.0.2\"\n".as_slice())),
+            ("src/lib.rs", Some(b"//! Parses text.\npub mod lex;\npub mod tree;\npub fn parse() {}\n".as_slice())),
+        ],
+        "Release 0.2.0",
+        "Alice Smith <alice@example.com>",
+        t + 6 * 86_400,
+    );
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let page = read(&out.join("parts/root.html"));
+    let shaped = page
+        .split("The commits that shaped it")
+        .nth(1)
+        .and_then(|s| s.split("Who works on it").next())
+        .unwrap_or_else(|| panic!("a list of the commits that shaped it: {page}"));
+    for real in ["Add the parser", "feat: count tokens", "Give trees a size"] {
+        assert!(shaped.contains(real), "{real} in {shaped}");
+    }
+    for noise in [
+        "Bump serde",
+        "Run cargo fmt",
+        "Merge pull request",
+        "Release 0.2.0",
+    ] {
+        assert!(!shaped.contains(noise), "{noise} in {shaped}");
+    }
+    // alice, Alice Smith and A. Smith (by .mailmap) are one person; the bot is itself.
+    let who = page
+        .split("Who works on it, by commits: ")
+        .nth(1)
+        .and_then(|s| s.split('.').next())
+        .unwrap();
+    assert_eq!(who, "Alice Smith (5), dependabot[bot] (1)", "{who}");
+    assert!(
+        !page.contains("A. Smith") && !page.contains(">alice<"),
+        "{page}"
+    );
+}

@@ -498,7 +498,7 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
         let spots: Vec<String> = h
             .hotspots
             .iter()
-            .map(|(p, c, b)| format!("{} ({c} commits, {b} branches)", md_code(p)))
+            .map(|(p, c, b)| format!("{} ({c} commits, {b} decision points)", md_code(p)))
             .collect();
         let _ = writeln!(
             md,

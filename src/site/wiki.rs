@@ -422,7 +422,9 @@ fn history(input: &SiteInput) -> String {
     }
     let page = |p: &str| a.pages.file(p).unwrap_or("index.html").to_string();
     if !a.insights.hotspots.is_empty() {
-        out.push_str("## Hotspots\n\n| File | Commits | Branches | Lines |\n|---|---|---|---|\n");
+        out.push_str(
+            "## Hotspots\n\n| File | Commits | Decision points | Lines |\n|---|---|---|---|\n",
+        );
         for h in a.insights.hotspots.iter().take(20) {
             let _ = writeln!(
                 out,

@@ -64,7 +64,14 @@ impl Fixture {
         }
         index.write().unwrap();
         let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let email = format!("{}@example.com", author.to_lowercase().replace(' ', "."));
+        // "Name <email>", or a name whose email is made from it.
+        let (author, email) = match author.split_once(" <") {
+            Some((name, email)) => (name, email.trim_end_matches('>').to_string()),
+            None => (
+                author,
+                format!("{}@example.com", author.to_lowercase().replace(' ', ".")),
+            ),
+        };
         let sig = Signature::new(author, &email, &Time::new(time, 0)).unwrap();
         let parents = parents.unwrap_or_else(|| {
             self.repo
