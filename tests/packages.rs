@@ -106,6 +106,10 @@ fn a_rust_workspace_is_parted_by_its_crates() {
     }
     assert!(!core_page.contains("crates/counter/tests/it.rs"));
     let core = text(&core_page);
+    // The key item: the root API first, its methods beneath it, its uses counted where they
+    // resolve to it (the binary imports the crate; the test does not count).
+    assert!(core.contains("Counter — public struct in crates/counter/src/lib.rs:6, in the package's root API, used in 1 other file that imports it: Counts words."), "{core}");
+    assert!(core.contains("count\n"), "{core}");
     assert!(
         core.contains("This is the Rust crate wc-core, declared in crates/counter/Cargo.toml"),
         "{core}"
@@ -195,6 +199,8 @@ fn a_python_package_is_named_by_its_import_path() {
     );
     assert!(!overview.contains("tests/test_core.py:"), "{overview}");
     let tally = text(&read(&site.join(&parts["tally"].0)));
+    // Three overloads are one item.
+    assert_eq!(tally.matches("add — ").count(), 1, "{tally}");
     assert!(
         tally.contains("where the console script tally starts"),
         "{tally}"
@@ -238,6 +244,16 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
     assert!(
         overview.contains("source/index.ts: entry module of the npm package fetchy"),
         "{overview}"
+    );
+    // The default-exported instance and the two-letter-free class are key items.
+    let fetchy = text(&read(&site.join(&parts["fetchy"].0)));
+    assert!(
+        fetchy.contains("client — public const in source/index.ts:4"),
+        "{fetchy}"
+    );
+    assert!(
+        fetchy.contains("create — public function in source/index.ts:3"),
+        "{fetchy}"
     );
     // A test runner is no program entry point.
     assert!(!overview.contains("test/main.ts"), "{overview}");

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -380,21 +380,38 @@ fn made_of(md: &mut String, f: &ClusterFacts) {
         md.push_str(" No functions or types were found in it.\n\n");
         return;
     }
-    md.push_str(" Its key items, most used first (by how many other files that import this part mention them):\n\n");
+    md.push_str(" Its key items: first those its package's root module defines or names, then public before private, then the most used (a use: another file that names the item and imports its module, or a module that re-exports it; tests, benchmarks and examples not counted):\n\n");
     for s in &f.key_symbols {
-        let _ = write!(md, "- [{}]({}) — {}", md_code(&s.name), s.page, s.kind);
+        let visibility = if s.public { "public" } else { "private" };
+        let _ = write!(
+            md,
+            "- [{}]({}) — {visibility} {}",
+            md_code(&s.name),
+            s.page,
+            s.kind
+        );
         let _ = write!(md, " in {}", md_code(&format!("{}:{}", s.path, s.line)));
+        if s.at_root {
+            md.push_str(", in the package's root API");
+        }
         match s.used_in {
-            0 => md.push_str(", not mentioned elsewhere"),
-            1 => md.push_str(", mentioned in 1 other file"),
+            0 => md.push_str(", used in no other file"),
+            1 => md.push_str(", used in 1 other file that imports it"),
             n => {
-                let _ = write!(md, ", mentioned in {n} other files");
+                let _ = write!(md, ", used in {n} other files that import it");
             }
         }
         if !s.doc_summary.is_empty() {
             let _ = write!(md, ": {}", s.doc_summary);
         }
         md.push('\n');
+        for m in &s.methods {
+            let _ = write!(md, "  - [{}]({})", md_code(&m.name), m.page);
+            if !m.doc_summary.is_empty() {
+                let _ = write!(md, ": {}", m.doc_summary);
+            }
+            md.push('\n');
+        }
     }
     md.push('\n');
 }
@@ -595,6 +612,8 @@ mod tests {
                 page: "/files/src/store/db.rs.html#sym-Db".into(),
                 used_in: 2,
                 public: true,
+                at_root: false,
+                methods: vec![],
             }],
             uses: vec![],
             used_by: vec![],

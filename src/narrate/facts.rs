@@ -34,9 +34,23 @@ pub struct KeySymbol {
     pub line: u32,
     /// The symbol's place on its file's page.
     pub page: String,
-    /// Other files that mention its name among those that import its part or belong to it.
+    /// Other files that use it: files that name it and import its module, or import a
+    /// module that imports it and names it too (a re-export); tests, benchmarks and examples
+    /// left out.
     pub used_in: usize,
     pub public: bool,
+    /// Defined or named by its package's root module (`lib.rs`, `__init__.py`, the entry the
+    /// manifest names): the package's own API.
+    pub at_root: bool,
+    /// For a type: its public methods, in the order they are declared (at most five).
+    pub methods: Vec<MethodLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodLine {
+    pub name: String,
+    pub page: String,
+    pub doc_summary: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -359,6 +373,160 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
     })
 }
 
+/// Whether `file` imports `name` from the module at `target`: `use a::b::Name` (or `a::b::*`),
+/// `from .b import Name` (or `*`); for JavaScript, whose imports keep no names here, an import
+/// of the module and a mention of the name.
+fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool {
+    use crate::parse::ImportSpec;
+    file.facts
+        .imports
+        .iter()
+        .filter(|i| i.target.as_deref() == Some(target))
+        .any(|i| match &i.spec {
+            ImportSpec::RustUse(path) => {
+                let last = path.rsplit("::").next().unwrap_or(path);
+                last == name || last == "*" || last.ends_with(&format!(" as {name}"))
+            }
+            ImportSpec::RustMod(_) => false,
+            ImportSpec::Python { names, .. } => names
+                .iter()
+                .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
+            ImportSpec::Js(_) => names(Some(file), name),
+        })
+}
+
+/// Whether a file's identifiers (sorted) hold `name`.
+fn names(file: Option<&crate::parse::ParsedFile>, name: &str) -> bool {
+    file.is_some_and(|f| {
+        f.facts
+            .identifiers
+            .binary_search_by(|i| i.as_str().cmp(name))
+            .is_ok()
+    })
+}
+
+/// A part's key items: the package's root API first, then public before private, then the
+/// most used, types before functions.
+/// A use is counted only where it resolves to the item: a file that names it and imports its
+/// module, or imports a module that imports its module and names it (a re-export, a facade).
+/// Tests, benchmarks and examples do not count as users; test modules' items are no key items;
+/// overloads are one item.
+fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
+    const KEEP: usize = 12;
+    let parsed = &input.parsed;
+    let counts = |path: &str| input.clusters.of(path).is_some_and(|c| c.role.is_none());
+    // The package's root module: what it defines or names from a module it imports is the
+    // package's own API, what its users call first.
+    let root = cluster
+        .package
+        .as_deref()
+        .and_then(|r| input.packages.packages.iter().find(|p| p.root == r))
+        .and_then(|p| p.library.as_deref());
+    let root_file = root.and_then(|r| parsed.get(r));
+    let mut out: Vec<KeySymbol> = Vec::new();
+    for f in cluster.members.iter().filter_map(|m| parsed.get(m)) {
+        let importers: Vec<&str> = input
+            .graph
+            .importers_of(&f.path)
+            .map(|(p, _)| p.as_str())
+            .filter(|p| *p != f.path)
+            .collect();
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut listed: BTreeSet<&str> = BTreeSet::new();
+        let page = page_of(input, &f.path);
+        for (i, s) in f.facts.symbols.iter().enumerate() {
+            let n = seen.entry(s.name.as_str()).or_default();
+            let target = symbol_target(&page, &s.name, *n, i);
+            *n += 1;
+            let in_tests = s
+                .name
+                .split("::")
+                .any(|seg| seg == "tests" || seg == "test");
+            if matches!(s.kind, SymbolKind::Method | SymbolKind::Module)
+                || in_tests
+                || !listed.insert(s.name.as_str())
+            {
+                continue;
+            }
+            let short = s.short_name();
+            let mut users: BTreeSet<&str> = BTreeSet::new();
+            for &x in &importers {
+                let fx = parsed.get(x);
+                if !names(fx, short) {
+                    continue;
+                }
+                if counts(x) {
+                    users.insert(x);
+                }
+                for (y, _) in input.graph.importers_of(x) {
+                    if y != &f.path && counts(y) && names(parsed.get(y), short) {
+                        users.insert(y);
+                    }
+                }
+            }
+            let methods = if s.kind.is_type() {
+                let prefixes = [format!("{}::", s.name), format!("{}.", s.name)];
+                let mut seen_methods: BTreeMap<&str, usize> = BTreeMap::new();
+                let mut lines = Vec::new();
+                for (j, m) in f.facts.symbols.iter().enumerate() {
+                    let k = seen_methods.entry(m.name.as_str()).or_default();
+                    let page = symbol_target(&page, &m.name, *k, j);
+                    *k += 1;
+                    let Some(rest) = prefixes
+                        .iter()
+                        .find_map(|p| m.name.strip_prefix(p.as_str()))
+                    else {
+                        continue;
+                    };
+                    if m.kind == SymbolKind::Method && m.public && rest != "constructor" {
+                        lines.push(MethodLine {
+                            name: rest.to_string(),
+                            page,
+                            doc_summary: first_sentence(&m.doc),
+                        });
+                    }
+                }
+                // Documented methods first: a trait's `clone` or `fmt` says little.
+                lines.sort_by_key(|m| m.doc_summary.is_empty());
+                lines.truncate(5);
+                lines
+            } else {
+                Vec::new()
+            };
+            let at_root = s.public
+                && (root == Some(f.path.as_str())
+                    || root_file.is_some_and(|r| names_from(r, &f.path, short)));
+            out.push(KeySymbol {
+                at_root,
+                name: s.name.clone(),
+                kind: s.kind.name().to_string(),
+                signature: s.signature.clone(),
+                doc_summary: first_sentence(&s.doc),
+                path: f.path.clone(),
+                line: s.start_line,
+                page: target,
+                used_in: users.len(),
+                public: s.public,
+                methods,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        let type_of = |k: &KeySymbol| {
+            matches!(
+                k.kind.as_str(),
+                "struct" | "class" | "trait" | "enum" | "interface"
+            )
+        };
+        (b.at_root, b.public, b.used_in, type_of(b))
+            .cmp(&(a.at_root, a.public, a.used_in, type_of(a)))
+            .then(a.path.cmp(&b.path))
+            .then(a.line.cmp(&b.line))
+    });
+    out.truncate(KEEP);
+    out
+}
+
 fn part_facts(
     index: usize,
     cluster: &Cluster,
@@ -383,64 +551,7 @@ fn part_facts(
         })
         .collect();
 
-    // How many files that can see this part (they import one of its files, or belong to it)
-    // mention each identifier: how much the code uses a name defined here.
-    let mut readers: BTreeSet<&str> = cluster.members.iter().map(String::as_str).collect();
-    for m in &cluster.members {
-        readers.extend(input.graph.importers_of(m).map(|(p, _)| p.as_str()));
-    }
-    let mut mentions: HashMap<&str, usize> = HashMap::new();
-    for f in readers.iter().filter_map(|r| parsed.get(r)) {
-        for id in &f.facts.identifiers {
-            *mentions.entry(id.as_str()).or_default() += 1;
-        }
-    }
-    let mut key_symbols = Vec::new();
-    for f in cluster.members.iter().filter_map(|m| parsed.get(m)) {
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let page = page_of(input, &f.path);
-        for (i, s) in f.facts.symbols.iter().enumerate() {
-            let n = seen.entry(s.name.as_str()).or_default();
-            let target = symbol_target(&page, &s.name, *n, i);
-            *n += 1;
-            let short = s.short_name();
-            if matches!(s.kind, SymbolKind::Method | SymbolKind::Module) || short.len() < 3 {
-                continue;
-            }
-            let own = f
-                .facts
-                .identifiers
-                .binary_search_by(|i| i.as_str().cmp(short))
-                .is_ok();
-            let used_in = mentions.get(short).copied().unwrap_or(0) - usize::from(own);
-            key_symbols.push(KeySymbol {
-                name: s.name.clone(),
-                kind: s.kind.name().to_string(),
-                signature: s.signature.clone(),
-                doc_summary: first_sentence(&s.doc),
-                path: f.path.clone(),
-                line: s.start_line,
-                page: target,
-                used_in,
-                public: s.public,
-            });
-        }
-    }
-    key_symbols.sort_by(|a, b| {
-        (
-            b.used_in,
-            b.public,
-            b.kind == "struct" || b.kind == "class" || b.kind == "trait",
-        )
-            .cmp(&(
-                a.used_in,
-                a.public,
-                a.kind == "struct" || a.kind == "class" || a.kind == "trait",
-            ))
-            .then(a.path.cmp(&b.path))
-            .then(a.line.cmp(&b.line))
-    });
-    key_symbols.truncate(12);
+    let key_symbols = key_symbols(cluster, input);
 
     let link = |other: usize, imports: u32| {
         let c = &input.clusters.clusters[other];

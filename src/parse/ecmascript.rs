@@ -17,22 +17,102 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
     let top: Vec<Node> = root.named_children(&mut cursor).collect();
     // A file without any `export` is a script or CommonJS module: its top level is its API.
     let has_exports = top.iter().any(|n| n.kind() == "export_statement");
+    // Names exported apart from their declaration: `export default client`, `export {a, b}`.
+    let exported = exported_names(&top, src);
     for node in top {
         match node.kind() {
             "export_statement" => {
                 if let Some(decl) = node.child_by_field_name("declaration") {
-                    declaration(decl, node, src, true, &mut facts);
+                    declaration(decl, node, src, true, false, &mut facts);
                 }
             }
-            _ => declaration(node, node, src, !has_exports, &mut facts),
+            _ => {
+                let before = facts.symbols.len();
+                declaration(node, node, src, !has_exports, false, &mut facts);
+                // Declared here, exported below: as public as an `export const`.
+                let names_exported = declared_names(node, src)
+                    .iter()
+                    .any(|n| exported.contains(n.as_str()));
+                if has_exports && names_exported && facts.symbols.len() == before {
+                    declaration(node, node, src, true, true, &mut facts);
+                    for s in &mut facts.symbols[before..] {
+                        s.public = exported.contains(s.name.as_str());
+                    }
+                    let keep: Vec<Symbol> = facts.symbols.drain(before..).collect();
+                    facts.symbols.extend(
+                        keep.into_iter()
+                            .filter(|s| exported.contains(s.name.as_str())),
+                    );
+                } else if has_exports {
+                    for s in &mut facts.symbols[before..] {
+                        if exported.contains(s.name.as_str()) {
+                            s.public = true;
+                        }
+                    }
+                }
+            }
         }
     }
     collect_imports(root, src, &mut facts);
     facts
 }
 
+/// The local names a module exports without declaring them in the export itself.
+fn exported_names<'a>(top: &[Node], src: &'a [u8]) -> std::collections::BTreeSet<&'a str> {
+    let mut names = std::collections::BTreeSet::new();
+    for node in top.iter().filter(|n| n.kind() == "export_statement") {
+        if node.child_by_field_name("source").is_some() {
+            continue; // `export {x} from './y'` re-exports another module's name
+        }
+        if let Some(value) = node
+            .child_by_field_name("value")
+            .filter(|v| v.kind() == "identifier")
+        {
+            names.insert(text(value, src));
+        }
+        let mut cursor = node.walk();
+        for clause in node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "export_clause")
+        {
+            let mut c = clause.walk();
+            for spec in clause.named_children(&mut c) {
+                if let Some(name) = spec.child_by_field_name("name") {
+                    names.insert(text(name, src));
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The names a top-level statement declares.
+fn declared_names(node: Node, src: &[u8]) -> Vec<String> {
+    if let Some(name) = node.child_by_field_name("name") {
+        return vec![text(name, src).to_string()];
+    }
+    let mut out = Vec::new();
+    if matches!(node.kind(), "lexical_declaration" | "variable_declaration") {
+        let mut cursor = node.walk();
+        for decl in node.named_children(&mut cursor) {
+            if let Some(name) = decl.child_by_field_name("name") {
+                out.push(text(name, src).to_string());
+            }
+        }
+    }
+    out
+}
+
 /// `outer` is the node a doc comment sits above (the `export` statement when there is one).
-fn declaration(node: Node, outer: Node, src: &[u8], public: bool, facts: &mut FileFacts) {
+/// `exported`: exported by name elsewhere in the module (`export default x`).
+fn declaration(
+    node: Node,
+    outer: Node,
+    src: &[u8],
+    public: bool,
+    exported: bool,
+    facts: &mut FileFacts,
+) {
     let kind = match node.kind() {
         "function_declaration" | "generator_function_declaration" | "function_signature" => {
             SymbolKind::Function
@@ -42,7 +122,7 @@ fn declaration(node: Node, outer: Node, src: &[u8], public: bool, facts: &mut Fi
         "type_alias_declaration" => SymbolKind::Type,
         "enum_declaration" => SymbolKind::Enum,
         "lexical_declaration" | "variable_declaration" => {
-            variables(node, outer, src, public, facts);
+            variables(node, outer, src, public, exported, facts);
             return;
         }
         _ => return,
@@ -69,7 +149,14 @@ fn declaration(node: Node, outer: Node, src: &[u8], public: bool, facts: &mut Fi
     }
 }
 
-fn variables(node: Node, outer: Node, src: &[u8], public: bool, facts: &mut FileFacts) {
+fn variables(
+    node: Node,
+    outer: Node,
+    src: &[u8],
+    public: bool,
+    exported: bool,
+    facts: &mut FileFacts,
+) {
     let mut cursor = node.walk();
     for decl in node.named_children(&mut cursor) {
         if decl.kind() != "variable_declarator" {
@@ -90,7 +177,8 @@ fn variables(node: Node, outer: Node, src: &[u8], public: bool, facts: &mut File
         });
         let is_class = value.is_some_and(|v| v.kind() == "class");
         // Plain values count only when exported: a module's private constants are detail.
-        if !(is_function || is_class || (public && outer.kind() == "export_statement")) {
+        if !(is_function || is_class || exported || (public && outer.kind() == "export_statement"))
+        {
             continue;
         }
         let body = value.and_then(|v| v.child_by_field_name("body"));
@@ -303,6 +391,27 @@ const hidden = () => 1;
         assert_eq!(symbol(&f, "MAX").signature, "export const MAX = 3");
         assert_eq!(symbol(&f, "handler").kind, SymbolKind::Function);
         assert!(!symbol(&f, "hidden").public);
+    }
+
+    #[test]
+    fn names_exported_apart_from_their_declaration_are_public() {
+        let code = "class Ky { get() {} }\nconst internal = 1;\n/** The default client. */\nconst ky = new Ky();\nfunction helper() {}\nexport {helper as h};\nexport default ky;\n";
+        let f = facts(Language::TypeScript, code);
+        let names: Vec<(&str, bool)> = f
+            .symbols
+            .iter()
+            .map(|s| (s.name.as_str(), s.public))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Ky", false),
+                ("Ky.get", false),
+                ("ky", true),
+                ("helper", true)
+            ]
+        );
+        assert_eq!(symbol(&f, "ky").doc, "The default client.");
     }
 
     #[test]
