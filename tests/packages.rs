@@ -73,6 +73,7 @@ fn a_rust_workspace_is_parted_by_its_crates() {
     );
     let site = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    check_counts(&site, &f.repo);
     let parts = parts(&site);
     assert_eq!(
         names(&parts),
@@ -172,6 +173,7 @@ fn a_python_package_is_named_by_its_import_path() {
     );
     let site = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    check_counts(&site, &f.repo);
     let parts = parts(&site);
     assert_eq!(
         names(&parts),
@@ -229,6 +231,7 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
     );
     let site = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    check_counts(&site, &f.repo);
     let parts = parts(&site);
     assert_eq!(names(&parts), ["fetchy", "fetchy/core", "tests of fetchy"]);
     assert_eq!(parts["fetchy"].1, "A tiny fetch wrapper.");
@@ -264,4 +267,122 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
         ),
         "{overview}"
     );
+}
+
+/// Every sentence that carries a count or a language, on the overview, on every part page and
+/// in `llms.txt`, checked against the repository itself: the files and their lines read from
+/// git at HEAD, each file's kind as its own page names it.
+fn check_counts(site: &std::path::Path, repo: &git2::Repository) {
+    use std::collections::BTreeMap;
+    let head = repo.head().unwrap().peel_to_tree().unwrap();
+    let git_lines = |path: &str| -> usize {
+        let entry = head.get_path(std::path::Path::new(path)).unwrap();
+        let blob = repo.find_blob(entry.id()).unwrap();
+        String::from_utf8_lossy(blob.content()).lines().count()
+    };
+    // Each file's kind, from the files table of the part that holds it.
+    let row = regex::Regex::new(
+        r#"<tr><td><a href="[^"]*">([^<]*)</a></td><td>([^<]*)</td><td class="num">(\d+)</td>"#,
+    )
+    .unwrap();
+    let parts = parts(site);
+    let mut kinds: BTreeMap<String, String> = BTreeMap::new();
+    let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, (page, _)) in &parts {
+        let html = read(&site.join(page));
+        let table = html.split("id=\"files\"").nth(1).unwrap();
+        for c in row.captures_iter(table) {
+            let path = c[1].replace("&amp;", "&");
+            kinds.insert(path.clone(), c[2].to_string());
+            members.entry(name).or_default().push(path);
+        }
+    }
+    assert!(!kinds.is_empty());
+    let count_of =
+        |files: &[String], kind: &str| files.iter().filter(|f| kinds[*f] == kind).count();
+    // "N files (k Lang)" / "N Lang files" / "k Lang" lists, against the files they speak of.
+    let check_langs = |what: &str, files: &[String], list: &str| {
+        for item in list.split(", ") {
+            let (n, lang) = item.split_once(' ').unwrap();
+            assert_eq!(
+                n.parse::<usize>().unwrap(),
+                count_of(files, lang),
+                "{what}: {item}"
+            );
+        }
+    };
+
+    // The overview.
+    let overview = text(&read(&site.join("index.html")));
+    let glance = regex::Regex::new(r"holds (\d+) files?; among them (.*?)\.").unwrap();
+    let c = glance
+        .captures(&overview)
+        .expect("the at-a-glance sentence");
+    assert_eq!(c[1].parse::<usize>().unwrap(), kinds.len(), "files held");
+    let all: Vec<String> = kinds.keys().cloned().collect();
+    for item in c[2].split(", ") {
+        let (lang, n) = item.split_once(" (").unwrap();
+        let n: usize = n.split(' ').next().unwrap().parse().unwrap();
+        assert_eq!(n, count_of(&all, lang), "overview: {item}");
+    }
+    let falls = regex::Regex::new(r"falls into (\d+) parts?(?:, and (\d+) more)?").unwrap();
+    let c = falls.captures(&overview).expect("the parts sentence");
+    let total = c[1].parse::<usize>().unwrap()
+        + c.get(2).map_or(0, |m| m.as_str().parse::<usize>().unwrap());
+    assert_eq!(total, parts.len(), "parts counted");
+
+    // Every part: its page's meta line, its "made of" sentence, its summary.
+    for (name, (page, summary)) in &parts {
+        let html = read(&site.join(page));
+        let files = &members[name.as_str()];
+        assert!(!files.is_empty(), "{name}: no files");
+        let lines: usize = files.iter().map(|f| git_lines(f)).sum();
+        let page_text = text(&html);
+        let s =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let meta = format!(
+            "{} · {}",
+            s(files.len(), "file", "files"),
+            s(lines, "line", "lines")
+        );
+        assert!(page_text.contains(&meta), "{name}: {meta}");
+        let made =
+            regex::Regex::new(r"What it is made of\s*(\d+) files?, (\d+) lines?(?: \((.*?)\))?\.")
+                .unwrap();
+        let c = made.captures(&page_text).expect("the made-of sentence");
+        assert_eq!(c[1].parse::<usize>().unwrap(), files.len(), "{name}: files");
+        assert_eq!(c[2].parse::<usize>().unwrap(), lines, "{name}: lines");
+        if let Some(list) = c.get(3) {
+            check_langs(name, files, list.as_str());
+        }
+        let counted = regex::Regex::new(
+            r"^(\d+) (?:files? \((\d+ .+?)\)|(.+?) files?|files?)(?: around .*)?$",
+        )
+        .unwrap();
+        if let Some(c) = counted.captures(summary) {
+            assert_eq!(
+                c[1].parse::<usize>().unwrap(),
+                files.len(),
+                "{name}: {summary}"
+            );
+            if let Some(list) = c.get(2) {
+                check_langs(name, files, list.as_str());
+            }
+            if let Some(lang) = c.get(3) {
+                assert_eq!(
+                    count_of(files, lang.as_str()),
+                    files.len(),
+                    "{name}: {summary}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_count_on_the_fixture_sites_is_true() {
+    let f = Fixture::standard();
+    let site = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    check_counts(&site, &f.repo);
 }

@@ -386,7 +386,12 @@ fn llms_txt(input: &SiteInput) -> String {
         };
         let about = first_sentence(&f.facts.module_doc);
         let about = if about.is_empty() {
-            format!("{}, {} lines", f.kind, f.lines)
+            format!(
+                "{}, {} {}",
+                f.kind,
+                f.lines,
+                if f.lines == 1 { "line" } else { "lines" }
+            )
         } else {
             one_line(&about)
         };
