@@ -331,6 +331,12 @@ fn check_counts(site: &std::path::Path, repo: &git2::Repository) {
         + c.get(2).map_or(0, |m| m.as_str().parse::<usize>().unwrap());
     assert_eq!(total, parts.len(), "parts counted");
 
+    let made =
+        regex::Regex::new(r"What it is made of\s*(\d+) files?, (\d+) lines?(?: \((.*?)\))?\.")
+            .unwrap();
+    let counted =
+        regex::Regex::new(r"^(\d+) (?:files? \((\d+ .+?)\)|(.+?) files?|files?)(?: around .*)?$")
+            .unwrap();
     // Every part: its page's meta line, its "made of" sentence, its summary.
     for (name, (page, summary)) in &parts {
         let html = read(&site.join(page));
@@ -346,19 +352,12 @@ fn check_counts(site: &std::path::Path, repo: &git2::Repository) {
             s(lines, "line", "lines")
         );
         assert!(page_text.contains(&meta), "{name}: {meta}");
-        let made =
-            regex::Regex::new(r"What it is made of\s*(\d+) files?, (\d+) lines?(?: \((.*?)\))?\.")
-                .unwrap();
         let c = made.captures(&page_text).expect("the made-of sentence");
         assert_eq!(c[1].parse::<usize>().unwrap(), files.len(), "{name}: files");
         assert_eq!(c[2].parse::<usize>().unwrap(), lines, "{name}: lines");
         if let Some(list) = c.get(3) {
             check_langs(name, files, list.as_str());
         }
-        let counted = regex::Regex::new(
-            r"^(\d+) (?:files? \((\d+ .+?)\)|(.+?) files?|files?)(?: around .*)?$",
-        )
-        .unwrap();
         if let Some(c) = counted.captures(summary) {
             assert_eq!(
                 c[1].parse::<usize>().unwrap(),
