@@ -297,9 +297,13 @@ pub fn cluster(
     }
 
     // 6: files without a front-end join the part of their nearest folder.
+    // A folder's own part, not a module carved out of it, takes its other files.
     let mut by_dir: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, p) in parts.iter().enumerate() {
-        by_dir.entry(p.dir.as_str()).or_insert(i);
+        let slot = by_dir.entry(p.dir.as_str()).or_insert(i);
+        if parts[*slot].anchor_file.is_some() && p.anchor_file.is_none() {
+            *slot = i;
+        }
     }
     let mut extra: Vec<(usize, String)> = Vec::new();
     let mut project: Vec<String> = Vec::new();
@@ -424,12 +428,7 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, limits: &Limits) ->
     let (big, small): (Vec<Vec<usize>>, Vec<Vec<usize>>) =
         groups.into_values().partition(|g| g.len() >= min);
     if big.len() < 2 {
-        return vec![Part {
-            dir,
-            anchor_file: None,
-            role: None,
-            files,
-        }];
+        return by_module(dir, files, limits);
     }
     // Small groups join the big group they are most tied to, else the folder's remainder part.
     let mut pieces: Vec<Vec<usize>> = big;
@@ -480,6 +479,44 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, limits: &Limits) ->
             anchor_file: None,
             role: None,
             files: rest.iter().map(|&i| files[i].clone()).collect(),
+        });
+    }
+    out
+}
+
+/// A folder too large to read in one sitting whose imports do not fall apart (a flat package
+/// whose modules all import each other): each large module is a part of its own, named by
+/// its module path, and the smaller ones stay together.
+fn by_module(dir: String, files: Vec<String>, limits: &Limits) -> Vec<Part> {
+    let lines = |f: &String| limits.lines.get(f.as_str()).copied().unwrap_or(0);
+    let total: usize = files.iter().map(lines).sum();
+    let (large, rest): (Vec<String>, Vec<String>) = files
+        .iter()
+        .cloned()
+        .partition(|f| total > MAX_LINES && lines(f) >= MAX_LINES / 8);
+    if large.is_empty() || (rest.is_empty() && large.len() < 2) {
+        return vec![Part {
+            dir,
+            anchor_file: None,
+            role: None,
+            files,
+        }];
+    }
+    let mut out: Vec<Part> = large
+        .into_iter()
+        .map(|f| Part {
+            dir: dir.clone(),
+            anchor_file: Some(f.clone()),
+            role: None,
+            files: vec![f],
+        })
+        .collect();
+    if !rest.is_empty() {
+        out.push(Part {
+            dir,
+            anchor_file: None,
+            role: None,
+            files: rest,
         });
     }
     out
@@ -834,6 +871,46 @@ mod tests {
         assert_eq!(ids(&c), ["lib#alpha_core", "lib#beta_core"]);
         assert!(c.clusters.iter().all(|c| c.members.len() == 26));
         assert_eq!(c.clusters[0].name, "demo lib: alpha_core");
+    }
+
+    #[test]
+    fn a_large_package_whose_modules_all_import_each_other_splits_by_module() {
+        let names = ["core", "types", "utils", "parser", "testing", "globals"];
+        let files: Vec<(String, Vec<String>)> = names
+            .iter()
+            .map(|n| {
+                let others = names
+                    .iter()
+                    .filter(|o| *o != n)
+                    .map(|o| format!("pkg/{o}.py"))
+                    .collect();
+                (format!("pkg/{n}.py"), others)
+            })
+            .collect();
+        let owned: Vec<(&str, Vec<&str>)> = files
+            .iter()
+            .map(|(p, i)| (p.as_str(), i.iter().map(String::as_str).collect()))
+            .collect();
+        let borrowed: Vec<(&str, &[&str])> =
+            owned.iter().map(|(p, i)| (*p, i.as_slice())).collect();
+        let (mut p, g) = parsed(&borrowed);
+        for f in &mut p.files {
+            f.lines = match f.path.as_str() {
+                "pkg/core.py" => 5_000,
+                "pkg/types.py" => 2_000,
+                _ => 400,
+            };
+        }
+        let c = cluster(
+            &p,
+            &g,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
+        assert_eq!(ids(&c), ["pkg", "pkg#core", "pkg#types"]);
+        assert_eq!(c.of("pkg/utils.py").unwrap().id, "pkg");
+        assert_eq!(c.of("pkg/core.py").unwrap().name, "demo pkg: core");
     }
 
     #[test]

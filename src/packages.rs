@@ -665,10 +665,11 @@ fn npm(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Foun
         }
         _ => {}
     }
-    // A monorepo's root (npm or yarn `workspaces`, or a private package beside a
-    // pnpm-workspace.yaml) publishes nothing of its own.
-    let is_workspace_root =
-        v.get("workspaces").is_some() || v.get("private").and_then(|p| p.as_bool()) == Some(true);
+    // A monorepo's root (npm or yarn `workspaces`, or a private package at the root beside a
+    // pnpm-workspace.yaml) publishes nothing of its own; a private package elsewhere is still
+    // a package of the monorepo.
+    let is_workspace_root = v.get("workspaces").is_some()
+        || (dir.is_empty() && v.get("private").and_then(|p| p.as_bool()) == Some(true));
     let Some(name) =
         name.filter(|_| !(is_workspace_root && library.is_none() && entries.is_empty()))
     else {
