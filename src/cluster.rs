@@ -474,11 +474,22 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, limits: &Limits) ->
         })
         .collect();
     if !rest.is_empty() {
+        // Anchored like the other pieces (on its most imported file), so that it is named by
+        // a module of its own rather than claiming the folder's name beside them.
+        let members: Vec<String> = rest.iter().map(|&i| files[i].clone()).collect();
+        let anchor = members
+            .iter()
+            .max_by(|a, b| {
+                let ia = graph.importers_of(a).count();
+                let ib = graph.importers_of(b).count();
+                ia.cmp(&ib).then(b.cmp(a))
+            })
+            .cloned();
         out.push(Part {
             dir,
-            anchor_file: None,
+            anchor_file: anchor,
             role: None,
-            files: rest.iter().map(|&i| files[i].clone()).collect(),
+            files: members,
         });
     }
     out
@@ -490,10 +501,9 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, limits: &Limits) ->
 fn by_module(dir: String, files: Vec<String>, limits: &Limits) -> Vec<Part> {
     let lines = |f: &String| limits.lines.get(f.as_str()).copied().unwrap_or(0);
     let total: usize = files.iter().map(lines).sum();
-    let (large, rest): (Vec<String>, Vec<String>) = files
-        .iter()
-        .cloned()
-        .partition(|f| total > MAX_LINES && lines(f) >= MAX_LINES / 8);
+    let (large, rest): (Vec<String>, Vec<String>) = files.iter().cloned().partition(|f| {
+        total > MAX_LINES && lines(f) >= MAX_LINES / 8 && !ROOT_STEMS.contains(&file_stem(f))
+    });
     if large.is_empty() || (rest.is_empty() && large.len() < 2) {
         return vec![Part {
             dir,

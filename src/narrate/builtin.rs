@@ -52,7 +52,7 @@ impl Narrator for BuiltinNarrator {
             let _ = writeln!(
                 md,
                 "From the README: *{}*\n",
-                md_escape(f.readme_intro.trim())
+                md_escape(whole_sentences(f.readme_intro.trim(), 300))
             );
         }
         md.push_str("## At a glance\n\n");
@@ -253,7 +253,20 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         if !entries.is_empty() {
             let _ = write!(md, "; it gives {}", entries.join(", "));
         }
-        md.push_str(".\n\n");
+        let description = f.doc.trim();
+        if f.doc_source == p.manifest && !description.is_empty() {
+            let _ = write!(
+                md,
+                ". Its manifest describes it: *{}*",
+                md_escape(description)
+            );
+            if !description.ends_with(['.', '!', '?']) {
+                md.push('.');
+            }
+            md.push_str("\n\n");
+        } else {
+            md.push_str(".\n\n");
+        }
         said = true;
     } else if let Some(p) = f.package.as_ref().filter(|_| f.role.is_none()) {
         let _ = writeln!(
@@ -269,14 +282,7 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         .package
         .as_ref()
         .is_some_and(|p| p.manifest == f.doc_source);
-    if !f.doc.trim().is_empty() && from_manifest {
-        let _ = writeln!(
-            md,
-            "Its manifest describes it:\n\n> {}\n",
-            md_escape(f.doc.trim())
-        );
-        said = true;
-    } else if !f.doc.trim().is_empty() {
+    if !f.doc.trim().is_empty() && !from_manifest {
         // Doc comments are markdown by convention: quoted as they are (the site sanitises).
         let _ = writeln!(
             md,

@@ -400,14 +400,34 @@ fn llms_txt(input: &SiteInput) -> String {
     out
 }
 
+/// The order parts are listed in: each package's own part, then the parts listed under it.
+fn listed_order(clusters: &[crate::cluster::Cluster]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(clusters.len());
+    for (i, c) in clusters
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.within.is_none())
+    {
+        order.push(i);
+        order.extend(
+            clusters
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.within.as_ref() == Some(&c.id))
+                .map(|(j, _)| j),
+        );
+    }
+    order
+}
+
 /// The list of parts every page's sidebar shows, in one shared script.
 fn nav(input: &SiteInput) -> String {
-    let parts: Vec<serde_json::Value> = input
-        .analysis
-        .clusters
-        .clusters
-        .iter()
-        .map(|c| serde_json::json!({"name": c.name, "href": PageMap::part(&c.slug)}))
+    let parts: Vec<serde_json::Value> = listed_order(&input.analysis.clusters.clusters)
+        .into_iter()
+        .map(|i| {
+            let c = &input.analysis.clusters.clusters[i];
+            serde_json::json!({"name": c.name, "href": PageMap::part(&c.slug), "nested": c.within.is_some()})
+        })
         .collect();
     let json = serde_json::json!({ "parts": parts })
         .to_string()
@@ -565,22 +585,10 @@ fn overview(input: &SiteInput, grounder: &grounding::Grounder) -> Context {
             "nested": nested,
         })
     };
-    // Each package's own part, then the parts listed under it.
-    let mut parts: Vec<serde_json::Value> = Vec::new();
-    for (i, c) in clusters
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.within.is_none())
-    {
-        parts.push(row(i, false));
-        for (j, _) in clusters
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.within.as_ref() == Some(&c.id))
-        {
-            parts.push(row(j, true));
-        }
-    }
+    let parts: Vec<serde_json::Value> = listed_order(clusters)
+        .into_iter()
+        .map(|i| row(i, clusters[i].within.is_some()))
+        .collect();
     ctx.insert("parts", &parts);
     let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for f in input.analysis.parsed.files.iter().filter(|f| f.is_code()) {

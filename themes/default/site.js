@@ -41,10 +41,13 @@
     for (var i = 0; i < nav.parts.length; i++) {
       var href = root + nav.parts[i].href;
       if (hereItem && href === current) {
+        if (nav.parts[i].nested) hereItem.className = "nested";
         fragment.appendChild(hereItem);
         continue;
       }
       var li = document.createElement("li");
+      // A package's modules, tests and examples sit under its own part.
+      if (nav.parts[i].nested) li.className = "nested";
       var a = document.createElement("a");
       a.href = href;
       a.textContent = nav.parts[i].name;
