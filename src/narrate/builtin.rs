@@ -248,7 +248,7 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         let entries: Vec<String> = p
             .entries
             .iter()
-            .map(|e| format!("[{}]({})", md_escape(&e.reason), e.page))
+            .map(|e| format!("[{}]({})", e.reason, e.page))
             .collect();
         if !entries.is_empty() {
             let _ = write!(md, "; it gives {}", entries.join(", "));
@@ -386,7 +386,7 @@ fn made_of(md: &mut String, f: &ClusterFacts) {
         md.push_str(" No functions or types were found in it.\n\n");
         return;
     }
-    md.push_str(" Its key items: first those its package's root module defines or names, then public before private, then the most used (a use: another file that names the item and imports its module, or a module that re-exports it; tests, benchmarks and examples not counted):\n\n");
+    md.push_str(" Its key items: first those its package's root module defines or names, then public before private, types before functions, then the most used (a use: another file that names the item and imports its module, or a module that re-exports it; tests, benchmarks and examples not counted):\n\n");
     for s in &f.key_symbols {
         let visibility = if s.public { "public" } else { "private" };
         let _ = write!(

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::{date, first_sentence};
+use super::{date, first_sentence, md_code, md_escape};
 use crate::cluster::Cluster;
 use crate::history::{Commit, History};
 use crate::packages::{Ecosystem, Package};
@@ -367,7 +367,8 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
             .map(|e| StartFile {
                 path: e.path.clone(),
                 page: page_of(input, &e.path),
-                reason: format!("{} `{}`", e.kind, e.name),
+                // Markdown: the name comes from the manifest, so it is made code, safely.
+                reason: format!("{} {}", e.kind, md_code(&e.name)),
             })
             .collect(),
     })
@@ -405,8 +406,8 @@ fn names(file: Option<&crate::parse::ParsedFile>, name: &str) -> bool {
     })
 }
 
-/// A part's key items: the package's root API first, then public before private, then the
-/// most used, types before functions.
+/// A part's key items: the package's root API first, then public before private, types
+/// before functions, then the most used.
 /// A use is counted only where it resolves to the item: a file that names it and imports its
 /// module, or imports a module that imports its module and names it (a re-export, a facade).
 /// Tests, benchmarks and examples do not count as users; test modules' items are no key items;
@@ -478,7 +479,12 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
                     else {
                         continue;
                     };
-                    if m.kind == SymbolKind::Method && m.public && rest != "constructor" {
+                    // `__init__`, `_helper`: not what a user calls by name.
+                    if m.kind == SymbolKind::Method
+                        && m.public
+                        && rest != "constructor"
+                        && !rest.starts_with('_')
+                    {
                         lines.push(MethodLine {
                             name: rest.to_string(),
                             page,
@@ -518,8 +524,8 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
                 "struct" | "class" | "trait" | "enum" | "interface"
             )
         };
-        (b.at_root, b.public, b.used_in, type_of(b))
-            .cmp(&(a.at_root, a.public, a.used_in, type_of(a)))
+        (b.at_root, b.public, type_of(b), b.used_in)
+            .cmp(&(a.at_root, a.public, type_of(a), a.used_in))
             .then(a.path.cmp(&b.path))
             .then(a.line.cmp(&b.line))
     });
@@ -615,7 +621,9 @@ fn part_facts(
             .find(|e| e.path == main);
         let reason = match (&package, entry) {
             (_, Some(e)) => format!("where the {} starts", e.reason),
-            (Some(p), None) if p.own => format!("the root module of the {} {}", p.kind, p.name),
+            (Some(p), None) if p.own => {
+                format!("the root module of the {} {}", p.kind, md_escape(&p.name))
+            }
             (_, None) => "the part's main module: its documentation and what it declares".into(),
         };
         push(main, reason);
@@ -972,7 +980,15 @@ pub(crate) fn readme_intro(text: &str) -> String {
                     .filter(|w| w.chars().any(char::is_alphanumeric))
                     .count();
                 if own >= 3 {
-                    return prose.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = prose.split_whitespace().collect::<Vec<_>>().join(" ");
+                    // A paragraph that ends by announcing a list ("It is:") ends at the
+                    // sentence before, when there is one.
+                    if text.ends_with(':') {
+                        if let Some(end) = text.rfind(". ") {
+                            return text[..=end].to_string();
+                        }
+                    }
+                    return text;
                 }
             }
             _ => {}
@@ -1020,11 +1036,15 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
     for p in &packages {
         for e in &p.entries {
             let of = if packages.len() > 1 {
-                format!(" of {}", p.name)
+                format!(" of {}", md_escape(&p.name))
             } else {
                 String::new()
             };
-            push(&mut out, &e.path, format!("{} `{}`{of}", e.kind, e.name));
+            push(
+                &mut out,
+                &e.path,
+                format!("{} {}{of}", e.kind, md_code(&e.name)),
+            );
         }
         if let Some(lib) = &p.library {
             let what = match (p.ecosystem, p.proc_macro) {
@@ -1033,7 +1053,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
                 (Ecosystem::Python, _) => "root module of the Python package",
                 (Ecosystem::Npm, _) => "entry module of the npm package",
             };
-            push(&mut out, lib, format!("{what} {}", p.name));
+            push(&mut out, lib, format!("{what} {}", md_escape(&p.name)));
         }
     }
     if !packages.is_empty() {
@@ -1138,5 +1158,10 @@ mod tests {
             "Tiny & elegant JavaScript HTTP client based on the Fetch API"
         );
         assert_eq!(readme_intro("# Title\n\n![logo](l.png)\n"), "");
+        // A paragraph that announces a list (tokio).
+        assert_eq!(
+            readme_intro("A runtime for writing apps. It is:\n\n* Fast\n"),
+            "A runtime for writing apps."
+        );
     }
 }
