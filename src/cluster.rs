@@ -623,7 +623,10 @@ fn finish(parts: Vec<Part>, packages: &Packages, title: &str) -> Clusters {
         .collect();
     clusters.sort_by(|a, b| a.id.cmp(&b.id));
 
-    // A package's other parts (its modules, tests, examples) are listed under its own part.
+    // A package's other parts (its modules, tests, examples) are listed under its own part,
+    // when there are several packages to tell apart; the repository's own docs and CI never
+    // are.
+    let several = packages.packages.len() > 1;
     let heads: BTreeMap<String, String> = clusters
         .iter()
         .filter(|c| c.role.is_none() && c.id != "(project)")
@@ -632,8 +635,11 @@ fn finish(parts: Vec<Part>, packages: &Packages, title: &str) -> Clusters {
         .rev() // the first id of a split package folder wins
         .collect();
     for c in &mut clusters {
+        let repository_wide = c.dir.is_empty() && matches!(c.role, Some("docs" | "CI"));
         let head = c.package.as_ref().and_then(|p| heads.get(p));
-        c.within = head.filter(|h| **h != c.id).cloned();
+        c.within = head
+            .filter(|h| **h != c.id && several && !repository_wide)
+            .cloned();
     }
 
     // Same names (two `util` folders, say) are told apart by their full folder path.

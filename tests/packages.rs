@@ -144,6 +144,8 @@ fn a_rust_workspace_is_parted_by_its_crates() {
         overview.contains("crates/derive/src/lib.rs: root of the procedural-macro crate wc-derive"),
         "{overview}"
     );
+    // Several packages: each package's parts are listed under it; the repository's CI is not.
+    assert!(overview.contains("The code falls into 6 parts, and 3 more parts (a package's modules, tests and examples) listed under their package"), "{overview}");
     // The badge's URL names crates/counter: no README text is attached to wc-core for it.
     assert!(!core.contains("The README mentions it"), "{core}");
 }
@@ -260,11 +262,9 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
     );
     // A test runner is no program entry point.
     assert!(!overview.contains("test/main.ts"), "{overview}");
-    // The package's parts are listed under it.
+    // One package: its parts are listed side by side.
     assert!(
-        overview.contains(
-            "and 2 more parts (a package's modules, tests and examples) listed under their package"
-        ),
+        overview.contains("The code falls into 3 parts; each has its own page"),
         "{overview}"
     );
 }
