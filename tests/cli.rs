@@ -50,7 +50,18 @@ fn build_reports_what_it_did() {
         .as_object()
         .unwrap()
         .iter()
-        .map(|(r, n)| format!("{n} {r}"))
+        .map(|(r, n)| {
+            let n = n.as_u64().unwrap();
+            let words = match (r.as_str(), n) {
+                ("lock-file", 1) => "lock file",
+                ("lock-file", _) => "lock files",
+                ("too-large", _) => "too large",
+                ("symlink", 1) => "symlink",
+                ("symlink", _) => "symlinks",
+                (r, _) => r,
+            };
+            format!("{n} {words}")
+        })
         .collect();
     let sentence = format!("{total} more were left out: {} (see", reasons.join(", "));
     assert!(overview.contains(&sentence), "{sentence} in the overview");

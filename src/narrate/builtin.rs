@@ -74,7 +74,7 @@ impl Narrator for BuiltinNarrator {
             let why: Vec<String> = f
                 .skipped_reasons
                 .iter()
-                .map(|(reason, n)| format!("{n} {reason}"))
+                .map(|(reason, n)| skipped_words(*n, reason))
                 .collect();
             let _ = write!(
                 md,
@@ -142,6 +142,20 @@ impl Narrator for BuiltinNarrator {
             note: String::new(),
         })
     }
+}
+
+/// "2 binary", "1 lock file", "14 symlinks": a skip reason read as words, its plural right.
+fn skipped_words(n: usize, reason: &str) -> String {
+    let (one, many) = match reason {
+        "too-large" => ("too large", "too large"),
+        "lock-file" => ("lock file", "lock files"),
+        "symlink" => ("symlink", "symlinks"),
+        "submodule" => ("submodule", "submodules"),
+        "secret" => ("holding a secret", "holding secrets"),
+        "lfs" => ("in Git LFS", "in Git LFS"),
+        other => (other, other),
+    };
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Whether one text starts with the other's words (a README that repeats the manifest).

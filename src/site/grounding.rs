@@ -75,6 +75,12 @@ impl<'a> Grounder<'a> {
         for s in &a.snapshot.skipped {
             files.entry(s.path.as_str()).or_insert(0);
         }
+        // What the manifests declare is there too: package, module and binary names.
+        for p in &a.packages.packages {
+            names.insert(p.name.as_str());
+            names.insert(p.module.as_str());
+            names.extend(p.entries.iter().map(|e| e.name.as_str()));
+        }
         let mut by_name: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for path in files.keys() {
             by_name
