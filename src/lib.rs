@@ -390,15 +390,8 @@ pub fn build(
         progress(Event::Warning(note.clone()));
     }
     let cache = cache::CacheUse::new(store);
-    let title = if ws.config.site.title.is_empty() {
-        default_title(&ws, commit)
-    } else {
-        ws.config.site.title.clone()
-    };
-    let title = secrets::clean(&title).into_owned();
     let mut report = Report {
         repo: ws.root.display().to_string(),
-        title: title.clone(),
         rev: options.rev.clone().unwrap_or_else(|| "HEAD".into()),
         commit: commit.to_string(),
         narrator: narrator.id(),
@@ -439,6 +432,14 @@ pub fn build(
         || Ok(packages::read(&snapshot)),
         |p| format!("{} packages", p.packages.len()),
     )?;
+    // The project's name: the config's, else its root package's, else its folder's.
+    let title = if ws.config.site.title.is_empty() {
+        default_title(&ws, &packages)
+    } else {
+        ws.config.site.title.clone()
+    };
+    let title = secrets::clean(&title).into_owned();
+    report.title = title.clone();
     let (parsed, parsed_now) = stages.run(
         "parse",
         || Ok(parse::parse_all(&snapshot, &cache)),
@@ -783,24 +784,8 @@ fn build_state(
 
 /// The project's name from its manifest at the revision (Cargo.toml, package.json,
 /// pyproject.toml), else the name of the repository's folder.
-fn default_title(ws: &Workspace, commit: Oid) -> String {
-    let manifest = |path: &str| -> Option<String> {
-        let tree = ws.repo.find_commit(commit).ok()?.tree().ok()?;
-        let entry = tree.get_path(Path::new(path)).ok()?;
-        let blob = ws.repo.find_blob(entry.id()).ok()?;
-        Some(String::from_utf8_lossy(blob.content()).into_owned())
-    };
-    let from_toml = |text: String, table: &str| -> Option<String> {
-        let value: toml::Table = toml::from_str(&text).ok()?;
-        Some(value.get(table)?.get("name")?.as_str()?.to_string())
-    };
-    let name = manifest("Cargo.toml")
-        .and_then(|t| from_toml(t, "package"))
-        .or_else(|| manifest("pyproject.toml").and_then(|t| from_toml(t, "project")))
-        .or_else(|| {
-            let json: serde_json::Value = serde_json::from_str(&manifest("package.json")?).ok()?;
-            Some(json.get("name")?.as_str()?.to_string())
-        });
+fn default_title(ws: &Workspace, packages: &packages::Packages) -> String {
+    let name = packages.at_root().map(|p| p.name.clone());
     name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
         ws.root
             .file_name()

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {

@@ -979,7 +979,17 @@ pub(crate) fn readme_intro(text: &str) -> String {
                     .split_whitespace()
                     .filter(|w| w.chars().any(char::is_alphanumeric))
                     .count();
-                if own >= 3 {
+                // A GitHub alert (`> [!IMPORTANT]`) is a notice, not a description.
+                let alert = [
+                    "[!NOTE]",
+                    "[!TIP]",
+                    "[!IMPORTANT]",
+                    "[!WARNING]",
+                    "[!CAUTION]",
+                ]
+                .iter()
+                .any(|a| prose.trim_start().starts_with(a));
+                if own >= 3 && !alert {
                     let text = prose.split_whitespace().collect::<Vec<_>>().join(" ");
                     // A paragraph that ends by announcing a list ("It is:") ends at the
                     // sentence before, when there is one.
@@ -1158,6 +1168,11 @@ mod tests {
             "Tiny & elegant JavaScript HTTP client based on the Fetch API"
         );
         assert_eq!(readme_intro("# Title\n\n![logo](l.png)\n"), "");
+        // A GitHub alert is passed over (changesets).
+        assert_eq!(
+            readme_intro("> [!IMPORTANT]\n> This is the development branch.\n\nChangesets manage versions.\n"),
+            "Changesets manage versions."
+        );
         // A paragraph that announces a list (tokio).
         assert_eq!(
             readme_intro("A runtime for writing apps. It is:\n\n* Fast\n"),
