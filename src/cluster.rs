@@ -452,31 +452,11 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, limits: &Limits) ->
             None => rest.extend(group),
         }
     }
-    let mut out: Vec<Part> = pieces
-        .into_iter()
-        .map(|piece| {
-            let mut members: Vec<String> = piece.iter().map(|&i| files[i].clone()).collect();
-            members.sort();
-            let anchor = members
-                .iter()
-                .max_by(|a, b| {
-                    let ia = graph.importers_of(a).count();
-                    let ib = graph.importers_of(b).count();
-                    ia.cmp(&ib).then(b.cmp(a))
-                })
-                .cloned();
-            Part {
-                dir: dir.clone(),
-                anchor_file: anchor,
-                role: None,
-                files: members,
-            }
-        })
-        .collect();
-    if !rest.is_empty() {
-        // Anchored like the other pieces (on its most imported file), so that it is named by
-        // a module of its own rather than claiming the folder's name beside them.
-        let members: Vec<String> = rest.iter().map(|&i| files[i].clone()).collect();
+    // Each piece is anchored on its most imported file; so is the remainder, so that it is
+    // named by a module of its own rather than claiming the folder's name beside them.
+    let anchored = |piece: &[usize]| {
+        let mut members: Vec<String> = piece.iter().map(|&i| files[i].clone()).collect();
+        members.sort();
         let anchor = members
             .iter()
             .max_by(|a, b| {
@@ -485,12 +465,16 @@ fn split(dir: String, mut files: Vec<String>, graph: &Graph, limits: &Limits) ->
                 ia.cmp(&ib).then(b.cmp(a))
             })
             .cloned();
-        out.push(Part {
-            dir,
+        Part {
+            dir: dir.clone(),
             anchor_file: anchor,
             role: None,
             files: members,
-        });
+        }
+    };
+    let mut out: Vec<Part> = pieces.iter().map(|p| anchored(p)).collect();
+    if !rest.is_empty() {
+        out.push(anchored(&rest));
     }
     out
 }

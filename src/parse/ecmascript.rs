@@ -2,6 +2,8 @@
 //! walker serves all three): declarations with their JSDoc, exports, and `import`, `export …
 //! from`, `require()` and `import()` of relative paths resolved with index files.
 
+use std::collections::BTreeSet;
+
 use tree_sitter::Node;
 
 use super::rust::clean_block;
@@ -19,38 +21,15 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
     let has_exports = top.iter().any(|n| n.kind() == "export_statement");
     // Names exported apart from their declaration: `export default client`, `export {a, b}`.
     let exported = exported_names(&top, src);
+    let no_names = Default::default();
     for node in top {
         match node.kind() {
             "export_statement" => {
                 if let Some(decl) = node.child_by_field_name("declaration") {
-                    declaration(decl, node, src, true, false, &mut facts);
+                    declaration(decl, node, src, true, &no_names, &mut facts);
                 }
             }
-            _ => {
-                let before = facts.symbols.len();
-                declaration(node, node, src, !has_exports, false, &mut facts);
-                // Declared here, exported below: as public as an `export const`.
-                let names_exported = declared_names(node, src)
-                    .iter()
-                    .any(|n| exported.contains(n.as_str()));
-                if has_exports && names_exported && facts.symbols.len() == before {
-                    declaration(node, node, src, true, true, &mut facts);
-                    for s in &mut facts.symbols[before..] {
-                        s.public = exported.contains(s.name.as_str());
-                    }
-                    let keep: Vec<Symbol> = facts.symbols.drain(before..).collect();
-                    facts.symbols.extend(
-                        keep.into_iter()
-                            .filter(|s| exported.contains(s.name.as_str())),
-                    );
-                } else if has_exports {
-                    for s in &mut facts.symbols[before..] {
-                        if exported.contains(s.name.as_str()) {
-                            s.public = true;
-                        }
-                    }
-                }
-            }
+            _ => declaration(node, node, src, !has_exports, &exported, &mut facts),
         }
     }
     collect_imports(root, src, &mut facts);
@@ -58,8 +37,8 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
 }
 
 /// The local names a module exports without declaring them in the export itself.
-fn exported_names<'a>(top: &[Node], src: &'a [u8]) -> std::collections::BTreeSet<&'a str> {
-    let mut names = std::collections::BTreeSet::new();
+fn exported_names<'a>(top: &[Node], src: &'a [u8]) -> BTreeSet<&'a str> {
+    let mut names = BTreeSet::new();
     for node in top.iter().filter(|n| n.kind() == "export_statement") {
         if node.child_by_field_name("source").is_some() {
             continue; // `export {x} from './y'` re-exports another module's name
@@ -86,31 +65,15 @@ fn exported_names<'a>(top: &[Node], src: &'a [u8]) -> std::collections::BTreeSet
     names
 }
 
-/// The names a top-level statement declares.
-fn declared_names(node: Node, src: &[u8]) -> Vec<String> {
-    if let Some(name) = node.child_by_field_name("name") {
-        return vec![text(name, src).to_string()];
-    }
-    let mut out = Vec::new();
-    if matches!(node.kind(), "lexical_declaration" | "variable_declaration") {
-        let mut cursor = node.walk();
-        for decl in node.named_children(&mut cursor) {
-            if let Some(name) = decl.child_by_field_name("name") {
-                out.push(text(name, src).to_string());
-            }
-        }
-    }
-    out
-}
-
 /// `outer` is the node a doc comment sits above (the `export` statement when there is one).
-/// `exported`: exported by name elsewhere in the module (`export default x`).
+/// `exported`: the names the module exports apart from their declarations (`export default
+/// x`): as public as an `export const`.
 fn declaration(
     node: Node,
     outer: Node,
     src: &[u8],
     public: bool,
-    exported: bool,
+    exported: &BTreeSet<&str>,
     facts: &mut FileFacts,
 ) {
     let kind = match node.kind() {
@@ -134,6 +97,7 @@ fn declaration(
         SymbolKind::Type => None,
         _ => node.child_by_field_name("body"),
     };
+    let public = public || exported.contains(name);
     let (start_line, end_line) = lines_of(outer);
     facts.symbols.push(Symbol {
         kind,
@@ -154,7 +118,7 @@ fn variables(
     outer: Node,
     src: &[u8],
     public: bool,
-    exported: bool,
+    exported: &BTreeSet<&str>,
     facts: &mut FileFacts,
 ) {
     let mut cursor = node.walk();
@@ -176,11 +140,16 @@ fn variables(
             )
         });
         let is_class = value.is_some_and(|v| v.kind() == "class");
+        let named_export = exported.contains(text(name, src));
         // Plain values count only when exported: a module's private constants are detail.
-        if !(is_function || is_class || exported || (public && outer.kind() == "export_statement"))
+        if !(is_function
+            || is_class
+            || named_export
+            || (public && outer.kind() == "export_statement"))
         {
             continue;
         }
+        let public = public || named_export;
         let body = value.and_then(|v| v.child_by_field_name("body"));
         let sig = match (is_function || is_class, value) {
             (true, _) => signature(outer, body, src),
