@@ -913,6 +913,80 @@ mod tests {
         assert_eq!(c.of("pkg/core.py").unwrap().name, "demo pkg: core");
     }
 
+    fn crate_at(root: &str, name: &str) -> crate::packages::Package {
+        crate::packages::Package {
+            name: name.into(),
+            ecosystem: crate::packages::Ecosystem::Cargo,
+            root: root.into(),
+            manifest: format!("{root}/Cargo.toml"),
+            description: String::new(),
+            code_root: format!("{root}/src"),
+            module: name.replace('-', "_"),
+            library: Some(format!("{root}/src/lib.rs")),
+            entries: vec![],
+            proc_macro: false,
+        }
+    }
+
+    #[test]
+    fn packages_are_parts_that_stay_put() {
+        const WORKSPACE: &[(&str, &[&str])] = &[
+            ("Cargo.toml", &[]),
+            ("crates/core/Cargo.toml", &[]),
+            ("crates/core/src/lib.rs", &["crates/core/src/walk/mod.rs"]),
+            ("crates/core/src/walk/mod.rs", &[]),
+            ("crates/core/src/walk/dir.rs", &[]),
+            ("crates/core/src/walk/par.rs", &[]),
+            ("crates/core/tests/walk.rs", &["crates/core/src/lib.rs"]),
+            ("crates/tiny/Cargo.toml", &[]),
+            ("crates/tiny/src/lib.rs", &[]),
+            ("docs/guide.md", &[]),
+        ];
+        let packages = Packages {
+            packages: vec![
+                crate_at("crates/core", "my-core"),
+                crate_at("crates/tiny", "tiny"),
+            ],
+            ..Default::default()
+        };
+        let (p, g) = parsed(WORKSPACE);
+        let before = cluster(&p, &g, &packages, &ClusterConfig::default(), "demo");
+        let names: Vec<(&str, &str)> = before
+            .clusters
+            .iter()
+            .map(|c| (c.id.as_str(), c.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("(project)", "Project files"),
+                ("@docs", "Docs"),
+                ("crates/core", "my-core"),
+                ("crates/core/src/walk", "my_core::walk"),
+                ("crates/core@tests", "tests of my-core"),
+                // One file, still a part: a package never folds into its parent.
+                ("crates/tiny", "tiny"),
+            ]
+        );
+        assert_eq!(
+            before.of("crates/core/Cargo.toml").unwrap().id,
+            "crates/core"
+        );
+        let slugs = |c: &Clusters| {
+            c.clusters
+                .iter()
+                .map(|c| c.slug.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut more = WORKSPACE.to_vec();
+        more.push(("crates/core/src/walk/sort.rs", &[]));
+        more.push(("crates/tiny/src/extra.rs", &["crates/tiny/src/lib.rs"]));
+        let (p2, g2) = parsed(&more);
+        let after = cluster(&p2, &g2, &packages, &ClusterConfig::default(), "demo");
+        assert_eq!(ids(&before), ids(&after));
+        assert_eq!(slugs(&before), slugs(&after));
+    }
+
     #[test]
     fn slugs_are_url_safe() {
         assert_eq!(slugify("src/Parse Stuff#x"), "src-parse-stuff-x");
