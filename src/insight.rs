@@ -190,7 +190,13 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
     let hotspots = hotspots(&files, parsed);
     let couplings = couplings(graph, &files);
     let part_couplings = part_couplings(&couplings, clusters, graph);
-    let at_risk = at_risk(&files, &contributors, clusters, now);
+    let code: BTreeSet<&str> = parsed
+        .files
+        .iter()
+        .filter(|f| f.is_code())
+        .map(|f| f.path.as_str())
+        .collect();
+    let at_risk = at_risk(&files, &contributors, clusters, &code, now);
     Insights {
         authors: activity_of(history, all).authors,
         monthly: monthly(history),
@@ -304,6 +310,11 @@ fn part_couplings(
         let (Some(&x), Some(&y)) = (clusters.of_file.get(&c.a), clusters.of_file.get(&c.b)) else {
             continue;
         };
+        // Tests change with the code they test, CI and docs with what they describe: expected,
+        // not hidden.
+        if clusters.clusters[x].role.is_some() || clusters.clusters[y].role.is_some() {
+            continue;
+        }
         if x != y {
             *pairs.entry((x.min(y), x.max(y))).or_default() += c.shared;
         }
@@ -351,12 +362,13 @@ fn release_file(path: &str) -> bool {
         || lower.starts_with("release")
 }
 
-/// Code whose main author has gone quiet. Tests, examples, docs and CI are not knowledge at
-/// risk (a fixture nobody touches is no loss), nor is a bot an author who left.
+/// Code whose main author has gone quiet. Config files, tests, examples, docs and CI are not
+/// knowledge at risk (a fixture nobody touches is no loss), nor is a bot an author who left.
 fn at_risk(
     files: &BTreeMap<String, Activity>,
     contributors: &[Contributor],
     clusters: &Clusters,
+    code: &BTreeSet<&str>,
     now: i64,
 ) -> Vec<AtRisk> {
     let last_active: BTreeMap<&str, i64> = contributors
@@ -365,6 +377,7 @@ fn at_risk(
         .collect();
     let mut v: Vec<AtRisk> = files
         .iter()
+        .filter(|(path, _)| code.contains(path.as_str()))
         .filter(|(path, _)| clusters.of(path).is_some_and(|c| c.role.is_none()))
         .filter_map(|(path, a)| {
             let total: u64 = a.authors_by_lines.iter().map(|(_, n)| n).sum();
