@@ -442,7 +442,7 @@ pub fn build(
     report.title = title.clone();
     let (parsed, parsed_now) = stages.run(
         "parse",
-        || Ok(parse::parse_all(&snapshot, &cache)),
+        || Ok(parse::parse_all(&snapshot, &packages, &cache)),
         |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
     )?;
     let graph = stages.run(

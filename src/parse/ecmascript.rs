@@ -282,11 +282,37 @@ pub(super) fn resolve(spec: &ImportSpec, path: &str, index: &RepoIndex) -> Optio
     let ImportSpec::Js(spec) = spec else {
         return None;
     };
-    // Only relative specifiers name files of the repo; bare ones are packages.
-    if !(spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == "..") {
-        return None;
+    // Relative specifiers name files of the repo; bare ones name packages, some of them the
+    // repository's own (a monorepo's workspaces): `@scope/pkg` is its entry module,
+    // `@scope/pkg/sub` a file under its folder.
+    let relative = spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == "..";
+    if !relative {
+        let (name, sub) = match spec.strip_prefix('@') {
+            Some(scoped) => {
+                let mut parts = scoped.splitn(3, '/');
+                let scope = parts.next()?;
+                let name = parts.next()?;
+                (format!("@{scope}/{name}"), parts.next())
+            }
+            None => match spec.split_once('/') {
+                Some((name, sub)) => (name.to_string(), Some(sub)),
+                None => (spec.to_string(), None),
+            },
+        };
+        let (root, entry) = index.npm_packages.get(&name)?;
+        return match sub {
+            None => entry.clone(),
+            Some(sub) => file_at(&normalize(root, sub)?, index),
+        };
     }
     let target = normalize(parent_dir(path), spec)?;
+    file_at(&target, index)
+}
+
+/// The file an import of `target` (a path without or with a `.js` extension, or a folder with
+/// an index file) names.
+fn file_at(target: &str, index: &RepoIndex) -> Option<String> {
+    let target = target.to_string();
     if index.has(&target) {
         return Some(target);
     }
@@ -424,7 +450,7 @@ const hidden = () => 1;
             "web/render.jsx",
             "web/esm.ts",
         ]);
-        let index = RepoIndex::new(&snap);
+        let index = RepoIndex::new(&snap, &Default::default());
         let r = |s: &str| resolve(&ImportSpec::Js(s.into()), "web/app.ts", &index);
         assert_eq!(r("./util").as_deref(), Some("web/util.ts"));
         assert_eq!(r("./types").as_deref(), Some("web/types/index.ts"));
@@ -432,5 +458,46 @@ const hidden = () => 1;
         assert_eq!(r("./esm.js").as_deref(), Some("web/esm.ts"));
         assert_eq!(r("react"), None);
         assert_eq!(r("../../outside"), None);
+    }
+
+    #[test]
+    fn a_monorepo_imports_its_own_packages_by_name() {
+        let snap = snapshot(&[
+            "packages/cli/src/index.ts",
+            "packages/config/src/index.ts",
+            "packages/config/src/schema.ts",
+        ]);
+        let packages = crate::packages::Packages {
+            packages: vec![crate::packages::Package {
+                name: "@scope/config".into(),
+                ecosystem: crate::packages::Ecosystem::Npm,
+                root: "packages/config".into(),
+                manifest: "packages/config/package.json".into(),
+                description: String::new(),
+                code_root: "packages/config/src".into(),
+                module: "@scope/config".into(),
+                library: Some("packages/config/src/index.ts".into()),
+                entries: vec![],
+                proc_macro: false,
+            }],
+            ..Default::default()
+        };
+        let index = RepoIndex::new(&snap, &packages);
+        let r = |s: &str| {
+            resolve(
+                &ImportSpec::Js(s.into()),
+                "packages/cli/src/index.ts",
+                &index,
+            )
+        };
+        assert_eq!(
+            r("@scope/config").as_deref(),
+            Some("packages/config/src/index.ts")
+        );
+        assert_eq!(
+            r("@scope/config/src/schema.js").as_deref(),
+            Some("packages/config/src/schema.ts")
+        );
+        assert_eq!(r("@scope/other"), None);
     }
 }

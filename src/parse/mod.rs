@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Parser};
 
 use crate::cache::{CacheUse, Space};
+use crate::packages::{Ecosystem, Packages};
 use crate::snapshot::{is_code_kind, kind_label, Language, Snapshot, SourceFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -223,7 +224,7 @@ const FRONT_END_VERSION: u32 = 4;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
-pub fn parse_all(snapshot: &Snapshot, cache: &CacheUse) -> (Parsed, usize) {
+pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> (Parsed, usize) {
     let parsed_now = AtomicUsize::new(0);
     let mut files: Vec<ParsedFile> = snapshot
         .files
@@ -257,7 +258,7 @@ pub fn parse_all(snapshot: &Snapshot, cache: &CacheUse) -> (Parsed, usize) {
             parsed
         })
         .collect();
-    let index = RepoIndex::new(snapshot);
+    let index = RepoIndex::new(snapshot, packages);
     files.par_iter_mut().for_each(|f| {
         let Some(language) = f.language else { return };
         for import in &mut f.facts.imports {
@@ -432,10 +433,12 @@ pub(crate) struct RepoIndex<'a> {
     pub python_modules: BTreeMap<String, Vec<&'a str>>,
     /// Rust crate name (as written in code) -> the crate's `src` folder.
     pub rust_crates: BTreeMap<String, String>,
+    /// npm package name -> its folder and its entry module, for the repository's own packages.
+    pub npm_packages: BTreeMap<String, (String, Option<String>)>,
 }
 
 impl<'a> RepoIndex<'a> {
-    fn new(snapshot: &'a Snapshot) -> Self {
+    fn new(snapshot: &'a Snapshot, packages: &Packages) -> Self {
         let paths: BTreeSet<&str> = snapshot.files.iter().map(|f| f.path.as_str()).collect();
         let mut python_modules: BTreeMap<String, Vec<&str>> = BTreeMap::new();
         for f in &snapshot.files {
@@ -454,10 +457,17 @@ impl<'a> RepoIndex<'a> {
                 }
             }
         }
+        let npm_packages = packages
+            .packages
+            .iter()
+            .filter(|p| p.ecosystem == Ecosystem::Npm)
+            .map(|p| (p.name.clone(), (p.root.clone(), p.library.clone())))
+            .collect();
         RepoIndex {
             paths,
             python_modules,
             rust_crates,
+            npm_packages,
         }
     }
 
@@ -614,7 +624,7 @@ mod tests {
     #[test]
     fn fuzz_import_resolvers() {
         let snapshot = test_support::snapshot(PATHS);
-        let index = RepoIndex::new(&snapshot);
+        let index = RepoIndex::new(&snapshot, &Default::default());
         let mut g = crate::fuzz::Gen::new("resolvers");
         for _ in 0..crate::fuzz::cases() * 4 {
             let from = g.pick(PATHS);

@@ -342,7 +342,7 @@ def _private():
             "scripts/run.py",
             "scripts/helper.py",
         ]);
-        let index = RepoIndex::new(&snap);
+        let index = RepoIndex::new(&snap, &Default::default());
         let py = |level, module: &str, names: &[&str]| ImportSpec::Python {
             level,
             module: module.into(),

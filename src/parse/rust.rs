@@ -499,7 +499,7 @@ mod inline { pub fn visible() {} }
             "src/parse/rust.rs",
             "src/parse/util.rs",
         ]);
-        let index = RepoIndex::new(&snap);
+        let index = RepoIndex::new(&snap, &Default::default());
         let r = |spec: ImportSpec, from: &str| resolve(&spec, from, &index);
         assert_eq!(
             r(ImportSpec::RustMod("parse".into()), "src/lib.rs").as_deref(),
