@@ -353,6 +353,15 @@ fn check_counts(site: &std::path::Path, repo: &git2::Repository) {
         );
         assert!(page_text.contains(&meta), "{name}: {meta}");
         let c = made.captures(&page_text).expect("the made-of sentence");
+        // Plurals right: "1 file, 1 line", "2 files, 40 lines".
+        assert!(
+            page_text.contains(&format!(
+                "{}, {}",
+                s(files.len(), "file", "files"),
+                s(lines, "line", "lines")
+            )),
+            "{name}: the made-of sentence's plurals"
+        );
         assert_eq!(c[1].parse::<usize>().unwrap(), files.len(), "{name}: files");
         assert_eq!(c[2].parse::<usize>().unwrap(), lines, "{name}: lines");
         if let Some(list) = c.get(3) {

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -391,7 +391,14 @@ fn made_of(md: &mut String, f: &ClusterFacts) {
         .iter()
         .map(|(l, n, _)| format!("{n} {l}"))
         .collect();
-    let _ = write!(md, "{} files, {} lines", f.files.len(), lines);
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = write!(
+        md,
+        "{}, {}",
+        plural(f.files.len(), "file", "files"),
+        plural(lines, "line", "lines")
+    );
     if !langs.is_empty() {
         let _ = write!(md, " ({})", langs.join(", "));
     }
