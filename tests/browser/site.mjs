@@ -189,6 +189,39 @@ async function exercise(label, base) {
   console.log(`${label}: ${pages.length} pages, ${local} links checked (${svg} from diagrams)`);
 }
 
+// A phone (390 px): no page scrolls sideways; the title is in the first screen; the sidebar
+// waits behind the menu button, which opens it.
+async function phone() {
+  const { context, page } = await open("phone", { viewport: { width: 390, height: 844 } });
+  const base = pathToFileURL(site + "/").href;
+  let wide = 0;
+  for (const p of pages) {
+    await page.goto(new URL(p, base).href);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (over > 0) {
+      wide += 1;
+      failures.push(`phone: ${p} scrolls sideways by ${over} px at 390 px`);
+    }
+  }
+  for (const p of ["index.html", pages.find((x) => x.startsWith("parts/"))]) {
+    await page.goto(new URL(p, base).href);
+    const top = await page.evaluate(() => document.querySelector("main h1").getBoundingClientRect().top);
+    check(top < 844, `phone: the title of ${p} starts ${top} px down, below the first screen`);
+    const hidden = await page.evaluate(() => getComputedStyle(document.getElementById("sidebar")).display === "none");
+    check(hidden, `phone: the sidebar of ${p} is shown before the menu is opened`);
+    await page.click("#menu-toggle");
+    const shown = await page.evaluate(() => {
+      const s = document.getElementById("sidebar");
+      return getComputedStyle(s).display !== "none" && s.textContent.includes("Parts");
+    });
+    check(shown, `phone: the menu button of ${p} does not open the sidebar`);
+    check((await page.getAttribute("#menu-toggle", "aria-expanded")) === "true", `phone: the menu button of ${p} does not say it is open`);
+  }
+  await page.screenshot({ path: path.join(args.shots, "phone-menu.png") });
+  await context.close();
+  console.log(`phone: ${pages.length} pages at 390 px, ${wide} scroll sideways`);
+}
+
 async function screenshots() {
   fs.mkdirSync(args.shots, { recursive: true });
   const base = pathToFileURL(site + "/").href;
@@ -210,6 +243,7 @@ try {
   await exercise("file://", pathToFileURL(site + "/").href);
   await exercise("http", args.http.replace(/\/?$/, "/"));
   await screenshots();
+  await phone();
 } catch (e) {
   failures.push(`the run stopped: ${e.stack || e}`);
 } finally {

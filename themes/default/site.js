@@ -29,6 +29,17 @@
     line.textContent = text + ".";
     line.hidden = false;
   }
+  // On a phone the sidebar waits behind the menu button.
+  function menu() {
+    var button = document.getElementById("menu-toggle");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = document.body.classList.toggle("menu-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.textContent = open ? "Close" : "Menu";
+    });
+  }
   function fillParts() {
     var nav = window.REPOWIKI_NAV;
     var list = document.getElementById("nav-parts");
@@ -185,6 +196,7 @@
   }
   function fill() {
     toggle();
+    menu();
     fillCommit();
     fillParts();
     search();

@@ -2,6 +2,9 @@
 // remembered from the toggle, applies without a flash. Without a choice, the system decides.
 (function () {
   "use strict";
+  // Scripts run: on a phone the sidebar can wait behind the menu button (without scripts it
+  // stays in the page, above the content).
+  document.documentElement.classList.add("js");
   try {
     var theme = window.localStorage.getItem("repowiki-theme");
     if (theme === "light" || theme === "dark") {
