@@ -281,11 +281,23 @@ pub fn first_sentence(doc: &str) -> String {
     s
 }
 
-/// The text of inline markdown without its marks: `*a* \`b\` [c](d)` -> `a b c`.
+/// The text of inline markdown without its marks: `*a* \`b\` [c](d)` -> `a b c`. The marks of
+/// the doc dialects go too: rustdoc's intra-doc links (`[Foo::bar]`, `` [`Foo`] ``) keep their
+/// words, Sphinx roles (``:meth:`~pkg.Class.run` ``) their target (the last name after `~`).
 pub fn plain_text(md: &str) -> String {
     use pulldown_cmark::{Event, Parser};
+    static ROLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r":(?:[a-z]+:)?(?:func|meth|class|mod|attr|data|exc|obj|ref|const|term|doc|py:[a-z]+):(~)?([A-Za-z_][\w.]*)")
+            .expect("a valid pattern")
+    });
+    // An intra-doc link names no URL: read as a link, its words stay and its brackets go.
+    let mut broken = |_: pulldown_cmark::BrokenLink<'_>| Some(("#".into(), "".into()));
     let mut out = String::new();
-    for event in Parser::new(md) {
+    for event in Parser::new_with_broken_link_callback(
+        md,
+        pulldown_cmark::Options::empty(),
+        Some(&mut broken),
+    ) {
         match event {
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
                 out.push_str(&t)
@@ -294,6 +306,10 @@ pub fn plain_text(md: &str) -> String {
             _ => {}
         }
     }
+    let out = ROLE.replace_all(&out, |c: &regex::Captures| match c.get(1) {
+        Some(_) => c[2].rsplit('.').next().unwrap_or(&c[2]).to_string(),
+        None => c[2].to_string(),
+    });
     out.trim().to_string()
 }
 
@@ -317,6 +333,24 @@ pub fn date(ts: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_dialect_marks_are_read_as_words() {
+        assert_eq!(
+            plain_text("Inspect the original [`std::io::Error`] if there is one, see [io_error]."),
+            "Inspect the original std::io::Error if there is one, see io_error."
+        );
+        assert_eq!(
+            plain_text(
+                "Return a :class:`~flask.Response` built by :func:`send_file` (:py:meth:`a.b`)."
+            ),
+            "Return a Response built by send_file (a.b)."
+        );
+        assert_eq!(
+            plain_text("Use [the guide](https://x.example) here."),
+            "Use the guide here."
+        );
+    }
 
     #[test]
     fn dates_are_civil() {
