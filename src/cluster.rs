@@ -296,6 +296,29 @@ pub fn cluster(
         parts.extend(split(String::new(), root_left, graph, &split_limits));
     }
 
+    // A module carved out on its own whose folder of submodules is a part too (Rust's
+    // `rwlock.rs` beside `rwlock/`) is one module: the file joins its folder's part.
+    let folders: BTreeMap<String, usize> = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.anchor_file.is_none())
+        .map(|(i, p)| (p.dir.clone(), i))
+        .collect();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if let (Some(anchor), [only]) = (&p.anchor_file, p.files.as_slice()) {
+            let own = anchor.rsplit_once('.').map_or(anchor.as_str(), |(s, _)| s);
+            if let Some(&j) = folders.get(own).filter(|_| anchor == only) {
+                merged.push((i, j));
+            }
+        }
+    }
+    for &(i, j) in &merged {
+        let files = std::mem::take(&mut parts[i].files);
+        parts[j].files.extend(files);
+    }
+    parts.retain(|p| !p.files.is_empty());
+
     // 6: files without a front-end join the part of their nearest folder.
     // A folder's own part, not a module carved out of it, takes its other files.
     let mut by_dir: BTreeMap<&str, usize> = BTreeMap::new();
@@ -911,6 +934,43 @@ mod tests {
         assert_eq!(ids(&c), ["pkg", "pkg#core", "pkg#types"]);
         assert_eq!(c.of("pkg/utils.py").unwrap().id, "pkg");
         assert_eq!(c.of("pkg/core.py").unwrap().name, "demo pkg: core");
+    }
+
+    #[test]
+    fn a_carved_module_joins_its_folder_of_submodules() {
+        let mut files: Vec<(String, Vec<String>)> = Vec::new();
+        for n in ["mutex", "rwlock", "notify", "barrier"] {
+            let others: Vec<String> = ["mutex", "rwlock", "notify", "barrier"]
+                .iter()
+                .filter(|o| **o != n)
+                .map(|o| format!("sync/{o}.rs"))
+                .collect();
+            files.push((format!("sync/{n}.rs"), others));
+        }
+        for sub in ["read", "write", "owned"] {
+            files.push((format!("sync/rwlock/{sub}.rs"), vec![]));
+        }
+        let owned: Vec<(&str, Vec<&str>)> = files
+            .iter()
+            .map(|(p, i)| (p.as_str(), i.iter().map(String::as_str).collect()))
+            .collect();
+        let borrowed: Vec<(&str, &[&str])> =
+            owned.iter().map(|(p, i)| (*p, i.as_slice())).collect();
+        let (mut p, g) = parsed(&borrowed);
+        for f in &mut p.files {
+            if matches!(f.path.as_str(), "sync/mutex.rs" | "sync/rwlock.rs") {
+                f.lines = 4_000;
+            }
+        }
+        let c = cluster(
+            &p,
+            &g,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        );
+        assert_eq!(ids(&c), ["sync", "sync#mutex", "sync/rwlock"]);
+        assert_eq!(c.of("sync/rwlock.rs").unwrap().id, "sync/rwlock");
     }
 
     fn crate_at(root: &str, name: &str) -> crate::packages::Package {
