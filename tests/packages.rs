@@ -161,7 +161,7 @@ fn a_python_package_is_named_by_its_import_path() {
             ("src/tally/__init__.py", Some(b"\"\"\"Tally: count what you have.\"\"\"\n\nfrom .core import add\n".as_slice())),
             ("src/tally/cli.py", Some(b"\"\"\"The command line.\"\"\"\n\nfrom .core import add\n\ndef main():\n    print(add(1, 2))\n".as_slice())),
             ("src/tally/core.py", Some(b"from typing import overload\n\n@overload\ndef add(a: int, b: int) -> int: ...\n@overload\ndef add(a: str, b: str) -> str: ...\ndef add(a, b):\n    return a + b\n".as_slice())),
-            ("src/tally/store/__init__.py", Some(b"\"\"\"Where tallies are kept.\"\"\"\n".as_slice())),
+            ("src/tally/store/__init__.py", Some(b"\"\"\"Where tallies are kept.\n\nFiles go to `data/tally.json`, as `*.json`.\"\"\"\n".as_slice())),
             ("src/tally/store/disk.py", Some(b"def save(x):\n    return x\n".as_slice())),
             ("src/tally/store/memory.py", Some(b"def keep(x):\n    return x\n".as_slice())),
             ("tests/test_core.py", Some(b"\"\"\"A test helper's docstring.\"\"\"\nfrom tally.core import add\n\ndef test_add():\n    assert add(1, 2) == 3\n".as_slice())),
@@ -203,6 +203,11 @@ fn a_python_package_is_named_by_its_import_path() {
     );
     assert!(!overview.contains("tests/test_core.py:"), "{overview}");
     let tally = text(&read(&site.join(&parts["tally"].0)));
+    // A quoted doc names a file the repository does not have: the repository's words, not
+    // a citation of ours, so it is not marked as missing.
+    let store = read(&site.join(&parts["tally.store"].0));
+    assert!(store.contains("data/tally.json"), "{store}");
+    assert!(!store.contains("class=\"unverified\""), "{store}");
     // Three overloads are one item.
     assert_eq!(tally.matches("add — ").count(), 1, "{tally}");
     assert!(

@@ -109,7 +109,12 @@ impl<'a> Grounder<'a> {
     /// Checks one cited text (the inside of a code span, or a word of prose).
     pub fn check(&self, text: &str) -> Reference {
         let t = text.trim().trim_end_matches("()");
-        if t.is_empty() || t.contains("://") || t.contains(char::is_whitespace) {
+        // A glob (`*.rs`, `src/**/x.py`) names a pattern, not a file.
+        if t.is_empty()
+            || t.contains("://")
+            || t.contains(char::is_whitespace)
+            || t.contains(['*', '?', '{'])
+        {
             return Reference::None;
         }
         if let Some((path, first, last)) = citation(t) {
@@ -125,18 +130,18 @@ impl<'a> Grounder<'a> {
                 _ => Reference::Missing,
             };
         }
-        if (7..=40).contains(&t.len())
-            && t.chars().all(|c| c.is_ascii_hexdigit())
-            && t.chars().any(|c| c.is_ascii_digit())
-        {
+        if (7..=40).contains(&t.len()) && t.chars().all(|c| c.is_ascii_hexdigit()) {
             let known = self.commits[self.commits.partition_point(|c| *c < t)..]
                 .first()
                 .is_some_and(|c| c.starts_with(t));
-            return if known {
-                Reference::Found(None)
-            } else {
-                Reference::Missing
-            };
+            // A short id may hold no digit (`ffeddba`); without one and unknown, it may be a
+            // word (`added`, `decade`): read on.
+            if known {
+                return Reference::Found(None);
+            }
+            if t.chars().any(|c| c.is_ascii_digit()) {
+                return Reference::Missing;
+            }
         }
         if looks_like_path(t) {
             let t = t.trim_start_matches("./");
@@ -265,6 +270,25 @@ mod tests {
 
     /// Fuzz target: the citation checker's recognisers. Any text is a citation, a path, an
     /// identifier or nothing, never a panic; a citation's path is part of the text.
+    #[test]
+    fn short_ids_without_digits_and_globs() {
+        let pages = PageMap::new(["src/a.rs"]);
+        let g = Grounder {
+            files: [("src/a.rs", 10)].into_iter().collect(),
+            names: ["added"].into_iter().collect(),
+            by_name: [("a.rs", vec!["src/a.rs"])].into_iter().collect(),
+            commits: vec!["ffeddba0000000000000000000000000000000000"],
+            pages: &pages,
+            shown: Default::default(),
+        };
+        assert_eq!(g.check("ffeddba"), Reference::Found(None));
+        assert_eq!(g.check("added"), Reference::Found(None));
+        assert_eq!(g.check("abcdef1"), Reference::Missing);
+        assert_eq!(g.check("*.rs"), Reference::None);
+        assert_eq!(g.check("src/**/x.py"), Reference::None);
+        assert_eq!(g.check("src/b.rs"), Reference::Missing);
+    }
+
     #[test]
     fn fuzz_citation_checker() {
         let mut g = crate::fuzz::Gen::new("citations");

@@ -88,9 +88,23 @@ fn ground<'e>(
     stats: &mut Grounding,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::new();
-    let (mut in_link, mut in_code_block) = (0usize, false);
+    let (mut in_link, mut in_code_block, mut in_quote) = (0usize, false, 0usize);
+    // A quote is the repository's words, not a citation: what it names is linked when found,
+    // and left as written when not.
+    let check = |text: &str, in_quote: usize| match g.check(text) {
+        Reference::Missing if in_quote > 0 => Reference::None,
+        r => r,
+    };
     for event in events {
         match event {
+            Event::Start(Tag::BlockQuote(_)) => {
+                in_quote += 1;
+                out.push(event);
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                in_quote = in_quote.saturating_sub(1);
+                out.push(event);
+            }
             Event::Start(Tag::Link { .. }) => {
                 in_link += 1;
                 out.push(event);
@@ -108,7 +122,7 @@ fn ground<'e>(
                 out.push(event);
             }
             Event::Code(code) => {
-                let reference = g.check(&code);
+                let reference = check(&code, in_quote);
                 cite(
                     &mut out,
                     Event::Code(code),
@@ -123,7 +137,7 @@ fn ground<'e>(
                 let mut rest = text.to_string();
                 while let Some((start, end)) = next_pathlike(&rest) {
                     let word = rest[start..end].to_string();
-                    let reference = g.check(&word);
+                    let reference = check(&word, in_quote);
                     if reference == Reference::None {
                         out.push(Event::Text(CowStr::from(rest[..end].to_string())));
                     } else {
