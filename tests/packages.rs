@@ -106,6 +106,9 @@ fn a_rust_workspace_is_parted_by_its_crates() {
         assert!(core_page.contains(member), "{member} in wc-core");
     }
     assert!(!core_page.contains("crates/counter/tests/it.rs"));
+    // Who wrote it, in the reader's words (not the wording's version).
+    assert!(core_page.contains("written by the built-in narrator, from facts"));
+    assert!(!core_page.contains("builtin-v"));
     let core = text(&core_page);
     // The key item: the root API first, its methods beneath it, its uses counted where they
     // resolve to it (the binary imports the crate; the test does not count).

@@ -802,10 +802,17 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
         "summary",
         &narrative.map(|n| n.summary.clone()).unwrap_or_default(),
     );
-    ctx.insert(
-        "narrator",
-        &narrative.map(|n| n.narrator.clone()).unwrap_or_default(),
-    );
+    // Readers need to know whether a model wrote it, not the wording's version.
+    let narrator = narrative.map(|n| n.narrator.as_str()).unwrap_or_default();
+    let narrator = match narrator.starts_with("builtin") {
+        true => "the built-in narrator, from facts".to_string(),
+        // `provider:model`, without the settings that follow it in the narrator's id.
+        false => format!(
+            "the model {}",
+            narrator.split(' ').next().unwrap_or_default()
+        ),
+    };
+    ctx.insert("narrator", &narrator);
     narrative_html(&mut ctx, narrative, &root, grounder);
     let files: Vec<serde_json::Value> = facts
         .files
