@@ -232,6 +232,8 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
             ("source/core/client.ts", Some(b"import {retry} from './retry.js';\n/** Sends requests. */\nexport class Client { send() { return retry(); } }\n".as_slice())),
             ("source/core/retry.ts", Some(b"export function retry() { return 1; }\n".as_slice())),
             ("source/core/options.ts", Some(b"export type Options = {retries: number};\n".as_slice())),
+            ("source/.internal/clock.ts", Some(b"export function now() { return 0; }\n".as_slice())),
+            ("source/.internal/ids.ts", Some(b"export function id() { return 1; }\n".as_slice())),
             ("test/main.ts", Some(b"import client from '../source/index.js';\nconsole.log(client);\n".as_slice())),
             ("test/helpers/server.ts", Some(b"export function serve() {}\n".as_slice())),
         ],
@@ -243,7 +245,15 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
     check_counts(&site, &f.repo);
     let parts = parts(&site);
-    assert_eq!(names(&parts), ["fetchy", "fetchy/core", "tests of fetchy"]);
+    assert_eq!(
+        names(&parts),
+        [
+            "fetchy",
+            "fetchy/.internal",
+            "fetchy/core",
+            "tests of fetchy"
+        ]
+    );
     assert_eq!(parts["fetchy"].1, "A tiny fetch wrapper.");
     let overview = text(&read(&site.join("index.html")));
     assert!(
@@ -268,11 +278,17 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
         fetchy.contains("create — public function in source/index.ts:3"),
         "{fetchy}"
     );
+    // The parts' own names ("fetchy/core") are link texts, not citations: nothing is marked.
+    let overview_html = read(&site.join("index.html"));
+    assert!(
+        !overview_html.contains("class=\"unverified\""),
+        "{overview_html}"
+    );
     // A test runner is no program entry point.
     assert!(!overview.contains("test/main.ts"), "{overview}");
     // One package: its parts are listed side by side.
     assert!(
-        overview.contains("The code falls into 3 parts; each has its own page"),
+        overview.contains("The code falls into 4 parts; each has its own page"),
         "{overview}"
     );
 }

@@ -132,7 +132,9 @@ fn ground<'e>(
                     stats,
                 );
             }
-            Event::Text(text) if !in_code_block => {
+            // A link's words are its label (a part's name like `@scope/docs/.vitepress`), not a
+            // citation: the link itself is what it points to.
+            Event::Text(text) if !in_code_block && in_link == 0 => {
                 // Paths and `path:line` citations in prose count too.
                 let mut rest = text.to_string();
                 while let Some((start, end)) = next_pathlike(&rest) {
