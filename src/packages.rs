@@ -171,6 +171,17 @@ pub fn read(snapshot: &Snapshot) -> Packages {
         out.root_description = workspace_description;
         out.root_source = "Cargo.toml".into();
     }
+    // Names and descriptions are the repository's words: control and bidirectional characters
+    // are shown, never obeyed (Trojan Source in a package's name).
+    for p in &mut out.packages {
+        for text in [&mut p.name, &mut p.description, &mut p.module] {
+            *text = shown(text);
+        }
+        for e in &mut p.entries {
+            e.name = shown(&e.name);
+        }
+    }
+    out.root_description = shown(&out.root_description);
     // One package per folder: a pyproject.toml that only configures tools beside a
     // package.json does not make a second package.
     out.packages
@@ -198,6 +209,12 @@ fn text_at(t: &toml::Table, keys: &[&str]) -> String {
 /// One line of plain text: manifests wrap descriptions over lines.
 fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One line, with control and bidirectional characters made visible.
+fn shown(s: &str) -> String {
+    let s = clean(s);
+    crate::report::visible_controls(&s, false).map_or(s, |(v, _)| v)
 }
 
 fn cargo(
@@ -766,6 +783,22 @@ mod tests {
         assert_eq!(p.owner("crates/lib/src/x.rs").unwrap().name, "tool-lib");
         assert_eq!(p.owner("crates/core/main.rs").unwrap().name, "tool");
         assert_eq!(p.owner("crates/library/x.rs").unwrap().name, "tool");
+    }
+
+    #[test]
+    fn control_characters_in_names_are_shown_not_obeyed() {
+        let s = snapshot(&[
+            (
+                "package.json",
+                r#"{"name": "evil\u202egnp.js", "description": "a\u001b[31mred", "main": "index.js"}"#,
+            ),
+            ("index.js", ""),
+        ]);
+        let p = read(&s);
+        let pkg = &p.packages[0];
+        assert!(!pkg.name.contains('\u{202e}'), "{:?}", pkg.name);
+        assert!(!pkg.description.contains('\u{1b}'), "{:?}", pkg.description);
+        assert!(pkg.name.starts_with("evil"));
     }
 
     #[test]
