@@ -432,6 +432,11 @@ pub fn build(
         || Ok(packages::read(&snapshot)),
         |p| format!("{} packages", p.packages.len()),
     )?;
+    // A manifest that cannot be read is no package; said in one line each, and the build goes on.
+    for (path, why) in &packages.unreadable {
+        let line = format!("warning: {path} was not read as a manifest: {why}");
+        progress(Event::Warning(report::for_terminal(&line)));
+    }
     // The project's name: the config's, else its root package's, else its folder's.
     let title = if ws.config.site.title.is_empty() {
         default_title(&ws, &packages)

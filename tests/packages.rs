@@ -418,3 +418,35 @@ fn every_count_on_the_fixture_sites_is_true() {
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
     check_counts(&site, &f.repo);
 }
+
+#[test]
+fn a_manifest_that_cannot_be_read_is_said_in_one_line_and_the_build_goes_on() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("package.json", Some(b"{\"name\": \"half\",".as_slice())),
+            ("src/a.js", Some(b"export function a() {}\n".as_slice())),
+            ("src/b.js", Some(b"export function b() {}\n".as_slice())),
+        ],
+        "Add a half-written manifest",
+        "Alice Smith",
+        T0,
+    );
+    let site = f.dir.path().join("site");
+    let out = run(&[
+        "build",
+        f.root().to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("package.json")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("package.json was not read as a manifest: EOF while parsing"),
+        "{err}"
+    );
+    assert!(site.join("index.html").is_file());
+}
