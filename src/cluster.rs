@@ -758,6 +758,28 @@ mod tests {
         (parsed, graph)
     }
 
+    /// `parsed` for lists built at run time.
+    fn parsed_owned(files: &[(String, Vec<String>)]) -> (Parsed, Graph) {
+        let owned: Vec<(&str, Vec<&str>)> = files
+            .iter()
+            .map(|(p, i)| (p.as_str(), i.iter().map(String::as_str).collect()))
+            .collect();
+        let borrowed: Vec<(&str, &[&str])> =
+            owned.iter().map(|(p, i)| (*p, i.as_slice())).collect();
+        parsed(&borrowed)
+    }
+
+    /// Parts of a repository without manifests, with the default sizes.
+    fn plain(p: &Parsed, g: &Graph) -> Clusters {
+        cluster(
+            p,
+            g,
+            &Packages::default(),
+            &ClusterConfig::default(),
+            "demo",
+        )
+    }
+
     fn ids(c: &Clusters) -> Vec<&str> {
         c.clusters.iter().map(|c| c.id.as_str()).collect()
     }
@@ -779,13 +801,7 @@ mod tests {
     #[test]
     fn folders_become_parts_and_small_ones_fold_up() {
         let (p, g) = parsed(REPO);
-        let c = cluster(
-            &p,
-            &g,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let c = plain(&p, &g);
         assert_eq!(
             ids(&c),
             ["(project)", "@tests", "src", "src/parse", "src/site"]
@@ -803,23 +819,11 @@ mod tests {
     #[test]
     fn adding_a_file_keeps_every_id_and_slug() {
         let (p, g) = parsed(REPO);
-        let before = cluster(
-            &p,
-            &g,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let before = plain(&p, &g);
         let mut more = REPO.to_vec();
         more.push(("src/parse/go.rs", &["src/parse/mod.rs"]));
         let (p2, g2) = parsed(&more);
-        let after = cluster(
-            &p2,
-            &g2,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let after = plain(&p2, &g2);
         assert_eq!(ids(&before), ids(&after));
         let slugs = |c: &Clusters| {
             c.clusters
@@ -843,25 +847,13 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let (p, g) = parsed(REPO);
-        let before = cluster(
-            &p,
-            &g,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let before = plain(&p, &g);
         // A new import from one part into another, and a deleted one.
         let mut edited = REPO.to_vec();
         edited[3] = ("src/parse/mod.rs", &["src/site/svg.rs"]);
         edited[6] = ("src/site/mod.rs", &[]);
         let (p2, g2) = parsed(&edited);
-        let after = cluster(
-            &p2,
-            &g2,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let after = plain(&p2, &g2);
         assert_eq!(members(&before), members(&after));
     }
 
@@ -877,20 +869,8 @@ mod tests {
                 ));
             }
         }
-        let owned: Vec<(&str, Vec<&str>)> = files
-            .iter()
-            .map(|(p, i)| (p.as_str(), i.iter().map(String::as_str).collect()))
-            .collect();
-        let borrowed: Vec<(&str, &[&str])> =
-            owned.iter().map(|(p, i)| (*p, i.as_slice())).collect();
-        let (p, g) = parsed(&borrowed);
-        let c = cluster(
-            &p,
-            &g,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let (p, g) = parsed_owned(&files);
+        let c = plain(&p, &g);
         assert_eq!(ids(&c), ["lib#alpha_core", "lib#beta_core"]);
         assert!(c.clusters.iter().all(|c| c.members.len() == 26));
         assert_eq!(c.clusters[0].name, "demo lib: alpha_core");
@@ -910,13 +890,7 @@ mod tests {
                 (format!("pkg/{n}.py"), others)
             })
             .collect();
-        let owned: Vec<(&str, Vec<&str>)> = files
-            .iter()
-            .map(|(p, i)| (p.as_str(), i.iter().map(String::as_str).collect()))
-            .collect();
-        let borrowed: Vec<(&str, &[&str])> =
-            owned.iter().map(|(p, i)| (*p, i.as_slice())).collect();
-        let (mut p, g) = parsed(&borrowed);
+        let (mut p, g) = parsed_owned(&files);
         for f in &mut p.files {
             f.lines = match f.path.as_str() {
                 "pkg/core.py" => 5_000,
@@ -924,13 +898,7 @@ mod tests {
                 _ => 400,
             };
         }
-        let c = cluster(
-            &p,
-            &g,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let c = plain(&p, &g);
         assert_eq!(ids(&c), ["pkg", "pkg#core", "pkg#types"]);
         assert_eq!(c.of("pkg/utils.py").unwrap().id, "pkg");
         assert_eq!(c.of("pkg/core.py").unwrap().name, "demo pkg: core");
@@ -950,25 +918,13 @@ mod tests {
         for sub in ["read", "write", "owned"] {
             files.push((format!("sync/rwlock/{sub}.rs"), vec![]));
         }
-        let owned: Vec<(&str, Vec<&str>)> = files
-            .iter()
-            .map(|(p, i)| (p.as_str(), i.iter().map(String::as_str).collect()))
-            .collect();
-        let borrowed: Vec<(&str, &[&str])> =
-            owned.iter().map(|(p, i)| (*p, i.as_slice())).collect();
-        let (mut p, g) = parsed(&borrowed);
+        let (mut p, g) = parsed_owned(&files);
         for f in &mut p.files {
             if matches!(f.path.as_str(), "sync/mutex.rs" | "sync/rwlock.rs") {
                 f.lines = 4_000;
             }
         }
-        let c = cluster(
-            &p,
-            &g,
-            &Packages::default(),
-            &ClusterConfig::default(),
-            "demo",
-        );
+        let c = plain(&p, &g);
         assert_eq!(ids(&c), ["sync", "sync#mutex", "sync/rwlock"]);
         assert_eq!(c.of("sync/rwlock.rs").unwrap().id, "sync/rwlock");
     }

@@ -7,7 +7,7 @@ mod support;
 use support::*;
 
 /// The parts `llms.txt` lists: name -> (page, summary).
-fn parts(site: &std::path::Path) -> std::collections::BTreeMap<String, (String, String)> {
+fn parts(site: &std::path::Path) -> Parts {
     let llms = read(&site.join("llms.txt"));
     let section = llms
         .split("## Parts\n")
@@ -27,7 +27,18 @@ fn parts(site: &std::path::Path) -> std::collections::BTreeMap<String, (String, 
         .collect()
 }
 
-fn names(parts: &std::collections::BTreeMap<String, (String, String)>) -> Vec<&str> {
+/// Builds the fixture's site, checks its counts, and lists its parts.
+fn built(f: &Fixture) -> (std::path::PathBuf, Parts) {
+    let site = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
+    check_counts(&site, &f.repo);
+    let parts = parts(&site);
+    (site, parts)
+}
+
+type Parts = std::collections::BTreeMap<String, (String, String)>;
+
+fn names(parts: &Parts) -> Vec<&str> {
     parts.keys().map(String::as_str).collect()
 }
 
@@ -71,10 +82,7 @@ fn a_rust_workspace_is_parted_by_its_crates() {
         "Alice Smith",
         T0,
     );
-    let site = f.dir.path().join("site");
-    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
-    check_counts(&site, &f.repo);
-    let parts = parts(&site);
+    let (site, parts) = built(&f);
     assert_eq!(
         names(&parts),
         [
@@ -176,10 +184,7 @@ fn a_python_package_is_named_by_its_import_path() {
         "Bob Jones",
         T0,
     );
-    let site = f.dir.path().join("site");
-    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
-    check_counts(&site, &f.repo);
-    let parts = parts(&site);
+    let (site, parts) = built(&f);
     assert_eq!(
         names(&parts),
         ["Docs", "tally", "tally.store", "tests of tally"]
@@ -241,10 +246,7 @@ fn an_npm_package_finds_its_sources_behind_its_build_output() {
         "Carol White",
         T0,
     );
-    let site = f.dir.path().join("site");
-    build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
-    check_counts(&site, &f.repo);
-    let parts = parts(&site);
+    let (site, parts) = built(&f);
     assert_eq!(
         names(&parts),
         [

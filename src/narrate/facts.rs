@@ -246,7 +246,14 @@ const ROOT_MODULES: &[&str] = &[
 /// Gathers the facts of every part and of the whole repository. `context_tokens` bounds the
 /// outline and code excerpts given for one part (about four characters a token).
 pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, OverviewFacts) {
-    let readme = readme_sections(&input.snapshot);
+    // Each section with the words a reader sees, read once for all parts.
+    let readme: Vec<(ReadmeSection, String)> = readme_sections(&input.snapshot)
+        .into_iter()
+        .map(|s| {
+            let words = prose(&s.text);
+            (s, words)
+        })
+        .collect();
     let docs: Vec<(String, String)> = input
         .clusters
         .clusters
@@ -537,7 +544,7 @@ fn part_facts(
     index: usize,
     cluster: &Cluster,
     input: &FactsInput,
-    readme: &[ReadmeSection],
+    readme: &[(ReadmeSection, String)],
     docs: &[(String, String)],
     risk: &HashMap<&str, (usize, &str)>,
     context_tokens: usize,
@@ -594,9 +601,9 @@ fn part_facts(
 
     let readme_hits: Vec<ReadmeSection> = readme
         .iter()
-        .filter(|s| mentions_part(&s.text, cluster))
+        .filter(|(_, words)| mentions_part(words, cluster))
         .take(2)
-        .cloned()
+        .map(|(s, _)| s.clone())
         .collect();
 
     let activity = &input.insights.clusters[index];
@@ -882,13 +889,12 @@ fn prose(md: &str) -> String {
     out
 }
 
-/// Whether the README's words (not its URLs) name the part's folder or one of its files.
+/// Whether the README's words (`prose`: not its URLs) name the part's folder or one of its
+/// files.
 fn mentions_part(text: &str, cluster: &Cluster) -> bool {
     if cluster.role.is_some() {
         return false;
     }
-    let text = prose(text);
-    let text = text.as_str();
     if !cluster.dir.is_empty()
         && (text.contains(&format!("{}/", cluster.dir))
             || text.split_whitespace().any(|w| w == cluster.dir))
