@@ -97,6 +97,12 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Check every link of a built site (each href, src and #fragment); list the broken ones
+    /// and exit with 1 when there is any.
+    Links {
+        /// The site folder [default: .repowiki/site].
+        site: Option<PathBuf>,
+    },
     /// Install or remove the post-commit hook that keeps the wiki up to date.
     Hook {
         #[command(subcommand)]
@@ -220,6 +226,26 @@ fn main() -> ExitCode {
             }
             Err(e) => Err(e),
         },
+        Command::Links { site } => {
+            let site = site.unwrap_or_else(|| PathBuf::from(".repowiki/site"));
+            match repowiki::site::links::broken_links(&site) {
+                Ok(broken) if broken.is_empty() => {
+                    println!("no broken links in {}", terminal(&site.display().to_string()));
+                    Ok(())
+                }
+                Ok(broken) => {
+                    for line in &broken {
+                        println!("{}", terminal(line));
+                    }
+                    println!("{} broken links", broken.len());
+                    return ExitCode::from(1);
+                }
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", terminal(&site.display().to_string()));
+                    return ExitCode::from(2);
+                }
+            }
+        }
         Command::Hook { action } => hook(action),
         Command::Theme {
             action: ThemeAction::Eject { path, force },

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -51,8 +51,8 @@ impl Narrator for BuiltinNarrator {
         } else if !same_words(&f.readme_intro, &f.description) {
             let _ = writeln!(
                 md,
-                "From the README: *{}*\n",
-                md_escape(whole_sentences(f.readme_intro.trim(), 300))
+                "From the README:\n\n> {}\n",
+                super::quote_markdown(whole_sentences(f.readme_intro.trim(), 300))
             );
         }
         md.push_str("## At a glance\n\n");
@@ -303,7 +303,7 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
             "The module documentation of {} says:\n",
             md_code(&f.doc_source)
         );
-        for line in doc_quote(&f.doc, 12).lines() {
+        for line in doc_quote(&super::quote_markdown(&f.doc), 12).lines() {
             let _ = writeln!(md, "> {line}");
         }
         md.push('\n');
@@ -324,7 +324,7 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         let _ = writeln!(
             md,
             "The README mentions it under {heading}:\n\n> {}\n",
-            md_escape(text)
+            super::quote_markdown(text)
         );
         said = true;
     }
@@ -342,6 +342,10 @@ fn doc_quote(doc: &str, max: usize) -> String {
     for line in doc.trim().lines() {
         if line.trim_start().starts_with("```") {
             fence = !fence;
+        }
+        // Fields, directives, tags and sections are the doc's reference part, not its prose.
+        if !fence && super::reference_part(line) {
+            break;
         }
         if line.trim().is_empty() && !fence {
             if !paragraphs.last().is_some_and(Vec::is_empty) {

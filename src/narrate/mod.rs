@@ -262,12 +262,26 @@ pub fn md_code(text: &str) -> String {
 /// The first sentence of the first paragraph of a doc text, on one line, as plain text
 /// (markdown marks dropped: summaries are shown as text).
 pub fn first_sentence(doc: &str) -> String {
-    let para: Vec<&str> = doc
+    let mut lines = doc
         .lines()
         .map(str::trim)
         .skip_while(|l| l.is_empty() || l.starts_with('#'))
-        .take_while(|l| !l.is_empty())
-        .collect();
+        .peekable();
+    // A doc that is only a deprecation says so; other tags and fields are no summary.
+    let deprecated = lines
+        .peek()
+        .and_then(|l| l.strip_prefix("@deprecated"))
+        .filter(|rest| rest.is_empty() || rest.starts_with(' '))
+        .map(|rest| format!("Deprecated: {}", rest.trim()));
+    if deprecated.is_some() {
+        lines.next();
+    }
+    let mut para: Vec<String> = deprecated.into_iter().collect();
+    para.extend(
+        lines
+            .take_while(|l| !l.is_empty() && !reference_part(l))
+            .map(str::to_string),
+    );
     let para = plain_text(&para.join(" "));
     let end = para
         .char_indices()
@@ -279,6 +293,32 @@ pub fn first_sentence(doc: &str) -> String {
         s = s.chars().take(199).collect::<String>() + "…";
     }
     s
+}
+
+/// A line that starts a docstring's fields (`:param x:`), a directive (`.. note::`), a JSDoc
+/// tag (`@param`) or a Google section (`Args:`).
+pub(crate) fn reference_part(line: &str) -> bool {
+    let t = line.trim();
+    let field = t.starts_with(':')
+        && t[1..]
+            .split_once(':')
+            .is_some_and(|(name, _)| !name.is_empty() && !name.contains('`'));
+    let tag = t.starts_with('@') && t[1..].starts_with(|c: char| c.is_ascii_alphabetic());
+    let section = t.strip_suffix(':').is_some_and(|s| {
+        [
+            "Args",
+            "Arguments",
+            "Parameters",
+            "Returns",
+            "Raises",
+            "Yields",
+            "Example",
+            "Examples",
+            "Attributes",
+        ]
+        .contains(&s)
+    });
+    field || tag || section || t.starts_with(".. ")
 }
 
 /// The text of inline markdown without its marks: `*a* \`b\` [c](d)` -> `a b c`. The marks of
@@ -313,6 +353,56 @@ pub fn plain_text(md: &str) -> String {
     out.trim().to_string()
 }
 
+/// Quoted words of a doc or README as markdown any page can show: marks that only mean
+/// something where they were written become what they say. Sphinx roles and rustdoc intra-doc
+/// links (`[Foo]`, `` [`Foo`] ``) become code, reference links (`[guide][g]`) and links to
+/// the other site's pages (`[x](struct.Foo.html)`) their words, `:emoji:` shortcodes go.
+pub fn quote_markdown(text: &str) -> String {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    static ROLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r":(?:[a-z]+:)?[a-z][a-z0-9-]*:`(?:[^`<]*<)?~?([^`>]+)>?`")
+            .expect("a valid pattern")
+    });
+    static REFERENCE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[([^\]\[]+)\]\[[^\]]*\]").expect("a valid pattern"));
+    static LINK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[([^\]\[]+)\]\(([^)\s]*)\)").expect("a valid pattern"));
+    static INTRA: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\[(`?)([A-Za-z_][\w:@!().]*)`?\]([^(\[:]|$)").expect("a valid pattern")
+    });
+    static EMOJI: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(^|\s):[a-z0-9_+-]+:(\s|$)").expect("a valid pattern"));
+    let t = ROLE.replace_all(text, |c: &regex::Captures| format!("`{}`", &c[1]));
+    let t = REFERENCE.replace_all(&t, "$1");
+    let t = LINK.replace_all(&t, |c: &regex::Captures| {
+        let url = c[2].to_ascii_lowercase();
+        if ["https://", "http://", "mailto:"]
+            .iter()
+            .any(|s| url.starts_with(s))
+        {
+            c[0].to_string()
+        } else {
+            c[1].to_string()
+        }
+    });
+    let t = INTRA.replace_all(&t, |c: &regex::Captures| {
+        let name = c[2].split_once('@').map_or(&c[2], |(_, n)| n);
+        // `[optional]` is prose; `[Foo]`, `[foo()]`, `[a::b]` and `` [`x`] `` name code.
+        let code = !c[1].is_empty()
+            || name.starts_with(|ch: char| ch.is_uppercase())
+            || name.contains("::")
+            || name.ends_with(['!', ')']);
+        if code {
+            format!("`{name}`{}", &c[3])
+        } else {
+            c[0].to_string()
+        }
+    });
+    let t = EMOJI.replace_all(&t, "$1");
+    t.into_owned()
+}
+
 /// `YYYY-MM-DD` of a Unix time (UTC), without a date crate.
 pub fn date(ts: i64) -> String {
     let days = ts.div_euclid(86_400);
@@ -332,6 +422,19 @@ pub fn date(ts: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quotes_lose_the_marks_of_their_dialect() {
+        let q = super::quote_markdown(
+            "See [`Runtime`] and [Handle::spawn], :meth:`~flask.Flask.run`, [every release][rel], \
+             [docs](https://e.org) [guide](GUIDE.md) [b](struct.B.html#method.x) :balloon: [optional] a[0]",
+        );
+        assert_eq!(
+            q,
+            "See `Runtime` and `Handle::spawn`, `flask.Flask.run`, every release, \
+             [docs](https://e.org) guide b [optional] a[0]"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -14,67 +14,363 @@ pub fn render(md: &str, root: &str) -> String {
 /// Like `render`, and with a grounder every citation is checked: found ones become links,
 /// missing ones are marked.
 pub fn render_grounded(md: &str, root: &str, grounder: Option<&Grounder>) -> (String, Grounding) {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    // For each open link: whether it was kept (its end tag must then be kept too).
-    let mut links: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(md, options).filter_map(|event| match event {
-        Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
-        // A fenced block's info string becomes a class: only a plain language name survives
-        // (found by fuzzing: any text, `javascript:` or another of the site's classes, got in).
-        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-            let lang: String = info
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || "+-_".contains(*c))
-                .take(20)
-                .collect();
-            Some(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
-                CowStr::from(lang),
-            ))))
-        }
-        Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => match safe_url(&dest_url, root) {
-            Some(url) => {
-                links.push(true);
-                Some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: CowStr::from(url),
-                    title,
-                    id,
-                }))
-            }
-            None => {
-                links.push(false);
-                None
-            }
-        },
-        Event::End(TagEnd::Link) => {
-            if links.pop().unwrap_or(false) {
-                Some(Event::End(TagEnd::Link))
-            } else {
-                None
-            }
-        }
-        other => Some(other),
-    });
+    let events = sanitised(md, root, None);
     let mut stats = Grounding::default();
     let events: Vec<Event> = match grounder {
-        Some(g) => ground(events, g, root, &mut stats),
-        None => events.collect(),
+        Some(g) => ground(events.into_iter(), g, root, &mut stats),
+        None => events,
     };
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
     (out, stats)
+}
+
+/// How a doc comment's links and headings are made: every link that is not an http(s) or
+/// mailto URL goes through `resolve` (a symbol, a repository path, a fragment) and stays a link
+/// only when it names something on the site; headings get ids from `ids`, `shift` levels down.
+pub struct DocLinks<'a> {
+    /// Link target -> the href to use (already relative to the page), or `None`: plain text.
+    pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    /// rustdoc: `[Foo]` and `` [`Foo`] `` with no definition are links to the symbol.
+    pub intra_doc: bool,
+    pub ids: &'a mut Ids,
+    pub shift: u8,
+}
+
+/// Renders a doc comment's markdown (a dialect has already made it markdown).
+pub fn render_doc(md: &str, root: &str, links: &mut DocLinks) -> String {
+    let events = sanitised(md, root, Some(links));
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// The ids of a page's headings, unique: GitHub's and rustdoc's way (`## Message: begin` is
+/// `#message-begin`), a second one of the same words `-1`, and never one the page itself uses.
+#[derive(Default)]
+pub struct Ids {
+    taken: std::collections::HashSet<String>,
+    pub made: Vec<String>,
+}
+
+impl Ids {
+    /// The page's own ids (section names, symbol anchors) that headings must not take.
+    pub fn reserving<'s>(own: impl IntoIterator<Item = &'s str>) -> Ids {
+        Ids {
+            taken: own.into_iter().map(str::to_string).collect(),
+            made: Vec::new(),
+        }
+    }
+
+    pub fn next(&mut self, words: &str) -> String {
+        let mut base: String = words
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                ' ' => Some('-'),
+                c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                _ => None,
+            })
+            .collect();
+        if base.is_empty() {
+            base = "section".into();
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.taken.contains(&id) || id.starts_with("sym-") || is_line_id(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.taken.insert(id.clone());
+        self.made.push(id.clone());
+        id
+    }
+}
+
+fn is_line_id(id: &str) -> bool {
+    id.strip_prefix('l')
+        .or_else(|| id.strip_prefix('L'))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Marks a link rustdoc's way `[Foo]` made that names nothing: shown as its words.
+const UNRESOLVED: &str = "repowiki:unresolved";
+
+/// Parses `md` and makes it safe: raw HTML shown as text, images as nothing, only safe links.
+fn sanitised<'m>(md: &'m str, root: &str, doc: Option<&mut DocLinks>) -> Vec<Event<'m>> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let intra_doc = doc.as_ref().is_some_and(|d| d.intra_doc);
+    let resolve = doc.as_ref().map(|d| d.resolve);
+    let mut callback = |link: pulldown_cmark::BrokenLink<'_>| {
+        let target = link.reference.trim_matches('`').to_string();
+        let href = resolve.and_then(|r| r(&target));
+        // Only what looks like a path is a missing intra-doc link; `[optional]` stays as written.
+        let pathlike = !target.is_empty()
+            && target
+                .chars()
+                .all(|c| c.is_alphanumeric() || ":_@!().#<>".contains(c));
+        match href {
+            Some(href) => Some((CowStr::from(href), CowStr::from(""))),
+            None if pathlike => Some((CowStr::from(UNRESOLVED), CowStr::from(""))),
+            None => None,
+        }
+    };
+    let parser =
+        Parser::new_with_broken_link_callback(md, options, intra_doc.then_some(&mut callback));
+    // For each open link: whether it was kept (its end tag must then be kept too).
+    let mut links: Vec<bool> = Vec::new();
+    let mut events: Vec<Event<'m>> = Vec::new();
+    // In a doc, HTML is the author's layout: its tags go (text between them stays); elsewhere
+    // it is shown as the text it is.
+    let mut in_tag = false;
+    for event in parser {
+        let kept = match event {
+            Event::Html(t) | Event::InlineHtml(t) if doc.is_some() => {
+                let text = strip_tags(&t, &mut in_tag);
+                (!text.trim().is_empty()).then(|| Event::Text(CowStr::from(text)))
+            }
+            Event::Html(t) | Event::InlineHtml(t) => Some(Event::Text(t)),
+            // A fenced block's info string becomes a class: only a plain language name survives
+            // (found by fuzzing: any text, `javascript:` or another of the site's classes, got
+            // in). rustdoc's `rust,no_run` is `rust`.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let lang: String = info
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || "+-_".contains(*c))
+                    .take(20)
+                    .collect();
+                Some(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
+                    CowStr::from(lang),
+                ))))
+            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => None,
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = if &*dest_url == UNRESOLVED {
+                    None
+                } else {
+                    match doc.as_deref() {
+                        // Links made by the broken-link callback are resolved already.
+                        Some(_)
+                            if matches!(
+                                link_type,
+                                pulldown_cmark::LinkType::ShortcutUnknown
+                                    | pulldown_cmark::LinkType::CollapsedUnknown
+                                    | pulldown_cmark::LinkType::ReferenceUnknown
+                            ) =>
+                        {
+                            Some(dest_url.to_string())
+                        }
+                        Some(d) => doc_url(&dest_url, root, d.resolve),
+                        // Narratives and messages link to the site from its root (`/parts/…`);
+                        // a relative link was written for another site (`struct.Foo.html`).
+                        None => safe_url(&dest_url, root).filter(|u| {
+                            dest_url.starts_with(['/', '#'])
+                                || u.starts_with("https://")
+                                || u.starts_with("http://")
+                                || u.starts_with("mailto:")
+                        }),
+                    }
+                };
+                links.push(url.is_some());
+                url.map(|url| {
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(url),
+                        title,
+                        id,
+                    })
+                })
+            }
+            Event::End(TagEnd::Link) => links.pop().unwrap_or(false).then_some(event),
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) if doc.is_some() => {
+                let shift = doc.as_ref().map_or(0, |d| d.shift);
+                let level = pulldown_cmark::HeadingLevel::try_from(
+                    (level as usize + shift as usize).min(6),
+                )
+                .unwrap_or(pulldown_cmark::HeadingLevel::H6);
+                Some(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes,
+                    attrs,
+                }))
+            }
+            Event::End(TagEnd::Heading(level)) if doc.is_some() => {
+                let shift = doc.as_ref().map_or(0, |d| d.shift);
+                let level = pulldown_cmark::HeadingLevel::try_from(
+                    (level as usize + shift as usize).min(6),
+                )
+                .unwrap_or(pulldown_cmark::HeadingLevel::H6);
+                Some(Event::End(TagEnd::Heading(level)))
+            }
+            other => Some(other),
+        };
+        events.extend(kept);
+    }
+    if let Some(d) = doc {
+        name_headings(&mut events, d.ids);
+    }
+    events
+}
+
+/// Text without its tags; `in_tag` carries a tag open at the end over to the next piece.
+fn strip_tags(html: &str, in_tag: &mut bool) -> String {
+    let mut out = String::new();
+    for c in html.chars() {
+        match (c, *in_tag) {
+            ('<', false) => *in_tag = true,
+            ('>', true) => *in_tag = false,
+            (_, false) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A doc's link target on the site: http(s) and mailto as they are, anything else only where
+/// the resolver finds it (a scheme it does not know is never a link).
+fn doc_url(dest: &str, root: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let lower = dest.trim().to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
+    {
+        return safe_url(dest, root);
+    }
+    if lower.starts_with("//") {
+        return None;
+    }
+    resolve(dest.trim())
+}
+
+/// Gives each heading an id made from its words.
+fn name_headings(events: &mut [Event], ids: &mut Ids) {
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { .. }) = events[i] {
+            let mut words = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    words.push_str(t);
+                }
+                j += 1;
+            }
+            let id = ids.next(&words);
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+/// Every link target of a doc (with `intra_doc`, `[Foo]` too), in order.
+pub fn link_targets(md: &str, intra_doc: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut callback = |link: pulldown_cmark::BrokenLink<'_>| {
+        Some((
+            CowStr::from(link.reference.trim_matches('`').to_string()),
+            CowStr::from(""),
+        ))
+    };
+    let parser = Parser::new_with_broken_link_callback(
+        md,
+        Options::ENABLE_TABLES,
+        intra_doc.then_some(&mut callback),
+    );
+    for event in parser {
+        if let Event::Start(Tag::Link { dest_url, .. }) = event {
+            out.push(dest_url.to_string());
+        }
+    }
+    out
+}
+
+/// A document's title: its first level-one heading, when the document has one.
+pub fn title_of(md: &str) -> Option<String> {
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(without_front_matter(md), Options::empty()) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                if level != pulldown_cmark::HeadingLevel::H1 {
+                    return None;
+                }
+                current = Some(String::new());
+            }
+            Event::End(TagEnd::Heading(_)) => return current,
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A document without its YAML front matter (`---` lines around `key: value` settings).
+pub fn without_front_matter(md: &str) -> &str {
+    let Some(rest) = md
+        .strip_prefix("---\n")
+        .or_else(|| md.strip_prefix("---\r\n"))
+    else {
+        return md;
+    };
+    match rest.find("\n---") {
+        Some(end) => {
+            let after = &rest[end + 4..];
+            after.split_once('\n').map_or("", |(_, body)| body)
+        }
+        None => md,
+    }
+}
+
+/// The code spans and link targets of a markdown text.
+pub fn code_and_links(md: &str) -> Vec<String> {
+    Parser::new_ext(md, Options::ENABLE_TABLES)
+        .filter_map(|event| match event {
+            Event::Code(c) => Some(c.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The heading ids a doc would get (in order, before they are made unique).
+pub fn heading_words(md: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 const MISSING_OPEN: &str =
@@ -291,9 +587,10 @@ mod tests {
     #[test]
     fn site_links_become_relative() {
         let html = render(
-            "[a](/parts/x.html) [b](https://example.com) [c](#top)",
+            "[a](/parts/x.html) [b](https://example.com) [c](#top) [d](struct.D.html)",
             "../",
         );
+        assert!(html.contains("<a href=\"#top\">c</a> d"), "{html}");
         assert!(html.contains("href=\"../parts/x.html\""), "{html}");
         assert!(html.contains("href=\"https://example.com\""), "{html}");
         assert!(html.contains("href=\"#top\""), "{html}");

@@ -4,8 +4,10 @@
 
 pub mod chart;
 pub mod diagram;
+pub mod docs;
 pub mod grounding;
 pub mod highlight;
+pub mod links;
 pub mod markdown;
 pub mod paths;
 pub mod theme;
@@ -132,7 +134,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     }
     let shared = [
         ("site-info.js", site_info(input)),
-        ("nav.js", nav(input)),
+        ("nav.js", nav(input, &index)),
         ("llms.txt", llms_txt(input)),
         ("search.js", search_index(input)),
         // GitHub Pages would otherwise hide the folders that start with `_`.
@@ -183,7 +185,7 @@ fn render_job(
         Job::Overview => (
             "index.html".to_string(),
             "overview.html",
-            overview(input, grounder),
+            overview(input, grounder, index),
         ),
         Job::History => (
             "history.html".to_string(),
@@ -192,7 +194,11 @@ fn render_job(
         ),
         Job::Part(i) => {
             let slug = &input.analysis.clusters.clusters[*i].slug;
-            (PageMap::part(slug), "part.html", part(input, grounder, *i))
+            (
+                PageMap::part(slug),
+                "part.html",
+                part(input, grounder, index, *i),
+            )
         }
         Job::File(p) => {
             let page = input.analysis.pages.file(p).unwrap_or_default().to_string();
@@ -224,9 +230,86 @@ fn site_info(input: &SiteInput) -> String {
     format!("window.REPOWIKI_SITE = {json};\n")
 }
 
+/// How a file page lists its symbols.
+struct SymbolOrder {
+    /// (symbol, is a member of the one above): public items, each type followed by its members.
+    public: Vec<(usize, bool)>,
+    /// The private items (and the members of private types), in the same order.
+    private: Vec<(usize, bool)>,
+    /// The page's contents: each public top-level item with its public members.
+    toc: Vec<(usize, Vec<usize>)>,
+}
+
+/// A member is a symbol whose name is another's plus `::x` or `.x` (`Type::len`,
+/// `Class.run`); members follow their type, public before private.
+fn symbol_order(symbols: &[crate::parse::Symbol]) -> SymbolOrder {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, s) in symbols.iter().enumerate() {
+        first.entry(s.name.as_str()).or_insert(i);
+    }
+    let parent = |i: usize| -> Option<usize> {
+        let name = &symbols[i].name;
+        let (owner, _) = name.rsplit_once("::").or_else(|| name.rsplit_once('.'))?;
+        first.get(owner).copied().filter(|&p| p != i)
+    };
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); symbols.len()];
+    let mut tops = Vec::new();
+    for i in 0..symbols.len() {
+        match parent(i) {
+            Some(p) => children[p].push(i),
+            None => tops.push(i),
+        }
+    }
+    // Every member below a type, depth first (a nested class's methods under it).
+    fn below(i: usize, children: &[Vec<usize>], out: &mut Vec<usize>, depth: usize) {
+        for &c in &children[i] {
+            out.push(c);
+            if depth < 8 {
+                below(c, children, out, depth + 1);
+            }
+        }
+    }
+    let mut order = SymbolOrder {
+        public: Vec::new(),
+        private: Vec::new(),
+        toc: Vec::new(),
+    };
+    for &t in &tops {
+        let mut members = Vec::new();
+        below(t, &children, &mut members, 0);
+        if symbols[t].public {
+            order.public.push((t, false));
+            let shown: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&m| symbols[m].public)
+                .collect();
+            order.public.extend(shown.iter().map(|&m| (m, true)));
+            // Overloads (`@overload`, several `impl` blocks) are one entry of the contents.
+            let mut names = std::collections::HashSet::new();
+            let unique = shown
+                .into_iter()
+                .filter(|&m| names.insert(symbols[m].name.as_str()))
+                .collect();
+            order.toc.push((t, unique));
+            // Their type is listed above, with the public items.
+            order.private.extend(
+                members
+                    .iter()
+                    .filter(|&&m| !symbols[m].public)
+                    .map(|&m| (m, false)),
+            );
+        } else {
+            order.private.push((t, false));
+            order.private.extend(members.iter().map(|&m| (m, true)));
+        }
+    }
+    order
+}
+
 /// Bumped with any change to how file pages are rendered that the binary's version does not
 /// already capture (the templates are built in, so a new version changes every key).
-const FILE_PAGE_VERSION: u32 = 3;
+const FILE_PAGE_VERSION: u32 = 4;
 
 /// A hash of everything a file's page is made from: the file itself (its blob id decides its
 /// symbols and docs), its kind, size and parse note, the pages it links to and from, the
@@ -284,6 +367,7 @@ fn file_page_key(
     if let Some(&k) = a.clusters.of_file.get(path) {
         put(&index.part_keys[k]);
     }
+    put(&index.docs.links_key(path, &root_of(page)));
     h.finalize().to_hex().to_string()
 }
 
@@ -421,7 +505,22 @@ fn listed_order(clusters: &[crate::cluster::Cluster]) -> Vec<usize> {
 }
 
 /// The list of parts every page's sidebar shows, in one shared script.
-fn nav(input: &SiteInput) -> String {
+/// The sidebar lists at most this many docs (the overview lists them all).
+const NAV_DOCS: usize = 30;
+
+/// A doc's name and page, from the site root.
+fn document_links(input: &SiteInput, index: &FileIndex, which: &[usize]) -> Vec<serde_json::Value> {
+    which
+        .iter()
+        .filter_map(|&d| {
+            let doc = &index.documents[d];
+            let page = input.analysis.pages.file(&doc.path)?;
+            Some(serde_json::json!({"name": doc.title, "path": doc.path, "href": page}))
+        })
+        .collect()
+}
+
+fn nav(input: &SiteInput, index: &FileIndex) -> String {
     let parts: Vec<serde_json::Value> = listed_order(&input.analysis.clusters.clusters)
         .into_iter()
         .map(|i| {
@@ -429,7 +528,9 @@ fn nav(input: &SiteInput) -> String {
             serde_json::json!({"name": c.name, "href": PageMap::part(&c.slug), "nested": c.within.is_some()})
         })
         .collect();
-    let json = serde_json::json!({ "parts": parts })
+    let all: Vec<usize> = (0..index.documents.len().min(NAV_DOCS)).collect();
+    let docs = document_links(input, index, &all);
+    let json = serde_json::json!({ "parts": parts, "docs": docs, "docs_more": index.documents.len() > NAV_DOCS })
         .to_string()
         .replace('<', "\\u003c");
     format!("window.REPOWIKI_NAV = {json};\n")
@@ -564,7 +665,7 @@ fn narrative_html(
     );
 }
 
-fn overview(input: &SiteInput, grounder: &grounding::Grounder) -> Context {
+fn overview(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex) -> Context {
     let page = "index.html";
     let mut ctx = base(input, page, "Overview", "overview", None, None, None);
     let narrative = input.narratives.overview.as_ref();
@@ -590,6 +691,8 @@ fn overview(input: &SiteInput, grounder: &grounding::Grounder) -> Context {
         .map(|i| row(i, clusters[i].within.is_some()))
         .collect();
     ctx.insert("parts", &parts);
+    let all: Vec<usize> = (0..index.documents.len()).collect();
+    ctx.insert("docs", &document_links(input, index, &all));
     let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for f in input.analysis.parsed.files.iter().filter(|f| f.is_code()) {
         let e = by_kind.entry(f.kind).or_default();
@@ -773,7 +876,7 @@ fn newest<'a>(input: &'a SiteInput, paths: impl Iterator<Item = &'a str>) -> Opt
         .map(|i| &input.analysis.history.commits[i])
 }
 
-fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context {
+fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i: usize) -> Context {
     let cluster = &input.analysis.clusters.clusters[i];
     let facts = &input.part_facts[i];
     let page = PageMap::part(&cluster.slug);
@@ -798,6 +901,17 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
     let narrative = input.narratives.parts.get(i);
     ctx.insert("name", &cluster.name);
     ctx.insert("dir", &cluster.dir);
+    let mentions = index.mentions.get(i).map(Vec::as_slice).unwrap_or_default();
+    let docs: Vec<serde_json::Value> =
+        document_links(input, index, &mentions[..mentions.len().min(10)])
+            .into_iter()
+            .map(|mut d| {
+                d["href"] =
+                    serde_json::json!(format!("{root}{}", d["href"].as_str().unwrap_or("")));
+                d
+            })
+            .collect();
+    ctx.insert("docs", &docs);
     ctx.insert(
         "summary",
         &narrative.map(|n| n.summary.clone()).unwrap_or_default(),
@@ -910,7 +1024,7 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, i: usize) -> Context 
     ctx
 }
 
-fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context {
+fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &str) -> Context {
     let text = index.sources.get(path).copied();
     let root = root_of(page);
     let parsed = input.analysis.parsed.get(path);
@@ -962,11 +1076,33 @@ fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context
         .unwrap_or(&input.analysis.snapshot.commit);
     let source = |line: u32| input.source_url.map(|t| source_link(t, pin, path, line));
     ctx.insert("source_href", &source(1).unwrap_or_default());
+    // Doc headings take ids the page does not use, in the page's order.
+    let mut ids = index.docs.new_ids(path);
+    let doc_site = |symbol: Option<&'a str>| docs::DocSite {
+        index: &index.docs,
+        path,
+        symbol,
+        root: &root,
+        dialect: docs::Dialect::of(parsed.and_then(|f| f.language)),
+    };
+    // A markdown doc of the repository is shown as the page it is.
+    let document = index
+        .docs
+        .document(path)
+        .map(|text| {
+            let site = docs::DocSite {
+                dialect: docs::Dialect::Markdown,
+                ..doc_site(None)
+            };
+            docs::render(markdown::without_front_matter(text), &site, &mut ids, 1)
+        })
+        .unwrap_or_default();
+    ctx.insert("document", &document);
     ctx.insert(
         "module_doc",
         &parsed
             .filter(|f| !f.facts.module_doc.is_empty())
-            .map(|f| markdown::render(&f.facts.module_doc, &root))
+            .map(|f| docs::render(&f.facts.module_doc, &doc_site(None), &mut ids, 1))
             .unwrap_or_default(),
     );
     let total = text.map_or(0, |s| s.text.split_inclusive('\n').count());
@@ -993,7 +1129,7 @@ fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context
                 "kind": s.kind.name(),
                 "name": s.name,
                 "signature": s.signature,
-                "doc": if s.doc.is_empty() { String::new() } else { markdown::render(&s.doc, &root) },
+                "doc": if s.doc.is_empty() { String::new() } else { docs::render(&s.doc, &doc_site(Some(&s.name)), &mut ids, 3) },
                 "start": s.start_line,
                 "end": s.end_line,
                 "public": s.public,
@@ -1002,7 +1138,58 @@ fn file(input: &SiteInput, index: &FileIndex, path: &str, page: &str) -> Context
             })
         })
         .collect();
-    ctx.insert("symbols", &symbols);
+    // Public items first, each type followed by its members; private ones after, collapsed.
+    let order = symbol_order(&all_symbols[..symbols.len()]);
+    let pick = |list: &[(usize, bool)]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|&(i, member)| {
+                let mut v = symbols[i].clone();
+                v["member"] = serde_json::json!(member);
+                v
+            })
+            .collect()
+    };
+    // One list, so that a theme's template shows every symbol; the private ones are marked
+    // where their folded group opens and closes.
+    let mut listed = pick(&order.public);
+    let mut private = pick(&order.private);
+    if let Some(first) = private.first_mut() {
+        first["opens_private"] = serde_json::json!(true);
+    }
+    if let Some(last) = private.last_mut() {
+        last["closes_private"] = serde_json::json!(true);
+    }
+    ctx.insert("private_count", &private.len());
+    listed.extend(private);
+    ctx.insert("symbols", &listed);
+    let toc: Vec<serde_json::Value> = order
+        .toc
+        .iter()
+        .map(|(t, members)| {
+            let link = |i: usize| {
+                serde_json::json!({"name": all_symbols[i].short_name(), "kind": all_symbols[i].kind.name(), "anchor": symbols[i]["anchor"]})
+            };
+            let mut top = link(*t);
+            top["name"] = serde_json::json!(all_symbols[*t].name);
+            top["members"] = serde_json::json!(members.iter().map(|&m| link(m)).collect::<Vec<_>>());
+            top
+        })
+        .collect();
+    ctx.insert("toc", &toc);
+    // The module doc's first sentence, when the doc is longer than that sentence (it is shown
+    // in full just below).
+    let summary = parsed
+        .map(|f| {
+            let first = crate::narrate::first_sentence(&f.facts.module_doc);
+            let whole = crate::narrate::plain_text(&f.facts.module_doc);
+            if whole.len() > first.len() + 80 {
+                first
+            } else {
+                String::new()
+            }
+        })
+        .unwrap_or_default();
+    ctx.insert("summary", &summary);
     ctx.insert(
         "source",
         &text
@@ -1137,9 +1324,70 @@ struct FileIndex<'a> {
     /// Per part: a hash of its name, page and member pages, which every member's page shows
     /// (hashed once per part, not once per member page: 100 members make 10,000 lookups).
     part_keys: Vec<String>,
+    /// What doc comments' links can point to.
+    docs: docs::DocIndex<'a>,
+    /// The repository's markdown docs, in reading order.
+    documents: Vec<docs::Document>,
+    /// Per part: the docs that link to its files or name its files or types (indexes into
+    /// `documents`).
+    mentions: Vec<Vec<usize>>,
 }
 
 impl<'a> FileIndex<'a> {
+    /// Which docs mention which parts: a link to a part's file, a part's file path or a type
+    /// declared only in that part, in code; and a part's own docs.
+    fn with_mentions(mut self, a: &'a crate::Analysis) -> FileIndex<'a> {
+        let of_file = &a.clusters.of_file;
+        let mut types: HashMap<&str, Option<usize>> = HashMap::new();
+        for f in &a.parsed.files {
+            let Some(&part) = of_file.get(&f.path) else {
+                continue;
+            };
+            for s in f
+                .facts
+                .symbols
+                .iter()
+                .filter(|s| s.public && s.kind.is_type())
+            {
+                let name = s.short_name();
+                if name.len() >= 5 {
+                    let e = types.entry(name).or_insert(Some(part));
+                    if *e != Some(part) {
+                        *e = None;
+                    }
+                }
+            }
+        }
+        let mut mentions = vec![Vec::new(); a.clusters.clusters.len()];
+        for (d, doc) in self.documents.iter().enumerate() {
+            let Some(text) = self.docs.document(&doc.path) else {
+                continue;
+            };
+            let mut parts = std::collections::BTreeSet::new();
+            parts.extend(of_file.get(&doc.path).copied());
+            let dir = doc.path.rsplit_once('/').map_or("", |(d, _)| d);
+            for word in markdown::code_and_links(text) {
+                let word = word.trim().trim_end_matches("()");
+                let joined = if dir.is_empty() || word.starts_with('/') {
+                    word.trim_start_matches('/').to_string()
+                } else {
+                    format!("{dir}/{word}")
+                };
+                let found = of_file
+                    .get(word)
+                    .or_else(|| of_file.get(joined.as_str()))
+                    .copied()
+                    .or_else(|| types.get(word).copied().flatten());
+                parts.extend(found);
+            }
+            for p in parts {
+                mentions[p].push(d);
+            }
+        }
+        self.mentions = mentions;
+        self
+    }
+
     fn new(input: &SiteInput<'a>) -> FileIndex<'a> {
         let a = input.analysis;
         let mut couplings: HashMap<&str, Vec<&crate::insight::Coupling>> = HashMap::new();
@@ -1185,7 +1433,11 @@ impl<'a> FileIndex<'a> {
                     h.finalize().to_hex().to_string()
                 })
                 .collect(),
+            docs: docs::DocIndex::new(a),
+            documents: docs::documents(&a.snapshot),
+            mentions: Vec::new(),
         }
+        .with_mentions(a)
     }
 }
 

@@ -383,78 +383,7 @@ pub fn read(path: &Path) -> String {
 /// Every `href` and `src` of every HTML page must name a file of the site (and an element id
 /// of it, for a fragment). External http(s) links are not followed.
 pub fn broken_links(site: &Path) -> Vec<String> {
-    let mut broken = Vec::new();
-    let pages: Vec<PathBuf> = walk(site)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    let attr = regex_lite_find;
-    for page in &pages {
-        let html = read(page);
-        for target in attr(&html) {
-            if target.starts_with("http://")
-                || target.starts_with("https://")
-                || target.starts_with("mailto:")
-            {
-                continue;
-            }
-            let (file, fragment) = target.split_once('#').unwrap_or((&target, ""));
-            let resolved = if file.is_empty() {
-                page.clone()
-            } else {
-                page.parent().unwrap().join(unescape(file))
-            };
-            let Ok(canonical) = resolved.canonicalize() else {
-                broken.push(format!("{}: {target} (no such file)", page.display()));
-                continue;
-            };
-            if !canonical.starts_with(site.canonicalize().unwrap()) || !canonical.is_file() {
-                broken.push(format!(
-                    "{}: {target} (outside the site or not a file)",
-                    page.display()
-                ));
-                continue;
-            }
-            if !fragment.is_empty() {
-                let text = read(&canonical);
-                if !text.contains(&format!("id=\"{fragment}\"")) {
-                    broken.push(format!("{}: {target} (no such anchor)", page.display()));
-                }
-            }
-        }
-    }
-    broken
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-}
-
-/// The values of every href="…" and src="…" attribute of every tag (text that only looks like
-/// an attribute, such as escaped code, is not one).
-fn regex_lite_find(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        let Some(len) = rest[start..].find('>') else {
-            break;
-        };
-        let tag = &rest[start + 1..start + len];
-        rest = &rest[start + len + 1..];
-        for key in [" href=\"", " src=\""] {
-            let mut t = tag;
-            while let Some(i) = t.find(key) {
-                t = &t[i + key.len()..];
-                if let Some(end) = t.find('"') {
-                    out.push(t[..end].to_string());
-                    t = &t[end..];
-                }
-            }
-        }
-    }
-    out
+    repowiki::site::links::broken_links(site).expect("the site can be read")
 }
 
 pub fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -67,6 +67,48 @@
     }
     list.textContent = "";
     list.appendChild(fragment);
+    fillDocs(nav, root);
+  }
+  // A link to a folded item (a private symbol, a line of a doc's markdown) unfolds it.
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (!el) return;
+    var opened = false;
+    for (var d = el.parentNode; d && d !== document; d = d.parentNode) {
+      if (d.tagName === "DETAILS" && !d.open) { d.open = true; opened = true; }
+    }
+    if (opened) el.scrollIntoView();
+  }
+  function fillDocs(nav, root) {
+    var list = document.getElementById("nav-docs");
+    if (!list || !nav.docs || !nav.docs.length) return;
+    var here = location.pathname;
+    var fragment = document.createDocumentFragment();
+    for (var i = 0; i < nav.docs.length; i++) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + nav.docs[i].href;
+      a.textContent = nav.docs[i].name;
+      a.title = nav.docs[i].path;
+      if (a.pathname === here) {
+        a.className = "current";
+        a.setAttribute("aria-current", "page");
+      }
+      li.appendChild(a);
+      fragment.appendChild(li);
+    }
+    if (nav.docs_more) {
+      var more = document.createElement("li");
+      more.className = "all-docs";
+      var link = document.createElement("a");
+      link.href = root + "index.html#docs";
+      link.textContent = "All docs";
+      more.appendChild(link);
+      fragment.appendChild(more);
+    }
+    list.textContent = "";
+    list.appendChild(fragment);
   }
   // Search: the index (search.js) is loaded on first use; results are built as text nodes.
   function search() {
@@ -199,6 +241,8 @@
     menu();
     fillCommit();
     fillParts();
+    openTarget();
+    window.addEventListener("hashchange", openTarget);
     search();
   }
   if (document.readyState === "loading") {
