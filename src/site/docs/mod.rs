@@ -465,6 +465,19 @@ pub struct DocSite<'i, 'a> {
 impl DocSite<'_, '_> {
     /// Where a doc's link target goes on the site, from the page; `None`: plain text.
     pub fn resolve(&self, target: &str) -> Option<String> {
+        let href = self.resolve_from_root(target)?;
+        // A place on this very page is its fragment alone.
+        let own = self
+            .index
+            .page(self.path)
+            .map(|p| format!("{}{p}", self.root));
+        match own.and_then(|own| href.strip_prefix(&own).map(str::to_string)) {
+            Some(fragment) if fragment.starts_with('#') => Some(fragment),
+            _ => Some(href),
+        }
+    }
+
+    fn resolve_from_root(&self, target: &str) -> Option<String> {
         let target = target.trim();
         if target.is_empty() {
             return None;

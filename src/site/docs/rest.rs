@@ -314,6 +314,10 @@ pub fn blocks(doc: &str) -> Vec<Block> {
             i += 1;
             continue;
         }
+        // A field list ends at the first line that is not a field.
+        if !fields.fields.is_empty() && !(indent == 0 && FIELD.is_match(t)) {
+            flush_fields(&mut fields, &mut out);
+        }
         // Directives, comments and targets.
         if let Some(rest) = t.strip_prefix("..") {
             if rest.is_empty() || rest.starts_with(' ') {
@@ -384,9 +388,6 @@ pub fn blocks(doc: &str) -> Vec<Block> {
             fields.fields.push((head, text.trim().to_string()));
             i = end.max(i + 1);
             continue;
-        }
-        if !fields.fields.is_empty() {
-            flush_fields(&mut fields, &mut out);
         }
         // Doctest blocks: `>>>` lines up to a blank line.
         if t.starts_with(">>>") {
