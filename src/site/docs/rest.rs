@@ -315,7 +315,8 @@ pub fn blocks(doc: &str) -> Vec<Block> {
             continue;
         }
         // A field list ends at the first line that is not a field.
-        if !fields.fields.is_empty() && !(indent == 0 && FIELD.is_match(t)) {
+        let is_field = indent == 0 && FIELD.is_match(t);
+        if !fields.fields.is_empty() && !is_field {
             flush_fields(&mut fields, &mut out);
         }
         // Directives, comments and targets.
