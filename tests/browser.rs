@@ -113,7 +113,18 @@ fn the_site_works_in_a_real_browser() {
         "the browser tests need Chromium and playwright-core: `apt-get install chromium` and \
          `npm ci --prefix tests/browser` (.ci/run does both)"
     );
-    let f = Fixture::standard();
+    let mut f = Fixture::standard();
+    // A test helper named like the library's classes: search must list the classes first.
+    f.commit(
+        "test-helper",
+        &[(
+            "tests/test_widget.py",
+            Some(b"def widget():\n    \"\"\"Makes a test widget.\"\"\"\n    return 1\n".as_slice()),
+        )],
+        "tests: a widget helper",
+        "Alice Smith",
+        T0 + 6 * 86_400,
+    );
     let site = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
     let server = StaticServer::start(&site);
@@ -126,6 +137,8 @@ fn the_site_works_in_a_real_browser() {
         .args(["--symbol", "makeWidget"])
         .args(["--expect", "files/web/src/widget.ts.html#"])
         .args(["--source", "files/src/engine/core.rs.html"])
+        .args(["--class", "Widget"])
+        .args(["--helper", "tests/test_widget.py"])
         .output()
         .expect("node runs");
     let text = format!(

@@ -123,12 +123,14 @@ fn sanitised<'m>(md: &'m str, root: &str, doc: Option<&mut DocLinks>) -> Vec<Eve
     // For each open link: whether it was kept (its end tag must then be kept too).
     let mut links: Vec<bool> = Vec::new();
     let mut events: Vec<Event<'m>> = Vec::new();
-    // In a doc, HTML is the author's layout: its tags go (text between them stays); elsewhere
-    // it is shown as the text it is.
+    // In a doc, HTML is the author's layout: inline tags go (the text between them stays);
+    // elsewhere HTML is shown as the text it is.
     let mut in_tag = false;
     for event in parser {
         let kept = match event {
-            Event::Html(t) | Event::InlineHtml(t) if doc.is_some() => {
+            // A block of HTML is layout (a logo, a sponsor's box): it goes whole.
+            Event::Html(_) if doc.is_some() => None,
+            Event::InlineHtml(t) if doc.is_some() => {
                 let text = strip_tags(&t, &mut in_tag);
                 (!text.trim().is_empty()).then(|| Event::Text(CowStr::from(text)))
             }

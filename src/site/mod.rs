@@ -384,6 +384,9 @@ fn search_index(input: &SiteInput) -> String {
             s
         }
     };
+    // Each entry: [kind, name, one line, page, path, weight]; a lower weight is listed first
+    // among equal matches: a package's public API, then its other public items, then types
+    // that are not public, then what tests, examples and docs declare.
     let mut entries: Vec<serde_json::Value> = Vec::new();
     for (i, c) in a.clusters.clusters.iter().enumerate() {
         let summary = input
@@ -396,30 +399,48 @@ fn search_index(input: &SiteInput) -> String {
             "part",
             c.name,
             summary,
-            PageMap::part(&c.slug)
+            PageMap::part(&c.slug),
+            c.dir,
+            if c.role.is_some() { 3 } else { 0 }
         ]));
     }
     for f in &a.parsed.files {
         let Some(page) = a.pages.file(&f.path) else {
             continue;
         };
+        let in_role = a
+            .clusters
+            .of_file
+            .get(&f.path)
+            .is_some_and(|&c| a.clusters.clusters[c].role.is_some());
         entries.push(serde_json::json!([
             "file",
             f.path,
             short(&f.facts.module_doc),
-            page
+            page,
+            f.path,
+            if in_role { 3 } else { 1 }
         ]));
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, s) in f.facts.symbols.iter().enumerate() {
             let n = seen.entry(s.name.as_str()).or_default();
             let target = paths::symbol_target(page, &s.name, *n, i);
             *n += 1;
-            if s.public || s.kind.is_type() {
+            let macro_ = s.kind == crate::parse::SymbolKind::Macro;
+            if s.public || s.kind.is_type() || macro_ {
+                let weight = match (in_role, s.public, s.kind.is_type()) {
+                    (true, _, _) => 3,
+                    (false, true, true) => 0,
+                    (false, true, false) => 1,
+                    (false, false, _) => 2,
+                };
                 entries.push(serde_json::json!([
                     s.kind.name(),
                     s.name,
                     short(&s.doc),
-                    target
+                    target,
+                    f.path,
+                    weight
                 ]));
             }
         }
@@ -1091,10 +1112,10 @@ fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &
         .document(path)
         .map(|text| {
             let site = docs::DocSite {
-                dialect: docs::Dialect::Markdown,
+                dialect: docs::document_dialect(path).unwrap_or(docs::Dialect::Markdown),
                 ..doc_site(None)
             };
-            docs::render(markdown::without_front_matter(text), &site, &mut ids, 1)
+            docs::render(text, &site, &mut ids, 1)
         })
         .unwrap_or_default();
     ctx.insert("document", &document);

@@ -14,7 +14,7 @@ const args = {};
 for (let i = 2; i < process.argv.length; i += 2) {
   args[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
 }
-for (const need of ["site", "http", "shots", "symbol", "expect", "source"]) {
+for (const need of ["site", "http", "shots", "symbol", "expect", "source", "class", "helper"]) {
   if (!args[need]) {
     console.error(`missing --${need}`);
     process.exit(2);
@@ -103,6 +103,18 @@ async function exercise(label, base) {
   check(page.url().includes(args.expect), `${label}: Enter on the result opened ${page.url()}, not ${args.expect}`);
   const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
   check(hash && (await page.evaluate((h) => !!document.getElementById(h), hash)), `${label}: the symbol's anchor #${hash} is not on its page`);
+
+  // A class is listed before the test helper of the same name, and every row says where it is.
+  await page.fill("#search", "");
+  await page.type("#search", args.class.toLowerCase());
+  await page.locator("#search-results li a").first().waitFor({ timeout: 15000 }).catch(() => {});
+  const rows = await page.$$eval("#search-results li a", (links) =>
+    links.map((a) => ({ kind: a.querySelector(".kind")?.textContent || "", path: a.querySelector(".path")?.textContent || "", text: a.textContent })),
+  );
+  const helper = rows.findIndex((r) => r.path === args.helper);
+  const types = rows.filter((r) => ["class", "interface"].includes(r.kind) && r.text.includes(args.class));
+  check(types.length >= 2 && helper > rows.indexOf(types[types.length - 1]), `${label}: "${args.class}" does not list its types before the test helper: ${JSON.stringify(rows)}`);
+  check(types.every((r) => r.path) && new Set(types.map((r) => r.path)).size === types.length, `${label}: same-named results do not show their paths: ${JSON.stringify(types)}`);
 
   // The freshness line: which commit the site was built from, against its branch.
   const fresh = await page.evaluate(() => {

@@ -160,7 +160,11 @@
           var r = rank(entries[i], q);
           if (r >= 0) hits.push([r, entries[i]]);
         }
-        hits.sort(function (a, b) { return a[0] - b[0] || a[1][1].length - b[1][1].length; });
+        // Best match first; among equals, a package's public API before its tests' and
+        // examples' (the index's weight), then the shorter name.
+        hits.sort(function (a, b) {
+          return a[0] - b[0] || (a[1][5] || 0) - (b[1][5] || 0) || a[1][1].length - b[1][1].length;
+        });
         list.textContent = "";
         for (var j = 0; j < hits.length && j < 20; j++) {
           var e = hits[j][1];
@@ -173,6 +177,13 @@
           kind.textContent = e[0];
           a.appendChild(kind);
           a.appendChild(document.createTextNode(e[1]));
+          // Where it is: five "function group" rows are five different places.
+          if (e[4] && e[4] !== e[1]) {
+            var where = document.createElement("span");
+            where.className = "path";
+            where.textContent = e[4];
+            a.appendChild(where);
+          }
           if (e[2]) {
             var about = document.createElement("span");
             about.className = "about";

@@ -28,6 +28,8 @@ pub enum Dialect {
     JsDoc,
     /// Plain markdown (the repository's own `.md` files).
     Markdown,
+    /// A reST document (Sphinx docs' `.rst` files).
+    Rest,
 }
 
 impl Dialect {
@@ -86,7 +88,10 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
         Dialect::Rustdoc => vec![Block::Markdown(rustdoc::markdown(doc))],
         Dialect::Python => napoleon::blocks(doc),
         Dialect::JsDoc => jsdoc::blocks(doc),
-        Dialect::Markdown => vec![Block::Markdown(doc.to_string())],
+        Dialect::Markdown => vec![Block::Markdown(
+            markdown::without_front_matter(doc).to_string(),
+        )],
+        Dialect::Rest => rest::blocks(doc),
     }
 }
 
@@ -151,7 +156,7 @@ impl<'a> DocIndex<'a> {
             .snapshot
             .files
             .iter()
-            .filter(|s| is_markdown(&s.path))
+            .filter(|s| document_dialect(&s.path).is_some())
             .map(|s| (s.path.as_str(), s.text.as_str()))
             .collect();
         DocIndex {
@@ -199,8 +204,10 @@ impl<'a> DocIndex<'a> {
     /// The markdown of every doc a page shows, in its order (module doc, then symbols').
     fn docs_of(&self, path: &str) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(text) = self.texts.get(path) {
-            out.push(markdown::without_front_matter(text).to_string());
+        if let (Some(text), Some(dialect)) = (self.texts.get(path), document_dialect(path)) {
+            for block in blocks(text, dialect) {
+                out.extend(block.texts().into_iter().map(str::to_string));
+            }
         } else if let Some(f) = self.files.get(path) {
             let dialect = Dialect::of(f.language);
             let docs = std::iter::once(f.facts.module_doc.as_str()).chain(
@@ -227,18 +234,24 @@ impl<'a> DocIndex<'a> {
     /// Where every link of the docs on `path`'s page goes: part of the page's key, since a
     /// link's target can change without the file changing.
     pub fn links_key(&self, path: &str, root: &str) -> String {
-        if let Some(text) = self.texts.get(path) {
+        if let (Some(text), Some(dialect)) = (self.texts.get(path), document_dialect(path)) {
             let site = DocSite {
                 index: self,
                 path,
                 symbol: None,
                 root,
-                dialect: Dialect::Markdown,
+                dialect,
             };
-            return markdown::link_targets(markdown::without_front_matter(text), false)
-                .iter()
-                .map(|t| site.resolve(t).unwrap_or_default() + "\n")
-                .collect();
+            let mut out = String::new();
+            for block in blocks(text, dialect) {
+                for md in block.texts() {
+                    for target in markdown::link_targets(md, false) {
+                        out.push_str(&site.resolve(&target).unwrap_or_default());
+                        out.push('\n');
+                    }
+                }
+            }
+            return out;
         }
         let Some(f) = self.files.get(path) else {
             return String::new();
@@ -378,8 +391,8 @@ pub fn documents(snapshot: &crate::snapshot::Snapshot) -> Vec<Document> {
     let mut docs: Vec<Document> = snapshot
         .files
         .iter()
-        .filter(|f| is_markdown(&f.path))
-        .filter(|f| {
+        .filter_map(|f| document_dialect(&f.path).map(|d| (f, d)))
+        .filter(|(f, _)| {
             // Fixtures and vendored code are not the project's docs; nor are the host's issue
             // and pull request forms.
             let lower = f.path.to_ascii_lowercase();
@@ -396,11 +409,23 @@ pub fn documents(snapshot: &crate::snapshot::Snapshot) -> Vec<Document> {
             }) && !lower.contains("issue_template")
                 && !lower.contains("pull_request_template")
         })
-        .map(|f| {
-            let heading = markdown::title_of(&f.text)
+        .map(|(f, dialect)| {
+            let title = match dialect {
+                Dialect::Rest => blocks(&f.text, dialect)
+                    .first()
+                    .and_then(|b| b.texts().first().map(|t| markdown::heading_words(t)))
+                    .and_then(|h| h.into_iter().next()),
+                _ => markdown::title_of(&f.text),
+            };
+            let heading = title
                 .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|h| !h.is_empty() && h.chars().count() <= 80);
             let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+            // A changelog's first heading is its latest release, not its title.
+            let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+            let heading = heading.filter(|_| {
+                !["changes", "changelog", "history", "news", "releases"].contains(&stem.as_str())
+            });
             Document {
                 title: heading.unwrap_or_else(|| name.to_string()),
                 path: f.path.clone(),
@@ -416,9 +441,16 @@ pub fn documents(snapshot: &crate::snapshot::Snapshot) -> Vec<Document> {
     docs
 }
 
-pub fn is_markdown(path: &str) -> bool {
+/// How a document of the repository is written, if `path` is one (`.md`, `.rst`).
+pub fn document_dialect(path: &str) -> Option<Dialect> {
     let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        Some(Dialect::Markdown)
+    } else if lower.ends_with(".rst") {
+        Some(Dialect::Rest)
+    } else {
+        None
+    }
 }
 
 /// The module a code file is, by its language's rules: `a/b/mod.rs` and `a/b/__init__.py` are

@@ -35,7 +35,13 @@ const CODE_ROLES: &[&str] = &[
 /// A line of reST text as markdown: roles, hyperlinks.
 pub fn inline(text: &str) -> String {
     let text = HYPERLINK.replace_all(text, |c: &regex::Captures| {
-        format!("[{}]({})", c[1].trim().replace(['[', ']'], ""), c[2].trim())
+        let (words, target) = (c[1].trim().replace(['[', ']'], ""), c[2].trim());
+        // `<name_>` refers to a target defined elsewhere in the file: its words only.
+        if target.ends_with('_') || target.contains(char::is_whitespace) {
+            words
+        } else {
+            format!("[{words}]({target})")
+        }
     });
     let text = ROLE.replace_all(&text, |c: &regex::Captures| role(&c[2], &c[3]));
     let text = REFERENCE.replace_all(&text, |c: &regex::Captures| format!("{}{}", &c[1], &c[2]));
@@ -67,6 +73,12 @@ fn role(name: &str, content: &str) -> String {
         return format!("`{}`", title.unwrap_or(target).replace('`', ""));
     }
     match name {
+        // Another document of the docs: a link, kept only where the site has that page.
+        "doc" => format!(
+            "[{}]({}.rst)",
+            title.unwrap_or(target).replace(['[', ']'], ""),
+            target.trim_start_matches('/')
+        ),
         "pep" => format!("PEP {target}"),
         "rfc" => format!("RFC {target}"),
         // A cross-reference to a docs page or label: its words.
