@@ -7,6 +7,10 @@ use super::diagram::xml;
 const HEIGHT: f64 = 140.0;
 const BAR: f64 = 9.0;
 const GAP: f64 = 2.0;
+/// The widest the bars may draw: a long history gets thinner bars, so that its latest years
+/// are in view at once (16 years of months ran off a 1,400-pixel screen). The theme scales
+/// the chart down further on a narrow screen.
+const MAX_BARS_WIDTH: f64 = 880.0;
 const LEFT: f64 = 36.0;
 const BOTTOM: f64 = 22.0;
 
@@ -15,7 +19,11 @@ pub fn monthly(months: &[(String, usize)]) -> String {
         return String::new();
     }
     let most = months.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    let width = LEFT + months.len() as f64 * (BAR + GAP) + 10.0;
+    let step = (MAX_BARS_WIDTH / months.len() as f64).min(BAR + GAP);
+    let bar = (step * BAR / (BAR + GAP)).max(1.0);
+    // A year's label is about 30 units wide: every year, or every few when months are thin.
+    let every = (30.0 / (12.0 * step)).ceil().max(1.0) as usize;
+    let width = LEFT + months.len() as f64 * step + 10.0;
     let total = HEIGHT + BOTTOM + 10.0;
     let mut svg = String::new();
     let _ = write!(
@@ -30,16 +38,17 @@ pub fn monthly(months: &[(String, usize)]) -> String {
         10.0 + HEIGHT
     );
     for (i, (month, n)) in months.iter().enumerate() {
-        let x = LEFT + i as f64 * (BAR + GAP);
+        let x = LEFT + i as f64 * step;
         let h = HEIGHT * *n as f64 / most as f64;
         let y = 10.0 + HEIGHT - h;
         let _ = write!(
             svg,
-            r#"<rect class="bar" x="{x:.1}" y="{y:.1}" width="{BAR}" height="{h:.1}"><title>{}: {n} commits</title></rect>"#,
+            r#"<rect class="bar" x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{h:.1}"><title>{}: {n} commits</title></rect>"#,
             xml(month)
         );
-        // A label every January, and on the first month.
-        if i == 0 || month.ends_with("-01") {
+        // A label every January (or every few), and on the first month.
+        let year: usize = month[..4.min(month.len())].parse().unwrap_or(0);
+        if i == 0 || month.ends_with("-01") && year % every == 0 && i as f64 * step >= 30.0 {
             let _ = write!(
                 svg,
                 r#"<text class="axis" x="{x:.1}" y="{:.0}">{}</text>"#,
@@ -58,17 +67,35 @@ mod tests {
 
     #[test]
     fn one_bar_per_month_scaled_to_the_busiest() {
-        let svg = monthly(&[
-            ("2023-12".into(), 2),
-            ("2024-01".into(), 0),
-            ("2024-02".into(), 4),
-        ]);
-        assert_eq!(svg.matches("<rect").count(), 3);
+        let mut months: Vec<(String, usize)> =
+            (6..=12).map(|m| (format!("2023-{m:02}"), 1)).collect();
+        months.extend([("2024-01".into(), 0), ("2024-02".into(), 2)]);
+        months[0].1 = 4;
+        let svg = monthly(&months);
+        assert_eq!(svg.matches("<rect").count(), 9);
         assert!(
             svg.contains("height=\"140.0\""),
             "the busiest month is full height"
         );
         assert!(svg.contains(">2024<") && svg.contains(">2023<"));
         assert_eq!(monthly(&[]), "");
+    }
+
+    #[test]
+    fn a_long_history_fits_in_view_with_fewer_year_labels() {
+        let months: Vec<(String, usize)> = (0..400)
+            .map(|i| (format!("{}-{:02}", 1993 + i / 12, i % 12 + 1), 1))
+            .collect();
+        let svg = monthly(&months);
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .and_then(|w| w.split('"').next())
+            .and_then(|w| w.parse().ok())
+            .unwrap();
+        assert!(width <= LEFT + MAX_BARS_WIDTH + 10.0, "{width}");
+        // 33 years in about 880 units: a label every year would overlap.
+        assert!(svg.contains(">2026<") || svg.contains(">2024<"));
+        assert!(svg.matches("class=\"axis\"").count() < 2 + 20);
     }
 }

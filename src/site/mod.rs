@@ -809,6 +809,90 @@ fn architecture(input: &SiteInput, root: &str) -> String {
     )
 }
 
+/// A package's own diagram: its part and the parts nested under it (tests and examples
+/// left out), with the imports between them; empty when it has fewer than two such parts.
+/// The overview's diagram draws a package as one box past 30 parts: its box opens this.
+/// Most boxes a package's diagram draws, and the imports each box draws at most (its
+/// heaviest): a crate's 40 modules that all import each other were a tangle.
+const MAX_PACKAGE_BOXES: usize = 16;
+const PACKAGE_EDGES_PER_BOX: usize = 3;
+
+/// The package's diagram and how many of its parts it leaves out.
+fn package_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
+    let clusters = &input.analysis.clusters.clusters;
+    let id = &clusters[i].id;
+    let nested: Vec<usize> = (0..clusters.len())
+        .filter(|&j| clusters[j].within.as_ref() == Some(id) && clusters[j].role.is_none())
+        .collect();
+    if nested.len() < 2 {
+        return (String::new(), 0);
+    }
+    let all_edges = part_edges(input);
+    let total = nested.len() + 1;
+    let mut members: Vec<usize> = std::iter::once(i).chain(nested).collect();
+    if members.len() > MAX_PACKAGE_BOXES {
+        // The parts with the most imports among them.
+        let mut degree: HashMap<usize, u32> = HashMap::new();
+        for e in &all_edges {
+            if members.contains(&e.from) && members.contains(&e.to) {
+                *degree.entry(e.from).or_default() += e.weight;
+                *degree.entry(e.to).or_default() += e.weight;
+            }
+        }
+        let head = members.remove(0);
+        members.sort_by_key(|m| (std::cmp::Reverse(degree.get(m).copied().unwrap_or(0)), *m));
+        members.truncate(MAX_PACKAGE_BOXES - 1);
+        members.sort();
+        members.insert(0, head);
+    }
+    let nodes: Vec<diagram::Node> = members
+        .iter()
+        .map(|&j| {
+            let c = &clusters[j];
+            diagram::Node {
+                label: c.name.clone(),
+                href: format!("{root}{}", PageMap::part(&c.slug)),
+                tooltip: input
+                    .narratives
+                    .parts
+                    .get(j)
+                    .map(|n| format!("{}: {}", c.name, n.summary))
+                    .unwrap_or_else(|| c.name.clone()),
+            }
+        })
+        .collect();
+    let mut edges: Vec<diagram::Edge> = all_edges
+        .iter()
+        .filter_map(|e| {
+            let from = members.iter().position(|&m| m == e.from)?;
+            let to = members.iter().position(|&m| m == e.to)?;
+            Some(diagram::Edge {
+                from,
+                to,
+                weight: e.weight,
+            })
+        })
+        .collect();
+    // Modules of one crate often all import each other: each box keeps its strongest few.
+    edges.sort_by_key(|e| (e.from, std::cmp::Reverse(e.weight), e.to));
+    let mut kept_from: HashMap<usize, usize> = HashMap::new();
+    edges.retain(|e| {
+        let n = kept_from.entry(e.from).or_default();
+        *n += 1;
+        *n <= PACKAGE_EDGES_PER_BOX
+    });
+    let left_out = total - members.len();
+    let svg = diagram::render(
+        &nodes,
+        &edges,
+        &format!(
+            "The parts of {} and the imports between them",
+            clusters[i].name
+        ),
+    );
+    (svg, left_out)
+}
+
 /// Most files a part's diagram shows: past this, the ones with the most imports inside the part.
 const MAX_DIAGRAM_FILES: usize = 40;
 
@@ -933,6 +1017,10 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
             })
             .collect();
     ctx.insert("docs", &docs);
+    let (package_svg, package_left_out) = package_diagram(input, i, &root);
+    ctx.insert("package_diagram", &package_svg);
+    ctx.insert("package_left_out", &package_left_out);
+    ctx.insert("package_edges", &PACKAGE_EDGES_PER_BOX);
     ctx.insert(
         "summary",
         &narrative.map(|n| n.summary.clone()).unwrap_or_default(),
