@@ -502,7 +502,7 @@ fn path_skip_reason(path: &str, ignore: &[Pattern], attrs: &Attributes) -> Optio
         Some(SkipReason::Vendored)
     } else if is_excluded(&attrs.generated, path) {
         Some(SkipReason::Generated)
-    } else if is_excluded(&attrs.binary, path) {
+    } else if is_excluded(&attrs.binary, path) || is_binary_format(name) {
         Some(SkipReason::Binary)
     } else if LOCK_FILES.contains(&name) {
         Some(SkipReason::LockFile)
@@ -511,6 +511,17 @@ fn path_skip_reason(path: &str, ignore: &[Pattern], attrs: &Attributes) -> Optio
     } else {
         None
     }
+}
+
+/// Formats that are binary documents even when their bytes pass for text (an Illustrator
+/// `.ai` file is PostScript: 805 lines of it were shown as a page).
+fn is_binary_format(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        ".ai", ".eps", ".ps", ".psd", ".pdf", ".sketch", ".fig", ".xd", ".indd",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
 }
 
 /// The text of a UTF-16 file that starts with its byte-order mark (git sees NUL bytes and
@@ -573,6 +584,17 @@ mod tests {
         assert_eq!(r("static/app.min.js"), Some(SkipReason::Minified));
         assert_eq!(r("src/vendor.rs"), None);
         assert_eq!(r("media/logo.ai"), Some(SkipReason::Binary));
+        // Without an attribute, a design file is still no text to read.
+        let none = Attributes {
+            vendored: vec![],
+            generated: vec![],
+            binary: vec![],
+        };
+        assert_eq!(
+            path_skip_reason("assets/Logo.AI", &[], &none),
+            Some(SkipReason::Binary)
+        );
+        assert_eq!(path_skip_reason("src/main.rs", &[], &none), None);
     }
 
     #[test]

@@ -32,6 +32,8 @@ fn built(f: &Fixture) -> (std::path::PathBuf, Parts) {
     let site = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
     check_counts(&site, &f.repo);
+    let broken = broken_links(&site);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
     let parts = parts(&site);
     (site, parts)
 }

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -505,7 +505,8 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
     let _ = writeln!(
         md,
         "It began with {}. {} {} changed it since (+{} / −{} lines), the latest on {}.\n",
-        commit_line(first),
+        // A subject's own full stop ends the sentence ("…tools.." read twice).
+        commit_line(first).trim_end_matches('.'),
         h.commits,
         if h.commits == 1 {
             "commit has"

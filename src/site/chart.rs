@@ -48,7 +48,8 @@ pub fn monthly(months: &[(String, usize)]) -> String {
         );
         // A label every January (or every few), and on the first month.
         let year: usize = month[..4.min(month.len())].parse().unwrap_or(0);
-        if i == 0 || month.ends_with("-01") && year % every == 0 && i as f64 * step >= 30.0 {
+        if i == 0 || month.ends_with("-01") && year.is_multiple_of(every) && i as f64 * step >= 30.0
+        {
             let _ = write!(
                 svg,
                 r#"<text class="axis" x="{x:.1}" y="{:.0}">{}</text>"#,

@@ -1027,6 +1027,9 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
     );
     // Readers need to know whether a model wrote it, not the wording's version.
     let narrator = narrative.map(|n| n.narrator.as_str()).unwrap_or_default();
+    // The built-in narrator tells the key symbols, the dependencies and the history's main
+    // lines itself: the sections below then show only what it does not (each fact once).
+    ctx.insert("narrated_facts", &narrator.starts_with("builtin"));
     let narrator = match narrator.starts_with("builtin") {
         true => "the built-in narrator, from facts".to_string(),
         // `provider:model`, without the settings that follow it in the narrator's id.
