@@ -89,8 +89,9 @@ const RULES: &[&str] = &[
     // HTTP credentials in code, fixtures and recorded requests.
     r#"(?i)authorization["']?\s*[:=,]\s*["']?(?:bearer|basic|token|digest)\s+(?P<s>[A-Za-z0-9\-._~+/]{8,}=*)"#,
     r"\b[Bb]earer\s+(?P<s>[A-Za-z0-9\-._~+/]{16,}=*)",
-    // npm's auth settings (`//registry/:_authToken=...`): a plain .npmrc is fine.
-    r#"(?i)_(?:authtoken|auth|password)\s*=\s*["']?(?P<s>[^\s"']+)"#,
+    // npm's auth settings (`//registry/:_authToken=...`, `_auth=` on a line of its own): a
+    // plain .npmrc is fine. Not a name that ends in `_auth` (flask's ``local_auth=True``).
+    r#"(?im)(?:^\s*|:)_(?:authtoken|auth|password)\s*=\s*["']?(?P<s>[^\s"']+)"#,
     // A secret-named setting with a long literal value: the value goes.
     r#"(?i)(aws_secret_access_key|secret[_-]?key|api[_-]?key|access[_-]?token|auth[_-]?token|password|passwd|client[_-]?secret)["']?\s*[:=]\s*["']?(?P<s>[A-Za-z0-9/+=_\-\.]{16,})"#,
     // A password-like setting with a quoted literal of any length and alphabet.
@@ -314,6 +315,7 @@ mod tests {
                 "//registry.npmjs.org/:_authToken=npm_aaaaBBBB1111\n",
                 "npm_aaaaBBBB1111",
             ),
+            ("always-auth=true\n_auth=dXNlcjpwYXNz\n", "dXNlcjpwYXNz"),
             (
                 "users:\n- name: ci\n  user:\n    token: kube-token-0123\n",
                 "kube-token-0123",
@@ -340,6 +342,7 @@ mod tests {
             "token: authentication comes first\n",
             "secret: the-usual-words\n",
             "x = \"hello\" +\n  \"world\"\n",
+            "is called with the keyword argument ``local_auth=True``. See :doc:`/cli`.\n",
         ] {
             assert_eq!(redact(text), None, "{text}");
         }
