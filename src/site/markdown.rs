@@ -305,22 +305,25 @@ pub fn link_targets(md: &str, intra_doc: bool) -> Vec<String> {
     out
 }
 
-/// A document's title: its first level-one heading, when the document has one.
+/// A document's title: the heading it opens with (of any level; HTML, badges and images
+/// before it do not count), if it opens with one.
 pub fn title_of(md: &str) -> Option<String> {
     let mut current: Option<String> = None;
+    let mut in_image = 0usize;
     for event in Parser::new_ext(without_front_matter(md), Options::empty()) {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                if level != pulldown_cmark::HeadingLevel::H1 {
-                    return None;
-                }
-                current = Some(String::new());
-            }
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => return current,
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(c) = current.as_mut() {
-                    c.push_str(&t);
-                }
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) => match current.as_mut() {
+                Some(c) => c.push_str(&t),
+                // Prose before any heading: the document does not open with a title.
+                None if in_image == 0 && !t.trim().is_empty() => return None,
+                None => {}
+            },
+            Event::Start(Tag::CodeBlock(_) | Tag::List(_) | Tag::Table(_)) if current.is_none() => {
+                return None
             }
             _ => {}
         }
@@ -584,6 +587,21 @@ mod tests {
         }
         let img = render("![alt text](javascript:alert(1))", "");
         assert!(!img.contains("<img") && img.contains("alt text"), "{img}");
+    }
+
+    #[test]
+    fn a_document_is_titled_by_the_heading_it_opens_with() {
+        assert_eq!(title_of("# Store\n\nText.").as_deref(), Some("Store"));
+        assert_eq!(
+            title_of("<p align=\"center\"><img src=\"x\"></p>\n\n[![CI](b.svg)](ci)\n\nripgrep (rg)\n------------\n").as_deref(),
+            Some("ripgrep (rg)")
+        );
+        assert_eq!(
+            title_of("---\ntitle: x\n---\n## `FAQ`\n").as_deref(),
+            Some("FAQ")
+        );
+        assert_eq!(title_of("Some prose first.\n\n# Later\n"), None);
+        assert_eq!(title_of("- a list\n\n# Later\n"), None);
     }
 
     #[test]
