@@ -123,6 +123,8 @@ fn the_history_page_knows_what_was_built_in() {
     let f = history_fixture();
     let out = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
     let history = read(&out.join("history.html"));
 
     // The hotspot: changed in 21 commits, and it branches.
