@@ -88,7 +88,17 @@ fn impl_block(node: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
     };
     // Methods of a trait impl are as visible as the type; inherent ones say so themselves.
     let trait_impl = node.child_by_field_name("trait").is_some();
-    let type_name = text(ty, src).split('<').next().unwrap_or("").trim();
+    // `impl<P> Visitor for &'a mut P` documents `P`'s methods: no reference, lifetime or `dyn`.
+    let written = text(ty, src);
+    let type_name = written
+        .trim_start_matches('&')
+        .split_whitespace()
+        .find(|w| !w.starts_with('\'') && *w != "mut" && *w != "dyn")
+        .unwrap_or(written)
+        .split('<')
+        .next()
+        .unwrap_or("")
+        .trim();
     if let Some(body) = node.child_by_field_name("body") {
         let qualified = format!("{prefix}{type_name}::");
         methods(body, src, &qualified, trait_impl, facts);
@@ -471,6 +481,17 @@ mod inline { pub fn visible() {} }
             .all(|s| !s.name.starts_with("test_support")));
         assert!(symbol(&f, "inline::visible").public);
         assert!(f.identifiers.contains(&"Parser".to_string()));
+    }
+
+    #[test]
+    fn methods_of_an_impl_for_a_reference_belong_to_the_type() {
+        let f = facts(
+            Language::Rust,
+            "pub trait B { fn build(&self); }\nimpl<'a, P: B> B for &'a mut P {\n    fn build(&self) {}\n}\nimpl dyn B {\n    pub fn run(&self) {}\n}\n",
+        );
+        let names: Vec<&str> = f.symbols.iter().map(|s| s.name.as_str()).collect();
+        assert!(names.contains(&"P::build"), "{names:?}");
+        assert!(names.contains(&"B::run"), "{names:?}");
     }
 
     #[test]

@@ -639,12 +639,29 @@ fn base(
     let end = (start + NAV_FILES).min(members.len());
     ctx.insert("nav_files_before", &start);
     ctx.insert("nav_files_after", &(members.len() - end));
+    // A file's name, or its folder and name where two listed files share a name (`mod.rs`).
+    let shown = &members[start..end];
+    let base = |m: &str| m.rsplit('/').next().unwrap_or(m).to_string();
+    let label = |m: &str| {
+        let name = base(m);
+        if shown.iter().filter(|o| base(o) == name).count() > 1 {
+            m.rsplit('/')
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("/")
+        } else {
+            name
+        }
+    };
     let files: Vec<Link> = current_part
         .map(|_| {
-            members[start..end]
+            shown
                 .iter()
                 .map(|m| Link {
-                    name: m.rsplit('/').next().unwrap_or(m).to_string(),
+                    name: label(m),
                     href: format!(
                         "{root}{}",
                         input.analysis.pages.file(m).unwrap_or("index.html")
