@@ -318,3 +318,35 @@ fn file_pages_have_contents_members_under_types_and_private_items_folded() {
     assert!(app.find("id=\"sym-App-run\"").unwrap() < app.find("id=\"sym--helper\"").unwrap());
     assert!(app.contains("<summary>1 private item</summary>"));
 }
+
+#[test]
+fn the_markdown_export_shows_docs_without_their_dialects_marks() {
+    let (f, _site) = build();
+    let wiki = f.dir.path().join("wiki");
+    build_json(&[
+        f.root().to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--out",
+        wiki.to_str().unwrap(),
+    ]);
+    let problems = markdown_problems(&wiki);
+    assert!(problems.is_empty(), "{problems:?}");
+    let app = read(&wiki.join("files/py/app.py.md"));
+    assert!(
+        app.contains("**Parameters**\n\n- `name` (`str`): the app's name, see `App.run`."),
+        "{app}"
+    );
+    assert!(app.contains("> **Changed in version 2.0**"), "{app}");
+    assert!(!app.contains(":param") && !app.contains(":meth:"), "{app}");
+    let lib = read(&wiki.join("files/src/lib.rs.md"));
+    assert!(
+        lib.contains("Start with `Store`") && lib.contains("`Missing` names nothing"),
+        "{lib}"
+    );
+    let client = read(&wiki.join("files/web/client.ts.md"));
+    assert!(
+        !client.contains("@param") && !client.contains("{@link"),
+        "{client}"
+    );
+}

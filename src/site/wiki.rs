@@ -320,8 +320,10 @@ fn file(input: &SiteInput, path: &str, page: &str) -> String {
     if let Some(note) = &f.note {
         let _ = writeln!(out, "*{}*\n", esc(note));
     }
+    let dialect = super::docs::Dialect::of(f.language);
     if !f.facts.module_doc.is_empty() {
-        let _ = writeln!(out, "{}\n", clean(&f.facts.module_doc, &root, None).trim());
+        let doc = super::docs::to_markdown(&f.facts.module_doc, dialect);
+        let _ = writeln!(out, "{}\n", clean(&doc, &root, None).trim());
     }
     if !f.facts.symbols.is_empty() {
         out.push_str("## Symbols\n\n");
@@ -350,7 +352,8 @@ fn file(input: &SiteInput, path: &str, page: &str) -> String {
             );
             let _ = writeln!(out, "{fence}\n{}\n{fence}\n", s.signature);
             if !s.doc.is_empty() {
-                let _ = writeln!(out, "{}\n", clean(&s.doc, &root, None).trim());
+                let doc = super::docs::to_markdown(&s.doc, dialect);
+                let _ = writeln!(out, "{}\n", clean(&doc, &root, None).trim());
             }
         }
     }

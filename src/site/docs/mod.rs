@@ -95,6 +95,47 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
     }
 }
 
+/// A doc as plain markdown, for the markdown export: tables as lists, notes as quotes, links
+/// to symbols as code (the export has no symbol anchors), rustdoc's intra-doc links as code.
+pub fn to_markdown(doc: &str, dialect: Dialect) -> String {
+    let mut out = String::new();
+    for block in blocks(doc, dialect) {
+        match block {
+            Block::Markdown(md) => out.push_str(&md),
+            Block::Fields { title, rows } => {
+                out.push_str(&format!("\n**{title}**\n\n"));
+                for row in rows {
+                    let mut head = Vec::new();
+                    if !row.name.is_empty() {
+                        head.push(format!("`{}`", row.name.replace('`', "")));
+                    }
+                    if !row.ty.is_empty() {
+                        head.push(format!("(`{}`)", row.ty.replace('`', "")));
+                    }
+                    let text = row.text.replace('\n', " ");
+                    out.push_str(&match head.is_empty() {
+                        true => format!("- {text}\n"),
+                        false => format!("- {}: {text}\n", head.join(" ")),
+                    });
+                }
+                out.push('\n');
+            }
+            Block::Note { label, body, .. } => {
+                out.push_str(&format!("\n> **{label}**"));
+                for line in body.lines() {
+                    out.push_str("\n> ");
+                    out.push_str(line);
+                }
+                out.push_str("\n\n");
+            }
+        }
+    }
+    // Links a dialect made to symbols: their words, as code.
+    let out = out.replace(&format!("]({SYMBOL}"), "](#");
+    let out = crate::narrate::quote_markdown(&out);
+    out.trim().to_string()
+}
+
 /// Ids a file page uses itself, which doc headings must not take.
 pub const PAGE_IDS: &[&str] = &[
     "symbols", "imports", "history", "source", "contents", "main", "top", "search", "menu",
