@@ -963,6 +963,21 @@ fn history_noise_is_not_insight_and_one_person_is_one_name() {
     ] {
         assert!(!shaped.contains(noise), "{noise} in {shaped}");
     }
+    // Each commit says why, in its own words: exactly the three bodies, oldest first.
+    let quotes: Vec<&str> = shaped
+        .split("<blockquote>")
+        .skip(1)
+        .map(|q| q.split("</blockquote>").next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        quotes,
+        [
+            "<p>A recursive-descent parser: the grammar is small.</p>",
+            "<p>The lexer counts what it reads.</p>",
+            "<p>A tree knows how big it is.</p>"
+        ],
+        "{shaped}"
+    );
     // alice, Alice Smith and A. Smith (by .mailmap) are one person; the bot is itself.
     let who = page
         .split("Who works on it, by commits: ")

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 8;
+const VERSION: u32 = 9;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -521,9 +521,17 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
         md.push_str("The history is partial (a shallow clone, or bounded by `--since` / `--max-commits`): older commits are missing.\n\n");
     }
     if h.notable.len() > 1 {
-        md.push_str("The commits that shaped it:\n\n");
-        for c in &h.notable {
+        // Each with why it was made, where its message says so: its body's first paragraph.
+        md.push_str("The commits that shaped it, oldest first:\n\n");
+        for c in h.notable.iter().rev() {
             let _ = writeln!(md, "- {}", commit_line(c));
+            if !c.why.is_empty() {
+                let _ = writeln!(
+                    md,
+                    "\n  > {}\n",
+                    super::quote_markdown(whole_sentences(&c.why, 400))
+                );
+            }
         }
         md.push('\n');
     }
@@ -721,6 +729,7 @@ mod tests {
             author: "<b>Eve</b>".into(),
             subject: "[click](javascript:alert(1)) *bold*".into(),
             body: String::new(),
+            why: String::new(),
         };
         f.history = HistoryFacts {
             commits: 1,

@@ -71,6 +71,8 @@ pub struct CommitFact {
     pub author: String,
     pub subject: String,
     pub body: String,
+    /// Why it was made, in its author's words (`commit_why`), when its body says.
+    pub why: String,
 }
 
 impl CommitFact {
@@ -82,6 +84,7 @@ impl CommitFact {
             date: date(commit.time),
             author: commit.author.clone(),
             subject: commit.subject().to_string(),
+            why: super::commit_why(&body.join("\n")).unwrap_or_default(),
             body: body.join("\n").trim().to_string(),
         }
     }
@@ -92,7 +95,7 @@ pub struct HistoryFacts {
     pub commits: usize,
     pub first: Option<CommitFact>,
     pub last: Option<CommitFact>,
-    /// Oldest first.
+    /// Newest first.
     pub notable: Vec<CommitFact>,
     pub authors: Vec<(String, usize)>,
     pub lines_added: u64,

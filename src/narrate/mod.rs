@@ -403,6 +403,86 @@ pub fn quote_markdown(text: &str) -> String {
     t.into_owned()
 }
 
+/// Why a commit was made, in its author's words: the first paragraph of prose of its body.
+/// Trailers (`Signed-off-by:`, `Fixes #12`), lists (a squash's log), code and revert notes are
+/// not prose; a body without prose says nothing.
+pub fn commit_why(body: &str) -> Option<String> {
+    let trailer = |l: &str| {
+        let key = l.split_once(':').map(|(k, _)| k).unwrap_or("");
+        // `Signed-off-by:`, `Change-Id:`, `Fixes:`; not prose like `Note: the parser…`.
+        let keyed = !key.is_empty()
+            && key.len() <= 30
+            && key.starts_with(|c: char| c.is_ascii_uppercase())
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && (key.contains('-')
+                || [
+                    "Fixes",
+                    "Closes",
+                    "Resolves",
+                    "Refs",
+                    "Ref",
+                    "Cc",
+                    "Link",
+                    "Bug",
+                    "Issue",
+                    "Issues",
+                    "Changelog",
+                    "Signed",
+                    "Reviewed",
+                    "Tested",
+                    "Acked",
+                ]
+                .contains(&key));
+        let issue = [
+            "Fixes", "Closes", "Resolves", "Refs", "Ref", "See", "Fix", "Close",
+        ]
+        .iter()
+        .any(|w| {
+            l.strip_prefix(w).is_some_and(|r| {
+                r.trim_start().starts_with('#') || r.trim_start().starts_with("http")
+            })
+        });
+        keyed || issue
+    };
+    let body = body.replace("\r\n", "\n");
+    for para in body.split("\n\n") {
+        let lines: Vec<&str> = para
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .take_while(|l| !trailer(l))
+            .collect();
+        let Some(first) = lines.first() else {
+            continue;
+        };
+        let list = first.starts_with(['-', '*', '+', '#', '>', '|'])
+            || first
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+        if list
+            || first.starts_with("```")
+            || first.starts_with("This reverts commit")
+            || first.starts_with("(cherry picked")
+            || para.lines().next().is_some_and(|l| l.starts_with("    "))
+        {
+            continue;
+        }
+        let mut text = lines.join(" ");
+        // "…the following sequence to occur:" leads to what the quote leaves out: it ends at
+        // the sentence before, or says nothing.
+        if text.ends_with(':') {
+            match text.rfind(". ") {
+                Some(end) => text.truncate(end + 1),
+                None => continue,
+            }
+        }
+        if text.chars().filter(|c| c.is_alphabetic()).count() >= 20 {
+            return Some(text);
+        }
+    }
+    None
+}
+
 /// `YYYY-MM-DD` of a Unix time (UTC), without a date crate.
 pub fn date(ts: i64) -> String {
     let days = ts.div_euclid(86_400);
@@ -422,6 +502,38 @@ pub fn date(ts: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_commits_why_is_its_first_paragraph_of_prose() {
+        use super::commit_why;
+        assert_eq!(
+            commit_why("This changes the walker to depth first.\nPeak memory drops from 1 GB to 50 MB.\n\nSigned-off-by: A <a@e>").as_deref(),
+            Some("This changes the walker to depth first. Peak memory drops from 1 GB to 50 MB.")
+        );
+        assert_eq!(
+            commit_why("Signed-off-by: A <a@e>\nCo-authored-by: B <b@e>"),
+            None
+        );
+        assert_eq!(
+            commit_why("* fix one thing\n* fix another thing entirely"),
+            None
+        );
+        assert_eq!(commit_why("Fixes #12"), None);
+        assert_eq!(
+            commit_why("It turns out that the old version was wrong. Namely, this could occur:\n\n1. a\n2. b").as_deref(),
+            Some("It turns out that the old version was wrong.")
+        );
+        assert_eq!(
+            commit_why("Note: the parser now keeps comments for the formatter.").as_deref(),
+            Some("Note: the parser now keeps comments for the formatter.")
+        );
+        assert_eq!(commit_why("This reverts commit abc1234567."), None);
+        assert_eq!(commit_why("    let x = some_code_here();"), None);
+        assert_eq!(
+            commit_why("Closes #3\n\nThe old parser could not read nested lists.").as_deref(),
+            Some("The old parser could not read nested lists.")
+        );
+    }
+
     #[test]
     fn quotes_lose_the_marks_of_their_dialect() {
         let q = super::quote_markdown(
