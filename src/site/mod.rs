@@ -774,6 +774,21 @@ fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
 /// drawn as its one box.
 const MAX_DIAGRAM_PARTS: usize = 30;
 
+/// A part's box in a diagram: its name, its page, its summary on hover.
+fn part_box(input: &SiteInput, i: usize, root: &str) -> diagram::Node {
+    let c = &input.analysis.clusters.clusters[i];
+    diagram::Node {
+        label: c.name.clone(),
+        href: format!("{root}{}", PageMap::part(&c.slug)),
+        tooltip: input
+            .narratives
+            .parts
+            .get(i)
+            .map(|n| format!("{}: {}", c.name, n.summary))
+            .unwrap_or_else(|| c.name.clone()),
+    }
+}
+
 fn architecture(input: &SiteInput, root: &str) -> String {
     let clusters = &input.analysis.clusters.clusters;
     let fold = clusters.len() > MAX_DIAGRAM_PARTS;
@@ -791,22 +806,7 @@ fn architecture(input: &SiteInput, root: &str) -> String {
         };
         shown.iter().position(|&s| s == head)
     };
-    let nodes: Vec<diagram::Node> = shown
-        .iter()
-        .map(|&i| {
-            let c = &clusters[i];
-            diagram::Node {
-                label: c.name.clone(),
-                href: format!("{root}{}", PageMap::part(&c.slug)),
-                tooltip: input
-                    .narratives
-                    .parts
-                    .get(i)
-                    .map(|n| format!("{}: {}", c.name, n.summary))
-                    .unwrap_or_else(|| c.name.clone()),
-            }
-        })
-        .collect();
+    let nodes: Vec<diagram::Node> = shown.iter().map(|&i| part_box(input, i, root)).collect();
     let mut edges: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for e in part_edges(input) {
         if let (Some(a), Some(b)) = (box_of(e.from), box_of(e.to)) {
@@ -862,22 +862,7 @@ fn package_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
         members.sort();
         members.insert(0, head);
     }
-    let nodes: Vec<diagram::Node> = members
-        .iter()
-        .map(|&j| {
-            let c = &clusters[j];
-            diagram::Node {
-                label: c.name.clone(),
-                href: format!("{root}{}", PageMap::part(&c.slug)),
-                tooltip: input
-                    .narratives
-                    .parts
-                    .get(j)
-                    .map(|n| format!("{}: {}", c.name, n.summary))
-                    .unwrap_or_else(|| c.name.clone()),
-            }
-        })
-        .collect();
+    let nodes: Vec<diagram::Node> = members.iter().map(|&j| part_box(input, j, root)).collect();
     let mut edges: Vec<diagram::Edge> = all_edges
         .iter()
         .filter_map(|e| {
