@@ -30,7 +30,15 @@ pub struct FileChange {
     pub kind: ChangeKind,
     pub added: u32,
     pub removed: u32,
+    /// The diff's hunks, `[old_start, old_lines, new_start, new_lines]` as a unified diff with
+    /// no context says them: what a line-range history maps lines back through. Empty for an
+    /// added or deleted file, and for a change of more than `MAX_HUNKS` hunks (not traced).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hunks: Vec<[u32; 4]>,
 }
+
+/// Most hunks kept of one change: a rewrite is traced no further back.
+pub const MAX_HUNKS: usize = 2_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Commit {
@@ -156,6 +164,123 @@ impl History {
     pub fn change(&self, touch: Touch) -> &FileChange {
         &self.commits[touch.commit].changes[touch.change]
     }
+}
+
+/// The history of a range of lines of a file, in the spirit of `git log -L`: going back from
+/// the revision, each commit's hunks tell whether it changed the lines and where they were
+/// before it. Merges are skipped (their changes are their branches' commits); on branches
+/// that ran side by side the mapping can drift by the lines the other branch moved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineStory {
+    /// The commit whose change made all of the lines (or added the file).
+    pub created: Option<usize>,
+    /// The other commits that changed the lines, newest first, with how many of them.
+    pub changes: Vec<(usize, u32)>,
+}
+
+/// The story of lines `start..=end` (1-based) of `path` at the revision.
+pub fn line_story(history: &History, path: &str, start: u32, end: u32) -> LineStory {
+    let mut story = LineStory::default();
+    let (mut a, mut b) = (start, end.max(start));
+    for &touch in history.touches(path) {
+        let commit = &history.commits[touch.commit];
+        if commit.is_merge() {
+            continue;
+        }
+        let change = history.change(touch);
+        match change.kind {
+            ChangeKind::Added => {
+                story.created = Some(touch.commit);
+                break;
+            }
+            ChangeKind::Deleted => continue,
+            ChangeKind::Modified | ChangeKind::Renamed => {}
+        }
+        if change.hunks.is_empty() {
+            if change.added + change.removed > 0 {
+                // Too big a change to trace through.
+                break;
+            }
+            continue;
+        }
+        let touched: u32 = change.hunks.iter().map(|h| overlap(h, a, b)).sum();
+        match map_back(&change.hunks, a, b) {
+            Some((x, y)) => {
+                if touched > 0 {
+                    story.changes.push((touch.commit, touched));
+                }
+                (a, b) = (x, y);
+            }
+            None => {
+                story.created = Some(touch.commit);
+                break;
+            }
+        }
+    }
+    story
+}
+
+/// How many of lines `a..=b` a hunk changed: its new lines among them, or, for a deletion
+/// inside them, the lines it deleted.
+fn overlap(h: &[u32; 4], a: u32, b: u32) -> u32 {
+    let [_, old_lines, new_start, new_lines] = *h;
+    if new_lines == 0 {
+        // Deleted after new line `new_start`.
+        return if new_start >= a && new_start < b {
+            old_lines
+        } else {
+            0
+        };
+    }
+    let (s, e) = (new_start, new_start + new_lines - 1);
+    let (lo, hi) = (s.max(a), e.min(b));
+    if lo <= hi {
+        hi - lo + 1
+    } else {
+        0
+    }
+}
+
+/// Where new lines `a..=b` were before the change: the first and last of them that the
+/// change did not add, mapped to old line numbers; `None` when it added them all.
+fn map_back(hunks: &[[u32; 4]], a: u32, b: u32) -> Option<(u32, u32)> {
+    let added = |x: u32| {
+        hunks
+            .iter()
+            .any(|&[_, _, s, n]| n > 0 && x >= s && x < s + n)
+    };
+    let old = |x: u32| -> u32 {
+        let mut shift: i64 = 0;
+        for &[_, old_lines, s, n] in hunks {
+            let before = if n > 0 { s + n - 1 < x } else { s < x };
+            if before {
+                shift += old_lines as i64 - n as i64;
+            }
+        }
+        (x as i64 + shift).max(1) as u32
+    };
+    // A hunk can add thousands of lines: step over whole hunks, not line by line.
+    let next_kept = |mut x: u32, step_up: bool| -> Option<u32> {
+        for _ in 0..=hunks.len() {
+            if x < a || x > b {
+                return None;
+            }
+            match hunks
+                .iter()
+                .find(|&&[_, _, s, n]| n > 0 && x >= s && x < s + n)
+            {
+                None => return Some(x),
+                Some(&[_, _, s, n]) => {
+                    x = if step_up { s + n } else { s.checked_sub(1)? };
+                }
+            }
+        }
+        None
+    };
+    let first = next_kept(a, true)?;
+    let last = next_kept(b, false)?;
+    debug_assert!(!added(first) && !added(last));
+    Some((old(first), old(last)))
 }
 
 /// Bounds on how much history to read, for huge histories (`--since`, `--max-commits`).
@@ -886,6 +1011,7 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
         };
         let binary = old.as_ref().is_some_and(|b| b.is_binary())
             || new.as_ref().is_some_and(|b| b.is_binary());
+        let mut hunks: Vec<[u32; 4]> = Vec::new();
         let (kind, added, removed) = match (&old, &new) {
             (None, Some(n)) => (ChangeKind::Added, if binary { 0 } else { lines(n) }, 0),
             (Some(o), None) => (ChangeKind::Deleted, 0, if binary { 0 } else { lines(o) }),
@@ -897,6 +1023,7 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
                 let mut hunk = |_: git2::DiffDelta, h: git2::DiffHunk| {
                     a += h.new_lines();
                     r += h.old_lines();
+                    hunks.push([h.old_start(), h.old_lines(), h.new_start(), h.new_lines()]);
                     true
                 };
                 // Empty paths, not none: with none libgit2 calls the file "file" and looks up
@@ -926,12 +1053,16 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
                 0,
             ),
         };
+        if hunks.len() > MAX_HUNKS {
+            hunks = Vec::new();
+        }
         changes.push(FileChange {
             path: c.path,
             old_path: None,
             kind,
             added,
             removed,
+            hunks,
         });
     }
     Ok(changes)
@@ -969,12 +1100,26 @@ fn changes_with_renames(
             _ => new_path,
         };
         let Some(path) = path else { continue };
+        let mut hunks: Vec<[u32; 4]> = Vec::new();
         let (added, removed) = if delta.new_file().is_binary() || delta.old_file().is_binary() {
             (0, 0)
         } else {
             match Patch::from_diff(&diff, idx)? {
                 Some(patch) => {
                     let (_, a, r) = patch.line_stats()?;
+                    if matches!(kind, ChangeKind::Modified | ChangeKind::Renamed)
+                        && patch.num_hunks() <= MAX_HUNKS
+                    {
+                        for h in 0..patch.num_hunks() {
+                            let (h, _) = patch.hunk(h)?;
+                            hunks.push([
+                                h.old_start(),
+                                h.old_lines(),
+                                h.new_start(),
+                                h.new_lines(),
+                            ]);
+                        }
+                    }
                     (a as u32, r as u32)
                 }
                 None => (0, 0),
@@ -986,6 +1131,7 @@ fn changes_with_renames(
             kind,
             added,
             removed,
+            hunks,
         });
     }
     Ok(changes)
@@ -1111,7 +1257,28 @@ mod tests {
             kind,
             added: 1,
             removed: 0,
+            hunks: Vec::new(),
         }
+    }
+
+    #[test]
+    fn lines_map_back_through_hunks() {
+        // Lines 3-4 replaced by 3 new lines, and 2 lines added after line 10.
+        let hunks = [[3, 2, 3, 3], [9, 0, 11, 2]];
+        // Lines 1-2 stay where they were; 6-10 were 5-9; 13 was 10.
+        assert_eq!(map_back(&hunks, 1, 2), Some((1, 2)));
+        assert_eq!(map_back(&hunks, 6, 10), Some((5, 9)));
+        assert_eq!(map_back(&hunks, 13, 13), Some((10, 10)));
+        // A range the change made whole: created here.
+        assert_eq!(map_back(&hunks, 3, 5), None);
+        assert_eq!(map_back(&hunks, 11, 12), None);
+        // A range around a change: its first and last old lines.
+        assert_eq!(map_back(&hunks, 2, 7), Some((2, 6)));
+        assert_eq!(overlap(&hunks[0], 2, 7), 3);
+        assert_eq!(overlap(&hunks[1], 1, 10), 0);
+        // A deletion inside the range counts the lines it took.
+        assert_eq!(overlap(&[5, 4, 4, 0], 1, 10), 4);
+        assert_eq!(map_back(&[[5, 4, 4, 0]], 1, 10), Some((1, 14)));
     }
 
     fn commit(changes: Vec<FileChange>) -> Commit {

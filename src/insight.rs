@@ -529,6 +529,7 @@ mod tests {
                     kind,
                     added: 1,
                     removed: 0,
+                    hunks: Vec::new(),
                 })
                 .collect(),
         }

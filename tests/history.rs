@@ -990,3 +990,121 @@ fn history_noise_is_not_insight_and_one_person_is_one_name() {
         "{page}"
     );
 }
+
+/// A symbol's story: the commits that made and changed its lines, in their own words, oldest
+/// first; a bot's change, a merge and a commit to other lines are not part of it.
+#[test]
+fn a_symbols_lines_tell_why_it_is_so() {
+    let mut f = Fixture::new();
+    let t = T0;
+    let file = |parse: &str, other: &str| {
+        format!("/// Parses.\npub fn parse(s: &str) -> usize {{\n{parse}}}\n\npub fn other() -> u8 {{\n    {other}\n}}\n")
+    };
+    let v1 = file("    s.len()\n", "1");
+    f.commit(
+        "make",
+        &[("src/lib.rs", Some(v1.as_bytes()))],
+        "Add parse\n\nThe parser reads one token at a time.",
+        "Alice Smith <alice@example.com>",
+        t,
+    );
+    let v2 = file(
+        "    if s.is_empty() {\n        return 0;\n    }\n    s.len()\n",
+        "1",
+    );
+    f.commit(
+        "empty",
+        &[("src/lib.rs", Some(v2.as_bytes()))],
+        "Handle empty input\n\nEmpty input used to panic; now it counts as nothing.\n\nSigned-off-by: Alice Smith <alice@example.com>",
+        "Alice Smith <alice@example.com>",
+        t + 86_400,
+    );
+    let v3 = file(
+        "    if s.is_empty() {\n        return 0;\n    }\n    s.trim().len()\n",
+        "1",
+    );
+    let bot = f.commit(
+        "bot",
+        &[("src/lib.rs", Some(v3.as_bytes()))],
+        "Bump trim from 1.0 to 1.1\n\nBumps the trimming of input for the parser.",
+        "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
+        t + 2 * 86_400,
+    );
+    let v4 = file(
+        "    if s.is_empty() {\n        return 0;\n    }\n    let words = s.split(' ').count();\n    words\n",
+        "1",
+    );
+    let side = f.commit_with(
+        "count",
+        &[("src/lib.rs", Some(v4.as_bytes()))],
+        "Count words, not bytes\n\nCallers want the number of words the parser read.",
+        ("Bob Jones <bob@example.com>", t + 3 * 86_400),
+        Some(vec![bot]),
+        false,
+    );
+    let v5 = file(
+        "    if s.is_empty() {\n        return 0;\n    }\n    s.trim().len()\n",
+        "2",
+    );
+    let main = f.commit_with(
+        "other",
+        &[("src/lib.rs", Some(v5.as_bytes()))],
+        "Make other two\n\nThe other function now says two, which is what its callers expect.",
+        ("Alice Smith <alice@example.com>", t + 4 * 86_400),
+        Some(vec![bot]),
+        true,
+    );
+    let merged = file(
+        "    if s.is_empty() {\n        return 0;\n    }\n    let words = s.split(' ').count();\n    words\n",
+        "2",
+    );
+    f.commit_with(
+        "merge",
+        &[("src/lib.rs", Some(merged.as_bytes()))],
+        "Merge pull request #2 from bob/count\n\nCount words, not bytes, because callers want words.",
+        ("Alice Smith <alice@example.com>", t + 5 * 86_400),
+        Some(vec![main, side]),
+        true,
+    );
+    let out = f.dir.path().join("site");
+    build_json(&[f.root().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let page = read(&out.join("files/src/lib.rs.html"));
+    let parse = page
+        .split("id=\"sym-parse\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap();
+    let story = parse
+        .split("class=\"story\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("a story: {parse}"));
+    let quotes: Vec<&str> = story
+        .split("<blockquote>")
+        .skip(1)
+        .map(|q| q.split("</blockquote>").next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        quotes,
+        [
+            "<p>The parser reads one token at a time.</p>",
+            "<p>Empty input used to panic; now it counts as nothing.</p>",
+            "<p>Callers want the number of words the parser read.</p>"
+        ],
+        "{story}"
+    );
+    assert!(story.contains("Made in"), "{story}");
+    for noise in ["Bump trim", "Merge pull request", "Make other two"] {
+        assert!(!story.contains(noise), "{noise} in {story}");
+    }
+    // The other function's story is its own.
+    let other = page
+        .split("id=\"sym-other\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap();
+    assert!(other.contains("The other function now says two"), "{other}");
+    assert!(
+        !other.contains("Callers want the number of words"),
+        "{other}"
+    );
+}

@@ -230,6 +230,63 @@ fn site_info(input: &SiteInput) -> String {
     format!("window.REPOWIKI_SITE = {json};\n")
 }
 
+/// Most commits a symbol's story tells besides the one that made it: those that changed most
+/// of its lines.
+const STORY_CHANGES: usize = 3;
+
+/// Why a symbol is the way it is, from the history of its lines: the commit that made it and
+/// the ones that changed most of its lines, oldest first, each with why in its own words.
+/// Bots, merges and routine commits (bumps, formatting, releases) are left out.
+fn symbol_story(input: &SiteInput, path: &str, s: &crate::parse::Symbol, root: &str) -> String {
+    use std::fmt::Write as _;
+    let commits = &input.analysis.history.commits;
+    let story = crate::history::line_story(&input.analysis.history, path, s.start_line, s.end_line);
+    let mut rows: Vec<(usize, Option<u32>)> = Vec::new();
+    if let Some(c) = story.created.filter(|&c| !commits[c].is_noise()) {
+        rows.push((c, None));
+    }
+    let mut changed: Vec<(usize, u32)> = story
+        .changes
+        .into_iter()
+        .filter(|&(c, _)| !commits[c].is_noise() && Some(c) != story.created)
+        .collect();
+    changed.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
+    changed.truncate(STORY_CHANGES);
+    rows.extend(changed.into_iter().map(|(c, n)| (c, Some(n))));
+    if rows.is_empty() {
+        return String::new();
+    }
+    // Newest first in the history: the oldest has the highest index.
+    rows.sort_by_key(|&(c, _)| std::cmp::Reverse(c));
+    let mut md = String::new();
+    for (c, lines) in rows {
+        let commit = &commits[c];
+        let what = match lines {
+            None => "Made".to_string(),
+            Some(1) => "Changed 1 of its lines".to_string(),
+            Some(n) => format!("Changed {n} of its lines"),
+        };
+        let _ = writeln!(
+            md,
+            "- {what} in {} {} by {}: {}",
+            crate::narrate::date(commit.time),
+            crate::narrate::md_code(commit.short_id()),
+            crate::narrate::md_escape(&commit.author),
+            crate::narrate::md_escape(commit.subject())
+        );
+        let body: Vec<&str> = commit.message.lines().skip(1).collect();
+        if let Some(why) = crate::narrate::commit_why(&body.join("\n")) {
+            let why: String = if why.chars().count() > 400 {
+                why.chars().take(399).collect::<String>() + "…"
+            } else {
+                why
+            };
+            let _ = writeln!(md, "\n  > {}\n", crate::narrate::quote_markdown(&why));
+        }
+    }
+    markdown::render(&md, root)
+}
+
 /// How a file page lists its symbols.
 struct SymbolOrder {
     /// (symbol, is a member of the one above): public items, each type followed by its members.
@@ -309,7 +366,7 @@ fn symbol_order(symbols: &[crate::parse::Symbol]) -> SymbolOrder {
 
 /// Bumped with any change to how file pages are rendered that the binary's version does not
 /// already capture (the templates are built in, so a new version changes every key).
-const FILE_PAGE_VERSION: u32 = 4;
+const FILE_PAGE_VERSION: u32 = 5;
 
 /// A hash of everything a file's page is made from: the file itself (its blob id decides its
 /// symbols and docs), its kind, size and parse note, the pages it links to and from, the
@@ -1244,6 +1301,7 @@ fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &
                 "name": s.name,
                 "signature": s.signature,
                 "doc": if s.doc.is_empty() { String::new() } else { docs::render(&s.doc, &doc_site(Some(&s.name)), &mut ids, 3) },
+                "story": if s.public || s.kind.is_type() { symbol_story(input, path, s, &root) } else { String::new() },
                 "start": s.start_line,
                 "end": s.end_line,
                 "public": s.public,
