@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use crate::parse::ParsedFile;
 use crate::snapshot::Language;
 
+use super::diagram::xml;
 use super::markdown::{self, DocLinks, Ids};
 use super::paths::{symbol_target, MAX_SYMBOLS_LISTED};
 
@@ -707,12 +708,12 @@ pub fn render(doc: &str, site: &DocSite, ids: &mut Ids, shift: u8) -> String {
             Block::Markdown(text) => out.push_str(&md(&text, ids)),
             Block::Fields { title, rows } => {
                 out.push_str("<div class=\"fields\"><p class=\"fields-title\">");
-                out.push_str(&escape(&title));
+                out.push_str(&xml(&title));
                 out.push_str("</p><table>");
                 for row in rows {
                     out.push_str("<tr><td>");
                     if !row.name.is_empty() {
-                        out.push_str(&format!("<code>{}</code>", escape(&row.name)));
+                        out.push_str(&format!("<code>{}</code>", xml(&row.name)));
                     }
                     if !row.ty.is_empty() {
                         let ty = md(&format!("`{}`", row.ty.replace('`', "")), ids);
@@ -728,7 +729,7 @@ pub fn render(doc: &str, site: &DocSite, ids: &mut Ids, shift: u8) -> String {
             Block::Note { label, class, body } => {
                 out.push_str(&format!(
                     "<div class=\"note {class}\"><p class=\"note-title\">{}</p>",
-                    escape(&label)
+                    xml(&label)
                 ));
                 out.push_str(&md(&body, ids));
                 out.push_str("</div>");
@@ -736,13 +737,6 @@ pub fn render(doc: &str, site: &DocSite, ids: &mut Ids, shift: u8) -> String {
         }
     }
     out
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
