@@ -736,9 +736,27 @@ mod tests {
     #[test]
     fn fuzz_markdown_sanitiser() {
         let mut g = crate::fuzz::Gen::new("markdown");
-        for _ in 0..crate::fuzz::cases() * 2 {
+        // Docs go through the same checks, with intra-doc links on and a resolver that links
+        // every plain name.
+        let resolve = |t: &str| {
+            t.chars()
+                .all(|c| c.is_ascii_alphanumeric())
+                .then(|| format!("x.html#{t}"))
+        };
+        for case in 0..crate::fuzz::cases() * 2 {
             let md = g.text(MD, 30);
-            let html = render(&md, "../");
+            let html = if case % 2 == 0 {
+                render(&md, "../")
+            } else {
+                let mut ids = Ids::default();
+                let mut links = DocLinks {
+                    resolve: &resolve,
+                    intra_doc: true,
+                    ids: &mut ids,
+                    shift: 2,
+                };
+                render_doc(&md, "../", &mut links)
+            };
             let mut rest = html.as_str();
             while let Some(start) = rest.find('<') {
                 let end = rest[start..]
@@ -755,7 +773,7 @@ mod tests {
                 assert!(ALLOWED.contains(&name.as_str()), "<{tag}> from {md:?}");
                 for attr in attribute_names(tag) {
                     assert!(
-                        ["href", "title", "class", "start", "style"].contains(&attr.as_str()),
+                        ["href", "title", "class", "start", "style", "id"].contains(&attr.as_str()),
                         "<{tag}> from {md:?}"
                     );
                 }

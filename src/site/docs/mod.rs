@@ -743,6 +743,107 @@ pub fn render(doc: &str, site: &DocSite, ids: &mut Ids, shift: u8) -> String {
 mod tests {
     use super::*;
 
+    const DOC: &[&str] = &[
+        ":param x:",
+        ":type x: int",
+        ":returns:",
+        ":raises E:",
+        ":meth:`A.b`",
+        ":class:`~a.B`",
+        ":doc:`t <x/y>`",
+        ".. note::",
+        ".. versionchanged:: 2.0",
+        ".. code-block:: python",
+        ".. _t:",
+        "::",
+        ">>> 1",
+        "\n",
+        "\n\n",
+        "    ",
+        "  ",
+        "Args:",
+        "Returns:",
+        "Raises:",
+        "Parameters",
+        "----------",
+        "x (int): y",
+        "x : int",
+        "@param {T} x - y",
+        "@param [x=1]",
+        "@returns {P<T>}",
+        "@throws {E}",
+        "@example",
+        "@deprecated",
+        "{@link A|b}",
+        "{@link",
+        "```",
+        "```rust,no_run",
+        "# hidden",
+        "##",
+        "[`A`]",
+        "[A::b]",
+        "[t](A)",
+        "struct@A",
+        "#method.x",
+        "crate#x",
+        "<b>",
+        "</b>",
+        "<img src=x>",
+        "é",
+        "ü",
+        "*",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "{",
+        "}",
+        ":",
+        "-",
+        "=",
+        "word",
+        "Title",
+        "=====",
+    ];
+
+    #[test]
+    fn fuzz_dialects_never_panic_and_render_safely() {
+        let mut g = crate::fuzz::Gen::new("dialects");
+        let resolve = |t: &str| {
+            t.chars()
+                .all(|c| c.is_ascii_alphanumeric())
+                .then(|| format!("x.html#{t}"))
+        };
+        for case in 0..crate::fuzz::cases() * 2 {
+            let doc = g.text(DOC, 40);
+            let dialect = [
+                Dialect::Rustdoc,
+                Dialect::Python,
+                Dialect::JsDoc,
+                Dialect::Rest,
+                Dialect::Markdown,
+            ][case % 5];
+            let _ = to_markdown(&doc, dialect);
+            for block in blocks(&doc, dialect) {
+                for md in block.texts() {
+                    let mut ids = Ids::default();
+                    let mut links = DocLinks {
+                        resolve: &resolve,
+                        intra_doc: dialect == Dialect::Rustdoc,
+                        ids: &mut ids,
+                        shift: 3,
+                    };
+                    let html = markdown::render_doc(md, "", &mut links);
+                    assert!(
+                        !html.contains("<script") && !html.contains("<img"),
+                        "{doc:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn modules_and_roots() {
         assert_eq!(module_name("tokio/src/runtime/mod.rs").unwrap(), "runtime");
