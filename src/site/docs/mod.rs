@@ -211,10 +211,16 @@ impl<'a> DocIndex<'a> {
         }
     }
 
-    /// The ids the headings of `path`'s page get, in the order the page renders its docs.
-    pub fn page_ids(&self, path: &str) -> HashSet<String> {
-        if let Some(ids) = self.headings.lock().ok().and_then(|h| h.get(path).cloned()) {
-            return ids;
+    /// Whether a heading of `path`'s page gets the id `id` (ids are made once per page, in
+    /// the order the page renders its docs, when a link first asks).
+    pub fn has_heading(&self, path: &str, id: &str) -> bool {
+        if let Some(found) = self
+            .headings
+            .lock()
+            .ok()
+            .and_then(|h| h.get(path).map(|ids| ids.contains(id)))
+        {
+            return found;
         }
         let mut ids = self.new_ids(path);
         for md in self.docs_of(path) {
@@ -223,10 +229,11 @@ impl<'a> DocIndex<'a> {
             }
         }
         let made: HashSet<String> = ids.made.into_iter().collect();
+        let found = made.contains(id);
         if let Ok(mut h) = self.headings.lock() {
-            h.insert(path.to_string(), made.clone());
+            h.insert(path.to_string(), made);
         }
-        made
+        found
     }
 
     /// The ids a page of `path` starts with: its sections and its symbols' anchors.
@@ -617,8 +624,7 @@ impl DocSite<'_, '_> {
         if fragment.is_empty() {
             return Some(format!("{}{page}", self.root));
         }
-        let ids = self.index.page_ids(file);
-        if ids.contains(fragment) {
+        if self.index.has_heading(file, fragment) {
             Some(format!("{}{page}#{fragment}", self.root))
         } else if file == self.path {
             None
