@@ -698,21 +698,7 @@ fn base(
     ctx.insert("nav_files_after", &(members.len() - end));
     // A file's name, or its folder and name where two listed files share a name (`mod.rs`).
     let shown = &members[start..end];
-    let base = |m: &str| m.rsplit('/').next().unwrap_or(m).to_string();
-    let label = |m: &str| {
-        let name = base(m);
-        if shown.iter().filter(|o| base(o) == name).count() > 1 {
-            m.rsplit('/')
-                .take(2)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect::<Vec<_>>()
-                .join("/")
-        } else {
-            name
-        }
-    };
+    let label = |m: &str| file_label(m, shown.iter().map(String::as_str));
     let files: Vec<Link> = current_part
         .map(|_| {
             shown
@@ -830,6 +816,20 @@ fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
 /// Most boxes the overview's diagram draws one per part; past this, a package's parts are
 /// drawn as its one box.
 const MAX_DIAGRAM_PARTS: usize = 30;
+
+/// A file's name, or its folder and name where another of `among` has the same name
+/// (`sync/mod.rs`).
+fn file_label<'p>(path: &str, among: impl Iterator<Item = &'p str>) -> String {
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let short = name(path);
+    if among.filter(|q| name(q) == short).count() > 1 {
+        let mut tail: Vec<&str> = path.rsplit('/').take(2).collect();
+        tail.reverse();
+        tail.join("/")
+    } else {
+        short
+    }
+}
 
 /// A part's box in a diagram: its name, its page, its summary on hover.
 fn part_box(input: &SiteInput, i: usize, root: &str) -> diagram::Node {
@@ -982,24 +982,10 @@ fn part_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
         shown.sort();
     }
     let index: BTreeMap<&str, usize> = shown.iter().enumerate().map(|(k, p)| (*p, k)).collect();
-    // Labels are file names, or longer tails of the path where two files share a name.
-    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
     let nodes: Vec<diagram::Node> = shown
         .iter()
         .map(|p| {
-            let short = name(p);
-            let twins = shown.iter().filter(|q| name(q) == short).count();
-            let label = if twins > 1 {
-                p.rsplit('/')
-                    .take(2)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect::<Vec<_>>()
-                    .join("/")
-            } else {
-                short
-            };
+            let label = file_label(p, shown.iter().copied());
             let about = a
                 .parsed
                 .get(p)
