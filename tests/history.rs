@@ -1000,6 +1000,10 @@ fn a_symbols_lines_tell_why_it_is_so() {
     let file = |parse: &str, other: &str| {
         format!("/// Parses.\npub fn parse(s: &str) -> usize {{\n{parse}}}\n\npub fn other() -> u8 {{\n    {other}\n}}\n")
     };
+    // parse's bodies: as made, with empty input handled, trimmed (the bot), counting words.
+    let guarded = "    if s.is_empty() {\n        return 0;\n    }\n";
+    let trimmed = format!("{guarded}    s.trim().len()\n");
+    let counted = format!("{guarded}    let words = s.split(' ').count();\n    words\n");
     let v1 = file("    s.len()\n", "1");
     f.commit(
         "make",
@@ -1008,10 +1012,7 @@ fn a_symbols_lines_tell_why_it_is_so() {
         "Alice Smith <alice@example.com>",
         t,
     );
-    let v2 = file(
-        "    if s.is_empty() {\n        return 0;\n    }\n    s.len()\n",
-        "1",
-    );
+    let v2 = file(&format!("{guarded}    s.len()\n"), "1");
     f.commit(
         "empty",
         &[("src/lib.rs", Some(v2.as_bytes()))],
@@ -1019,10 +1020,7 @@ fn a_symbols_lines_tell_why_it_is_so() {
         "Alice Smith <alice@example.com>",
         t + 86_400,
     );
-    let v3 = file(
-        "    if s.is_empty() {\n        return 0;\n    }\n    s.trim().len()\n",
-        "1",
-    );
+    let v3 = file(&trimmed, "1");
     let bot = f.commit(
         "bot",
         &[("src/lib.rs", Some(v3.as_bytes()))],
@@ -1030,10 +1028,7 @@ fn a_symbols_lines_tell_why_it_is_so() {
         "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>",
         t + 2 * 86_400,
     );
-    let v4 = file(
-        "    if s.is_empty() {\n        return 0;\n    }\n    let words = s.split(' ').count();\n    words\n",
-        "1",
-    );
+    let v4 = file(&counted, "1");
     let side = f.commit_with(
         "count",
         &[("src/lib.rs", Some(v4.as_bytes()))],
@@ -1042,10 +1037,7 @@ fn a_symbols_lines_tell_why_it_is_so() {
         Some(vec![bot]),
         false,
     );
-    let v5 = file(
-        "    if s.is_empty() {\n        return 0;\n    }\n    s.trim().len()\n",
-        "2",
-    );
+    let v5 = file(&trimmed, "2");
     let main = f.commit_with(
         "other",
         &[("src/lib.rs", Some(v5.as_bytes()))],
@@ -1054,10 +1046,7 @@ fn a_symbols_lines_tell_why_it_is_so() {
         Some(vec![bot]),
         true,
     );
-    let merged = file(
-        "    if s.is_empty() {\n        return 0;\n    }\n    let words = s.split(' ').count();\n    words\n",
-        "2",
-    );
+    let merged = file(&counted, "2");
     f.commit_with(
         "merge",
         &[("src/lib.rs", Some(merged.as_bytes()))],

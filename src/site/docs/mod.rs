@@ -408,10 +408,9 @@ impl<'a> DocIndex<'a> {
     /// The crate (or package) root file of `from`: the page `crate` names.
     fn crate_root_file(&self, from: &str) -> Option<&'a str> {
         let root = crate_root(from)?;
-        self.files
-            .keys()
-            .copied()
-            .find(|p| *p == format!("{root}lib.rs") || *p == format!("{root}main.rs"))
+        [format!("{root}lib.rs"), format!("{root}main.rs")]
+            .iter()
+            .find_map(|p| self.files.get_key_value(p.as_str()).map(|(k, _)| *k))
     }
 }
 
