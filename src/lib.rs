@@ -21,6 +21,7 @@ pub mod narrate;
 pub mod packages;
 pub mod parse;
 pub mod patterns;
+pub mod references;
 pub mod report;
 pub mod secrets;
 pub mod site;
@@ -254,6 +255,7 @@ pub struct Analysis {
     pub packages: packages::Packages,
     pub history: history::History,
     pub parsed: parse::Parsed,
+    pub references: references::References,
     pub graph: graph::Graph,
     pub clusters: cluster::Clusters,
     pub insights: insight::Insights,
@@ -450,6 +452,16 @@ pub fn build(
         || Ok(parse::parse_all(&snapshot, &packages, &cache)),
         |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
     )?;
+    let references = stages.run(
+        "references",
+        || Ok(references::resolve(&snapshot, &packages, &parsed)),
+        |r| {
+            format!(
+                "{} of {} call sites resolved, {} outside the repository",
+                r.stats.resolved, r.stats.calls, r.stats.external
+            )
+        },
+    )?;
     let graph = stages.run(
         "graph",
         || {
@@ -491,6 +503,7 @@ pub fn build(
         packages,
         history,
         parsed,
+        references,
         graph,
         clusters,
         insights,

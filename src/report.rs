@@ -26,7 +26,16 @@ pub struct DryRun {
 
 /// The stages, in the order they run.
 pub const STAGES: &[&str] = &[
-    "history", "snapshot", "parse", "graph", "cluster", "insight", "narrate", "render", "write",
+    "history",
+    "snapshot",
+    "parse",
+    "references",
+    "graph",
+    "cluster",
+    "insight",
+    "narrate",
+    "render",
+    "write",
 ];
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use tree_sitter::Node;
 
 use super::rust::clean_block;
-use super::{lines_of, normalize, parent_dir, signature, text, visit, FileFacts, Import};
-use super::{ImportSpec, RepoIndex, Symbol, SymbolKind};
+use super::{lines_of, normalize, parent_dir, signature, text, visit, visit_pruned, Binding};
+use super::{Field, FileFacts, Import, ImportSpec, Local, RawRef, RefKind, RepoIndex, Symbol};
+use super::{SymbolKind, TypeHint};
 
 pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
     let mut facts = FileFacts {
@@ -33,7 +34,31 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
         }
     }
     collect_imports(root, src, &mut facts);
+    facts.default_export = default_export(root, src);
+    references(root, src, &mut facts);
     facts
+}
+
+/// `export default x` / `export default class X` / `export default function x`: the local name.
+fn default_export(root: Node, src: &[u8]) -> Option<String> {
+    let mut cursor = root.walk();
+    let found = root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() == "export_statement")
+        .find(|n| {
+            let mut c = n.walk();
+            let default = n.children(&mut c).any(|k| k.kind() == "default");
+            default
+        })?;
+    let named = found
+        .child_by_field_name("declaration")
+        .and_then(|d| d.child_by_field_name("name"))
+        .or_else(|| {
+            found
+                .child_by_field_name("value")
+                .filter(|v| v.kind() == "identifier")
+        })?;
+    Some(text(named, src).to_string())
 }
 
 /// The local names a module exports without declaring them in the export itself.
@@ -229,6 +254,14 @@ fn collect_imports(root: Node, src: &[u8], facts: &mut FileFacts) {
         };
         if let Some(source) = source {
             let spec = text(source, src).trim_matches(|c| c == '"' || c == '\'' || c == '`');
+            let import = facts.imports.len() as u32;
+            for (local, name) in bound_names(node, src) {
+                facts.bindings.push(Binding {
+                    local,
+                    import,
+                    name,
+                });
+            }
             facts.imports.push(Import {
                 spec: ImportSpec::Js(spec.to_string()),
                 line: lines_of(node).0,
@@ -236,6 +269,340 @@ fn collect_imports(root: Node, src: &[u8], facts: &mut FileFacts) {
             });
         }
     });
+}
+
+/// The names an import, a re-export or a `require()` binds: (local name, name in the module).
+fn bound_names(node: Node, src: &[u8]) -> Vec<(String, Option<String>)> {
+    let mut out = vec![];
+    let name_of = |n: Node| text(n, src).to_string();
+    match node.kind() {
+        "import_statement" => {
+            let mut c = node.walk();
+            for clause in node
+                .named_children(&mut c)
+                .filter(|n| n.kind() == "import_clause")
+            {
+                let mut cc = clause.walk();
+                for part in clause.named_children(&mut cc) {
+                    match part.kind() {
+                        "identifier" => out.push((name_of(part), Some("default".into()))),
+                        "namespace_import" => {
+                            if let Some(id) = part.named_child(0) {
+                                out.push((name_of(id), None));
+                            }
+                        }
+                        "named_imports" => {
+                            let mut sc = part.walk();
+                            for spec in part.named_children(&mut sc) {
+                                if let Some(name) = spec.child_by_field_name("name") {
+                                    let local = spec.child_by_field_name("alias").unwrap_or(name);
+                                    out.push((name_of(local), Some(name_of(name))));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        "export_statement" => {
+            let mut c = node.walk();
+            let clause = node
+                .named_children(&mut c)
+                .find(|n| matches!(n.kind(), "export_clause" | "namespace_export"));
+            match clause {
+                Some(cl) if cl.kind() == "export_clause" => {
+                    let mut sc = cl.walk();
+                    for spec in cl.named_children(&mut sc) {
+                        if let Some(name) = spec.child_by_field_name("name") {
+                            let local = spec.child_by_field_name("alias").unwrap_or(name);
+                            out.push((name_of(local), Some(name_of(name))));
+                        }
+                    }
+                }
+                Some(ns) => {
+                    if let Some(id) = ns.named_child(0) {
+                        out.push((name_of(id), None));
+                    }
+                }
+                None => out.push(("*".into(), Some("*".into()))),
+            }
+        }
+        "call_expression" => {
+            let declarator = node.parent().filter(|p| p.kind() == "variable_declarator");
+            match declarator.and_then(|d| d.child_by_field_name("name")) {
+                Some(n) if n.kind() == "identifier" => out.push((name_of(n), None)),
+                Some(n) if n.kind() == "object_pattern" => {
+                    let mut c = n.walk();
+                    for p in n.named_children(&mut c) {
+                        match p.kind() {
+                            "shorthand_property_identifier_pattern" => {
+                                out.push((name_of(p), Some(name_of(p))))
+                            }
+                            "pair_pattern" => {
+                                if let (Some(k), Some(v)) =
+                                    (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                                {
+                                    out.push((name_of(v), Some(name_of(k))));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Calls, `new`, type annotations, `extends`/`implements`, typed locals and class fields.
+fn references(root: Node, src: &[u8], facts: &mut FileFacts) {
+    visit_pruned(root, &mut |node| {
+        let line = lines_of(node).0;
+        let mut push = |kind, path: Vec<String>, subject: Vec<String>, line| {
+            if !path.is_empty() {
+                facts.refs.push(RawRef {
+                    kind,
+                    path,
+                    line,
+                    subject,
+                });
+            }
+        };
+        match node.kind() {
+            "call_expression" => {
+                if let Some(f) = node
+                    .child_by_field_name("function")
+                    .filter(|f| !matches!(f.kind(), "import"))
+                {
+                    if !(f.kind() == "identifier" && text(f, src) == "require") {
+                        // A chained call is cited on the line of its method, not of the chain.
+                        let at = f
+                            .child_by_field_name("property")
+                            .map_or(line, |m| lines_of(m).0);
+                        push(RefKind::Call, value_path(f, src), vec![], at);
+                    }
+                }
+            }
+            "new_expression" => {
+                if let Some(c) = node.child_by_field_name("constructor") {
+                    push(RefKind::Create, value_path(c, src), vec![], line);
+                }
+            }
+            "class_declaration"
+            | "abstract_class_declaration"
+            | "class"
+            | "interface_declaration" => {
+                let Some(name) = node.child_by_field_name("name") else {
+                    return true;
+                };
+                let subject = vec![text(name, src).to_string()];
+                let mut c = node.walk();
+                for part in node.named_children(&mut c) {
+                    let clauses: Vec<Node> = match part.kind() {
+                        "class_heritage" => {
+                            let mut hc = part.walk();
+                            part.named_children(&mut hc).collect()
+                        }
+                        "extends_type_clause" => vec![part],
+                        _ => vec![],
+                    };
+                    for clause in clauses {
+                        let kind = match clause.kind() {
+                            "implements_clause" => RefKind::Implements,
+                            _ => RefKind::Extends,
+                        };
+                        let mut tc = clause.walk();
+                        for t in clause.named_children(&mut tc) {
+                            let path = match t.kind() {
+                                "generic_type" => t
+                                    .child_by_field_name("name")
+                                    .map(|n| type_path(n, src))
+                                    .unwrap_or_default(),
+                                "type_identifier" | "nested_type_identifier" => type_path(t, src),
+                                "identifier" | "member_expression" => value_path(t, src),
+                                _ => vec![],
+                            };
+                            push(kind, path, subject.clone(), line);
+                        }
+                    }
+                }
+            }
+            "type_identifier" | "nested_type_identifier" if is_type_use(node) => {
+                push(RefKind::TypeUse, type_path(node, src), vec![], line);
+                return false;
+            }
+            "variable_declarator" => {
+                if let Some(name) = node
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier")
+                {
+                    let ty = hint(node, src);
+                    facts.locals.push(Local {
+                        name: text(name, src).to_string(),
+                        ty,
+                        line,
+                    });
+                }
+            }
+            "required_parameter" | "optional_parameter" => {
+                if let Some(name) = node
+                    .child_by_field_name("pattern")
+                    .filter(|n| n.kind() == "identifier")
+                {
+                    let ty = hint(node, src);
+                    let name = text(name, src).to_string();
+                    let mut c = node.walk();
+                    let property = node
+                        .children(&mut c)
+                        .any(|m| matches!(m.kind(), "accessibility_modifier" | "readonly"));
+                    if property {
+                        facts.fields.push(Field {
+                            name: name.clone(),
+                            ty: ty.clone(),
+                            line,
+                        });
+                    }
+                    facts.locals.push(Local { name, ty, line });
+                }
+            }
+            "public_field_definition" | "field_definition" => {
+                if let Some(name) = node
+                    .child_by_field_name("name")
+                    .or_else(|| node.child_by_field_name("property"))
+                {
+                    let ty = hint(node, src);
+                    facts.fields.push(Field {
+                        name: text(name, src).to_string(),
+                        ty,
+                        line,
+                    });
+                }
+            }
+            "assignment_expression" => {
+                let left = node.child_by_field_name("left");
+                let this_field = left.filter(|l| {
+                    l.kind() == "member_expression"
+                        && l.child_by_field_name("object")
+                            .is_some_and(|o| o.kind() == "this")
+                });
+                if let (Some(l), Some(r)) = (this_field, node.child_by_field_name("right")) {
+                    if let Some(p) = l.child_by_field_name("property") {
+                        facts.fields.push(Field {
+                            name: text(p, src).to_string(),
+                            ty: value_hint(r, src),
+                            line,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+}
+
+/// The type of a declarator, parameter or field: its annotation, else what its value shows.
+fn hint(node: Node, src: &[u8]) -> Option<TypeHint> {
+    if let Some(t) = node.child_by_field_name("type") {
+        let written = text(t, src).trim_start_matches(':').trim();
+        return Some(TypeHint::Written(written.to_string()));
+    }
+    node.child_by_field_name("value")
+        .and_then(|v| value_hint(v, src))
+}
+
+fn value_hint(value: Node, src: &[u8]) -> Option<TypeHint> {
+    match value.kind() {
+        "new_expression" => value
+            .child_by_field_name("constructor")
+            .map(|c| TypeHint::Of([value_path(c, src), vec!["()".into()]].concat())),
+        _ => Some(TypeHint::Of(value_path(value, src))),
+    }
+}
+
+/// A type named where it is used, not where it is declared or made generic.
+fn is_type_use(node: Node) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    let is_name = parent
+        .child_by_field_name("name")
+        .is_some_and(|n| n.id() == node.id());
+    !(parent.kind() == "nested_type_identifier"
+        || parent.kind() == "type_parameter"
+        || (is_name && parent.kind() != "generic_type"))
+}
+
+/// `a.B` -> `["a", "B"]`.
+fn type_path(node: Node, src: &[u8]) -> Vec<String> {
+    let t = text(node, src);
+    let segs: Vec<String> = t.split('.').map(|s| s.trim().to_string()).collect();
+    if segs.iter().any(|s| {
+        s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    }) {
+        return vec![];
+    }
+    segs
+}
+
+/// `this.store.get` -> `["this", "store", "get"]`, `make().run` -> `["make", "()", "run"]`;
+/// a value the code does not name is `"?"`.
+fn value_path(node: Node, src: &[u8]) -> Vec<String> {
+    value_path_within(node, src, 0)
+}
+
+/// Paths deeper than this are not followed: hostile code nests without end.
+const MAX_PATH_DEPTH: u32 = 32;
+
+fn value_path_within(node: Node, src: &[u8], depth: u32) -> Vec<String> {
+    if depth > MAX_PATH_DEPTH {
+        return vec!["?".into()];
+    }
+    let unknown = || vec!["?".to_string()];
+    match node.kind() {
+        "identifier" | "this" | "super" | "property_identifier" => {
+            vec![text(node, src).to_string()]
+        }
+        "member_expression" => {
+            let (Some(object), Some(property)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("property"),
+            ) else {
+                return unknown();
+            };
+            let mut p = value_path_within(object, src, depth + 1);
+            p.push(text(property, src).to_string());
+            p
+        }
+        "call_expression" => {
+            let mut p = node
+                .child_by_field_name("function")
+                .map(|f| value_path_within(f, src, depth + 1))
+                .unwrap_or_else(unknown);
+            p.push("()".into());
+            p
+        }
+        "new_expression" => {
+            let mut p = node
+                .child_by_field_name("constructor")
+                .map(|f| value_path_within(f, src, depth + 1))
+                .unwrap_or_else(unknown);
+            p.push("()".into());
+            p
+        }
+        "await_expression" | "non_null_expression" | "parenthesized_expression" => node
+            .named_child(0)
+            .map(|n| value_path_within(n, src, depth + 1))
+            .unwrap_or_else(unknown),
+        _ => unknown(),
+    }
 }
 
 /// A `/** … */` block ending on the line just above the node.

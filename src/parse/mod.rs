@@ -149,6 +149,87 @@ pub struct FileFacts {
     /// Branching nodes (conditions, loops, match arms, catches): a measure of complexity.
     #[serde(default)]
     pub branches: u32,
+    /// Calls, creations, type uses and implements/extends, as written (see `references`).
+    #[serde(default)]
+    pub refs: Vec<RawRef>,
+    /// Parameters and local variables whose type the code states or shows.
+    #[serde(default)]
+    pub locals: Vec<Local>,
+    /// Fields of the file's types with the type the code gives them.
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// The names the file's imports bring into scope.
+    #[serde(default)]
+    pub bindings: Vec<Binding>,
+    /// The local name a JavaScript module exports as its default.
+    #[serde(default)]
+    pub default_export: Option<String>,
+}
+
+/// What a reference does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RefKind {
+    /// `f()`, `x.m()`, `Type::f()`.
+    Call,
+    /// `new X()`, `X { .. }`, `X()` of a class.
+    Create,
+    /// A type named in an annotation, a field, a parameter or a return type.
+    TypeUse,
+    /// `impl Trait for Type`, `class C implements I`.
+    Implements,
+    /// `class C(Base)`, `class C extends B`, `trait A: B`, `interface I extends J`.
+    Extends,
+}
+
+/// A name used by the code, as written, split into segments: `flags::parse()` is
+/// `["flags", "parse"]`, `self.walker.next()` is `["self", "walker", "next"]`. Two segments are
+/// markers: `"()"` is the value a call returns, `"?"` a value the code does not name, and a
+/// leading `"::"` marks a Rust module path (`crate::`, `super::`, `self::`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawRef {
+    pub kind: RefKind,
+    pub path: Vec<String>,
+    pub line: u32,
+    /// For implements/extends, the type that implements or extends, as written; any other
+    /// reference belongs to the innermost symbol around its line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subject: Vec<String>,
+}
+
+/// The type the code gives a name: written out, or shown by the value it is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TypeHint {
+    /// An annotation as written: `&mut Walker<'a>`, `Optional[Store]`, `Foo | null`.
+    Written(String),
+    /// The value of an expression path (see `RawRef::path`): `Foo::new()`, `Foo()`, `other`.
+    Of(Vec<String>),
+}
+
+/// A parameter or local variable; it belongs to the innermost symbol around its line, and a
+/// later one of the same name there shadows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Local {
+    pub name: String,
+    pub ty: Option<TypeHint>,
+    pub line: u32,
+}
+
+/// A field; it belongs to the innermost type around its line (`self.x = …` in a method
+/// belongs to the method's class).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    pub ty: Option<TypeHint>,
+    pub line: u32,
+}
+
+/// A name an import brings into scope: `local` as the file uses it; `name` as the imported
+/// module calls it (`None`: the module itself; `"*"`: everything the module has).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    pub local: String,
+    pub import: u32,
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,7 +301,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 5;
+const FRONT_END_VERSION: u32 = 6;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
@@ -262,15 +343,35 @@ pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> 
     files.par_iter_mut().for_each(|f| {
         let Some(language) = f.language else { return };
         for import in &mut f.facts.imports {
-            import.target = match language {
-                Language::Rust => rust::resolve(&import.spec, &f.path, &index),
-                Language::Python => python::resolve(&import.spec, &f.path, &index),
-                _ => ecmascript::resolve(&import.spec, &f.path, &index),
-            }
-            .filter(|t| t != &f.path);
+            import.target = resolve_import(language, &import.spec, &f.path, &index);
         }
     });
     (Parsed { files }, parsed_now.into_inner())
+}
+
+/// The file of the repository an import names, when it names one.
+pub(crate) fn resolve_import(
+    language: Language,
+    spec: &ImportSpec,
+    from: &str,
+    index: &RepoIndex,
+) -> Option<String> {
+    match language {
+        Language::Rust => rust::resolve(spec, from, index),
+        Language::Python => python::resolve(spec, from, index),
+        _ => ecmascript::resolve(spec, from, index),
+    }
+    .filter(|t| t != from)
+}
+
+/// A Rust path of items from the file `from`: the file of the deepest module it names and the
+/// segments left inside that file (see `rust::resolve_path`).
+pub(crate) fn resolve_rust_path(
+    path: &[String],
+    from: &str,
+    index: &RepoIndex,
+) -> Option<(String, Vec<String>)> {
+    rust::resolve_path(&path.join("::"), from, index)
 }
 
 /// What is kept of a parse: everything that depends on the blob alone (imports unresolved).
@@ -407,6 +508,26 @@ fn count_branches(root: Node, kinds: &[&str]) -> u32 {
     n
 }
 
+/// Calls `f` on every node of the tree, in document order, without recursion; a node for
+/// which `f` returns false is not descended into.
+pub(crate) fn visit_pruned<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        let descend = f(cursor.node());
+        if (descend && cursor.goto_first_child()) || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+}
+
 /// Calls `f` on every node of the tree, in document order, without recursion.
 pub(crate) fn visit<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
     let mut cursor = root.walk();
@@ -438,7 +559,7 @@ pub(crate) struct RepoIndex<'a> {
 }
 
 impl<'a> RepoIndex<'a> {
-    fn new(snapshot: &'a Snapshot, packages: &Packages) -> Self {
+    pub(crate) fn new(snapshot: &'a Snapshot, packages: &Packages) -> Self {
         let paths: BTreeSet<&str> = snapshot.files.iter().map(|f| f.path.as_str()).collect();
         let mut python_modules: BTreeMap<String, Vec<&str>> = BTreeMap::new();
         for f in &snapshot.files {

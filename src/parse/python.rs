@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use tree_sitter::Node;
 
-use super::{join, lines_of, normalize, parent_dir, signature, text, FileFacts, Import};
-use super::{ImportSpec, RepoIndex, Symbol, SymbolKind};
+use super::{join, lines_of, normalize, parent_dir, signature, text, visit_pruned, Binding};
+use super::{Field, FileFacts, Import, ImportSpec, Local, RawRef, RefKind, RepoIndex, Symbol};
+use super::{SymbolKind, TypeHint};
 
 pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
     let mut facts = FileFacts {
@@ -14,6 +15,7 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
         ..Default::default()
     };
     block(root, src, "", &mut facts);
+    references(root, src, &mut facts);
     facts
 }
 
@@ -59,11 +61,19 @@ fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts) {
             "import_statement" if class.is_empty() => {
                 let mut c = node.walk();
                 for name in node.children_by_field_name("name", &mut c) {
-                    let module = match name.kind() {
-                        "aliased_import" => name.child_by_field_name("name").map(|n| text(n, src)),
-                        _ => Some(text(name, src)),
+                    let (module, alias) = match name.kind() {
+                        "aliased_import" => (
+                            name.child_by_field_name("name").map(|n| text(n, src)),
+                            name.child_by_field_name("alias").map(|n| text(n, src)),
+                        ),
+                        _ => (Some(text(name, src)), None),
                     };
                     if let Some(module) = module {
+                        facts.bindings.push(Binding {
+                            local: alias.unwrap_or(module).to_string(),
+                            import: facts.imports.len() as u32,
+                            name: None,
+                        });
                         facts.imports.push(Import {
                             spec: ImportSpec::Python {
                                 level: 0,
@@ -77,7 +87,14 @@ fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts) {
                 }
             }
             "import_from_statement" if class.is_empty() => {
-                if let Some(spec) = from_import(node, src) {
+                if let Some((spec, bound)) = from_import(node, src) {
+                    for (name, local) in bound {
+                        facts.bindings.push(Binding {
+                            local,
+                            import: facts.imports.len() as u32,
+                            name: Some(name),
+                        });
+                    }
                     facts.imports.push(Import {
                         spec,
                         line: lines_of(node).0,
@@ -91,28 +108,40 @@ fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts) {
     }
 }
 
-fn from_import(node: Node, src: &[u8]) -> Option<ImportSpec> {
+/// The import and the names it binds: (name in the module, local name).
+type FromImport = (ImportSpec, Vec<(String, String)>);
+
+fn from_import(node: Node, src: &[u8]) -> Option<FromImport> {
     let module_node = node.child_by_field_name("module_name")?;
     let raw = text(module_node, src);
     let level = raw.chars().take_while(|&c| c == '.').count();
     let module = raw[level..].to_string();
     let mut names = Vec::new();
+    let mut bound = Vec::new();
     let mut c = node.walk();
     for name in node.children_by_field_name("name", &mut c) {
-        let n = match name.kind() {
-            "aliased_import" => name.child_by_field_name("name").map(|n| text(n, src)),
-            _ => Some(text(name, src)),
+        let (n, alias) = match name.kind() {
+            "aliased_import" => (
+                name.child_by_field_name("name").map(|n| text(n, src)),
+                name.child_by_field_name("alias").map(|n| text(n, src)),
+            ),
+            _ => (Some(text(name, src)), None),
         };
-        names.extend(n.map(str::to_string));
+        if let Some(n) = n {
+            names.push(n.to_string());
+            bound.push((n.to_string(), alias.unwrap_or(n).to_string()));
+        }
     }
     if names.is_empty() {
         names.push("*".into());
+        bound.push(("*".into(), "*".into()));
     }
-    Some(ImportSpec::Python {
+    let spec = ImportSpec::Python {
         level,
         module,
         names,
-    })
+    };
+    Some((spec, bound))
 }
 
 /// `NAME = …` at module level, in capitals: a constant by convention.
@@ -140,6 +169,194 @@ fn constant(node: Node, src: &[u8], facts: &mut FileFacts) {
             end_line,
             public: is_public(name),
         });
+    }
+}
+
+/// Calls, creations (a class called), annotations, base classes, typed locals and the fields
+/// `self.x = …` sets.
+fn references(root: Node, src: &[u8], facts: &mut FileFacts) {
+    visit_pruned(root, &mut |node| {
+        let line = lines_of(node).0;
+        match node.kind() {
+            "call" => {
+                if let Some(f) = node.child_by_field_name("function") {
+                    let path = value_path(f, src);
+                    // A chained call is cited on the line of its method, not of the chain.
+                    let at = f
+                        .child_by_field_name("attribute")
+                        .map_or(line, |m| lines_of(m).0);
+                    facts.refs.push(RawRef {
+                        kind: RefKind::Call,
+                        path,
+                        line: at,
+                        subject: vec![],
+                    });
+                }
+            }
+            "class_definition" => {
+                let subject = class_path(node, src);
+                if let Some(bases) = node.child_by_field_name("superclasses") {
+                    let mut c = bases.walk();
+                    for base in bases.named_children(&mut c) {
+                        if matches!(base.kind(), "identifier" | "attribute") {
+                            facts.refs.push(RawRef {
+                                kind: RefKind::Extends,
+                                path: value_path(base, src),
+                                line,
+                                subject: subject.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            "type" => {
+                visit_pruned(node, &mut |t| match t.kind() {
+                    "identifier" | "attribute" => {
+                        let path = value_path(t, src);
+                        if !path.iter().any(|s| s == "?") {
+                            facts.refs.push(RawRef {
+                                kind: RefKind::TypeUse,
+                                path,
+                                line: lines_of(t).0,
+                                subject: vec![],
+                            });
+                        }
+                        false
+                    }
+                    "string" => false,
+                    _ => true,
+                });
+                return false;
+            }
+            "typed_parameter" | "typed_default_parameter" => {
+                let name = match node.kind() {
+                    "typed_parameter" => node.named_child(0),
+                    _ => node.child_by_field_name("name"),
+                };
+                if let (Some(name), Some(t)) = (
+                    name.filter(|n| n.kind() == "identifier"),
+                    node.child_by_field_name("type"),
+                ) {
+                    facts.locals.push(Local {
+                        name: text(name, src).to_string(),
+                        ty: Some(TypeHint::Written(text(t, src).to_string())),
+                        line,
+                    });
+                }
+            }
+            "assignment" => {
+                let (Some(left), right) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
+                    return true;
+                };
+                let ty = match (node.child_by_field_name("type"), right) {
+                    (Some(t), _) => Some(TypeHint::Written(text(t, src).to_string())),
+                    (None, Some(r)) => Some(TypeHint::Of(value_path(r, src))),
+                    (None, None) => None,
+                };
+                match left.kind() {
+                    "identifier" => facts.locals.push(Local {
+                        name: text(left, src).to_string(),
+                        ty: ty.clone(),
+                        line,
+                    }),
+                    "attribute" => {
+                        let object = left.child_by_field_name("object");
+                        if object.is_some_and(|o| text(o, src) == "self") {
+                            if let Some(attr) = left.child_by_field_name("attribute") {
+                                facts.fields.push(Field {
+                                    name: text(attr, src).to_string(),
+                                    ty: ty.clone(),
+                                    line,
+                                });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                // A class body's `x: Foo` declares a field (its line is inside the class).
+                if left.kind() == "identifier" && is_class_level(node) {
+                    facts.fields.push(Field {
+                        name: text(left, src).to_string(),
+                        ty,
+                        line,
+                    });
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+}
+
+/// An assignment directly in a class body.
+fn is_class_level(assignment: Node) -> bool {
+    let block = assignment.parent().and_then(|s| s.parent());
+    block
+        .and_then(|b| b.parent())
+        .is_some_and(|c| c.kind() == "class_definition")
+}
+
+/// `Outer.Inner` for a nested class.
+fn class_path(node: Node, src: &[u8]) -> Vec<String> {
+    let mut path = vec![];
+    let mut n = Some(node);
+    while let Some(c) = n {
+        if c.kind() == "class_definition" {
+            if let Some(name) = c.child_by_field_name("name") {
+                path.push(text(name, src).to_string());
+            }
+        }
+        if c.kind() == "function_definition" {
+            break;
+        }
+        n = c.parent();
+    }
+    path.reverse();
+    path
+}
+
+/// `self.store.get` -> `["self", "store", "get"]`, `Store().get` -> `["Store", "()", "get"]`,
+/// `super().save` -> `["super", "()", "save"]`; a value the code does not name is `"?"`.
+fn value_path(node: Node, src: &[u8]) -> Vec<String> {
+    value_path_within(node, src, 0)
+}
+
+/// Paths deeper than this are not followed: hostile code nests without end.
+const MAX_PATH_DEPTH: u32 = 32;
+
+fn value_path_within(node: Node, src: &[u8], depth: u32) -> Vec<String> {
+    if depth > MAX_PATH_DEPTH {
+        return vec!["?".into()];
+    }
+    match node.kind() {
+        "identifier" => vec![text(node, src).to_string()],
+        "attribute" => {
+            let (Some(object), Some(attr)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("attribute"),
+            ) else {
+                return vec!["?".into()];
+            };
+            let mut p = value_path_within(object, src, depth + 1);
+            p.push(text(attr, src).to_string());
+            p
+        }
+        "call" => {
+            let mut p = node
+                .child_by_field_name("function")
+                .map(|f| value_path_within(f, src, depth + 1))
+                .unwrap_or_else(|| vec!["?".into()]);
+            p.push("()".into());
+            p
+        }
+        "await" | "parenthesized_expression" => node
+            .named_child(0)
+            .map(|n| value_path_within(n, src, depth + 1))
+            .unwrap_or_else(|| vec!["?".into()]),
+        _ => vec!["?".into()],
     }
 }
 

@@ -3,8 +3,9 @@
 
 use tree_sitter::Node;
 
-use super::{join, lines_of, parent_dir, signature, text, FileFacts, Import, ImportSpec};
-use super::{RepoIndex, Symbol, SymbolKind};
+use super::TypeHint;
+use super::{join, lines_of, parent_dir, signature, text, visit_pruned, Binding, FileFacts};
+use super::{Field, Import, ImportSpec, Local, RawRef, RefKind, RepoIndex, Symbol, SymbolKind};
 
 pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
     let mut facts = FileFacts {
@@ -12,6 +13,7 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
         ..Default::default()
     };
     items(root, src, "", &mut facts);
+    references(root, src, &mut facts);
     facts
 }
 
@@ -35,9 +37,16 @@ fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
             }
             "use_declaration" => {
                 if let Some(arg) = node.child_by_field_name("argument") {
-                    for path in expand_use(text(arg, src)) {
+                    for used in expand_use(text(arg, src)) {
+                        let last = used.path.rsplit("::").next().unwrap_or("");
+                        let local = used.alias.clone().unwrap_or_else(|| last.to_string());
+                        facts.bindings.push(Binding {
+                            local: if used.glob { "*".into() } else { local },
+                            import: facts.imports.len() as u32,
+                            name: used.glob.then(|| "*".into()),
+                        });
                         facts.imports.push(Import {
-                            spec: ImportSpec::RustUse(path),
+                            spec: ImportSpec::RustUse(used.path),
                             line: lines_of(node).0,
                             target: None,
                         });
@@ -56,6 +65,11 @@ fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
         let name = text(name_node, src);
         let body = node.child_by_field_name("body");
         if kind == SymbolKind::Module && body.is_none() && prefix.is_empty() {
+            facts.bindings.push(Binding {
+                local: name.to_string(),
+                import: facts.imports.len() as u32,
+                name: None,
+            });
             facts.imports.push(Import {
                 spec: ImportSpec::RustMod(name.to_string()),
                 line: lines_of(node).0,
@@ -230,8 +244,15 @@ pub(crate) fn clean_block(t: &str) -> String {
         .to_string()
 }
 
-/// `a::{b, c::{d as e, self}}` -> `a::b`, `a::c::d`, `a::c`.
-fn expand_use(tree: &str) -> Vec<String> {
+/// One path of a `use` tree, with the name it is bound to when renamed.
+struct Used {
+    path: String,
+    alias: Option<String>,
+    glob: bool,
+}
+
+/// `a::{b, c::{d as e, self}}` -> `a::b`, `a::c::d` (as `e`), `a::c`.
+fn expand_use(tree: &str) -> Vec<Used> {
     let compact: String = tree
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -245,9 +266,11 @@ fn expand_use(tree: &str) -> Vec<String> {
     out
 }
 
-fn expand_into(prefix: &str, s: &str, out: &mut Vec<String>) {
+fn expand_into(prefix: &str, s: &str, out: &mut Vec<Used>) {
     for part in split_top_level(s) {
-        let part = part.split('\u{0}').next().unwrap_or("");
+        let mut pieces = part.split('\u{0}');
+        let part = pieces.next().unwrap_or("");
+        let alias = pieces.nth(1).filter(|a| !a.is_empty() && *a != "_");
         if part.is_empty() {
             continue;
         }
@@ -257,11 +280,16 @@ fn expand_into(prefix: &str, s: &str, out: &mut Vec<String>) {
             expand_into(&concat_path(prefix, head), inner, out);
         } else {
             let path = concat_path(prefix, part);
+            let glob = path.ends_with("::*");
             let path = path
                 .strip_suffix("::self")
                 .or(path.strip_suffix("::*"))
                 .unwrap_or(&path);
-            out.push(path.to_string());
+            out.push(Used {
+                path: path.to_string(),
+                alias: alias.map(str::to_string),
+                glob,
+            });
         }
     }
 }
@@ -289,6 +317,256 @@ fn split_top_level(s: &str) -> Vec<&str> {
     }
     parts.push(&s[start..]);
     parts
+}
+
+/// Calls, creations, type uses, impls, typed locals and fields of the whole file; items
+/// under `#[cfg(test)]` and macro bodies (token trees, not syntax) are not read.
+fn references(root: Node, src: &[u8], facts: &mut FileFacts) {
+    visit_pruned(root, &mut |node| {
+        let line = lines_of(node).0;
+        let mut push = |kind, path: Vec<String>, subject: Vec<String>| {
+            if !path.is_empty() {
+                facts.refs.push(RawRef {
+                    kind,
+                    path,
+                    line,
+                    subject,
+                });
+            }
+        };
+        match node.kind() {
+            "mod_item" | "function_item" | "impl_item" if is_test_only(node, src) => return false,
+            "call_expression" => {
+                if let Some(f) = node.child_by_field_name("function") {
+                    // A chained call is cited on the line of its method, not of the chain.
+                    let at = f
+                        .child_by_field_name("field")
+                        .map_or(line, |m| lines_of(m).0);
+                    facts.refs.push(RawRef {
+                        kind: RefKind::Call,
+                        path: value_path(f, src),
+                        line: at,
+                        subject: vec![],
+                    });
+                }
+            }
+            "struct_expression" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    push(RefKind::Create, type_path(text(name, src)), vec![]);
+                }
+            }
+            "impl_item" => {
+                if let (Some(t), Some(ty)) = (
+                    node.child_by_field_name("trait"),
+                    node.child_by_field_name("type"),
+                ) {
+                    let subject = type_path(text(ty, src));
+                    push(RefKind::Implements, type_path(text(t, src)), subject);
+                }
+            }
+            "trait_item" => {
+                if let (Some(name), Some(bounds)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("bounds"),
+                ) {
+                    let mut c = bounds.walk();
+                    for b in bounds.named_children(&mut c) {
+                        if matches!(
+                            b.kind(),
+                            "type_identifier" | "scoped_type_identifier" | "generic_type"
+                        ) {
+                            let subject = vec![text(name, src).to_string()];
+                            push(RefKind::Extends, type_path(text(b, src)), subject);
+                        }
+                    }
+                }
+            }
+            "type_identifier" | "scoped_type_identifier" if is_type_use(node) => {
+                push(RefKind::TypeUse, type_path(text(node, src)), vec![]);
+                return false;
+            }
+            "let_declaration" => {
+                if let Some(name) = node
+                    .child_by_field_name("pattern")
+                    .filter(|p| p.kind() == "identifier")
+                {
+                    let ty = match (
+                        node.child_by_field_name("type"),
+                        node.child_by_field_name("value"),
+                    ) {
+                        (Some(t), _) => Some(TypeHint::Written(text(t, src).to_string())),
+                        (None, Some(v)) if v.kind() == "struct_expression" => v
+                            .child_by_field_name("name")
+                            .map(|n| TypeHint::Written(text(n, src).to_string())),
+                        (None, Some(v)) => Some(TypeHint::Of(value_path(v, src))),
+                        (None, None) => None,
+                    };
+                    facts.locals.push(Local {
+                        name: text(name, src).to_string(),
+                        ty,
+                        line,
+                    });
+                }
+            }
+            "parameter" => {
+                if let (Some(name), Some(t)) = (
+                    node.child_by_field_name("pattern")
+                        .filter(|p| p.kind() == "identifier"),
+                    node.child_by_field_name("type"),
+                ) {
+                    facts.locals.push(Local {
+                        name: text(name, src).to_string(),
+                        ty: Some(TypeHint::Written(text(t, src).to_string())),
+                        line,
+                    });
+                }
+            }
+            "field_declaration" => {
+                if let (Some(name), Some(t)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("type"),
+                ) {
+                    facts.fields.push(Field {
+                        name: text(name, src).to_string(),
+                        ty: Some(TypeHint::Written(text(t, src).to_string())),
+                        line,
+                    });
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+}
+
+/// A type named where it is used, not where it is declared, implemented or made generic.
+fn is_type_use(node: Node) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "scoped_type_identifier" | "struct_expression" => false,
+        "type_parameters" | "constrained_type_parameter" | "type_parameter" => false,
+        "struct_item" | "enum_item" | "union_item" | "trait_item" | "type_item" => {
+            !is_field_of(parent, "name", node)
+        }
+        "impl_item" => !is_field_of(parent, "type", node) && !is_field_of(parent, "trait", node),
+        // `impl<T> Trait<T> for Foo<T>`: the generic type is the impl's own.
+        "generic_type" => parent.parent().is_none_or(|g| {
+            g.kind() != "impl_item"
+                || !(is_field_of(g, "type", parent) || is_field_of(g, "trait", parent))
+        }),
+        _ => true,
+    }
+}
+
+fn is_field_of(parent: Node, field: &str, node: Node) -> bool {
+    parent
+        .child_by_field_name(field)
+        .is_some_and(|c| c.id() == node.id())
+}
+
+/// `crate::a::B<T>` -> `["::", "crate", "a", "B"]`; `B<'a, T>` -> `["B"]`; `&mut dyn B` -> `["B"]`.
+fn type_path(written: &str) -> Vec<String> {
+    let main = written
+        .trim_start_matches('&')
+        .split_whitespace()
+        .find(|w| !w.starts_with('\'') && !matches!(*w, "mut" | "dyn" | "impl"))
+        .unwrap_or("");
+    path_segments(&strip_generics(main))
+}
+
+/// `a::b::<T>::c` -> `a::b::c`.
+fn strip_generics(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("::::", "::").trim_end_matches("::").to_string()
+}
+
+fn path_segments(path: &str) -> Vec<String> {
+    let segs: Vec<String> = path.split("::").map(str::to_string).collect();
+    if segs.iter().any(|s| !is_name(s)) {
+        return vec![];
+    }
+    match segs.first().map(String::as_str) {
+        Some("crate" | "super" | "self") => std::iter::once("::".to_string()).chain(segs).collect(),
+        _ => segs,
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The path of a value as the code writes it: `self.walker.next` ->
+/// `["self", "walker", "next"]`, `Foo::new().build` -> `["Foo", "new", "()", "build"]`; a
+/// value the code does not name is `"?"`.
+fn value_path(node: Node, src: &[u8]) -> Vec<String> {
+    value_path_within(node, src, 0)
+}
+
+/// Paths deeper than this are not followed: hostile code nests without end.
+const MAX_PATH_DEPTH: u32 = 32;
+
+fn value_path_within(node: Node, src: &[u8], depth: u32) -> Vec<String> {
+    if depth > MAX_PATH_DEPTH {
+        return vec!["?".into()];
+    }
+    let unknown = || vec!["?".to_string()];
+    match node.kind() {
+        "identifier" | "self" => vec![text(node, src).to_string()],
+        "scoped_identifier" => {
+            let p = path_segments(&strip_generics(text(node, src)));
+            if p.is_empty() {
+                unknown()
+            } else {
+                p
+            }
+        }
+        "generic_function" => node
+            .child_by_field_name("function")
+            .map(|f| value_path_within(f, src, depth + 1))
+            .unwrap_or_else(unknown),
+        "field_expression" => {
+            let (Some(value), Some(field)) = (
+                node.child_by_field_name("value"),
+                node.child_by_field_name("field"),
+            ) else {
+                return unknown();
+            };
+            let mut p = value_path_within(value, src, depth + 1);
+            p.push(text(field, src).to_string());
+            p
+        }
+        "call_expression" => {
+            let mut p = node
+                .child_by_field_name("function")
+                .map(|f| value_path_within(f, src, depth + 1))
+                .unwrap_or_else(unknown);
+            p.push("()".into());
+            p
+        }
+        "try_expression"
+        | "await_expression"
+        | "reference_expression"
+        | "parenthesized_expression" => node
+            .named_child(if node.kind() == "reference_expression" {
+                (node.named_child_count() as u32).saturating_sub(1)
+            } else {
+                0
+            })
+            .map(|n| value_path_within(n, src, depth + 1))
+            .unwrap_or_else(unknown),
+        _ => unknown(),
+    }
 }
 
 /// `name = "..."` of the `[package]` table of a Cargo.toml.
@@ -354,11 +632,16 @@ fn module_place(path: &str, index: &RepoIndex) -> ModulePlace {
 
 /// The file that defines module `module` under `base`, or the nearest enclosing module's file.
 fn module_file(base: &str, module: &[&str], index: &RepoIndex) -> Option<String> {
+    module_file_depth(base, module, index).map(|(f, _)| f)
+}
+
+/// `module_file`, with how many segments of `module` the file stands for.
+fn module_file_depth(base: &str, module: &[&str], index: &RepoIndex) -> Option<(String, usize)> {
     for n in (1..=module.len()).rev() {
         let dir = join(base, &module[..n].join("/"));
         for candidate in [format!("{dir}.rs"), format!("{dir}/mod.rs")] {
             if index.has(&candidate) {
-                return Some(candidate);
+                return Some((candidate, n));
             }
         }
     }
@@ -366,6 +649,58 @@ fn module_file(base: &str, module: &[&str], index: &RepoIndex) -> Option<String>
         .iter()
         .map(|f| join(base, f))
         .find(|c| index.has(c))
+        .map(|f| (f, 0))
+}
+
+/// A path of items (`crate::a::Foo::new`, `super::x`, `other_crate::y`) from the file `path`:
+/// the file of the deepest module it names, and the segments left inside that file.
+pub(super) fn resolve_path(
+    use_path: &str,
+    path: &str,
+    index: &RepoIndex,
+) -> Option<(String, Vec<String>)> {
+    let place = module_place(path, index);
+    let segs: Vec<&str> = use_path.split("::").collect();
+    let rest = |module: &[&str], n: usize| module[n..].iter().map(|s| s.to_string()).collect();
+    let first = *segs.first()?;
+    match first {
+        "crate" => {
+            let (f, n) = module_file_depth(&place.base, &segs[1..], index)?;
+            Some((f, rest(&segs[1..], n)))
+        }
+        "self" | "super" => {
+            let mut module: Vec<&str> = place.module.iter().map(String::as_str).collect();
+            let mut tail = &segs[..];
+            while let Some(&s) = tail.first() {
+                match s {
+                    "self" => {}
+                    "super" => {
+                        module.pop()?;
+                    }
+                    _ => break,
+                }
+                tail = &tail[1..];
+            }
+            let depth = module.len();
+            module.extend_from_slice(tail);
+            let (f, n) = module_file_depth(&place.base, &module, index)?;
+            // Ancestors are named by `super`, not found by walking up from a missing child.
+            (n >= depth).then(|| (f, rest(&module, n)))
+        }
+        "std" | "core" | "alloc" => None,
+        _ => {
+            if let Some(src) = index.rust_crates.get(first) {
+                let (f, n) = module_file_depth(src, &segs[1..], index)?;
+                return Some((f, rest(&segs[1..], n)));
+            }
+            // Since 2018 a bare path may name a child module of the current one.
+            let mut module: Vec<&str> = place.module.iter().map(String::as_str).collect();
+            let depth = module.len();
+            module.extend_from_slice(&segs);
+            let (f, n) = module_file_depth(&place.base, &module, index)?;
+            (n > depth).then(|| (f, rest(&module, n)))
+        }
+    }
 }
 
 pub(super) fn resolve(spec: &ImportSpec, path: &str, index: &RepoIndex) -> Option<String> {

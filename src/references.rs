@@ -1,0 +1,1184 @@
+//! Stage 4: references. The front-ends read, per blob and cached with the parse, what each
+//! file calls, creates, names as a type, implements and extends, as written. This stage
+//! resolves those names to the symbols they mean where the code says so: the same file, an
+//! import (re-exports followed), `self`/`this`, a field's or a local's declared type, a call's
+//! declared return type, a trait or base class the code names. Anything else stays
+//! unresolved: a bare name is never matched to a symbol of the same name elsewhere.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::packages::Packages;
+use crate::parse::{
+    resolve_import, resolve_rust_path, Binding, FileFacts, ImportSpec, Parsed, ParsedFile, RefKind,
+    RepoIndex, SymbolKind, TypeHint,
+};
+use crate::snapshot::{Language, Snapshot};
+
+/// A symbol of the repository: its file (index into `Parsed::files`) and its index there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SymId {
+    pub file: u32,
+    pub symbol: u32,
+}
+
+/// One resolved reference: written in `file` at `line`, inside the symbol `from` (the type
+/// that implements or extends, for those kinds; `None` at a file's top level).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub kind: RefKind,
+    pub file: u32,
+    pub line: u32,
+    pub from: Option<SymId>,
+    pub to: SymId,
+}
+
+/// How many call sites (calls and creations) resolved, and why the others did not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub calls: usize,
+    pub resolved: usize,
+    /// Named outside the repository: builtins, the standard library, dependencies.
+    pub external: usize,
+}
+
+impl Stats {
+    /// Call sites that name something of the repository and could not be followed (a value of
+    /// unknown type, a trait object, a name the code does not pin down).
+    pub fn unresolved(&self) -> usize {
+        self.calls - self.resolved - self.external
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct References {
+    /// Sorted by file, line, kind.
+    pub edges: Vec<Reference>,
+    pub stats: Stats,
+}
+
+impl References {
+    /// The references made from inside `symbol`, in the order of their lines.
+    pub fn from_symbol(&self, symbol: SymId) -> impl Iterator<Item = &Reference> {
+        let start = self.edges.partition_point(|e| e.file < symbol.file);
+        self.edges[start..]
+            .iter()
+            .take_while(move |e| e.file == symbol.file)
+            .filter(move |e| e.from == Some(symbol))
+    }
+}
+
+/// Resolves every file's references. Deterministic: edges come out sorted.
+pub fn resolve(snapshot: &Snapshot, packages: &Packages, parsed: &Parsed) -> References {
+    let index = RepoIndex::new(snapshot, packages);
+    let resolver = Resolver::new(parsed, &index);
+    let per_file: Vec<(Vec<Reference>, Stats)> = (0..parsed.files.len())
+        .into_par_iter()
+        .map(|f| resolver.file_references(f as u32))
+        .collect();
+    let mut refs = References::default();
+    for (edges, stats) in per_file {
+        refs.edges.extend(edges);
+        refs.stats.calls += stats.calls;
+        refs.stats.resolved += stats.resolved;
+        refs.stats.external += stats.external;
+    }
+    refs
+}
+
+/// What a name stands for while a path is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entity {
+    /// A file, as a module.
+    Module(u32),
+    /// A symbol itself: a function, a type, a module item.
+    Sym(SymId),
+    /// A value of a type of the repository.
+    Value(SymId),
+}
+
+/// Where a path is written: the file, the innermost symbol, the line.
+#[derive(Clone, Copy)]
+struct Place {
+    file: u32,
+    scope: Option<u32>,
+    line: u32,
+}
+
+/// Bounds every chain the resolver follows (re-exports, locals bound to locals, base classes).
+const MAX_DEPTH: u32 = 8;
+
+struct Resolver<'a> {
+    parsed: &'a Parsed,
+    index: &'a RepoIndex<'a>,
+    files: Vec<FileScope<'a>>,
+    /// A type's methods, wherever they are defined (Rust impls live anywhere).
+    methods: HashMap<SymId, BTreeMap<&'a str, SymId>>,
+    /// The traits a type implements, the classes and interfaces it extends.
+    parents: HashMap<SymId, Vec<SymId>>,
+    /// A type's fields: name -> where the field is declared and the type it is given.
+    fields: HashMap<SymId, BTreeMap<&'a str, (Place, &'a TypeHint)>>,
+}
+
+/// A local's line and the type the code gives it.
+type LocalAt<'a> = (u32, Option<&'a TypeHint>);
+
+/// One file's names.
+struct FileScope<'a> {
+    /// Symbol names with `.` for every separator (`Foo::new` -> `Foo.new`) -> symbol.
+    symbols: HashMap<String, u32>,
+    /// Local name of each binding -> its index (a later import of a name wins).
+    bindings: HashMap<&'a str, usize>,
+    globs: Vec<usize>,
+    /// The file each binding's import names (per name, for Python's `from m import a, b`).
+    targets: Vec<Option<u32>>,
+    /// Line -> innermost symbol, and innermost type, around it (index 0 unused).
+    innermost: Vec<Option<u32>>,
+    innermost_type: Vec<Option<u32>>,
+    /// (scope, name) -> the locals of that name there, in line order.
+    locals: HashMap<(Option<u32>, &'a str), Vec<LocalAt<'a>>>,
+}
+
+fn key(name: &str) -> String {
+    name.replace("::", ".")
+}
+
+impl<'a> Resolver<'a> {
+    fn new(parsed: &'a Parsed, index: &'a RepoIndex<'a>) -> Self {
+        let files: Vec<FileScope> = parsed
+            .files
+            .par_iter()
+            .map(|f| FileScope::new(f, parsed, index))
+            .collect();
+        let mut r = Resolver {
+            parsed,
+            index,
+            files,
+            methods: HashMap::new(),
+            parents: HashMap::new(),
+            fields: HashMap::new(),
+        };
+        r.index_methods();
+        r.index_parents();
+        r.index_fields();
+        r
+    }
+
+    fn facts(&self, file: u32) -> &'a FileFacts {
+        &self.parsed.files[file as usize].facts
+    }
+
+    fn language(&self, file: u32) -> Option<Language> {
+        self.parsed.files[file as usize].language
+    }
+
+    fn symbol(&self, id: SymId) -> &'a crate::parse::Symbol {
+        &self.facts(id.file).symbols[id.symbol as usize]
+    }
+
+    /// Methods are filed under the type their name's prefix resolves to in their own file.
+    fn index_methods(&mut self) {
+        let mut methods: HashMap<SymId, BTreeMap<&'a str, SymId>> = HashMap::new();
+        for (f, file) in self.parsed.files.iter().enumerate() {
+            for (i, s) in file.facts.symbols.iter().enumerate() {
+                if s.kind != SymbolKind::Method {
+                    continue;
+                }
+                let segs: Vec<String> = key(&s.name).split('.').map(str::to_string).collect();
+                let Some((short, owner)) = segs.split_last() else {
+                    continue;
+                };
+                let place = Place {
+                    file: f as u32,
+                    scope: None,
+                    line: s.start_line,
+                };
+                if let Some(Entity::Sym(t)) = self.eval(place, owner, 0) {
+                    let name = s.short_name();
+                    debug_assert_eq!(name, short);
+                    let id = SymId {
+                        file: f as u32,
+                        symbol: i as u32,
+                    };
+                    methods.entry(t).or_default().entry(name).or_insert(id);
+                }
+            }
+        }
+        self.methods = methods;
+    }
+
+    fn index_parents(&mut self) {
+        let mut parents: HashMap<SymId, Vec<SymId>> = HashMap::new();
+        for (f, file) in self.parsed.files.iter().enumerate() {
+            for r in file.facts.refs.iter().filter(|r| !r.subject.is_empty()) {
+                let place = Place {
+                    file: f as u32,
+                    scope: None,
+                    line: r.line,
+                };
+                let subject = self.eval(place, &r.subject, 0);
+                let parent = self.eval(place, &r.path, 0);
+                if let (Some(Entity::Sym(s)), Some(Entity::Sym(p))) = (subject, parent) {
+                    if s != p && self.symbol(p).kind.is_type() && self.symbol(s).kind.is_type() {
+                        let list = parents.entry(s).or_default();
+                        if !list.contains(&p) {
+                            list.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        self.parents = parents;
+    }
+
+    fn index_fields(&mut self) {
+        let mut fields: HashMap<SymId, BTreeMap<&'a str, (Place, &'a TypeHint)>> = HashMap::new();
+        for (f, file) in self.parsed.files.iter().enumerate() {
+            let scope = &self.files[f];
+            for field in &file.facts.fields {
+                let (Some(owner), Some(ty)) = (scope.type_at(field.line), field.ty.as_ref()) else {
+                    continue;
+                };
+                let place = Place {
+                    file: f as u32,
+                    scope: scope.at(field.line),
+                    line: field.line,
+                };
+                let id = SymId {
+                    file: f as u32,
+                    symbol: owner,
+                };
+                // The first assignment that shows a type is the declaration.
+                fields
+                    .entry(id)
+                    .or_default()
+                    .entry(field.name.as_str())
+                    .or_insert((place, ty));
+            }
+        }
+        self.fields = fields;
+    }
+
+    fn file_references(&self, f: u32) -> (Vec<Reference>, Stats) {
+        let file = &self.parsed.files[f as usize];
+        let scope = &self.files[f as usize];
+        let mut edges = Vec::new();
+        let mut stats = Stats::default();
+        for r in &file.facts.refs {
+            let at = scope.at(r.line);
+            let place = Place {
+                file: f,
+                scope: at,
+                line: r.line,
+            };
+            let from = at.map(|symbol| SymId { file: f, symbol });
+            let is_call = matches!(r.kind, RefKind::Call | RefKind::Create);
+            if is_call {
+                stats.calls += 1;
+            }
+            if !r.subject.is_empty() {
+                // Implements/extends: already followed for the parents; kept as edges.
+                if let (Some(Entity::Sym(s)), Some(Entity::Sym(p))) = (
+                    self.eval(place, &r.subject, 0),
+                    self.eval(place, &r.path, 0),
+                ) {
+                    if self.symbol(p).kind.is_type() && s != p {
+                        edges.push(Reference {
+                            kind: r.kind,
+                            file: f,
+                            line: r.line,
+                            from: Some(s),
+                            to: p,
+                        });
+                    }
+                }
+                continue;
+            }
+            let resolved = match r.kind {
+                RefKind::Call => self.eval_callee(place, &r.path),
+                _ => self.eval(place, &r.path, 0),
+            };
+            let target = match resolved {
+                Some(Entity::Sym(s)) => Some(s),
+                _ => None,
+            };
+            let kind = match (r.kind, target) {
+                (RefKind::Call, Some(t)) if self.symbol(t).kind.is_type() => Some(RefKind::Create),
+                (RefKind::Call, Some(t)) if is_callable(self.symbol(t).kind) => Some(RefKind::Call),
+                (RefKind::Create | RefKind::TypeUse, Some(t)) if self.symbol(t).kind.is_type() => {
+                    Some(r.kind)
+                }
+                _ => None,
+            };
+            match (kind, target) {
+                (Some(kind), Some(to)) => {
+                    if is_call {
+                        stats.resolved += 1;
+                    }
+                    edges.push(Reference {
+                        kind,
+                        file: f,
+                        line: r.line,
+                        from,
+                        to,
+                    });
+                }
+                _ if is_call && self.is_external(place, &r.path) => stats.external += 1,
+                _ => {}
+            }
+        }
+        edges.sort_by_key(|e| (e.line, e.kind, e.to));
+        edges.dedup();
+        (edges, stats)
+    }
+
+    /// A path whose first name the repository does not define: a builtin, the standard
+    /// library, a dependency.
+    fn is_external(&self, place: Place, path: &[String]) -> bool {
+        match path.first().map(String::as_str) {
+            None | Some("?" | "()" | "self" | "this" | "Self" | "super") => false,
+            Some("::") => match self.language(place.file) {
+                Some(Language::Rust) => {
+                    resolve_rust_path(&path[1..], self.path_of(place.file), self.index).is_none()
+                }
+                _ => false,
+            },
+            Some(first) => {
+                let scope = &self.files[place.file as usize];
+                let local = place
+                    .scope
+                    .and_then(|_| scope.local(place.scope, first, place.line));
+                match local {
+                    // A local of a type the repository does not define (`let v: Vec<u8>`).
+                    Some(Some(TypeHint::Written(t))) => main_type(t, false).is_some_and(|p| {
+                        self.eval(
+                            Place {
+                                scope: None,
+                                ..place
+                            },
+                            &p,
+                            0,
+                        )
+                        .is_none()
+                    }),
+                    // A local whose type the code does not show: not known to be outside.
+                    Some(_) => false,
+                    None => self.head(place, path, 0).is_none(),
+                }
+            }
+        }
+    }
+
+    fn path_of(&self, file: u32) -> &'a str {
+        &self.parsed.files[file as usize].path
+    }
+
+    /// Follows a path from where it is written to what it names.
+    fn eval(&self, place: Place, path: &[String], depth: u32) -> Option<Entity> {
+        if depth > MAX_DEPTH || path.is_empty() {
+            return None;
+        }
+        let (mut entity, rest) = self.head(place, path, depth)?;
+        for seg in rest {
+            entity = self.step(entity, seg, depth)?;
+        }
+        Some(entity)
+    }
+
+    /// `eval` for the callee of a call: `x.len()` calls the method `len` even when the type
+    /// also has a field `len`.
+    fn eval_callee(&self, place: Place, path: &[String]) -> Option<Entity> {
+        if let [init @ .., last] = path {
+            if !init.is_empty() && last != "()" {
+                if let Some(Entity::Value(t)) = self.eval(place, init, 0) {
+                    if let Some(m) = self.method(t, last, 0) {
+                        return Some(Entity::Sym(m));
+                    }
+                }
+            }
+        }
+        self.eval(place, path, 0)
+    }
+
+    /// The first name (or names) of a path, and what is left of it.
+    fn head<'p>(
+        &self,
+        place: Place,
+        path: &'p [String],
+        depth: u32,
+    ) -> Option<(Entity, &'p [String])> {
+        let first = path[0].as_str();
+        let scope = &self.files[place.file as usize];
+        match first {
+            "?" | "()" => None,
+            "::" => {
+                let (file, inner) =
+                    resolve_rust_path(&path[1..], self.path_of(place.file), self.index)?;
+                let file = self.file_index(&file)?;
+                let mut entity = Entity::Module(file);
+                for seg in &inner {
+                    entity = self.step(entity, seg, depth)?;
+                }
+                Some((entity, &[]))
+            }
+            "self" | "this" => {
+                let owner = self.owner_of(place)?;
+                Some((Entity::Value(owner), &path[1..]))
+            }
+            "Self" => Some((Entity::Sym(self.owner_of(place)?), &path[1..])),
+            "super" => {
+                let owner = self.owner_of(place)?;
+                let parent = *self.parents.get(&owner)?.first()?;
+                // Python's `super()` is a call; JavaScript's `super` a keyword.
+                let rest = match path.get(1).map(String::as_str) {
+                    Some("()") if self.language(place.file) == Some(Language::Python) => &path[2..],
+                    _ => &path[1..],
+                };
+                Some((Entity::Value(parent), rest))
+            }
+            _ => {
+                if let Some(ty) = place
+                    .scope
+                    .and_then(|_| scope.local(place.scope, first, place.line))
+                {
+                    let value = self.type_of(place, ty?, depth + 1)?;
+                    return Some((value, &path[1..]));
+                }
+                // `import a.b` binds `a.b`: the longest dotted prefix bound wins.
+                for n in (2..=path.len()).rev() {
+                    let dotted = path[..n].join(".");
+                    if let Some(&b) = scope.bindings.get(dotted.as_str()) {
+                        let entity = self.binding(place.file, b, depth + 1)?;
+                        return Some((entity, &path[n..]));
+                    }
+                }
+                if let Some(entity) = self.lookup(place.file, first, depth) {
+                    return Some((entity, &path[1..]));
+                }
+                // A module-level variable (`app = Flask(__name__)`).
+                if let Some(ty) = scope.local(None, first, place.line) {
+                    let value = self.type_of(place, ty?, depth + 1)?;
+                    return Some((value, &path[1..]));
+                }
+                // A crate of the workspace named without a `use`.
+                if self.language(place.file) == Some(Language::Rust)
+                    && self.index.rust_crates.contains_key(first)
+                {
+                    let (file, inner) =
+                        resolve_rust_path(path, self.path_of(place.file), self.index)?;
+                    let mut entity = Entity::Module(self.file_index(&file)?);
+                    for seg in &inner {
+                        entity = self.step(entity, seg, depth)?;
+                    }
+                    return Some((entity, &[]));
+                }
+                None
+            }
+        }
+    }
+
+    fn file_index(&self, path: &str) -> Option<u32> {
+        self.parsed
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// The type a method belongs to (a Rust impl's type, a class), for `self`/`this`/`Self`.
+    fn owner_of(&self, place: Place) -> Option<SymId> {
+        let scope = &self.files[place.file as usize];
+        if let Some(s) = place.scope {
+            let sym = &self.facts(place.file).symbols[s as usize];
+            if sym.kind == SymbolKind::Method {
+                let segs: Vec<String> = key(&sym.name).split('.').map(str::to_string).collect();
+                let owner_place = Place {
+                    scope: None,
+                    ..place
+                };
+                if let Some(Entity::Sym(t)) = self.eval(owner_place, &segs[..segs.len() - 1], 1) {
+                    return Some(t);
+                }
+            }
+        }
+        let t = scope.type_at(place.line)?;
+        Some(SymId {
+            file: place.file,
+            symbol: t,
+        })
+    }
+
+    /// A name at the top of a file: its own symbol, an import, or a glob import's name.
+    fn lookup(&self, file: u32, name: &str, depth: u32) -> Option<Entity> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let scope = &self.files[file as usize];
+        let symbol = scope.symbols.get(name).copied();
+        // `mod x;` is both a symbol and the import of x's file: the file has the items.
+        let declared_mod =
+            symbol.is_some_and(|s| self.facts(file).symbols[s as usize].kind == SymbolKind::Module);
+        match (symbol, scope.bindings.get(name)) {
+            (Some(s), _) if !declared_mod => return Some(Entity::Sym(SymId { file, symbol: s })),
+            (_, Some(&b)) => return self.binding(file, b, depth + 1),
+            (Some(s), None) => return Some(Entity::Sym(SymId { file, symbol: s })),
+            (None, None) => {}
+        }
+        scope.globs.iter().find_map(|&b| {
+            let target = scope.targets[b]?;
+            self.lookup(target, name, depth + 1)
+        })
+    }
+
+    /// What an import binds.
+    fn binding(&self, file: u32, b: usize, depth: u32) -> Option<Entity> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let facts = self.facts(file);
+        let binding: &Binding = &facts.bindings[b];
+        let import = &facts.imports[binding.import as usize];
+        if let ImportSpec::RustUse(path) = &import.spec {
+            let segs: Vec<String> = path.split("::").map(str::to_string).collect();
+            let (target, inner) = resolve_rust_path(&segs, self.path_of(file), self.index)?;
+            let mut entity = Entity::Module(self.file_index(&target)?);
+            for seg in &inner {
+                entity = self.step(entity, seg, depth)?;
+            }
+            return Some(entity);
+        }
+        let target = self.files[file as usize].targets[b]?;
+        match binding.name.as_deref() {
+            None => Some(Entity::Module(target)),
+            Some("default") => {
+                let name = self.facts(target).default_export.as_deref()?;
+                self.lookup(target, name, depth + 1)
+            }
+            Some(name) => {
+                // `from pkg import sub` names the module `pkg/sub.py` when there is one.
+                if is_module_named(self.path_of(target), name) {
+                    return Some(Entity::Module(target));
+                }
+                self.lookup(target, name, depth + 1)
+            }
+        }
+    }
+
+    /// One more segment of a path.
+    fn step(&self, entity: Entity, seg: &str, depth: u32) -> Option<Entity> {
+        match entity {
+            Entity::Module(file) => self.lookup(file, seg, depth + 1),
+            Entity::Sym(s) => {
+                let sym = self.symbol(s);
+                if seg == "()" {
+                    return match sym.kind {
+                        k if k.is_type() => Some(Entity::Value(s)),
+                        SymbolKind::Function | SymbolKind::Method => self.returns(s, depth + 1),
+                        _ => None,
+                    };
+                }
+                if is_callable(sym.kind) {
+                    return None;
+                }
+                let nested = format!("{}.{seg}", key(&sym.name));
+                if let Some(&n) = self.files[s.file as usize].symbols.get(&nested) {
+                    return Some(Entity::Sym(SymId {
+                        file: s.file,
+                        symbol: n,
+                    }));
+                }
+                self.method(s, seg, 0).map(Entity::Sym)
+            }
+            Entity::Value(t) => {
+                if seg == "()" {
+                    return None;
+                }
+                if let Some((place, ty)) = self.field(t, seg, 0) {
+                    return self.type_of(place, ty, depth + 1);
+                }
+                self.method(t, seg, 0).map(Entity::Sym)
+            }
+        }
+    }
+
+    fn method(&self, t: SymId, name: &str, depth: u32) -> Option<SymId> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(&m) = self.methods.get(&t).and_then(|m| m.get(name)) {
+            return Some(m);
+        }
+        self.parents
+            .get(&t)?
+            .iter()
+            .find_map(|&p| self.method(p, name, depth + 1))
+    }
+
+    fn field(&self, t: SymId, name: &str, depth: u32) -> Option<(Place, &'a TypeHint)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(&f) = self.fields.get(&t).and_then(|m| m.get(name)) {
+            return Some(f);
+        }
+        self.parents
+            .get(&t)?
+            .iter()
+            .find_map(|&p| self.field(p, name, depth + 1))
+    }
+
+    /// The value a type hint stands for.
+    fn type_of(&self, place: Place, hint: &TypeHint, depth: u32) -> Option<Entity> {
+        match hint {
+            TypeHint::Written(written) => {
+                let path = main_type(written, false)?;
+                self.type_named(place, &path, depth)
+            }
+            TypeHint::Of(path) => {
+                // A local bound to itself (`let x = x.next()`) reads the earlier one.
+                let before = Place {
+                    line: place.line.saturating_sub(1),
+                    ..place
+                };
+                match self.eval(before, path, depth + 1)? {
+                    Entity::Value(t) => Some(Entity::Value(t)),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn type_named(&self, place: Place, path: &[String], depth: u32) -> Option<Entity> {
+        let t = match path {
+            [s] if s == "Self" || s == "this" => self.owner_of(place)?,
+            _ => match self.eval(
+                Place {
+                    scope: None,
+                    ..place
+                },
+                path,
+                depth + 1,
+            )? {
+                Entity::Sym(t) => t,
+                _ => return None,
+            },
+        };
+        self.symbol(t).kind.is_type().then_some(Entity::Value(t))
+    }
+
+    /// The value a function returns, from the return type its signature declares.
+    fn returns(&self, f: SymId, depth: u32) -> Option<Entity> {
+        let sym = self.symbol(f);
+        let written = return_type(&sym.signature, self.language(f.file)?)?;
+        let path = main_type(written, true)?;
+        let place = Place {
+            file: f.file,
+            scope: Some(f.symbol),
+            line: sym.start_line,
+        };
+        self.type_named(place, &path, depth)
+    }
+}
+
+impl<'a> FileScope<'a> {
+    fn new(file: &'a ParsedFile, parsed: &Parsed, index: &RepoIndex) -> Self {
+        let facts = &file.facts;
+        let symbols = facts
+            .symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (key(&s.name), i as u32))
+            .collect();
+        let mut bindings = HashMap::new();
+        let mut globs = Vec::new();
+        for (i, b) in facts.bindings.iter().enumerate() {
+            if b.local == "*" {
+                globs.push(i);
+            } else {
+                bindings.insert(b.local.as_str(), i);
+            }
+        }
+        let targets = facts
+            .bindings
+            .iter()
+            .map(|b| {
+                let import = facts.imports.get(b.import as usize)?;
+                let target = match (&import.spec, b.name.as_deref()) {
+                    // `from m import a, b`: each name may be a module of its own.
+                    (ImportSpec::Python { level, module, .. }, Some(name)) if name != "*" => {
+                        let one = ImportSpec::Python {
+                            level: *level,
+                            module: module.clone(),
+                            names: vec![name.to_string()],
+                        };
+                        resolve_import(Language::Python, &one, &file.path, index)
+                    }
+                    _ => import.target.clone(),
+                }?;
+                parsed
+                    .files
+                    .binary_search_by(|f| f.path.as_str().cmp(&target))
+                    .ok()
+                    .map(|i| i as u32)
+            })
+            .collect();
+        let lines = file.lines.max(1) + 2;
+        let mut innermost = vec![None; lines];
+        let mut innermost_type = vec![None; lines];
+        // Larger symbols first, so nested ones paint over them.
+        let mut order: Vec<u32> = (0..facts.symbols.len() as u32).collect();
+        order.sort_by_key(|&i| {
+            let s = &facts.symbols[i as usize];
+            (
+                std::cmp::Reverse(s.end_line - s.start_line),
+                s.start_line,
+                i,
+            )
+        });
+        for i in order {
+            let s = &facts.symbols[i as usize];
+            let end = (s.end_line as usize).min(lines - 1);
+            for line in (s.start_line as usize).min(end)..=end {
+                innermost[line] = Some(i);
+                if s.kind.is_type() {
+                    innermost_type[line] = Some(i);
+                }
+            }
+        }
+        let mut locals: HashMap<(Option<u32>, &str), Vec<LocalAt>> = HashMap::new();
+        for l in &facts.locals {
+            let scope = innermost.get(l.line as usize).copied().flatten();
+            locals
+                .entry((scope, l.name.as_str()))
+                .or_default()
+                .push((l.line, l.ty.as_ref()));
+        }
+        FileScope {
+            symbols,
+            bindings,
+            globs,
+            targets,
+            innermost,
+            innermost_type,
+            locals,
+        }
+    }
+
+    fn at(&self, line: u32) -> Option<u32> {
+        self.innermost.get(line as usize).copied().flatten()
+    }
+
+    fn type_at(&self, line: u32) -> Option<u32> {
+        self.innermost_type.get(line as usize).copied().flatten()
+    }
+
+    /// The latest local of that name at or before `line` in `scope`: `Some(None)` when the
+    /// local exists but the code gives it no type.
+    fn local(&self, scope: Option<u32>, name: &str, line: u32) -> Option<Option<&'a TypeHint>> {
+        self.locals.get(&(scope, name)).and_then(|list| {
+            list.iter()
+                .rev()
+                .find(|(l, _)| *l <= line)
+                .map(|(_, ty)| *ty)
+        })
+    }
+}
+
+fn is_callable(kind: SymbolKind) -> bool {
+    matches!(kind, SymbolKind::Function | SymbolKind::Method)
+}
+
+/// `pkg/sub.py` or `pkg/sub/__init__.py` is the module `sub`.
+fn is_module_named(path: &str, name: &str) -> bool {
+    let no_ext = path
+        .trim_end_matches(".pyi")
+        .trim_end_matches(".py")
+        .trim_end_matches("/__init__");
+    no_ext.rsplit('/').next() == Some(name)
+}
+
+/// The return type a signature declares, as written.
+fn return_type(signature: &str, language: Language) -> Option<&str> {
+    match language {
+        Language::Rust => {
+            let (_, ret) = signature.rsplit_once("->")?;
+            Some(ret.split(" where ").next().unwrap_or(ret).trim())
+        }
+        Language::Python => Some(signature.rsplit_once("->")?.1.trim()),
+        _ => {
+            // After the parameter list's closing parenthesis: `f(a: A): B`.
+            let open = signature.find('(')?;
+            let mut depth = 0;
+            for (i, c) in signature[open..].char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            let rest = signature[open + i + 1..].trim_start();
+                            return rest.strip_prefix(':').map(str::trim);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            None
+        }
+    }
+}
+
+/// The type whose methods a value of a written type answers to, as a path: references,
+/// lifetimes and the wrappers that pass method calls through (`Box`, `Arc`, `Rc`; `Optional`
+/// and `| null`, which code narrows before use) are looked through; for a return type also
+/// `Result`, `Option` and `Promise` (`?` and `await` unwrap them). A collection (`Vec<T>`,
+/// `list[T]`, `T[]`) is not its element.
+pub(crate) fn main_type(written: &str, returned: bool) -> Option<Vec<String>> {
+    let mut t = written
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .trim();
+    if t.ends_with("[]") {
+        return None;
+    }
+    loop {
+        let before = t;
+        t = t.trim_start_matches('&').trim();
+        for prefix in ["mut ", "dyn ", "impl ", "readonly "] {
+            t = t.strip_prefix(prefix).unwrap_or(t).trim();
+        }
+        if t.starts_with('\'') {
+            t = t.split_once(' ').map(|(_, r)| r).unwrap_or("").trim();
+        }
+        // `Foo | null`, `Foo | None`, `None | Foo`.
+        if t.contains('|') && !t.contains(['<', '[']) {
+            let parts: Vec<&str> = t
+                .split('|')
+                .map(str::trim)
+                .filter(|p| !matches!(*p, "null" | "undefined" | "None" | "void"))
+                .collect();
+            match parts.as_slice() {
+                [one] => t = one,
+                _ => return None,
+            }
+        }
+        if let Some((outer, inner)) = generic(t) {
+            let last = outer.rsplit([':', '.']).next().unwrap_or(outer);
+            let passes = matches!(last, "Box" | "Arc" | "Rc" | "Optional" | "Pin")
+                || (returned && matches!(last, "Result" | "Option" | "Promise" | "Awaitable"));
+            if passes {
+                // `Result<T, E>` answers as `T`.
+                t = split_args(inner).into_iter().next()?.trim();
+                continue;
+            }
+            // A collection is not its element; `Foo[int]` is a generic `Foo`.
+            if matches!(
+                last,
+                "list"
+                    | "dict"
+                    | "set"
+                    | "tuple"
+                    | "frozenset"
+                    | "type"
+                    | "List"
+                    | "Dict"
+                    | "Set"
+                    | "Tuple"
+                    | "Type"
+                    | "Sequence"
+                    | "Iterable"
+                    | "Iterator"
+                    | "Mapping"
+                    | "Callable"
+            ) {
+                return None;
+            }
+            t = outer;
+        }
+        if t == before {
+            break;
+        }
+    }
+    if t.ends_with(']') || t.is_empty() {
+        return None;
+    }
+    let segs: Vec<String> = t
+        .split("::")
+        .flat_map(|s| s.split('.'))
+        .map(|s| s.trim().to_string())
+        .collect();
+    let valid = segs.iter().all(|s| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    });
+    if !valid {
+        return None;
+    }
+    match segs.first().map(String::as_str) {
+        Some("crate" | "super" | "self") => {
+            Some(std::iter::once("::".into()).chain(segs).collect())
+        }
+        _ => Some(segs),
+    }
+}
+
+/// `Box<Foo>` -> (`Box`, `Foo`); `Optional[Foo]` -> (`Optional`, `Foo`).
+fn generic(t: &str) -> Option<(&str, &str)> {
+    let open = t.find(['<', '['])?;
+    let close = if t.as_bytes()[open] == b'<' { '>' } else { ']' };
+    let inner = t[open + 1..].strip_suffix(close)?;
+    Some((t[..open].trim(), inner))
+}
+
+/// `A, B<C, D>` -> [`A`, `B<C, D>`].
+fn split_args(s: &str) -> Vec<&str> {
+    let (mut depth, mut start, mut out) = (0i32, 0, Vec::new());
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' | '[' | '(' => depth += 1,
+            '>' | ']' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&s[start..]);
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::cache::{CacheUse, MemoryCache};
+    use crate::snapshot::SourceFile;
+
+    /// Parses the files and resolves their references, as a build does.
+    pub(crate) fn build(files: &[(&str, &str)]) -> (Parsed, References) {
+        let snapshot = Snapshot {
+            commit: String::new(),
+            files: files
+                .iter()
+                .map(|(path, text)| SourceFile {
+                    path: path.to_string(),
+                    blob: format!("blob-{path}"),
+                    language: Language::from_path(path),
+                    text: text.to_string(),
+                    lines: text.lines().count(),
+                    lossy: false,
+                    redacted: false,
+                })
+                .collect(),
+            skipped: vec![],
+            bidi: Default::default(),
+        };
+        let mut snapshot = snapshot;
+        snapshot.files.sort_by(|a, b| a.path.cmp(&b.path));
+        let packages = crate::packages::read(&snapshot);
+        let memory = MemoryCache::default();
+        let (parsed, _) = crate::parse::parse_all(&snapshot, &packages, &CacheUse::new(&memory));
+        let refs = resolve(&snapshot, &packages, &parsed);
+        (parsed, refs)
+    }
+
+    /// `from -kind-> file::to`, one per resolved reference.
+    pub(crate) fn edges(parsed: &Parsed, refs: &References) -> Vec<String> {
+        let name = |id: SymId| {
+            let f = &parsed.files[id.file as usize];
+            format!("{}::{}", f.path, f.facts.symbols[id.symbol as usize].name)
+        };
+        refs.edges
+            .iter()
+            .map(|e| {
+                let from = match e.from {
+                    Some(id) => name(id),
+                    None => format!("{}::<top>", parsed.files[e.file as usize].path),
+                };
+                format!("{from} -{:?}-> {}", e.kind, name(e.to))
+            })
+            .collect()
+    }
+
+    fn has(all: &[String], edge: &str) {
+        assert!(all.iter().any(|e| e == edge), "missing {edge} in {all:#?}");
+    }
+
+    fn lacks(all: &[String], edge: &str) {
+        assert!(!all.iter().any(|e| e == edge), "unexpected {edge}");
+    }
+
+    const RUST: &[(&str, &str)] = &[
+        ("Cargo.toml", "[package]\nname = \"app\"\n"),
+        (
+            "src/main.rs",
+            "mod flags;\nmod search;\nmod util;\nuse crate::search::Searcher;\n\nfn main() {\n    let args = flags::parse();\n    let mut s = Searcher::new(args.pattern());\n    s.run();\n    helper();\n    util::helper();\n    let w = make_walker();\n    w.visit();\n}\n\nfn helper() {}\n",
+        ),
+        (
+            "src/flags.rs",
+            "pub struct Args { pattern: String }\nimpl Args {\n    pub fn pattern(&self) -> String { self.pattern.clone() }\n}\npub fn parse() -> Args { Args { pattern: String::new() } }\n",
+        ),
+        (
+            "src/search.rs",
+            "use crate::util::Printer;\n\npub trait Sink { fn matched(&mut self); fn done(&self) {} }\n\npub struct Searcher {\n    printer: Printer,\n    sink: Box<dyn Sink>,\n}\n\nimpl Searcher {\n    pub fn new(p: String) -> Self {\n        Searcher { printer: Printer::default(), sink: todo!() }\n    }\n    pub fn run(&mut self) {\n        self.printer.print();\n        self.sink.matched();\n        self.step();\n        let other = Self::new(String::new());\n        other.step();\n    }\n    fn step(&self) {}\n}\n",
+        ),
+        (
+            "src/util.rs",
+            "#[derive(Default)]\npub struct Printer;\nimpl Printer {\n    pub fn print(&self) {}\n}\npub fn helper() {}\nimpl crate::search::Sink for Printer {\n    fn matched(&mut self) { self.print(); }\n}\n#[cfg(test)]\nmod tests { fn t() { super::helper(); } }\n",
+        ),
+    ];
+
+    #[test]
+    fn rust_calls_resolve_through_modules_imports_fields_and_return_types() {
+        let (parsed, refs) = build(RUST);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            "src/main.rs::main -Call-> src/flags.rs::parse",
+            "src/main.rs::main -Call-> src/search.rs::Searcher::new",
+            "src/main.rs::main -Call-> src/flags.rs::Args::pattern",
+            "src/main.rs::main -Call-> src/search.rs::Searcher::run",
+            "src/main.rs::main -Call-> src/main.rs::helper",
+            "src/main.rs::main -Call-> src/util.rs::helper",
+            "src/search.rs::Searcher::run -Call-> src/util.rs::Printer::print",
+            "src/search.rs::Searcher::run -Call-> src/search.rs::Sink::matched",
+            "src/search.rs::Searcher::run -Call-> src/search.rs::Searcher::step",
+            "src/search.rs::Searcher::run -Call-> src/search.rs::Searcher::new",
+            "src/search.rs::Searcher::new -Create-> src/search.rs::Searcher",
+            "src/search.rs::Searcher -TypeUse-> src/util.rs::Printer",
+            "src/search.rs::Searcher -TypeUse-> src/search.rs::Sink",
+            "src/flags.rs::parse -Create-> src/flags.rs::Args",
+            "src/util.rs::Printer -Implements-> src/search.rs::Sink",
+            "src/util.rs::Printer::matched -Call-> src/util.rs::Printer::print",
+        ] {
+            has(&all, edge);
+        }
+        // The same short name in two modules: the one the path says, never both.
+        assert_eq!(
+            all.iter().filter(|e| e.ends_with("::helper")).count(),
+            2,
+            "{all:#?}"
+        );
+        // An unknown callee (`make_walker` is defined nowhere) leaves its value unknown.
+        assert!(all.iter().all(|e| !e.contains("visit")));
+        // Test modules are not read.
+        assert!(all.iter().all(|e| !e.contains("tests")));
+        assert!(refs.stats.resolved >= 12, "{:?}", refs.stats);
+        assert!(refs.stats.external >= 2, "{:?}", refs.stats);
+    }
+
+    const PYTHON: &[(&str, &str)] = &[
+        ("app/__init__.py", "from .core import App\n"),
+        (
+            "app/core.py",
+            "from .store import Store\nfrom . import util\n\nclass Base:\n    def save(self):\n        pass\n\nclass App(Base):\n    store: Store\n\n    def __init__(self):\n        self.cache = util.Cache()\n\n    def run(self, name: str) -> \"Result\":\n        self.store.get(name)\n        self.cache.clear()\n        self.save()\n        super().save()\n        r = Result()\n        r.show()\n        return helper()\n\nclass Result:\n    def show(self):\n        pass\n\ndef helper():\n    pass\n",
+        ),
+        (
+            "app/store.py",
+            "class Store:\n    def get(self, key):\n        pass\n\ndef helper():\n    pass\n",
+        ),
+        ("app/util.py", "class Cache:\n    def clear(self):\n        pass\n"),
+        (
+            "main.py",
+            "from app import App\nimport app.util\n\ndef main():\n    a = App()\n    a.run(\"x\")\n    app.util.Cache().clear()\n    unknown.thing()\n    a.run(\"y\").show()\n\nif __name__ == \"__main__\":\n    main()\n",
+        ),
+    ];
+
+    #[test]
+    fn python_calls_resolve_through_imports_self_fields_and_bases() {
+        let (parsed, refs) = build(PYTHON);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            "main.py::main -Create-> app/core.py::App",
+            "main.py::main -Call-> app/core.py::App.run",
+            "main.py::main -Create-> app/util.py::Cache",
+            "main.py::main -Call-> app/util.py::Cache.clear",
+            "main.py::main -Call-> app/core.py::Result.show",
+            "main.py::<top> -Call-> main.py::main",
+            "app/core.py::App.__init__ -Create-> app/util.py::Cache",
+            "app/core.py::App.run -Call-> app/store.py::Store.get",
+            "app/core.py::App.run -Call-> app/util.py::Cache.clear",
+            "app/core.py::App.run -Call-> app/core.py::Base.save",
+            "app/core.py::App.run -Create-> app/core.py::Result",
+            "app/core.py::App.run -Call-> app/core.py::Result.show",
+            "app/core.py::App.run -Call-> app/core.py::helper",
+            "app/core.py::App -Extends-> app/core.py::Base",
+            "app/core.py::App -TypeUse-> app/store.py::Store",
+        ] {
+            has(&all, edge);
+        }
+        lacks(&all, "app/core.py::App.run -Call-> app/store.py::helper");
+        assert_eq!(refs.stats.external, 1, "unknown.thing: {:?}", refs.stats);
+    }
+
+    const TS: &[(&str, &str)] = &[
+        (
+            "src/index.ts",
+            "export { Client } from './client';\nexport { default as make } from './make';\n",
+        ),
+        (
+            "src/client.ts",
+            "import { Transport } from './transport';\nimport * as util from './util';\n\nexport interface Sender { send(x: string): void }\n\nexport class Client implements Sender {\n  private transport: Transport;\n  constructor(private readonly opts: Options) {\n    this.transport = new Transport();\n  }\n  send(x: string): void {\n    this.transport.post(x);\n    util.log(x);\n    this.retry();\n  }\n  retry() {\n    const t = new Transport();\n    t.post('again');\n  }\n}\n\nexport interface Options { url: string }\n",
+        ),
+        (
+            "src/transport.ts",
+            "export class Transport {\n  post(x: string) { return log(x); }\n}\nfunction log(x: string) {}\n",
+        ),
+        ("src/util.ts", "export function log(x: string) {}\n"),
+        (
+            "src/make.ts",
+            "import { Client } from './index';\nexport default function make(): Client {\n  return new Client({ url: '' });\n}\n",
+        ),
+        (
+            "src/main.ts",
+            "import make from './make';\nconst c = make();\nc.send('x');\n",
+        ),
+    ];
+
+    #[test]
+    fn typescript_calls_resolve_through_imports_this_fields_and_defaults() {
+        let (parsed, refs) = build(TS);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            "src/client.ts::Client.constructor -Create-> src/transport.ts::Transport",
+            "src/client.ts::Client.send -Call-> src/transport.ts::Transport.post",
+            "src/client.ts::Client.send -Call-> src/util.ts::log",
+            "src/client.ts::Client.send -Call-> src/client.ts::Client.retry",
+            "src/client.ts::Client.retry -Create-> src/transport.ts::Transport",
+            "src/client.ts::Client.retry -Call-> src/transport.ts::Transport.post",
+            "src/client.ts::Client -Implements-> src/client.ts::Sender",
+            "src/client.ts::Client.constructor -TypeUse-> src/client.ts::Options",
+            "src/make.ts::make -Create-> src/client.ts::Client",
+            "src/make.ts::make -TypeUse-> src/client.ts::Client",
+            "src/main.ts::<top> -Call-> src/make.ts::make",
+            "src/main.ts::<top> -Call-> src/client.ts::Client.send",
+        ] {
+            has(&all, edge);
+        }
+        lacks(
+            &all,
+            "src/client.ts::Client.send -Call-> src/transport.ts::log",
+        );
+    }
+
+    #[test]
+    fn main_types_look_through_references_and_pointers_not_collections() {
+        let p = |s: &str, r| main_type(s, r).map(|v| v.join("/"));
+        assert_eq!(p("&'a mut Walker<'a>", false).as_deref(), Some("Walker"));
+        assert_eq!(p("Arc<Mutex<Inner>>", false).as_deref(), Some("Mutex"));
+        assert_eq!(
+            p("Box<dyn crate::a::Sink>", false).as_deref(),
+            Some("::/crate/a/Sink")
+        );
+        assert_eq!(p("io::Result<Self>", true).as_deref(), Some("Self"));
+        assert_eq!(p("Result<Foo, Error>", false).as_deref(), Some("Result"));
+        assert_eq!(p("Optional[Store]", false).as_deref(), Some("Store"));
+        assert_eq!(p("Store | None", false).as_deref(), Some("Store"));
+        assert_eq!(p("Promise<Response>", true).as_deref(), Some("Response"));
+        assert_eq!(p("Vec<Matcher>", false).as_deref(), Some("Vec"));
+        assert_eq!(p("list[Store]", false), None);
+        assert_eq!(p("Store[]", false), None);
+        assert_eq!(p("'\"Result\"'", false).as_deref(), Some("Result"));
+    }
+}
