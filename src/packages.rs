@@ -41,6 +41,9 @@ pub struct Entry {
     pub path: String,
     /// "binary", "console script", "command", "package entry".
     pub kind: &'static str,
+    /// The function it calls first, where the manifest or the language says (a Rust
+    /// binary's `main`, a console script's `module:function`); else the file's top level runs.
+    pub function: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -258,6 +261,7 @@ fn cargo(
                 name: name.to_string(),
                 path,
                 kind: "binary",
+                function: Some("main".into()),
             });
         }
     };
@@ -420,10 +424,15 @@ fn python_package(
     let mut entries = Vec::new();
     for (script, target) in scripts {
         if let Some(file) = python_script(&target, &code_root, &module, paths) {
+            let function = target
+                .split_once(':')
+                .map(|(_, f)| f.trim().to_string())
+                .filter(|f| !f.is_empty());
             entries.push(Entry {
                 name: script,
                 path: file,
                 kind: "console script",
+                function,
             });
         }
     }
@@ -433,6 +442,7 @@ fn python_package(
             name: format!("python -m {module}"),
             path: main,
             kind: "command",
+            function: None,
         });
     }
     Found::Package(Box::new(Package {
@@ -666,6 +676,7 @@ fn npm(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Foun
                     name: bin.to_string(),
                     path: file,
                     kind: "command",
+                    function: None,
                 });
             }
         }
@@ -676,6 +687,7 @@ fn npm(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Foun
                         name: bin.clone(),
                         path: file,
                         kind: "command",
+                        function: None,
                     });
                 }
             }

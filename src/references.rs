@@ -130,7 +130,7 @@ struct FileScope<'a> {
     /// Symbol names with `.` for every separator (`Foo::new` -> `Foo.new`) -> symbol.
     symbols: HashMap<String, u32>,
     /// Local name of each binding -> its index (a later import of a name wins).
-    bindings: HashMap<&'a str, usize>,
+    bindings: HashMap<&'a str, Vec<usize>>,
     globs: Vec<usize>,
     /// The file each binding's import names (per name, for Python's `from m import a, b`).
     targets: Vec<Option<u32>>,
@@ -381,8 +381,8 @@ impl<'a> Resolver<'a> {
             return None;
         }
         let (mut entity, rest) = self.head(place, path, depth)?;
-        for seg in rest {
-            entity = self.step(entity, seg, depth)?;
+        for (i, seg) in rest.iter().enumerate() {
+            entity = self.step(entity, seg, depth, i + 1 == rest.len())?;
         }
         Some(entity)
     }
@@ -418,8 +418,8 @@ impl<'a> Resolver<'a> {
                     resolve_rust_path(&path[1..], self.path_of(place.file), self.index)?;
                 let file = self.file_index(&file)?;
                 let mut entity = Entity::Module(file);
-                for seg in &inner {
-                    entity = self.step(entity, seg, depth)?;
+                for (i, seg) in inner.iter().enumerate() {
+                    entity = self.step(entity, seg, depth, i + 1 == inner.len())?;
                 }
                 Some((entity, &[]))
             }
@@ -449,12 +449,12 @@ impl<'a> Resolver<'a> {
                 // `import a.b` binds `a.b`: the longest dotted prefix bound wins.
                 for n in (2..=path.len()).rev() {
                     let dotted = path[..n].join(".");
-                    if let Some(&b) = scope.bindings.get(dotted.as_str()) {
-                        let entity = self.binding(place.file, b, depth + 1)?;
+                    if let Some(&b) = scope.bindings.get(dotted.as_str()).and_then(|b| b.last()) {
+                        let entity = self.binding(place.file, b, depth + 1, n == path.len())?;
                         return Some((entity, &path[n..]));
                     }
                 }
-                if let Some(entity) = self.lookup(place.file, first, depth) {
+                if let Some(entity) = self.lookup(place.file, first, depth, path.len() == 1) {
                     return Some((entity, &path[1..]));
                 }
                 // A module-level variable (`app = Flask(__name__)`).
@@ -469,8 +469,8 @@ impl<'a> Resolver<'a> {
                     let (file, inner) =
                         resolve_rust_path(path, self.path_of(place.file), self.index)?;
                     let mut entity = Entity::Module(self.file_index(&file)?);
-                    for seg in &inner {
-                        entity = self.step(entity, seg, depth)?;
+                    for (i, seg) in inner.iter().enumerate() {
+                        entity = self.step(entity, seg, depth, i + 1 == inner.len())?;
                     }
                     return Some((entity, &[]));
                 }
@@ -511,7 +511,9 @@ impl<'a> Resolver<'a> {
     }
 
     /// A name at the top of a file: its own symbol, an import, or a glob import's name.
-    fn lookup(&self, file: u32, name: &str, depth: u32) -> Option<Entity> {
+    /// `last`: the name ends the path, so it names a value or a type, not a module (Rust keeps
+    /// them apart: `mod parse;` and `use self::parse::parse;` live side by side).
+    fn lookup(&self, file: u32, name: &str, depth: u32, last: bool) -> Option<Entity> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -520,20 +522,36 @@ impl<'a> Resolver<'a> {
         // `mod x;` is both a symbol and the import of x's file: the file has the items.
         let declared_mod =
             symbol.is_some_and(|s| self.facts(file).symbols[s as usize].kind == SymbolKind::Module);
-        match (symbol, scope.bindings.get(name)) {
-            (Some(s), _) if !declared_mod => return Some(Entity::Sym(SymId { file, symbol: s })),
-            (_, Some(&b)) => return self.binding(file, b, depth + 1),
-            (Some(s), None) => return Some(Entity::Sym(SymId { file, symbol: s })),
-            (None, None) => {}
+        if let (Some(s), false) = (symbol, declared_mod) {
+            return Some(Entity::Sym(SymId { file, symbol: s }));
+        }
+        if let Some(list) = scope.bindings.get(name) {
+            let found: Vec<Entity> = list
+                .iter()
+                .rev()
+                .filter_map(|&b| self.binding(file, b, depth + 1, last))
+                .collect();
+            let is_module = |e: &Entity| match e {
+                Entity::Module(_) => true,
+                Entity::Sym(s) => self.symbol(*s).kind == SymbolKind::Module,
+                Entity::Value(_) => false,
+            };
+            let preferred = found.iter().find(|e| is_module(e) != last);
+            if let Some(&e) = preferred.or(found.first()) {
+                return Some(e);
+            }
+        }
+        if let Some(s) = symbol {
+            return Some(Entity::Sym(SymId { file, symbol: s }));
         }
         scope.globs.iter().find_map(|&b| {
             let target = scope.targets[b]?;
-            self.lookup(target, name, depth + 1)
+            self.lookup(target, name, depth + 1, last)
         })
     }
 
     /// What an import binds.
-    fn binding(&self, file: u32, b: usize, depth: u32) -> Option<Entity> {
+    fn binding(&self, file: u32, b: usize, depth: u32, last: bool) -> Option<Entity> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -544,8 +562,8 @@ impl<'a> Resolver<'a> {
             let segs: Vec<String> = path.split("::").map(str::to_string).collect();
             let (target, inner) = resolve_rust_path(&segs, self.path_of(file), self.index)?;
             let mut entity = Entity::Module(self.file_index(&target)?);
-            for seg in &inner {
-                entity = self.step(entity, seg, depth)?;
+            for (i, seg) in inner.iter().enumerate() {
+                entity = self.step(entity, seg, depth, last && i + 1 == inner.len())?;
             }
             return Some(entity);
         }
@@ -554,22 +572,22 @@ impl<'a> Resolver<'a> {
             None => Some(Entity::Module(target)),
             Some("default") => {
                 let name = self.facts(target).default_export.as_deref()?;
-                self.lookup(target, name, depth + 1)
+                self.lookup(target, name, depth + 1, last)
             }
             Some(name) => {
                 // `from pkg import sub` names the module `pkg/sub.py` when there is one.
                 if is_module_named(self.path_of(target), name) {
                     return Some(Entity::Module(target));
                 }
-                self.lookup(target, name, depth + 1)
+                self.lookup(target, name, depth + 1, last)
             }
         }
     }
 
     /// One more segment of a path.
-    fn step(&self, entity: Entity, seg: &str, depth: u32) -> Option<Entity> {
+    fn step(&self, entity: Entity, seg: &str, depth: u32, last: bool) -> Option<Entity> {
         match entity {
-            Entity::Module(file) => self.lookup(file, seg, depth + 1),
+            Entity::Module(file) => self.lookup(file, seg, depth + 1, last),
             Entity::Sym(s) => {
                 let sym = self.symbol(s);
                 if seg == "()" {
@@ -691,13 +709,13 @@ impl<'a> FileScope<'a> {
             .enumerate()
             .map(|(i, s)| (key(&s.name), i as u32))
             .collect();
-        let mut bindings = HashMap::new();
+        let mut bindings: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut globs = Vec::new();
         for (i, b) in facts.bindings.iter().enumerate() {
             if b.local == "*" {
                 globs.push(i);
             } else {
-                bindings.insert(b.local.as_str(), i);
+                bindings.entry(b.local.as_str()).or_default().push(i);
             }
         }
         let targets = facts
@@ -1066,6 +1084,39 @@ pub(crate) mod tests {
         assert!(all.iter().all(|e| !e.contains("tests")));
         assert!(refs.stats.resolved >= 12, "{:?}", refs.stats);
         assert!(refs.stats.external >= 2, "{:?}", refs.stats);
+    }
+
+    /// A crate root a manifest declares outside `src/`, and a module beside a function of the
+    /// same name (Rust keeps modules and values apart).
+    #[test]
+    fn rust_crate_roots_outside_src_and_names_in_two_namespaces() {
+        let (parsed, refs) = build(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"rg\"\n\n[[bin]]\nname = \"rg\"\npath = \"crates/core/main.rs\"\n",
+            ),
+            (
+                "crates/core/main.rs",
+                "mod flags;\n\nfn main() {\n    flags::parse();\n    flags::parse::low();\n}\n",
+            ),
+            (
+                "crates/core/flags/mod.rs",
+                "mod parse;\n\npub(crate) use crate::flags::parse::parse;\n",
+            ),
+            (
+                "crates/core/flags/parse.rs",
+                "pub(crate) fn parse() {}\npub(crate) fn low() {}\n",
+            ),
+        ]);
+        let all = edges(&parsed, &refs);
+        has(
+            &all,
+            "crates/core/main.rs::main -Call-> crates/core/flags/parse.rs::parse",
+        );
+        has(
+            &all,
+            "crates/core/main.rs::main -Call-> crates/core/flags/parse.rs::low",
+        );
     }
 
     const PYTHON: &[(&str, &str)] = &[

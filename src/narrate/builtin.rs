@@ -626,6 +626,7 @@ mod tests {
 
     fn facts() -> ClusterFacts {
         ClusterFacts {
+            flows: vec![],
             id: "src/store".into(),
             name: "store".into(),
             dir: "src/store".into(),

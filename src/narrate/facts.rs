@@ -168,6 +168,8 @@ pub struct ClusterFacts {
     pub outline: Vec<FileOutline>,
     /// The code of the most used items, as much as the context budget allows.
     pub excerpts: Vec<Excerpt>,
+    /// What happens when it runs: call paths from its entry points and its most used API.
+    pub flows: Vec<super::flows::Flow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -272,12 +274,17 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .enumerate()
         .map(|(rank, r)| (r.path.as_str(), (rank, r.author.as_str())))
         .collect();
+    let calls = super::flows::CallIndex::new(input);
     let parts: Vec<ClusterFacts> = input
         .clusters
         .clusters
         .iter()
         .enumerate()
-        .map(|(i, c)| part_facts(i, c, input, &readme, &docs, &risk, context_tokens))
+        .map(|(i, c)| {
+            let mut facts = part_facts(i, c, input, &readme, &docs, &risk, context_tokens);
+            facts.flows = calls.part_flows(i);
+            facts
+        })
         .collect();
     let overview = overview_facts(input, &docs);
     (parts, overview)
@@ -667,6 +674,7 @@ fn part_facts(
     ClusterFacts {
         outline,
         excerpts,
+        flows: Vec::new(),
         id: cluster.id.clone(),
         name: cluster.name.clone(),
         dir: cluster.dir.clone(),

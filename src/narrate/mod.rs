@@ -7,6 +7,7 @@
 pub mod backend;
 pub mod builtin;
 pub mod facts;
+pub mod flows;
 pub mod model;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

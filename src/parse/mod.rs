@@ -301,7 +301,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 6;
+const FRONT_END_VERSION: u32 = 7;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
@@ -556,6 +556,9 @@ pub(crate) struct RepoIndex<'a> {
     pub rust_crates: BTreeMap<String, String>,
     /// npm package name -> its folder and its entry module, for the repository's own packages.
     pub npm_packages: BTreeMap<String, (String, Option<String>)>,
+    /// Folders of crate roots a Cargo.toml declares outside `src/` (`[[bin]] path =
+    /// "crates/core/main.rs"`): `crate::` paths there start from that folder.
+    pub rust_roots: BTreeSet<String>,
 }
 
 impl<'a> RepoIndex<'a> {
@@ -584,11 +587,23 @@ impl<'a> RepoIndex<'a> {
             .filter(|p| p.ecosystem == Ecosystem::Npm)
             .map(|p| (p.name.clone(), (p.root.clone(), p.library.clone())))
             .collect();
+        let rust_roots = packages
+            .packages
+            .iter()
+            .filter(|p| p.ecosystem == Ecosystem::Cargo)
+            .flat_map(|p| {
+                let bins = p.entries.iter().filter(|e| e.kind == "binary");
+                p.library.iter().chain(bins.map(|e| &e.path))
+            })
+            .map(|root| parent_dir(root).to_string())
+            .filter(|dir| dir.rsplit('/').next() != Some("src") && !dir.ends_with("src/bin"))
+            .collect();
         RepoIndex {
             paths,
             python_modules,
             rust_crates,
             npm_packages,
+            rust_roots,
         }
     }
 

@@ -268,9 +268,15 @@ fn expand_use(tree: &str) -> Vec<Used> {
 
 fn expand_into(prefix: &str, s: &str, out: &mut Vec<Used>) {
     for part in split_top_level(s) {
-        let mut pieces = part.split('\u{0}');
-        let part = pieces.next().unwrap_or("");
-        let alias = pieces.nth(1).filter(|a| !a.is_empty() && *a != "_");
+        // `x as y` renames a leaf; the renames inside a brace group belong to its leaves.
+        let (part, alias) = match part.contains('{') {
+            true => (part, None),
+            false => {
+                let mut pieces = part.split('\u{0}');
+                let part = pieces.next().unwrap_or("");
+                (part, pieces.nth(1).filter(|a| !a.is_empty() && *a != "_"))
+            }
+        };
         if part.is_empty() {
             continue;
         }
@@ -591,7 +597,8 @@ fn module_place(path: &str, index: &RepoIndex) -> ModulePlace {
     let mut base = None;
     let mut d = dir;
     loop {
-        if d.rsplit('/').next() == Some("src") && index.has(&join(parent_dir(d), "Cargo.toml")) {
+        let src = d.rsplit('/').next() == Some("src");
+        if (src && index.has(&join(parent_dir(d), "Cargo.toml"))) || index.rust_roots.contains(d) {
             base = Some(d.to_string());
             break;
         }
@@ -765,6 +772,7 @@ mod tests {
 //! Second line.
 
 use crate::graph::{Graph, Edge as E};
+use crate::flags::{doc::{help::{generate_long as help_long}, man::generate as man}, parse};
 use super::{self, util::*};
 mod inner;
 
@@ -801,7 +809,7 @@ mod inline { pub fn visible() {} }
         assert_eq!(parser.kind, SymbolKind::Struct);
         assert_eq!(parser.doc, "A parser.");
         assert!(parser.public);
-        assert_eq!(parser.start_line, 10);
+        assert_eq!(parser.start_line, 11);
         let new = symbol(&f, "Parser::new");
         assert_eq!(new.kind, SymbolKind::Method);
         assert_eq!(new.signature, "pub fn new(src: &'a str) -> Self");
@@ -838,6 +846,9 @@ mod inline { pub fn visible() {} }
             [
                 "use crate::graph::Graph",
                 "use crate::graph::Edge",
+                "use crate::flags::doc::help::generate_long",
+                "use crate::flags::doc::man::generate",
+                "use crate::flags::parse",
                 "use super",
                 "use super::util",
                 "mod inner"

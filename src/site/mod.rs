@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod diagram;
 pub mod docs;
+pub mod flows;
 pub mod grounding;
 pub mod highlight;
 pub mod links;
@@ -1019,6 +1020,40 @@ fn part_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
     (diagram::render(&nodes, &edges, &about), nodes.len())
 }
 
+/// What a page shows of a flow: its heading, where it starts, its diagram and its steps.
+fn flow_context(f: &crate::narrate::flows::Flow, k: usize, root: &str) -> serde_json::Value {
+    let href = |p: &str| format!("{root}{}", p.trim_start_matches('/'));
+    let shown = flows::layout(f).messages.len();
+    serde_json::json!({
+        "id": format!("flow-{}", k + 1),
+        "entry": f.entry.name,
+        "entry_href": href(&f.entry.page),
+        "kind": f.entry.kind,
+        "at": format!("{}:{}", f.entry.path, f.entry.line),
+        "at_href": href(&format!("{}#L{}", f.entry.page.split('#').next().unwrap_or(""), f.entry.line)),
+        "start": code_spans(&f.start),
+        "doc": f.entry.doc,
+        "svg": flows::render(f, root),
+        "steps": flows::steps_html(f, root),
+        "steps_total": f.steps.len(),
+        "steps_drawn": shown,
+    })
+}
+
+/// Escapes text and turns its `code` spans into `<code>`: for the few fixed phrases that name
+/// things (`the binary \`rg\``).
+fn code_spans(text: &str) -> String {
+    let mut out = String::new();
+    for (i, piece) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str(&format!("<code>{}</code>", diagram::xml(piece)));
+        } else {
+            out.push_str(&diagram::xml(piece));
+        }
+    }
+    out
+}
+
 fn newest<'a>(input: &'a SiteInput, paths: impl Iterator<Item = &'a str>) -> Option<&'a Commit> {
     paths
         .filter_map(|p| input.analysis.history.commits_of(p).next())
@@ -1062,6 +1097,13 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
             })
             .collect();
     ctx.insert("docs", &docs);
+    let flows: Vec<serde_json::Value> = facts
+        .flows
+        .iter()
+        .enumerate()
+        .map(|(k, f)| flow_context(f, k, &root))
+        .collect();
+    ctx.insert("flows", &flows);
     let (package_svg, package_left_out) = package_diagram(input, i, &root);
     ctx.insert("package_diagram", &package_svg);
     ctx.insert("package_left_out", &package_left_out);
