@@ -1,0 +1,115 @@
+//! How the code runs, on the pages: a binary's flow from `main` through modules, imports,
+//! fields and return types, each step at the line that makes the call, drawn as a sequence
+//! diagram; a function of the same name elsewhere is never a step.
+
+mod support;
+
+use support::*;
+
+const FILES: &[(&str, &str)] = &[
+    ("Cargo.toml", "[package]\nname = \"tool\"\nversion = \"0.1.0\"\n"),
+    (
+        "src/main.rs",
+        "mod config;\nmod engine;\n\nuse engine::Engine;\n\n/// Runs the tool.\nfn main() {\n    let cfg = config::load();\n    let mut e = Engine::new(cfg);\n    e.run();\n}\n",
+    ),
+    (
+        "src/config.rs",
+        "/// Settings.\npub struct Config {\n    pub depth: u32,\n}\n\n/// Reads the settings.\npub fn load() -> Config {\n    Config { depth: 1 }\n}\n",
+    ),
+    (
+        "src/engine/mod.rs",
+        "mod walk;\n\nuse crate::config::Config;\nuse walk::Walker;\n\n/// Walks and reports.\npub struct Engine {\n    walker: Walker,\n}\n\nimpl Engine {\n    /// Makes an engine.\n    pub fn new(cfg: Config) -> Self {\n        Engine { walker: Walker::new(cfg.depth) }\n    }\n\n    /// Walks, then reports.\n    pub fn run(&mut self) {\n        self.walker.walk();\n        report();\n    }\n}\n\nfn report() {}\n",
+    ),
+    (
+        "src/engine/walk.rs",
+        "/// Visits entries.\npub struct Walker {\n    depth: u32,\n}\n\nimpl Walker {\n    pub fn new(depth: u32) -> Self {\n        Walker { depth }\n    }\n\n    /// Visits every entry.\n    pub fn walk(&self) {\n        self.visit();\n    }\n\n    fn visit(&self) {}\n\n    /// Same name as the config's, never called.\n    pub fn load(&self) {}\n}\n",
+    ),
+];
+
+/// The text of an HTML fragment, tags dropped, entities of the escaper undone.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+#[test]
+fn a_binary_flow_is_told_step_by_step_and_drawn() {
+    let mut f = Fixture::new();
+    let files: Vec<(&str, Option<&[u8]>)> = FILES
+        .iter()
+        .map(|(p, t)| (*p, Some(t.as_bytes())))
+        .collect();
+    f.commit("one", &files, "Start", "Alice", 1_700_000_000);
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = f.root().join(".repowiki/site");
+    let page = walk(&site.join("parts"))
+        .into_iter()
+        .map(|p| read(&p))
+        .find(|p| p.contains("id=\"how-it-works\""))
+        .expect("a part page tells how it works");
+    let section = page
+        .split("id=\"how-it-works\"")
+        .nth(1)
+        .and_then(|s| s.split("<h2").next())
+        .unwrap();
+    assert!(text(section).contains("main, the binary tool"), "{section}");
+    // Steps in the order the code runs them, callees under their callers, numbered as drawn.
+    let steps: Vec<String> = section
+        .split("<li>")
+        .skip(1)
+        .map(|li| {
+            let li = li.split("<ul").next().unwrap();
+            text(li).split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    let expected = [
+        "1 calls load — Reads the settings. src/main.rs:8",
+        "2 creates Config — Settings. src/config.rs:8",
+        "3 calls Engine::new in tool::engine — Makes an engine. src/main.rs:9",
+        "4 creates Engine in tool::engine — Walks and reports. src/engine/mod.rs:14",
+        "5 calls Walker::new in tool::engine src/engine/mod.rs:14",
+        "6 creates Walker in tool::engine — Visits entries. src/engine/walk.rs:8",
+        "7 calls Engine::run in tool::engine — Walks, then reports. src/main.rs:10",
+        "8 calls Walker::walk in tool::engine — Visits every entry. src/engine/mod.rs:19",
+        "9 calls Walker::visit in tool::engine src/engine/walk.rs:13",
+        "10 calls report in tool::engine src/engine/mod.rs:20",
+    ];
+    assert_eq!(steps, expected, "{section}");
+    assert!(!section.contains("Same name as the config"), "{section}");
+    // Each step links to the line that makes the call.
+    assert!(
+        section.contains("href=\"../files/src/main.rs.html#L8\""),
+        "{section}"
+    );
+    assert!(
+        section.contains("href=\"../files/src/engine/mod.rs.html#L19\""),
+        "{section}"
+    );
+    // The diagram: a lifeline per file or type, an arrow per step.
+    let svg = section
+        .split("<svg")
+        .nth(1)
+        .and_then(|s| s.split("</svg>").next())
+        .unwrap();
+    for lane in ["main.rs", "config.rs", "Config", "Engine", "Walker"] {
+        assert!(svg.contains(&format!(">{lane}</text>")), "{lane}: {svg}");
+    }
+    assert_eq!(svg.matches("class=\"message\"").count(), 10, "{svg}");
+    assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
+}
