@@ -56,7 +56,19 @@ impl Stats {
 pub struct References {
     /// Sorted by file, line, kind.
     pub edges: Vec<Reference>,
+    /// The fields of the repository's types whose type is one of the repository's types too.
+    pub holds: Vec<Holds>,
     pub stats: Stats,
+}
+
+/// A field: `owner` holds a value of type `ty` in field `field`, declared in `file` at `line`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Holds {
+    pub owner: SymId,
+    pub field: String,
+    pub ty: SymId,
+    pub file: u32,
+    pub line: u32,
 }
 
 impl References {
@@ -85,6 +97,7 @@ pub fn resolve(snapshot: &Snapshot, packages: &Packages, parsed: &Parsed) -> Ref
         refs.stats.resolved += stats.resolved;
         refs.stats.external += stats.external;
     }
+    refs.holds = resolver.holds();
     refs
 }
 
@@ -259,6 +272,30 @@ impl<'a> Resolver<'a> {
             }
         }
         self.fields = fields;
+    }
+
+    /// Every field whose type resolves, sorted by owner and field.
+    fn holds(&self) -> Vec<Holds> {
+        let mut out: Vec<Holds> = self
+            .fields
+            .iter()
+            .flat_map(|(&owner, fields)| {
+                fields.iter().filter_map(move |(&name, &(place, hint))| {
+                    match self.type_of(place, hint, 0)? {
+                        Entity::Value(ty) => Some(Holds {
+                            owner,
+                            field: name.to_string(),
+                            ty,
+                            file: place.file,
+                            line: place.line,
+                        }),
+                        _ => None,
+                    }
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.owner, &a.field).cmp(&(b.owner, &b.field)));
+        out
     }
 
     fn file_references(&self, f: u32) -> (Vec<Reference>, Stats) {

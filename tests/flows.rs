@@ -1,6 +1,7 @@
 //! How the code runs, on the pages: a binary's flow from `main` through modules, imports,
 //! fields and return types, each step at the line that makes the call, drawn as a sequence
-//! diagram; a function of the same name elsewhere is never a step.
+//! diagram; a function of the same name elsewhere is never a step. And a part's main types:
+//! which holds, implements or creates which, drawn as a class diagram.
 
 mod support;
 
@@ -22,7 +23,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "src/engine/walk.rs",
-        "/// Visits entries.\npub struct Walker {\n    depth: u32,\n}\n\nimpl Walker {\n    pub fn new(depth: u32) -> Self {\n        Walker { depth }\n    }\n\n    /// Visits every entry.\n    pub fn walk(&self) {\n        self.visit();\n    }\n\n    fn visit(&self) {}\n\n    /// Same name as the config's, never called.\n    pub fn load(&self) {}\n}\n",
+        "/// Visits entries.\npub struct Walker {\n    depth: u32,\n}\n\nimpl Walker {\n    pub fn new(depth: u32) -> Self {\n        Walker { depth }\n    }\n\n    /// Visits every entry.\n    pub fn walk(&self) {\n        self.visit();\n    }\n\n    fn visit(&self) {}\n\n    /// Same name as the config's, never called.\n    pub fn load(&self) {}\n}\n\n/// Walks anything.\npub trait Visit {\n    fn visit_all(&self);\n}\n\nimpl Visit for Walker {\n    fn visit_all(&self) {}\n}\n",
     ),
 ];
 
@@ -111,5 +112,57 @@ fn a_binary_flow_is_told_step_by_step_and_drawn() {
         assert!(svg.contains(&format!(">{lane}</text>")), "{lane}: {svg}");
     }
     assert_eq!(svg.matches("class=\"message\"").count(), 10, "{svg}");
+    assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
+}
+
+#[test]
+fn a_parts_main_types_and_their_relations_are_drawn() {
+    let mut f = Fixture::new();
+    let files: Vec<(&str, Option<&[u8]>)> = FILES
+        .iter()
+        .map(|(p, t)| (*p, Some(t.as_bytes())))
+        .collect();
+    f.commit("one", &files, "Start", "Alice", 1_700_000_000);
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = f.root().join(".repowiki/site");
+    let page = walk(&site.join("parts"))
+        .into_iter()
+        .map(|p| read(&p))
+        .find(|p| p.contains("<h1>tool::engine</h1>"))
+        .expect("the engine's part page");
+    let section = page
+        .split("id=\"types\"")
+        .nth(1)
+        .and_then(|s| s.split("<h2").next())
+        .unwrap_or_else(|| panic!("a type map: {page}"));
+    let items: Vec<String> = section
+        .split("<li>")
+        .skip(1)
+        .map(|li| {
+            let li = li.replace("<br>", " ");
+            text(&li).split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    // The most related first; every relation at the line that says it.
+    assert_eq!(
+        items,
+        [
+            "Walker struct — Visits entries. implements Visit src/engine/walk.rs:27",
+            "Engine struct — Walks and reports. holds Walker in walker src/engine/mod.rs:8",
+            "Visit trait — Walks anything.",
+        ],
+        "{section}"
+    );
+    assert!(section.contains("class=\"edge holds\""), "{section}");
+    assert!(
+        section.contains("class=\"edge implements\"")
+            || section.contains("class=\"edge back implements\""),
+        "{section}"
+    );
     assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
 }

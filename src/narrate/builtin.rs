@@ -627,6 +627,7 @@ mod tests {
     fn facts() -> ClusterFacts {
         ClusterFacts {
             flows: vec![],
+            type_map: None,
             id: "src/store".into(),
             name: "store".into(),
             dir: "src/store".into(),

@@ -170,6 +170,8 @@ pub struct ClusterFacts {
     pub excerpts: Vec<Excerpt>,
     /// What happens when it runs: call paths from its entry points and its most used API.
     pub flows: Vec<super::flows::Flow>,
+    /// Its main types and how they relate.
+    pub type_map: Option<super::typemap::TypeMap>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -283,6 +285,7 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .map(|(i, c)| {
             let mut facts = part_facts(i, c, input, &readme, &docs, &risk, context_tokens);
             facts.flows = calls.part_flows(i);
+            facts.type_map = super::typemap::part_type_map(input, i);
             facts
         })
         .collect();
@@ -675,6 +678,7 @@ fn part_facts(
         outline,
         excerpts,
         flows: Vec::new(),
+        type_map: None,
         id: cluster.id.clone(),
         name: cluster.name.clone(),
         dir: cluster.dir.clone(),

@@ -398,6 +398,43 @@ impl<'a> CallIndex<'a> {
             );
             flows.extend(self.flow(start, (id.file, Some(id))));
         }
+        // A library's users are outside the repository: its public functions that do the most.
+        if flows.len() < MAX_FLOWS {
+            let mut public: Vec<(usize, SymId)> = Vec::new();
+            for path in &c.members {
+                let Some(file) = self.file_index(path) else {
+                    continue;
+                };
+                let facts = &self.input.parsed.files[file as usize].facts;
+                for (i, s) in facts.symbols.iter().enumerate() {
+                    if matches!(s.kind, SymbolKind::Function | SymbolKind::Method) && s.public {
+                        let id = SymId {
+                            file,
+                            symbol: i as u32,
+                        };
+                        let reach = self.reach(id);
+                        if reach >= 3 {
+                            public.push((reach, id));
+                        }
+                    }
+                }
+            }
+            public.sort_by_key(|&(reach, id)| (std::cmp::Reverse(reach), id));
+            for (reach, id) in public {
+                if flows.len() >= MAX_FLOWS {
+                    break;
+                }
+                let node = self.node(id);
+                if flows.iter().any(|f| f.entry.page == node.page) {
+                    continue;
+                }
+                let start = format!(
+                    "a public {} reaching {reach} others within two calls",
+                    node.kind
+                );
+                flows.extend(self.flow(start, (id.file, Some(id))));
+            }
+        }
         flows.truncate(MAX_FLOWS);
         flows
     }
@@ -420,9 +457,31 @@ impl<'a> CallIndex<'a> {
         seen.len()
     }
 
-    /// The main flow of the whole repository: its first declared entry point that calls on.
+    /// The main flow of the whole repository, told across its parts (one lifeline per part):
+    /// its first declared entry point that calls on, else the first flow of a library's part.
     pub fn main_flow(&self) -> Option<Flow> {
-        self.entry_flows(None).into_iter().next()
+        // Else the flow that crosses the most parts, of all the parts' flows.
+        let mut flow = self.entry_flows(None).into_iter().next().or_else(|| {
+            (0..self.input.clusters.clusters.len())
+                .flat_map(|c| self.part_flows(c))
+                .max_by_key(|f| {
+                    let parts: BTreeSet<&str> =
+                        f.steps.iter().map(|s| s.callee.part.as_str()).collect();
+                    (
+                        parts.len(),
+                        f.steps.len(),
+                        std::cmp::Reverse(f.entry.page.clone()),
+                    )
+                })
+        })?;
+        let by_part = |node: &mut FlowNode| {
+            if !node.part.is_empty() {
+                node.lane = node.part.clone();
+            }
+        };
+        by_part(&mut flow.entry);
+        flow.steps.iter_mut().for_each(|s| by_part(&mut s.callee));
+        Some(flow)
     }
 }
 

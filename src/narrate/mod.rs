@@ -9,6 +9,7 @@ pub mod builtin;
 pub mod facts;
 pub mod flows;
 pub mod model;
+pub mod typemap;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 

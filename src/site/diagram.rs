@@ -20,6 +20,11 @@ pub struct Edge {
     pub from: usize,
     pub to: usize,
     pub weight: u32,
+    /// A CSS class that says what the arrow means (`holds`, `implements`, …); empty for an
+    /// import.
+    pub class: &'static str,
+    /// What the arrow says on hover; an import's count when `None`.
+    pub title: Option<String>,
 }
 
 const ROW_HEIGHT: f64 = 76.0;
@@ -123,7 +128,12 @@ pub fn render(nodes: &[Node], edges: &[Edge], about: &str) -> String {
         let (tx, ty, tw) = boxes[e.to];
         let downward = ty > fy;
         let stroke = 1.0 + (e.weight as f64).ln_1p().min(3.0) * 0.6;
-        let class = if downward { "edge" } else { "edge back" };
+        let class = match (downward, e.class) {
+            (true, "") => "edge".to_string(),
+            (false, "") => "edge back".to_string(),
+            (true, c) => format!("edge {c}"),
+            (false, c) => format!("edge back {c}"),
+        };
         // Upward edges (cycles, or parts in one row) run only through the gaps between rows
         // and up a lane of their own right of every box of the rows they span: out of the
         // source's top, into the target's bottom. No segment can cross a box.
@@ -161,13 +171,20 @@ pub fn render(nodes: &[Node], edges: &[Edge], about: &str) -> String {
             let below = ey + 8.0 + step;
             format!("M{sx:.1},{sy:.1} V{above:.1} H{x:.1} V{below:.1} H{ex:.1} V{ey:.1}")
         };
+        let title = match &e.title {
+            Some(t) => t.clone(),
+            None => format!(
+                "{} uses {} ({} import{})",
+                nodes[e.from].label,
+                nodes[e.to].label,
+                e.weight,
+                if e.weight == 1 { "" } else { "s" }
+            ),
+        };
         let _ = write!(
             svg,
-            r#"<path class="{class}" d="{path}" stroke-width="{stroke:.2}" marker-end="url(#arrow)"><title>{} uses {} ({} import{})</title></path>"#,
-            xml(&nodes[e.from].label),
-            xml(&nodes[e.to].label),
-            e.weight,
-            if e.weight == 1 { "" } else { "s" }
+            r#"<path class="{class}" d="{path}" stroke-width="{stroke:.2}" marker-end="url(#arrow)"><title>{}</title></path>"#,
+            xml(&title)
         );
     }
     for (i, node) in nodes.iter().enumerate() {
@@ -304,18 +321,24 @@ mod tests {
                     from: 0,
                     to: 1,
                     weight: 3,
+                    class: "",
+                    title: None,
                 },
                 Edge {
                     from: 1,
                     to: 2,
                     weight: 1,
+                    class: "holds",
+                    title: Some("core holds util".into()),
                 },
             ],
             "parts",
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<a href=").count(), 3);
-        assert_eq!(svg.matches("class=\"edge\"").count(), 2);
+        assert_eq!(svg.matches("class=\"edge\"").count(), 1);
+        assert_eq!(svg.matches("class=\"edge holds\"").count(), 1);
+        assert!(svg.contains("<title>core holds util</title>"));
     }
 
     /// The numbers after `key="` in each of the svg's elements named `tag`.
@@ -344,6 +367,8 @@ mod tests {
             from,
             to,
             weight: 1,
+            class: "",
+            title: None,
         };
         let edges = [
             edge(0, 1),

@@ -30,6 +30,9 @@ pub fn layout(flow: &Flow) -> Layout {
     let mut lane_of: Vec<Option<usize>> = vec![Some(0)];
     let mut messages = Vec::new();
     for (k, step) in flow.steps.iter().enumerate() {
+        if messages.len() >= MAX_MESSAGES {
+            break;
+        }
         let from = lane_of[step.caller];
         let to = match lanes.iter().position(|(l, _)| *l == step.callee.lane) {
             Some(i) => Some(i),
@@ -41,9 +44,7 @@ pub fn layout(flow: &Flow) -> Layout {
         };
         lane_of.push(to);
         if let (Some(from), Some(to)) = (from, to) {
-            if messages.len() < MAX_MESSAGES {
-                messages.push((from, to, k));
-            }
+            messages.push((from, to, k));
         }
     }
     Layout { lanes, messages }

@@ -790,6 +790,8 @@ fn overview(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex
     history_summary(&mut ctx, input);
     ctx.insert("languages", &languages);
     ctx.insert("diagram", &architecture(input, ""));
+    let main_flow = crate::narrate::flows::CallIndex::new(input.analysis).main_flow();
+    ctx.insert("flow", &main_flow.map(|f| flow_context(&f, 0, "")));
     ctx
 }
 
@@ -810,7 +812,13 @@ fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
     }
     weights
         .into_iter()
-        .map(|((from, to), weight)| diagram::Edge { from, to, weight })
+        .map(|((from, to), weight)| diagram::Edge {
+            from,
+            to,
+            weight,
+            class: "",
+            title: None,
+        })
         .collect()
 }
 
@@ -875,7 +883,13 @@ fn architecture(input: &SiteInput, root: &str) -> String {
     }
     let edges: Vec<diagram::Edge> = edges
         .into_iter()
-        .map(|((from, to), weight)| diagram::Edge { from, to, weight })
+        .map(|((from, to), weight)| diagram::Edge {
+            from,
+            to,
+            weight,
+            class: "",
+            title: None,
+        })
         .collect();
     diagram::render(
         &nodes,
@@ -930,6 +944,8 @@ fn package_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
                 from,
                 to,
                 weight: e.weight,
+                class: "",
+                title: None,
             })
         })
         .collect();
@@ -1010,6 +1026,8 @@ fn part_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
                 from: *index.get(from)?,
                 to: *index.get(to)?,
                 weight: *n,
+                class: "",
+                title: None,
             })
         })
         .collect();
@@ -1018,6 +1036,98 @@ fn part_diagram(input: &SiteInput, i: usize, root: &str) -> (String, usize) {
         a.clusters.clusters[i].name
     );
     (diagram::render(&nodes, &edges, &about), nodes.len())
+}
+
+/// What a page shows of a type map: a class diagram (one box per type, one arrow per pair of
+/// related types, styled by its strongest relation) and, per type, its relations as links.
+fn type_map_context(m: &crate::narrate::typemap::TypeMap, root: &str) -> serde_json::Value {
+    let href = |p: &str| format!("{root}{}", p.trim_start_matches('/'));
+    let short = |name: &str| name.rsplit([':', '.']).next().unwrap_or(name).to_string();
+    // Two types of one name (a wrapper of another part's type) are told apart by part.
+    let mut seen_names: BTreeMap<String, usize> = BTreeMap::new();
+    for t in &m.types {
+        *seen_names.entry(short(&t.name)).or_default() += 1;
+    }
+    let nodes: Vec<diagram::Node> = m
+        .types
+        .iter()
+        .map(|t| diagram::Node {
+            label: match (seen_names[&short(&t.name)] > 1, t.own) {
+                (true, false) => format!("{} · {}", short(&t.name), t.part),
+                _ => short(&t.name),
+            },
+            href: href(&t.page),
+            tooltip: match t.doc.is_empty() {
+                true => format!("{} ({})", t.name, t.kind),
+                false => format!("{} ({}): {}", t.name, t.kind, t.doc),
+            },
+        })
+        .collect();
+    const STRENGTH: [&str; 5] = ["holds", "extends", "implements", "creates", "uses"];
+    let mut pairs: BTreeMap<(usize, usize), Vec<&crate::narrate::typemap::Relation>> =
+        BTreeMap::new();
+    for r in &m.relations {
+        pairs.entry((r.from, r.to)).or_default().push(r);
+    }
+    let edges: Vec<diagram::Edge> = pairs
+        .iter()
+        .map(|(&(from, to), rels)| {
+            let strongest = STRENGTH
+                .iter()
+                .find(|k| rels.iter().any(|r| r.kind == **k))
+                .copied()
+                .unwrap_or("uses");
+            let says: Vec<String> = rels
+                .iter()
+                .map(|r| match r.field.is_empty() {
+                    true => format!("{} {}", r.kind, nodes[to].label),
+                    false => format!("{} {} in {}", r.kind, nodes[to].label, r.field),
+                })
+                .collect();
+            diagram::Edge {
+                from,
+                to,
+                weight: 1,
+                class: strongest,
+                title: Some(format!("{} {}", nodes[from].label, says.join(", "))),
+            }
+        })
+        .collect();
+    let svg = diagram::render(&nodes, &edges, "The main types and how they relate");
+    let types: Vec<serde_json::Value> = m
+        .types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.own)
+        .map(|(i, t)| {
+            let relations: Vec<serde_json::Value> = m
+                .relations
+                .iter()
+                .filter(|r| r.from == i)
+                .map(|r| {
+                    let to = &m.types[r.to];
+                    serde_json::json!({
+                        "kind": r.kind,
+                        "field": r.field,
+                        "name": to.name,
+                        "href": href(&to.page),
+                        "part": if to.own { String::new() } else { to.part.clone() },
+                        "part_href": href(&to.part_page),
+                        "at": format!("{}:{}", r.at_path, r.at_line),
+                        "at_href": href(&r.at_page),
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "name": t.name,
+                "kind": t.kind,
+                "href": href(&t.page),
+                "doc": t.doc,
+                "relations": relations,
+            })
+        })
+        .collect();
+    serde_json::json!({ "svg": svg, "types": types })
 }
 
 /// What a page shows of a flow: its heading, where it starts, its diagram and its steps.
@@ -1104,6 +1214,10 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
         .map(|(k, f)| flow_context(f, k, &root))
         .collect();
     ctx.insert("flows", &flows);
+    ctx.insert(
+        "type_map",
+        &facts.type_map.as_ref().map(|m| type_map_context(m, &root)),
+    );
     let (package_svg, package_left_out) = package_diagram(input, i, &root);
     ctx.insert("package_diagram", &package_svg);
     ctx.insert("package_left_out", &package_left_out);
