@@ -5,6 +5,7 @@
 
 mod support;
 
+use support::model_server::ModelServer;
 use support::*;
 
 const FILES: &[(&str, &str)] = &[
@@ -165,4 +166,64 @@ fn a_parts_main_types_and_their_relations_are_drawn() {
         "{section}"
     );
     assert!(broken_links(&site).is_empty(), "{:?}", broken_links(&site));
+}
+
+/// A model is handed the same flows and types to write from, and asked for the same sections.
+#[test]
+fn a_model_gets_the_flows_and_the_type_map_in_its_prompt() {
+    let server = ModelServer::start();
+    let mut f = Fixture::new();
+    let files: Vec<(&str, Option<&[u8]>)> = FILES
+        .iter()
+        .map(|(p, t)| (*p, Some(t.as_bytes())))
+        .collect();
+    f.commit("one", &files, "Start", "Alice", 1_700_000_000);
+    std::fs::write(
+        f.root().join("repowiki.toml"),
+        format!(
+            "[model]\nprovider = \"openai\"\nmodel = \"m\"\nbase-url = \"{}/v1\"\napi-key-env = \"REPOWIKI_TEST_KEY\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(f.root())
+        .env("REPOWIKI_TEST_KEY", "sk-test-flows")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let prompts: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.body["messages"][1]["content"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    let root = prompts
+        .iter()
+        .find(|p| p.contains("## From `main` (the binary `tool`), defined at `src/main.rs:7`"))
+        .unwrap_or_else(|| panic!("a prompt with the main flow: {prompts:#?}"));
+    for step in [
+        "- calls `load` (`src/config.rs:7`) at `src/main.rs:8`: Reads the settings.",
+        "  - creates `Config` (`src/config.rs:2`) at `src/config.rs:8`: Settings.",
+        "- calls `Engine::new` (`src/engine/mod.rs:13`, part tool::engine) at `src/main.rs:9`: Makes an engine.",
+    ] {
+        assert!(root.contains(step), "{step} in {root}");
+    }
+    let engine = prompts
+        .iter()
+        .find(|p| p.contains("\"tool::engine\""))
+        .expect("the engine's prompt");
+    assert!(
+        engine.contains("- `Engine` holds `Walker` (field `walker`) at `src/engine/mod.rs:8`"),
+        "{engine}"
+    );
+    assert!(
+        engine.contains("## Architecture and key abstractions"),
+        "{engine}"
+    );
 }

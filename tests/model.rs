@@ -98,6 +98,12 @@ fn openai_requests_have_the_right_shape_and_a_second_build_calls_nothing() {
     );
     assert!(engine.contains("```rust"), "code excerpts");
     assert!(
+        engine.contains("# Main types")
+            && engine.contains("- `Engine` uses `Job` at `src/engine/core.rs:5`"),
+        "the type map: {engine}"
+    );
+    assert!(engine.contains("## How it works"), "the sections asked for");
+    assert!(
         engine.contains("Written mostly by: Alice Smith"),
         "ownership: {engine}"
     );
