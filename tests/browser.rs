@@ -160,3 +160,57 @@ fn the_site_works_in_a_real_browser() {
         }
     }
 }
+
+/// Every Mermaid block of the markdown wiki parses and draws with the `mermaid` package, in
+/// Chromium: the architecture, the flows and the type maps, with names that Mermaid would read
+/// as syntax if they were not cleaned.
+#[test]
+fn the_markdown_wikis_mermaid_diagrams_parse_and_draw() {
+    let driver = driver_dir();
+    assert!(
+        driver.join("node_modules/mermaid").is_dir() && Path::new("/usr/bin/chromium").exists(),
+        "the Mermaid check needs Chromium and the mermaid package: `npm ci --prefix tests/browser`"
+    );
+    let mut f = Fixture::standard();
+    f.commit(
+        "flows",
+        &[(
+            "web/src/client.ts",
+            Some(
+                b"import { Widget } from './widget';\n\n/** Sends. */\nexport class Client$ {\n  private w: Widget;\n  constructor() { this.w = new Widget('x'); }\n  /** Runs \"it\"; then [more] #1 --> done. */\n  send(): void { this.#retry(); this.w.render(); }\n  #retry(): void { this.helper_(); }\n  helper_(): void {}\n}\n\nexport function main(): void {\n  const c = new Client$();\n  c.send();\n}\n"
+                    .as_slice(),
+            ),
+        )],
+        "A client",
+        "Alice Smith",
+        T0 + 7 * 86_400,
+    );
+    let wiki = f.dir.path().join("wiki");
+    build_json(&[
+        f.root().to_str().unwrap(),
+        "--format",
+        "markdown",
+        "--out",
+        wiki.to_str().unwrap(),
+    ]);
+    let all: String = walk(&wiki)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| read(p))
+        .collect();
+    for kind in ["flowchart TD", "sequenceDiagram", "classDiagram"] {
+        assert!(all.contains(&format!("```mermaid\n{kind}")), "{kind}");
+    }
+    let out = Command::new("node")
+        .arg(driver.join("mermaid.mjs"))
+        .args(["--wiki", wiki.to_str().unwrap()])
+        .output()
+        .expect("node runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("mermaid blocks parsed and drawn"), "{text}");
+}

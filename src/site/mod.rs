@@ -10,6 +10,7 @@ pub mod grounding;
 pub mod highlight;
 pub mod links;
 pub mod markdown;
+pub mod mermaid;
 pub mod paths;
 pub mod theme;
 pub mod wiki;
@@ -796,7 +797,7 @@ fn overview(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex
 }
 
 /// Import statements between parts, from each part to the parts it uses.
-fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
+pub(crate) fn part_edges(input: &SiteInput) -> Vec<diagram::Edge> {
     let mut weights: BTreeMap<(usize, usize), u32> = BTreeMap::new();
     for (from, targets) in &input.analysis.graph.imports {
         let Some(&a) = input.analysis.clusters.of_file.get(from) else {

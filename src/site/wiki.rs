@@ -1,7 +1,7 @@
 //! `--format markdown`: the wiki as plain markdown files (`README.md`, `history.md`,
 //! `parts/*.md`, `files/*.md`) with relative links, for committing into the repository or
 //! pushing to a GitHub or GitLab wiki. Same content as the HTML pages, minus what needs a
-//! browser (search, diagrams, source views). Repository text is escaped; narratives and docs
+//! browser (search, source views); diagrams are Mermaid, which GitHub and GitLab draw. Repository text is escaped; narratives and docs
 //! stay markdown, with raw HTML escaped, unsafe links dropped and citations checked.
 
 use std::collections::BTreeMap;
@@ -217,6 +217,39 @@ fn overview(input: &SiteInput, g: &Grounder) -> String {
         let _ = writeln!(out, "> {}\n", esc(&n.summary));
         let _ = writeln!(out, "{}\n", clean(&n.markdown, "", Some(g)).trim());
     }
+    // The parts and their imports, when they fit a screen.
+    let shown: Vec<usize> = (0..a.clusters.clusters.len())
+        .filter(|&i| a.clusters.clusters[i].role.is_none())
+        .collect();
+    if (2..=30).contains(&shown.len()) {
+        let at: BTreeMap<usize, usize> = shown.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+        let names: Vec<String> = shown
+            .iter()
+            .map(|&i| a.clusters.clusters[i].name.clone())
+            .collect();
+        let edges: Vec<(usize, usize)> = super::part_edges(input)
+            .iter()
+            .filter_map(|e| Some((*at.get(&e.from)?, *at.get(&e.to)?)))
+            .collect();
+        if !edges.is_empty() {
+            out.push_str("## Architecture\n\nEach box is a part; an arrow points from a part to a part it imports.\n\n");
+            let _ = writeln!(
+                out,
+                "```mermaid\n{}```\n",
+                super::mermaid::flowchart(&names, &edges)
+            );
+        }
+    }
+    if let Some(f) = crate::narrate::flows::CallIndex::new(a).main_flow() {
+        let _ = writeln!(
+            out,
+            "## How it runs\n\n[{}]({}), {}: its main calls, one lifeline per part.\n",
+            code(&f.entry.name),
+            md_path(&f.entry.page),
+            start_md(&f.start)
+        );
+        flow_md(&mut out, &f, "");
+    }
     out.push_str("## Parts\n\n| Part | Files | About |\n|---|---|---|\n");
     for (i, c) in a.clusters.clusters.iter().enumerate() {
         let summary = input.narratives.parts.get(i).map(|n| n.summary.as_str());
@@ -252,6 +285,25 @@ fn part(input: &SiteInput, g: &Grounder, i: usize) -> (String, String) {
             let _ = writeln!(out, "*{}*\n", esc(&n.note));
         }
         let _ = writeln!(out, "{}\n", clean(&n.markdown, &root, Some(g)).trim());
+    }
+    if let Some(map) = &facts.type_map {
+        types_md(&mut out, map, &root);
+    }
+    if !facts.flows.is_empty() {
+        out.push_str("## How it works\n\nWhat runs when this part is used, followed through the calls its code makes (only calls the code pins down; a call through a trait or an interface goes to its declaration).\n\n");
+        for f in &facts.flows {
+            let _ = writeln!(
+                out,
+                "### {}, {}\n",
+                format_args!(
+                    "[{}]({root}{})",
+                    code(&f.entry.name),
+                    md_path(&f.entry.page)
+                ),
+                start_md(&f.start)
+            );
+            flow_md(&mut out, f, &root);
+        }
     }
     out.push_str("## Files\n\n| File | Kind | Lines | About |\n|---|---|---|---|\n");
     for f in &facts.files {
@@ -301,6 +353,93 @@ fn part(input: &SiteInput, g: &Grounder, i: usize) -> (String, String) {
         commits_table(&mut out, input, commits.iter().take(25).copied());
     }
     (md_path(&page), out)
+}
+
+/// "the binary `rg`": the fixed words escaped, the names as code.
+fn start_md(start: &str) -> String {
+    start
+        .split('`')
+        .enumerate()
+        .map(|(i, piece)| match i % 2 {
+            1 => code(piece),
+            _ => esc(piece),
+        })
+        .collect()
+}
+
+/// A flow: its sequence diagram in Mermaid, then its steps, callees under their callers.
+fn flow_md(out: &mut String, f: &crate::narrate::flows::Flow, root: &str) {
+    let _ = writeln!(out, "```mermaid\n{}```\n", super::mermaid::sequence(f));
+    for (k, s) in f.steps.iter().enumerate() {
+        let c = &s.callee;
+        let _ = write!(
+            out,
+            "{}- **{}** {} [{}]({root}{})",
+            "  ".repeat(s.depth - 1),
+            k + 1,
+            s.verb,
+            code(&c.name),
+            md_path(&c.page)
+        );
+        if !c.part.is_empty() && c.part != f.entry.part {
+            let _ = write!(out, " in {}", link(&c.part, root, &c.part_page));
+        }
+        if s.again {
+            out.push_str(" *(followed above)*");
+        } else if !c.doc.is_empty() {
+            let _ = write!(out, " — {}", esc(&c.doc));
+        }
+        let _ = writeln!(
+            out,
+            " · [{}]({root}{})",
+            code(&format!("{}:{}", s.at_path, s.at_line)),
+            md_path(&s.at_page)
+        );
+    }
+    out.push('\n');
+}
+
+/// A type map: its class diagram in Mermaid, then each of the part's types and its relations.
+fn types_md(out: &mut String, map: &crate::narrate::typemap::TypeMap, root: &str) {
+    out.push_str("## Main types\n\n");
+    let _ = writeln!(out, "```mermaid\n{}```\n", super::mermaid::classes(map));
+    for (i, t) in map.types.iter().enumerate().filter(|(_, t)| t.own) {
+        let _ = write!(
+            out,
+            "- [{}]({root}{}) ({})",
+            code(&t.name),
+            md_path(&t.page),
+            esc(&t.kind)
+        );
+        if !t.doc.is_empty() {
+            let _ = write!(out, ": {}", esc(&t.doc));
+        }
+        let relations: Vec<String> = map
+            .relations
+            .iter()
+            .filter(|r| r.from == i)
+            .map(|r| {
+                let to = &map.types[r.to];
+                let field = match r.field.is_empty() {
+                    true => String::new(),
+                    false => format!(" in {}", code(&r.field)),
+                };
+                format!(
+                    "{} [{}]({root}{}){field} · [{}]({root}{})",
+                    r.kind,
+                    code(&to.name),
+                    md_path(&to.page),
+                    code(&format!("{}:{}", r.at_path, r.at_line)),
+                    md_path(&r.at_page)
+                )
+            })
+            .collect();
+        if !relations.is_empty() {
+            let _ = write!(out, ". {}", relations.join("; "));
+        }
+        out.push('\n');
+    }
+    out.push('\n');
 }
 
 fn file(input: &SiteInput, path: &str, page: &str) -> String {
