@@ -76,7 +76,13 @@ fn a_binary_flow_is_told_step_by_step_and_drawn() {
         .split("<li>")
         .skip(1)
         .map(|li| {
-            let li = li.split("<ul").next().unwrap();
+            let li = li
+                .split("<ul")
+                .next()
+                .unwrap()
+                .split("</li>")
+                .next()
+                .unwrap();
             text(li).split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .collect();
@@ -93,6 +99,27 @@ fn a_binary_flow_is_told_step_by_step_and_drawn() {
         "10 calls report in tool::engine src/engine/mod.rs:20",
     ];
     assert_eq!(steps, expected, "{section}");
+    // The section ends with its sources: every file it cites, with the span of lines.
+    let sources = text(section.split("class=\"meta sources\">").nth(1).unwrap());
+    assert!(
+        sources.starts_with("Sources: src/config.rs lines 2–8 (3 places); src/engine/mod.rs lines 7–24 (7 places); src/engine/walk.rs lines 2–16 (6 places); src/main.rs lines 7–10 (4 places)."),
+        "{sources}"
+    );
+    // The page opens with its contents and the source files it rests on.
+    let contents = page
+        .split("id=\"contents\"")
+        .nth(1)
+        .and_then(|s| s.split("</nav>").next())
+        .unwrap();
+    for entry in [
+        "href=\"#how-it-works\"",
+        "href=\"#flow-1\"",
+        "href=\"#files\"",
+        "Relevant source files",
+        "src/engine/walk.rs</a> <span class=\"muted\">lines 2–16 (6 places)",
+    ] {
+        assert!(contents.contains(entry), "{entry}: {contents}");
+    }
     assert!(!section.contains("Same name as the config"), "{section}");
     // Each step links to the line that makes the call.
     assert!(
@@ -145,7 +172,7 @@ fn a_parts_main_types_and_their_relations_are_drawn() {
         .split("<li>")
         .skip(1)
         .map(|li| {
-            let li = li.replace("<br>", " ");
+            let li = li.split("</li>").next().unwrap().replace("<br>", " ");
             text(&li).split_whitespace().collect::<Vec<_>>().join(" ")
         })
         .collect();

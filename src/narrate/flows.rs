@@ -231,11 +231,7 @@ impl<'a> CallIndex<'a> {
             let share = left / (n - i);
             let again = !seen.insert(e.to);
             let at_path = self.file_path(e.file).to_string();
-            let at_page = format!(
-                "/{}#L{}",
-                self.input.pages.file(&at_path).unwrap_or("index.html"),
-                e.line
-            );
+            let at_page = line_page(self.input, &at_path, e.line);
             steps.push(FlowStep {
                 depth,
                 caller: caller_step,
@@ -482,6 +478,23 @@ impl<'a> CallIndex<'a> {
         by_part(&mut flow.entry);
         flow.steps.iter_mut().for_each(|s| by_part(&mut s.callee));
         Some(flow)
+    }
+}
+
+/// A line of a file on its page: its anchor, when the page's source view shows that line (a
+/// huge file shows its first part), else the page.
+pub(crate) fn line_page(input: &Analysis, path: &str, line: u32) -> String {
+    let page = format!("/{}", input.pages.file(path).unwrap_or("index.html"));
+    let shown = input
+        .snapshot
+        .files
+        .binary_search_by(|f| f.path.as_str().cmp(path))
+        .ok()
+        .map(|i| crate::site::highlight::shown_lines(&input.snapshot.files[i].text))
+        .unwrap_or(0);
+    match line as usize <= shown && line > 0 {
+        true => format!("{page}#L{line}"),
+        false => page,
     }
 }
 

@@ -188,7 +188,11 @@ pub fn part_type_map(input: &Analysis, cluster: usize) -> Option<TypeMap> {
                 field: field.clone(),
                 at_path: input.parsed.files[*file as usize].path.clone(),
                 at_line: *line,
-                at_page: format!("{}#L{line}", page_of(*file)),
+                at_page: super::flows::line_page(
+                    input,
+                    &input.parsed.files[*file as usize].path,
+                    *line,
+                ),
             })
         })
         .collect();

@@ -16,7 +16,7 @@ pub mod theme;
 pub mod wiki;
 pub mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -740,12 +740,135 @@ fn narrative_html(
     let (html, grounding) = n
         .map(|n| markdown::render_grounded(&n.markdown, root, Some(grounder)))
         .unwrap_or_default();
+    let (html, toc) = heading_ids(&html);
+    ctx.insert("narrative_toc", &toc);
     ctx.insert("narrative", &html);
     ctx.insert("grounding", &grounding);
     ctx.insert(
         "narrative_note",
         &n.map(|n| n.note.clone()).unwrap_or_default(),
     );
+}
+
+/// Gives the narrative's sections ids (`n-what-it-is-for`), for the page's table of contents:
+/// the html with ids, and (id, heading text) of each.
+fn heading_ids(html: &str) -> (String, Vec<serde_json::Value>) {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut toc = Vec::new();
+    let mut taken = BTreeSet::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<h2>") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 4..];
+        let Some(end) = after.find("</h2>") else {
+            out.push_str(&rest[at..]);
+            rest = "";
+            break;
+        };
+        let inner = &after[..end];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        let slug: String = text
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let mut id = format!("n-{slug}");
+        let mut k = 1;
+        while !taken.insert(id.clone()) {
+            k += 1;
+            id = format!("n-{slug}-{k}");
+        }
+        out.push_str(&format!("<h2 id=\"{}\">{inner}</h2>", diagram::xml(&id)));
+        toc.push(serde_json::json!({ "id": id, "text": text }));
+        rest = &after[end + 5..];
+    }
+    out.push_str(rest);
+    (out, toc)
+}
+
+/// The lines a section cites, per file: the file, a link to its first cited line, and the span.
+fn sources<'a>(
+    cited: impl Iterator<Item = (&'a str, &'a str, u32)>,
+    root: &str,
+) -> Vec<serde_json::Value> {
+    // Per file, its cited lines and the link of the first (a link the facts made, so its
+    // anchor exists).
+    let mut by_file: BTreeMap<&str, BTreeMap<u32, &str>> = BTreeMap::new();
+    for (path, page, line) in cited {
+        by_file.entry(path).or_default().entry(line).or_insert(page);
+    }
+    by_file
+        .into_iter()
+        .map(|(path, lines)| {
+            let (&first, page) = lines
+                .iter()
+                .next()
+                .map(|(l, p)| (l, *p))
+                .unwrap_or((&1, ""));
+            let last = lines.keys().next_back().copied().unwrap_or(first);
+            let span = match (first == last, lines.len()) {
+                (true, _) => format!("line {first}"),
+                (false, n) => format!("lines {first}–{last} ({n} places)"),
+            };
+            serde_json::json!({
+                "path": path,
+                "href": format!("{root}{}", page.trim_start_matches('/')),
+                "lines": span,
+            })
+        })
+        .collect()
+}
+
+/// What a part's flows cite: where each entry and callee is defined, and each call.
+fn flow_sources(flows: &[crate::narrate::flows::Flow]) -> Vec<(&str, &str, u32)> {
+    let mut out = Vec::new();
+    for f in flows {
+        out.push((f.entry.path.as_str(), f.entry.page.as_str(), f.entry.line));
+        for s in &f.steps {
+            out.push((
+                s.callee.path.as_str(),
+                s.callee.page.as_str(),
+                s.callee.line,
+            ));
+            out.push((s.at_path.as_str(), s.at_page.as_str(), s.at_line));
+        }
+    }
+    out
+}
+
+/// What a type map cites: each type's definition and each relation's line.
+fn type_sources(m: &crate::narrate::typemap::TypeMap) -> Vec<(&str, &str, u32)> {
+    let mut out: Vec<(&str, &str, u32)> = m
+        .types
+        .iter()
+        .filter(|t| t.own)
+        .map(|t| (t.path.as_str(), t.page.as_str(), t.line))
+        .collect();
+    out.extend(
+        m.relations
+            .iter()
+            .map(|r| (r.at_path.as_str(), r.at_page.as_str(), r.at_line)),
+    );
+    out
 }
 
 fn overview(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex) -> Context {
@@ -1141,7 +1264,7 @@ fn flow_context(f: &crate::narrate::flows::Flow, k: usize, root: &str) -> serde_
         "entry_href": href(&f.entry.page),
         "kind": f.entry.kind,
         "at": format!("{}:{}", f.entry.path, f.entry.line),
-        "at_href": href(&format!("{}#L{}", f.entry.page.split('#').next().unwrap_or(""), f.entry.line)),
+        "at_href": href(&f.entry.page),
         "start": code_spans(&f.start),
         "doc": f.entry.doc,
         "svg": flows::render(f, root),
@@ -1218,6 +1341,18 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
     ctx.insert(
         "type_map",
         &facts.type_map.as_ref().map(|m| type_map_context(m, &root)),
+    );
+    let flow_cites = flow_sources(&facts.flows);
+    let type_cites = facts
+        .type_map
+        .as_ref()
+        .map(type_sources)
+        .unwrap_or_default();
+    ctx.insert("flow_sources", &sources(flow_cites.iter().copied(), &root));
+    ctx.insert("type_sources", &sources(type_cites.iter().copied(), &root));
+    ctx.insert(
+        "sources",
+        &sources(flow_cites.into_iter().chain(type_cites), &root),
     );
     let (package_svg, package_left_out) = package_diagram(input, i, &root);
     ctx.insert("package_diagram", &package_svg);
