@@ -339,8 +339,10 @@ impl<'a> CallIndex<'a> {
         }
         let members: BTreeSet<&str> = c.members.iter().map(String::as_str).collect();
         let mut flows = self.entry_flows(Some(&members));
-        // The part's API as the rest of the repository uses it.
-        let mut api: Vec<(usize, usize, SymId)> = Vec::new();
+        // Then its public functions and methods: used by other parts, and doing much (a
+        // one-line getter called everywhere is no flow; neither is a library's big function
+        // nobody calls, but its users are outside the repository, so reach counts too).
+        let mut candidates: Vec<(usize, usize, usize, SymId)> = Vec::new();
         for path in &c.members {
             let Some(file) = self.file_index(path) else {
                 continue;
@@ -354,82 +356,44 @@ impl<'a> CallIndex<'a> {
                     file,
                     symbol: i as u32,
                 };
-                let outside: BTreeSet<usize> = self
-                    .callers
-                    .get(&id)
-                    .into_iter()
-                    .flatten()
-                    .filter(|&&f| !self.in_tests(f))
-                    .filter_map(|&f| self.part_of(f))
-                    .filter(|&p| p != cluster)
-                    .collect();
-                let files = self
-                    .callers
-                    .get(&id)
-                    .into_iter()
-                    .flatten()
-                    .filter(|&&f| !self.in_tests(f) && self.part_of(f) != Some(cluster))
-                    .count();
-                if files > 0 {
-                    api.push((outside.len(), files, id));
+                let reach = self.reach(id);
+                if reach < 2 {
+                    continue;
                 }
+                let callers: Vec<u32> = self
+                    .callers
+                    .get(&id)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&f| !self.in_tests(f) && self.part_of(f) != Some(cluster))
+                    .collect();
+                let parts: BTreeSet<usize> =
+                    callers.iter().filter_map(|&f| self.part_of(f)).collect();
+                candidates.push((parts.len(), callers.len(), reach, id));
             }
         }
-        // Used by many parts, and doing much: a one-line getter called everywhere is no flow.
-        api.sort_by_key(|&(parts, files, id)| {
-            let weight = parts * 3 + self.reach(id).min(9);
+        candidates.sort_by_key(|&(parts, files, reach, id)| {
+            let weight = 3 * parts.min(4) + reach.min(12);
             (std::cmp::Reverse((weight, files)), id)
         });
-        for (parts, files, id) in api {
+        for (parts, files, reach, id) in candidates {
             if flows.len() >= MAX_FLOWS {
                 break;
             }
-            if flows.iter().any(|f| f.entry.page == self.node(id).page) {
+            let node = self.node(id);
+            if flows.iter().any(|f| f.entry.page == node.page) {
                 continue;
             }
-            let start = format!(
-                "called from {files} {} of {parts} other {}",
-                if files == 1 { "file" } else { "files" },
-                if parts == 1 { "part" } else { "parts" }
-            );
+            let start = match files {
+                0 => format!("a public {} reaching {reach} others within two calls", node.kind),
+                _ => format!(
+                    "called from {files} {} of {parts} other {}",
+                    if files == 1 { "file" } else { "files" },
+                    if parts == 1 { "part" } else { "parts" }
+                ),
+            };
             flows.extend(self.flow(start, (id.file, Some(id))));
-        }
-        // A library's users are outside the repository: its public functions that do the most.
-        if flows.len() < MAX_FLOWS {
-            let mut public: Vec<(usize, SymId)> = Vec::new();
-            for path in &c.members {
-                let Some(file) = self.file_index(path) else {
-                    continue;
-                };
-                let facts = &self.input.parsed.files[file as usize].facts;
-                for (i, s) in facts.symbols.iter().enumerate() {
-                    if matches!(s.kind, SymbolKind::Function | SymbolKind::Method) && s.public {
-                        let id = SymId {
-                            file,
-                            symbol: i as u32,
-                        };
-                        let reach = self.reach(id);
-                        if reach >= 3 {
-                            public.push((reach, id));
-                        }
-                    }
-                }
-            }
-            public.sort_by_key(|&(reach, id)| (std::cmp::Reverse(reach), id));
-            for (reach, id) in public {
-                if flows.len() >= MAX_FLOWS {
-                    break;
-                }
-                let node = self.node(id);
-                if flows.iter().any(|f| f.entry.page == node.page) {
-                    continue;
-                }
-                let start = format!(
-                    "a public {} reaching {reach} others within two calls",
-                    node.kind
-                );
-                flows.extend(self.flow(start, (id.file, Some(id))));
-            }
         }
         flows.truncate(MAX_FLOWS);
         flows

@@ -329,7 +329,7 @@ pub(crate) fn reference_part(line: &str) -> bool {
 pub fn plain_text(md: &str) -> String {
     use pulldown_cmark::{Event, Parser};
     static ROLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r":(?:[a-z]+:)?(?:func|meth|class|mod|attr|data|exc|obj|ref|const|term|doc|py:[a-z]+):(~)?([A-Za-z_][\w.]*)")
+        regex::Regex::new(r":(?:[a-z]+:)?(?:func|meth|class|mod|attr|data|exc|obj|ref|const|term|doc|py:[a-z]+):(~|\.)?([A-Za-z_][\w.]*)")
             .expect("a valid pattern")
     });
     // An intra-doc link names no URL: read as a link, its words stay and its brackets go.
@@ -591,6 +591,11 @@ mod tests {
         assert_eq!(
             first_sentence("Parses things. More here.\n\nOther."),
             "Parses things."
+        );
+        // Sphinx's `.Name` (find it anywhere) reads as the name.
+        assert_eq!(
+            first_sentence("Create an :class:`.AppContext` with data."),
+            "Create an AppContext with data."
         );
         assert_eq!(
             first_sentence("# Title\n\nBody v1.2 text"),
