@@ -628,6 +628,8 @@ mod tests {
         ClusterFacts {
             flows: vec![],
             type_map: None,
+            prompt_flows: vec![],
+            prompt_types: None,
             id: "src/store".into(),
             name: "store".into(),
             dir: "src/store".into(),

@@ -169,9 +169,16 @@ pub struct ClusterFacts {
     /// The code of the most used items, as much as the context budget allows.
     pub excerpts: Vec<Excerpt>,
     /// What happens when it runs: call paths from its entry points and its most used API.
+    /// Shown whole on the page; a model gets `prompt_flows`.
+    #[serde(skip)]
     pub flows: Vec<super::flows::Flow>,
-    /// Its main types and how they relate.
+    /// Its main types and how they relate (whole; a model gets `prompt_types`).
+    #[serde(skip)]
     pub type_map: Option<super::typemap::TypeMap>,
+    /// The flows and the type map as far as they fit a third of the context budget, first
+    /// things first: what a model is handed.
+    pub prompt_flows: Vec<super::flows::Flow>,
+    pub prompt_types: Option<super::typemap::TypeMap>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -283,9 +290,16 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let mut facts = part_facts(i, c, input, &readme, &docs, &risk, context_tokens);
-            facts.flows = calls.part_flows(i);
-            facts.type_map = super::typemap::part_type_map(input, i);
+            let flows = calls.part_flows(i);
+            let type_map = super::typemap::part_type_map(input, i);
+            let (prompt_flows, prompt_types, reserved) =
+                fit_for_prompt(&flows, type_map.as_ref(), context_tokens * 4 / 3);
+            let budget = (context_tokens * 4).saturating_sub(reserved);
+            let mut facts = part_facts(i, c, input, &readme, &docs, &risk, budget / 4);
+            facts.flows = flows;
+            facts.type_map = type_map;
+            facts.prompt_flows = prompt_flows;
+            facts.prompt_types = prompt_types;
             facts
         })
         .collect();
@@ -679,6 +693,8 @@ fn part_facts(
         excerpts,
         flows: Vec::new(),
         type_map: None,
+        prompt_flows: Vec::new(),
+        prompt_types: None,
         id: cluster.id.clone(),
         name: cluster.name.clone(),
         dir: cluster.dir.clone(),
@@ -706,6 +722,85 @@ fn part_facts(
 
 /// The outline of the part's code files, then excerpts of its most used items, within
 /// `budget` characters (the outline takes at most half).
+/// The flows, then the type map, as far as they fit `budget` characters of a prompt: a flow
+/// keeps its first steps (callers come before their callees, so what is kept reads whole), a
+/// map its first relations. Returns them and the characters they take.
+fn fit_for_prompt(
+    flows: &[super::flows::Flow],
+    map: Option<&super::typemap::TypeMap>,
+    budget: usize,
+) -> (
+    Vec<super::flows::Flow>,
+    Option<super::typemap::TypeMap>,
+    usize,
+) {
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for f in flows {
+        let head = f.entry.name.len() + f.entry.path.len() + f.entry.doc.len() + f.start.len() + 60;
+        if used + head > budget {
+            break;
+        }
+        let mut flow = f.clone();
+        let mut cost = head;
+        let fits = f
+            .steps
+            .iter()
+            .take_while(|s| {
+                let step = s.callee.name.len()
+                    + s.callee.path.len()
+                    + s.callee.part.len()
+                    + s.at_path.len()
+                    + s.callee.doc.len()
+                    + 50;
+                let ok = used + cost + step <= budget;
+                if ok {
+                    cost += step;
+                }
+                ok
+            })
+            .count();
+        flow.steps.truncate(fits);
+        if flow.steps.len() >= 2 {
+            used += cost;
+            kept.push(flow);
+        }
+    }
+    let types = map.and_then(|m| {
+        let mut m = m.clone();
+        let mut cost: usize = m
+            .types
+            .iter()
+            .filter(|t| t.own)
+            .map(|t| t.name.len() + t.path.len() + t.doc.len() + 30)
+            .sum::<usize>()
+            + 20;
+        if used + cost > budget {
+            return None;
+        }
+        let fits = m
+            .relations
+            .iter()
+            .take_while(|r| {
+                let c = m.types[r.from].name.len()
+                    + m.types[r.to].name.len()
+                    + r.field.len()
+                    + r.at_path.len()
+                    + 40;
+                let ok = used + cost + c <= budget;
+                if ok {
+                    cost += c;
+                }
+                ok
+            })
+            .count();
+        m.relations.truncate(fits);
+        used += cost;
+        (!m.relations.is_empty()).then_some(m)
+    });
+    (kept, types, used)
+}
+
 fn model_context(
     cluster: &Cluster,
     input: &FactsInput,

@@ -386,7 +386,10 @@ impl<'a> CallIndex<'a> {
                 continue;
             }
             let start = match files {
-                0 => format!("a public {} reaching {reach} others within two calls", node.kind),
+                0 => format!(
+                    "a public {} reaching {reach} others within two calls",
+                    node.kind
+                ),
                 _ => format!(
                     "called from {files} {} of {parts} other {}",
                     if files == 1 { "file" } else { "files" },
