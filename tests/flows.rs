@@ -45,8 +45,8 @@ fn text(html: &str) -> String {
         .replace("&gt;", ">")
 }
 
-#[test]
-fn a_binary_flow_is_told_step_by_step_and_drawn() {
+/// The fixture, committed and built with the built-in narrator: its site folder.
+fn built() -> (Fixture, std::path::PathBuf) {
     let mut f = Fixture::new();
     let files: Vec<(&str, Option<&[u8]>)> = FILES
         .iter()
@@ -60,6 +60,12 @@ fn a_binary_flow_is_told_step_by_step_and_drawn() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let site = f.root().join(".repowiki/site");
+    (f, site)
+}
+
+#[test]
+fn a_binary_flow_is_told_step_by_step_and_drawn() {
+    let (_f, site) = built();
     let page = walk(&site.join("parts"))
         .into_iter()
         .map(|p| read(&p))
@@ -145,19 +151,7 @@ fn a_binary_flow_is_told_step_by_step_and_drawn() {
 
 #[test]
 fn a_parts_main_types_and_their_relations_are_drawn() {
-    let mut f = Fixture::new();
-    let files: Vec<(&str, Option<&[u8]>)> = FILES
-        .iter()
-        .map(|(p, t)| (*p, Some(t.as_bytes())))
-        .collect();
-    f.commit("one", &files, "Start", "Alice", 1_700_000_000);
-    let o = repowiki()
-        .args(["build", "--quiet"])
-        .arg(f.root())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let site = f.root().join(".repowiki/site");
+    let (_f, site) = built();
     let page = walk(&site.join("parts"))
         .into_iter()
         .map(|p| read(&p))

@@ -96,16 +96,7 @@ pub fn render(flow: &Flow, root: &str) -> String {
     for (row, &(from, to, k)) in messages.iter().enumerate() {
         let step = &flow.steps[k];
         let y = TOP + HEAD + ROW * (row as f64 + 1.0);
-        let name = step
-            .callee
-            .name
-            .rsplit([':', '.'])
-            .next()
-            .unwrap_or(&step.callee.name);
-        let text = match step.verb.as_str() {
-            "creates" => format!("{}. new {name}", k + 1),
-            _ => format!("{}. {name}()", k + 1),
-        };
+        let text = message(flow, k);
         let href = xml(&format!("{root}{}", step.at_page.trim_start_matches('/')));
         let title = xml(&format!(
             "{} {} {} at {}:{}",
@@ -140,6 +131,21 @@ pub fn render(flow: &Flow, root: &str) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// What the arrow of step `k` says: `3. walk()`, `4. new Walker`.
+pub fn message(flow: &Flow, k: usize) -> String {
+    let step = &flow.steps[k];
+    let name = step
+        .callee
+        .name
+        .rsplit([':', '.'])
+        .next()
+        .unwrap_or(&step.callee.name);
+    match step.verb.as_str() {
+        "creates" => format!("{}. new {name}", k + 1),
+        _ => format!("{}. {name}()", k + 1),
+    }
 }
 
 fn label(s: &str) -> String {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::flows::layout;
+use super::flows::{layout, message};
 use crate::narrate::flows::Flow;
 use crate::narrate::typemap::TypeMap;
 
@@ -43,18 +43,7 @@ pub fn sequence(flow: &Flow) -> String {
         let _ = writeln!(out, "    participant L{i} as {}", label(lane));
     }
     for &(from, to, k) in &l.messages {
-        let step = &flow.steps[k];
-        let name = step
-            .callee
-            .name
-            .rsplit([':', '.'])
-            .next()
-            .unwrap_or(&step.callee.name);
-        let text = match step.verb.as_str() {
-            "creates" => format!("{}. new {name}", k + 1),
-            _ => format!("{}. {name}()", k + 1),
-        };
-        let _ = writeln!(out, "    L{from}->>L{to}: {}", label(&text));
+        let _ = writeln!(out, "    L{from}->>L{to}: {}", label(&message(flow, k)));
     }
     out
 }
