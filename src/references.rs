@@ -142,14 +142,16 @@ type LocalAt<'a> = (u32, Option<&'a TypeHint>);
 struct FileScope<'a> {
     /// Symbol names with `.` for every separator (`Foo::new` -> `Foo.new`) -> symbol.
     symbols: HashMap<String, u32>,
-    /// Local name of each binding -> its index (a later import of a name wins).
-    bindings: HashMap<&'a str, Vec<usize>>,
-    globs: Vec<usize>,
+    /// (inline module, local name) of each binding -> its indices: a `use` inside a Rust
+    /// `mod x { … }` binds its name there only.
+    bindings: HashMap<(Option<u32>, &'a str), Vec<usize>>,
+    globs: Vec<(Option<u32>, usize)>,
     /// The file each binding's import names (per name, for Python's `from m import a, b`).
     targets: Vec<Option<u32>>,
     /// Line -> innermost symbol, and innermost type, around it (index 0 unused).
     innermost: Vec<Option<u32>>,
     innermost_type: Vec<Option<u32>>,
+    innermost_module: Vec<Option<u32>>,
     /// (scope, name) -> the locals of that name there, in line order.
     locals: HashMap<(Option<u32>, &'a str), Vec<LocalAt<'a>>>,
 }
@@ -486,12 +488,19 @@ impl<'a> Resolver<'a> {
                 // `import a.b` binds `a.b`: the longest dotted prefix bound wins.
                 for n in (2..=path.len()).rev() {
                     let dotted = path[..n].join(".");
-                    if let Some(&b) = scope.bindings.get(dotted.as_str()).and_then(|b| b.last()) {
+                    if let Some(&b) = scope
+                        .bindings
+                        .get(&(None, dotted.as_str()))
+                        .and_then(|b| b.last())
+                    {
                         let entity = self.binding(place.file, b, depth + 1, n == path.len())?;
                         return Some((entity, &path[n..]));
                     }
                 }
-                if let Some(entity) = self.lookup(place.file, first, depth, path.len() == 1) {
+                let module = scope.module_at(place.line);
+                if let Some(entity) =
+                    self.lookup_in(place.file, module, first, depth, path.len() == 1)
+                {
                     return Some((entity, &path[1..]));
                 }
                 // A module-level variable (`app = Flask(__name__)`).
@@ -551,18 +560,35 @@ impl<'a> Resolver<'a> {
     /// `last`: the name ends the path, so it names a value or a type, not a module (Rust keeps
     /// them apart: `mod parse;` and `use self::parse::parse;` live side by side).
     fn lookup(&self, file: u32, name: &str, depth: u32, last: bool) -> Option<Entity> {
+        self.lookup_in(file, None, name, depth, last)
+    }
+
+    /// `lookup` from inside an inline module (`mod x { … }`): its own items and imports;
+    /// the file's top level only through its `use super::*`.
+    fn lookup_in(
+        &self,
+        file: u32,
+        module: Option<u32>,
+        name: &str,
+        depth: u32,
+        last: bool,
+    ) -> Option<Entity> {
         if depth > MAX_DEPTH {
             return None;
         }
         let scope = &self.files[file as usize];
-        let symbol = scope.symbols.get(name).copied();
+        let key_in = |n: &str| match module {
+            Some(m) => format!("{}.{n}", key(&self.facts(file).symbols[m as usize].name)),
+            None => n.to_string(),
+        };
+        let symbol = scope.symbols.get(&key_in(name)).copied();
         // `mod x;` is both a symbol and the import of x's file: the file has the items.
         let declared_mod =
             symbol.is_some_and(|s| self.facts(file).symbols[s as usize].kind == SymbolKind::Module);
         if let (Some(s), false) = (symbol, declared_mod) {
             return Some(Entity::Sym(SymId { file, symbol: s }));
         }
-        if let Some(list) = scope.bindings.get(name) {
+        if let Some(list) = scope.bindings.get(&(module, name)) {
             let found: Vec<Entity> = list
                 .iter()
                 .rev()
@@ -581,10 +607,23 @@ impl<'a> Resolver<'a> {
         if let Some(s) = symbol {
             return Some(Entity::Sym(SymId { file, symbol: s }));
         }
-        scope.globs.iter().find_map(|&b| {
-            let target = scope.targets[b]?;
-            self.lookup(target, name, depth + 1, last)
-        })
+        let facts = self.facts(file);
+        let globs = scope.globs.iter().filter(|(m, _)| *m == module);
+        for &(_, b) in globs {
+            let from_parent = matches!(
+                &facts.imports[facts.bindings[b].import as usize].spec,
+                ImportSpec::RustUse(p) if p == "super"
+            );
+            let found = match (from_parent, module) {
+                // `use super::*` in an inline module: the file's top level.
+                (true, Some(_)) => self.lookup_in(file, None, name, depth + 1, last),
+                _ => scope.targets[b].and_then(|t| self.lookup(t, name, depth + 1, last)),
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
     }
 
     /// What an import binds.
@@ -636,6 +675,10 @@ impl<'a> Resolver<'a> {
                 }
                 if is_callable(sym.kind) {
                     return None;
+                }
+                if sym.kind == SymbolKind::Module {
+                    // An inline module: its items and what it imports.
+                    return self.lookup_in(s.file, Some(s.symbol), seg, depth + 1, last);
                 }
                 let nested = format!("{}.{seg}", key(&sym.name));
                 if let Some(&n) = self.files[s.file as usize].symbols.get(&nested) {
@@ -746,15 +789,6 @@ impl<'a> FileScope<'a> {
             .enumerate()
             .map(|(i, s)| (key(&s.name), i as u32))
             .collect();
-        let mut bindings: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut globs = Vec::new();
-        for (i, b) in facts.bindings.iter().enumerate() {
-            if b.local == "*" {
-                globs.push(i);
-            } else {
-                bindings.entry(b.local.as_str()).or_default().push(i);
-            }
-        }
         let targets = facts
             .bindings
             .iter()
@@ -782,6 +816,7 @@ impl<'a> FileScope<'a> {
         let lines = file.lines.max(1) + 2;
         let mut innermost = vec![None; lines];
         let mut innermost_type = vec![None; lines];
+        let mut innermost_module = vec![None; lines];
         // Larger symbols first, so nested ones paint over them.
         let mut order: Vec<u32> = (0..facts.symbols.len() as u32).collect();
         order.sort_by_key(|&i| {
@@ -800,6 +835,24 @@ impl<'a> FileScope<'a> {
                 if s.kind.is_type() {
                     innermost_type[line] = Some(i);
                 }
+                // An inline `mod x { … }`; `mod x;` only names a file.
+                if s.kind == SymbolKind::Module && !s.signature.ends_with(';') {
+                    innermost_module[line] = Some(i);
+                }
+            }
+        }
+        let mut bindings: HashMap<(Option<u32>, &str), Vec<usize>> = HashMap::new();
+        let mut globs = Vec::new();
+        for (i, b) in facts.bindings.iter().enumerate() {
+            let line = facts.imports.get(b.import as usize).map_or(0, |im| im.line);
+            let module = innermost_module.get(line as usize).copied().flatten();
+            if b.local == "*" {
+                globs.push((module, i));
+            } else {
+                bindings
+                    .entry((module, b.local.as_str()))
+                    .or_default()
+                    .push(i);
             }
         }
         let mut locals: HashMap<(Option<u32>, &str), Vec<LocalAt>> = HashMap::new();
@@ -817,6 +870,7 @@ impl<'a> FileScope<'a> {
             targets,
             innermost,
             innermost_type,
+            innermost_module,
             locals,
         }
     }
@@ -827,6 +881,10 @@ impl<'a> FileScope<'a> {
 
     fn type_at(&self, line: u32) -> Option<u32> {
         self.innermost_type.get(line as usize).copied().flatten()
+    }
+
+    fn module_at(&self, line: u32) -> Option<u32> {
+        self.innermost_module.get(line as usize).copied().flatten()
     }
 
     /// The latest local of that name at or before `line` in `scope`: `Some(None)` when the
@@ -1153,6 +1211,33 @@ pub(crate) mod tests {
         has(
             &all,
             "crates/core/main.rs::main -Call-> crates/core/flags/parse.rs::low",
+        );
+    }
+
+    /// A `use` inside an inline module binds its name there only (tokio's `loom/std/mod.rs`
+    /// imports `std`'s `AtomicU32` in one module and re-exports its own in another).
+    #[test]
+    fn rust_inline_modules_keep_their_imports_to_themselves() {
+        let (parsed, refs) = build(&[
+            ("Cargo.toml", "[package]\nname = \"app\"\n"),
+            (
+                "src/lib.rs",
+                "mod atomic_u32;\n\npub(crate) mod sync {\n    pub(crate) use crate::atomic_u32::AtomicU32;\n}\n\npub(crate) mod rand {\n    use std::sync::atomic::AtomicU32;\n\n    pub(crate) fn seed() -> u32 {\n        let _c = AtomicU32::new(1);\n        0\n    }\n}\n\npub fn f() {\n    rand::seed();\n    sync::AtomicU32::new(2);\n}\n",
+            ),
+            (
+                "src/atomic_u32.rs",
+                "pub struct AtomicU32;\n\nimpl AtomicU32 {\n    pub fn new(_v: u32) -> Self {\n        AtomicU32\n    }\n}\n",
+            ),
+        ]);
+        let all = edges(&parsed, &refs);
+        has(&all, "src/lib.rs::f -Call-> src/lib.rs::rand::seed");
+        has(
+            &all,
+            "src/lib.rs::f -Call-> src/atomic_u32.rs::AtomicU32::new",
+        );
+        lacks(
+            &all,
+            "src/lib.rs::rand::seed -Call-> src/atomic_u32.rs::AtomicU32::new",
         );
     }
 
