@@ -63,7 +63,20 @@ pub fn render(flow: &Flow, root: &str) -> String {
         centre.push(x + w / 2.0);
         x += w + LANE_GAP;
     }
-    let width = x - LANE_GAP + 60.0;
+    // Wide enough for every label: a loop's text starts right of its lifeline, an arrow's at
+    // its left end.
+    let char_width = 7.3;
+    let text_end = messages
+        .iter()
+        .map(|&(from, to, k)| {
+            let chars = label(&message(flow, k)).chars().count() as f64 * char_width;
+            match from == to {
+                true => centre[from] + 32.0 + chars,
+                false => centre[from].min(centre[to]) + 6.0 + chars,
+            }
+        })
+        .fold(0.0, f64::max);
+    let width = (x - LANE_GAP + 8.0).max(text_end + 8.0);
     let height = TOP + HEAD + ROW * (messages.len() as f64 + 1.0);
     let mut svg = String::new();
     let _ = write!(
@@ -122,8 +135,8 @@ pub fn render(flow: &Flow, root: &str) -> String {
         } else {
             let _ = write!(
                 svg,
-                r#"<a href="{href}" class="message"><title>{title}</title><path class="edge" d="M{a:.1},{y:.1} H{b:.1}" marker-end="url(#seq-arrow)"/><text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text></a>"#,
-                (a + b) / 2.0,
+                r#"<a href="{href}" class="message"><title>{title}</title><path class="edge" d="M{a:.1},{y:.1} H{b:.1}" marker-end="url(#seq-arrow)"/><text x="{:.1}" y="{:.1}">{}</text></a>"#,
+                a.min(b) + 6.0,
                 y - 5.0,
                 xml(&label(&text))
             );
