@@ -1263,7 +1263,90 @@ fn overview_facts(input: &FactsInput, docs: &[(String, String)]) -> OverviewFact
 
 #[cfg(test)]
 mod tests {
-    use super::readme_intro;
+    use super::{fit_for_prompt, readme_intro};
+    use crate::narrate::flows::{Flow, FlowNode, FlowStep};
+    use crate::narrate::typemap::{Relation, TypeBox, TypeMap};
+
+    fn node(name: &str) -> FlowNode {
+        FlowNode {
+            name: name.into(),
+            kind: "function".into(),
+            path: "src/a.rs".into(),
+            line: 1,
+            page: "/files/src/a.rs.html".into(),
+            doc: "Does a thing.".into(),
+            part: "app".into(),
+            part_page: "/parts/app.html".into(),
+            lane: "a.rs".into(),
+        }
+    }
+
+    fn flow(steps: usize) -> Flow {
+        Flow {
+            start: "the binary `app`".into(),
+            entry: node("main"),
+            steps: (0..steps)
+                .map(|k| FlowStep {
+                    depth: 1 + k % 2,
+                    caller: if k % 2 == 1 { k } else { 0 },
+                    verb: "calls".into(),
+                    callee: node(&format!("step{k}")),
+                    at_path: "src/a.rs".into(),
+                    at_line: k as u32 + 2,
+                    at_page: "/files/src/a.rs.html#L2".into(),
+                    again: false,
+                })
+                .collect(),
+        }
+    }
+
+    fn map(relations: usize) -> TypeMap {
+        let types = (0..relations + 1)
+            .map(|k| TypeBox {
+                name: format!("T{k}"),
+                kind: "struct".into(),
+                path: "src/t.rs".into(),
+                line: 1,
+                page: "/files/src/t.rs.html".into(),
+                doc: String::new(),
+                own: true,
+                part: "app".into(),
+                part_page: "/parts/app.html".into(),
+            })
+            .collect();
+        let relations = (0..relations)
+            .map(|k| Relation {
+                from: k,
+                to: k + 1,
+                kind: "holds".into(),
+                field: "f".into(),
+                at_path: "src/t.rs".into(),
+                at_line: 3,
+                at_page: "/files/src/t.rs.html#L3".into(),
+            })
+            .collect();
+        TypeMap { types, relations }
+    }
+
+    /// A model's prompt gets the flows, then the type map, only as far as the budget goes:
+    /// first flows first, each cut after whole steps, never a flow of fewer than two steps.
+    #[test]
+    fn flows_and_types_fit_the_prompt_budget_first_things_first() {
+        let flows = vec![flow(20), flow(20)];
+        let types = map(10);
+        let (all, all_types, used) = fit_for_prompt(&flows, Some(&types), 1_000_000);
+        assert_eq!(all, flows);
+        assert_eq!(all_types.as_ref(), Some(&types));
+        assert!(used > 0);
+        let (some, none, used) = fit_for_prompt(&flows, Some(&types), 800);
+        assert!(used <= 800, "{used}");
+        assert_eq!(some.len(), 1, "the first flow, cut");
+        assert!(some[0].steps.len() >= 2 && some[0].steps.len() < 20);
+        assert_eq!(some[0].steps[..], flows[0].steps[..some[0].steps.len()]);
+        assert_eq!(none, None, "no room left for the types");
+        let (nothing, _, used) = fit_for_prompt(&flows, None, 100);
+        assert!(nothing.is_empty() && used <= 100);
+    }
 
     /// The shapes of README openings seen on real repositories.
     #[test]
