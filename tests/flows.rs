@@ -111,6 +111,34 @@ fn a_binary_flow_is_told_step_by_step_and_drawn() {
         sources.starts_with("Sources: src/config.rs lines 2–8 (3 places); src/engine/mod.rs lines 7–24 (7 places); src/engine/walk.rs lines 2–16 (6 places); src/main.rs lines 7–10 (4 places)."),
         "{sources}"
     );
+    // The page's sections in the order of its anatomy, the flows right after the architecture.
+    let headings: Vec<String> = page
+        .split("<h2")
+        .skip(1)
+        .map(|h| text(h.split_once('>').unwrap().1.split("</h2>").next().unwrap()))
+        .filter(|h| !matches!(h.as_str(), "Parts" | "Docs"))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Purpose",
+            "Architecture and key abstractions",
+            "How it works",
+            "Why it is so",
+            "Dependencies",
+            "Where to start",
+            "Files",
+            "Evolution",
+            "History"
+        ],
+        "{page}"
+    );
+    for sources in [
+        "Sources: <a href=\"../files/Cargo.toml.html\"><code>Cargo.toml</code></a>.",
+        "Sources: <a href=\"../files/src/config.rs.html\"><code>src/config.rs</code></a>, <a href=\"../files/src/main.rs.html\"><code>src/main.rs</code></a>.",
+    ] {
+        assert!(page.contains(sources), "the narrative's sections end with their sources: {sources}");
+    }
     // The page opens with its contents and the source files it rests on.
     let contents = page
         .split("id=\"contents\"")

@@ -263,7 +263,7 @@ fn a_call_that_keeps_failing_gets_a_marked_stand_in_and_nothing_cached_is_lost()
     let page = read(&site(&g).join("parts/src-engine.html"));
     assert!(page.contains("Written by the built-in narrator"), "{page}");
     assert!(
-        page.contains("What it is made of"),
+        page.contains("Architecture and key abstractions"),
         "the built-in narrator's sections"
     );
 

@@ -360,9 +360,10 @@ fn check_counts(site: &std::path::Path, repo: &git2::Repository) {
         + c.get(2).map_or(0, |m| m.as_str().parse::<usize>().unwrap());
     assert_eq!(total, parts.len(), "parts counted");
 
-    let made =
-        regex::Regex::new(r"What it is made of\s*(\d+) files?, (\d+) lines?(?: \((.*?)\))?\.")
-            .unwrap();
+    let made = regex::Regex::new(
+        r"Architecture and key abstractions\s*(\d+) files?, (\d+) lines?(?: \((.*?)\))?\.",
+    )
+    .unwrap();
     let counted =
         regex::Regex::new(r"^(\d+) (?:files? \((\d+ .+?)\)|(.+?) files?|files?)(?: around .*)?$")
             .unwrap();

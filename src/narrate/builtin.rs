@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 9;
+const VERSION: u32 = 10;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -20,10 +20,23 @@ impl Narrator for BuiltinNarrator {
 
     fn narrate_part(&self, f: &ClusterFacts) -> Result<Narrative> {
         let mut md = String::new();
+        // The sections of the page's anatomy; the site draws the type map and the flows right
+        // after "Architecture and key abstractions".
         purpose(&mut md, f);
+        let mut said_by: Vec<&str> = Vec::new();
+        if let Some(p) = &f.package {
+            said_by.push(&p.manifest);
+        }
+        if !f.doc.trim().is_empty() && !f.doc_source.is_empty() {
+            said_by.push(&f.doc_source);
+        }
+        sources(&mut md, &said_by);
         made_of(&mut md, f);
-        connections(&mut md, f);
+        let defined_in: Vec<&str> = f.key_symbols.iter().map(|k| k.path.as_str()).collect();
+        sources(&mut md, &defined_in);
         evolution(&mut md, f);
+        connections(&mut md, f);
+        pitfalls(&mut md, f);
         start_reading(&mut md, f);
         Ok(Narrative {
             summary: part_summary(f),
@@ -240,7 +253,7 @@ fn with_names(f: &ClusterFacts, what: String) -> String {
 }
 
 fn purpose(md: &mut String, f: &ClusterFacts) {
-    md.push_str("## What it is for\n\n");
+    md.push_str("## Purpose\n\n");
     let mut said = false;
     if let Some(words) = role_words(f) {
         let _ = writeln!(md, "{words}.\n");
@@ -388,7 +401,7 @@ fn whole_sentences(text: &str, max: usize) -> &str {
 }
 
 fn made_of(md: &mut String, f: &ClusterFacts) {
-    md.push_str("## What it is made of\n\n");
+    md.push_str("## Architecture and key abstractions\n\n");
     let lines: usize = f.files.iter().map(|x| x.lines).sum();
     let langs: Vec<String> = f
         .languages
@@ -468,7 +481,7 @@ fn links(md: &mut String, list: &[PartLink]) {
 }
 
 fn connections(md: &mut String, f: &ClusterFacts) {
-    md.push_str("## How it connects\n\n");
+    md.push_str("## Dependencies\n\n");
     if f.uses.is_empty() {
         md.push_str("It imports nothing from the other parts.\n\n");
     } else {
@@ -496,7 +509,7 @@ fn commit_line(c: &CommitFact) -> String {
 }
 
 fn evolution(md: &mut String, f: &ClusterFacts) {
-    md.push_str("## How it evolved\n\n");
+    md.push_str("## Why it is so\n\n");
     let h = &f.history;
     let (Some(first), Some(last)) = (&h.first, &h.last) else {
         md.push_str("No commit in the history touches its files.\n\n");
@@ -551,6 +564,32 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
             .collect();
         let _ = writeln!(md, "Who wrote it, by lines added: {}.\n", owners.join(", "));
     }
+}
+
+/// A section's last line: the files it rests on, each once, in the order cited (the site
+/// checks each against the commit and links it).
+fn sources(md: &mut String, paths: &[&str]) {
+    let mut seen = std::collections::BTreeSet::new();
+    let list: Vec<String> = paths
+        .iter()
+        .filter(|p| !p.is_empty() && seen.insert(**p))
+        .map(|p| md_code(p))
+        .collect();
+    if !list.is_empty() {
+        let _ = writeln!(md, "Sources: {}.\n", list.join(", "));
+    }
+}
+
+/// Where a reader should tread carefully, from the history: hotspots (change meets
+/// complexity), knowledge at risk (its main author gone quiet), hidden coupling (changed
+/// together with no import between).
+fn pitfalls(md: &mut String, f: &ClusterFacts) {
+    let h = &f.history;
+    let hidden = h.coupled_parts.iter().any(|(_, _, hidden)| *hidden);
+    if h.hotspots.is_empty() && h.at_risk.is_empty() && !hidden {
+        return;
+    }
+    md.push_str("## Pitfalls\n\n");
     if !h.hotspots.is_empty() {
         let spots: Vec<String> = h
             .hotspots
@@ -597,7 +636,7 @@ fn start_reading(md: &mut String, f: &ClusterFacts) {
     if f.start_here.is_empty() {
         return;
     }
-    md.push_str("## Where to start reading\n\n");
+    md.push_str("## Where to start\n\n");
     for s in &f.start_here {
         let _ = writeln!(md, "- [{}]({}): {}", md_code(&s.path), s.page, s.reason);
     }

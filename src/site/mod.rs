@@ -741,8 +741,17 @@ fn narrative_html(
         .map(|n| markdown::render_grounded(&n.markdown, root, Some(grounder)))
         .unwrap_or_default();
     let (html, toc) = heading_ids(&html);
-    ctx.insert("narrative_toc", &toc);
-    ctx.insert("narrative", &html);
+    // The type map and the flows belong right after the architecture: the narrative is cut
+    // there (a narrative without that section keeps them after it).
+    let cut = html
+        .find("<h2 id=\"n-architecture-and-key-abstractions\">")
+        .and_then(|at| html[at + 4..].find("<h2 id=\"n-").map(|next| at + 4 + next));
+    let (head, tail) = html.split_at(cut.unwrap_or(html.len()));
+    let head_sections = head.matches("<h2 id=\"n-").count();
+    ctx.insert("narrative_toc", &toc[..head_sections.min(toc.len())]);
+    ctx.insert("narrative_toc_tail", &toc[head_sections.min(toc.len())..]);
+    ctx.insert("narrative", head);
+    ctx.insert("narrative_tail", tail);
     ctx.insert("grounding", &grounding);
     ctx.insert(
         "narrative_note",
