@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 10;
+const VERSION: u32 = 11;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -35,8 +35,28 @@ impl Narrator for BuiltinNarrator {
         let defined_in: Vec<&str> = f.key_symbols.iter().map(|k| k.path.as_str()).collect();
         sources(&mut md, &defined_in);
         evolution(&mut md, f);
+        // The commits it quotes and dates are what "Why it is so" rests on.
+        let h = &f.history;
+        let commits: Vec<&str> = h
+            .first
+            .iter()
+            .chain(h.notable.iter().rev())
+            .chain(h.last.iter())
+            .map(|c| c.short.as_str())
+            .collect();
+        sources(&mut md, &commits);
         connections(&mut md, f);
+        let before = md.len();
         pitfalls(&mut md, f);
+        if md.len() > before {
+            let files: Vec<&str> = h
+                .hotspots
+                .iter()
+                .map(|(p, _, _)| p.as_str())
+                .chain(h.at_risk.iter().take(5).map(|(p, _)| p.as_str()))
+                .collect();
+            sources(&mut md, &files);
+        }
         start_reading(&mut md, f);
         Ok(Narrative {
             summary: part_summary(f),
@@ -566,8 +586,8 @@ fn evolution(md: &mut String, f: &ClusterFacts) {
     }
 }
 
-/// A section's last line: the files it rests on, each once, in the order cited (the site
-/// checks each against the commit and links it).
+/// A section's last line: the files (or commits) it rests on, each once, in the order cited
+/// (the site checks each against the built commit and links what has a page).
 fn sources(md: &mut String, paths: &[&str]) {
     let mut seen = std::collections::BTreeSet::new();
     let list: Vec<String> = paths
