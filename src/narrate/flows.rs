@@ -339,9 +339,9 @@ impl<'a> CallIndex<'a> {
         }
         let members: BTreeSet<&str> = c.members.iter().map(String::as_str).collect();
         let mut flows = self.entry_flows(Some(&members));
-        // Then its public functions and methods: used by other parts, and doing much (a
-        // one-line getter called everywhere is no flow; neither is a library's big function
-        // nobody calls, but its users are outside the repository, so reach counts too).
+        // Then its public functions and methods, by how many other parts call them and how
+        // much they reach: a one-line getter called from everywhere is no flow, and a
+        // library's central function may have no caller here at all (its users are outside).
         let mut candidates: Vec<(usize, usize, usize, SymId)> = Vec::new();
         for path in &c.members {
             let Some(file) = self.file_index(path) else {
