@@ -63,19 +63,28 @@ fn built() -> (Fixture, std::path::PathBuf) {
     (f, site)
 }
 
+/// The first part page of the site that contains `needle`.
+fn part_page(site: &std::path::Path, needle: &str) -> String {
+    walk(&site.join("parts"))
+        .into_iter()
+        .map(|p| read(&p))
+        .find(|p| p.contains(needle))
+        .unwrap_or_else(|| panic!("no part page with {needle}"))
+}
+
+/// A page's section: from the heading with that id to the next heading of its level.
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    page.split(&format!("id=\"{id}\""))
+        .nth(1)
+        .and_then(|s| s.split("<h2").next())
+        .unwrap_or_else(|| panic!("no section {id}: {page}"))
+}
+
 #[test]
 fn a_binary_flow_is_told_step_by_step_and_drawn() {
     let (_f, site) = built();
-    let page = walk(&site.join("parts"))
-        .into_iter()
-        .map(|p| read(&p))
-        .find(|p| p.contains("id=\"how-it-works\""))
-        .expect("a part page tells how it works");
-    let section = page
-        .split("id=\"how-it-works\"")
-        .nth(1)
-        .and_then(|s| s.split("<h2").next())
-        .unwrap();
+    let page = part_page(&site, "id=\"how-it-works\"");
+    let section = section(&page, "how-it-works");
     assert!(text(section).contains("main, the binary tool"), "{section}");
     // Steps in the order the code runs them, callees under their callers, numbered as drawn.
     let steps: Vec<String> = section
@@ -180,16 +189,8 @@ fn a_binary_flow_is_told_step_by_step_and_drawn() {
 #[test]
 fn a_parts_main_types_and_their_relations_are_drawn() {
     let (_f, site) = built();
-    let page = walk(&site.join("parts"))
-        .into_iter()
-        .map(|p| read(&p))
-        .find(|p| p.contains("<h1>tool::engine</h1>"))
-        .expect("the engine's part page");
-    let section = page
-        .split("id=\"types\"")
-        .nth(1)
-        .and_then(|s| s.split("<h2").next())
-        .unwrap_or_else(|| panic!("a type map: {page}"));
+    let page = part_page(&site, "<h1>tool::engine</h1>");
+    let section = section(&page, "types");
     let items: Vec<String> = section
         .split("<li>")
         .skip(1)

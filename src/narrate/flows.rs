@@ -116,14 +116,6 @@ impl<'a> CallIndex<'a> {
     fn node(&self, id: SymId) -> FlowNode {
         let file = &self.input.parsed.files[id.file as usize];
         let s = &file.facts.symbols[id.symbol as usize];
-        let page = format!(
-            "/{}",
-            self.input.pages.file(&file.path).unwrap_or("index.html")
-        );
-        let n = file.facts.symbols[..id.symbol as usize]
-            .iter()
-            .filter(|o| o.name == s.name)
-            .count();
         let lane = match s.kind {
             SymbolKind::Method => s
                 .name
@@ -135,13 +127,13 @@ impl<'a> CallIndex<'a> {
             k if k.is_type() => s.short_name().to_string(),
             _ => file_name(&file.path).to_string(),
         };
-        let (part, part_page) = self.part_names(id.file);
+        let (part, part_page) = part_names(self.input, self.file_path(id.file));
         FlowNode {
             name: s.name.clone(),
             kind: s.kind.name().to_string(),
             path: file.path.clone(),
             line: s.start_line,
-            page: symbol_target(&page, &s.name, n, id.symbol as usize),
+            page: symbol_page(self.input, id),
             doc: first_sentence(&s.doc),
             part,
             part_page,
@@ -149,20 +141,10 @@ impl<'a> CallIndex<'a> {
         }
     }
 
-    fn part_names(&self, file: u32) -> (String, String) {
-        match self.part_of(file) {
-            Some(c) => {
-                let c = &self.input.clusters.clusters[c];
-                (c.name.clone(), format!("/{}", PageMap::part(&c.slug)))
-            }
-            None => (String::new(), String::new()),
-        }
-    }
-
     /// A file's top level, as the entry of a command or script.
     fn file_node(&self, file: u32) -> FlowNode {
         let path = self.file_path(file);
-        let (part, part_page) = self.part_names(file);
+        let (part, part_page) = part_names(self.input, path);
         FlowNode {
             name: path.to_string(),
             kind: "file".into(),
@@ -445,6 +427,30 @@ impl<'a> CallIndex<'a> {
         by_part(&mut flow.entry);
         flow.steps.iter_mut().for_each(|s| by_part(&mut s.callee));
         Some(flow)
+    }
+}
+
+/// Where a link to a symbol goes: its anchor on its file's page.
+pub(crate) fn symbol_page(input: &Analysis, id: SymId) -> String {
+    let file = &input.parsed.files[id.file as usize];
+    let s = &file.facts.symbols[id.symbol as usize];
+    let page = format!("/{}", input.pages.file(&file.path).unwrap_or("index.html"));
+    // The anchor counts the symbols of the same name before it (`symbol_anchor`).
+    let n = file.facts.symbols[..id.symbol as usize]
+        .iter()
+        .filter(|o| o.name == s.name)
+        .count();
+    symbol_target(&page, &s.name, n, id.symbol as usize)
+}
+
+/// The name and page of the part a file belongs to (empty when none).
+pub(crate) fn part_names(input: &Analysis, path: &str) -> (String, String) {
+    match input.clusters.of_file.get(path) {
+        Some(&c) => {
+            let c = &input.clusters.clusters[c];
+            (c.name.clone(), format!("/{}", PageMap::part(&c.slug)))
+        }
+        None => (String::new(), String::new()),
     }
 }
 

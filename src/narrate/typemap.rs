@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::first_sentence;
 use crate::parse::{RefKind, SymbolKind};
 use crate::references::SymId;
-use crate::site::paths::{symbol_target, PageMap};
 use crate::Analysis;
 
 /// A map is drawn with at most this many of the part's own types, and this many in all.
@@ -169,15 +168,6 @@ pub fn part_type_map(input: &Analysis, cluster: usize) -> Option<TypeMap> {
     others.truncate(MAX_TYPES.saturating_sub(chosen.len()));
     chosen.extend(others);
     let index: BTreeMap<SymId, usize> = chosen.iter().enumerate().map(|(i, &t)| (t, i)).collect();
-    let page_of = |file: u32| {
-        format!(
-            "/{}",
-            input
-                .pages
-                .file(&input.parsed.files[file as usize].path)
-                .unwrap_or("index.html")
-        )
-    };
     let relations: Vec<Relation> = found
         .iter()
         .filter_map(|(&(a, b, kind), (field, file, line))| {
@@ -204,23 +194,13 @@ pub fn part_type_map(input: &Analysis, cluster: usize) -> Option<TypeMap> {
         .map(|&id| {
             let file = &input.parsed.files[id.file as usize];
             let s = sym(id);
-            let n = file.facts.symbols[..id.symbol as usize]
-                .iter()
-                .filter(|o| o.name == s.name)
-                .count();
-            let (part, part_page) = match input.clusters.of_file.get(&file.path) {
-                Some(&p) => {
-                    let p = &input.clusters.clusters[p];
-                    (p.name.clone(), format!("/{}", PageMap::part(&p.slug)))
-                }
-                None => (String::new(), String::new()),
-            };
+            let (part, part_page) = super::flows::part_names(input, &file.path);
             TypeBox {
                 name: s.name.clone(),
                 kind: s.kind.name().to_string(),
                 path: file.path.clone(),
                 line: s.start_line,
-                page: symbol_target(&page_of(id.file), &s.name, n, id.symbol as usize),
+                page: super::flows::symbol_page(input, id),
                 doc: first_sentence(&s.doc),
                 own: in_part(id),
                 part,
