@@ -46,7 +46,7 @@ pub trait Cache: Send + Sync {
 }
 
 /// Bumped whenever the layout or meaning of a cached value changes.
-const SCHEMA: u32 = 5;
+const SCHEMA: u32 = 6;
 
 pub fn version_record() -> String {
     format!(

@@ -1,11 +1,13 @@
 //! Stage 1: walk every commit reachable from the revision and record what each one changed.
 //!
 //! Each commit is diffed against its first parent (merges included, flagged as merges), with
-//! rename detection, so that a file's history follows it across renames.
+//! rename detection, so that a file's history follows it across renames. Lines are counted for
+//! the commits that are not merges: a merge's lines are its branches' commits', which are
+//! counted already (`git log --numstat` does not diff merges either).
 
 use std::collections::{BTreeMap, HashMap};
 
-use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Patch, Repository, Sort};
+use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -293,9 +295,10 @@ pub struct Limits {
 }
 
 /// Walks the history reachable from `rev` (a commit id). A commit never changes, so what it
-/// changed comes from the cache when an earlier build diffed it; the others are diffed on all
-/// cores, one repository handle per worker (git2's handles are not shared between threads).
-/// Returns the history and how many commits were diffed now.
+/// changed comes from the cache when an earlier build diffed it (from the pack of the history,
+/// see `crawl_packed`; in a shallow clone or with replace refs, one cache entry per commit);
+/// the others are diffed on all cores, one repository handle per worker (git2's handles are
+/// not shared between threads). Returns the history and how many commits were diffed now.
 pub fn crawl(
     repo: &Repository,
     rev: Oid,
@@ -310,6 +313,9 @@ pub fn crawl(
     // git honours replace refs (`git replace`); libgit2 does not: with any, the history is
     // walked and read from the objects, each replaced commit as its replacement says.
     let replaced = replaced_commits(repo);
+    if replaced.is_empty() && !shallow {
+        return crawl_packed(repo, rev, limits, cache);
+    }
     let (ids, bounded) = match replaced.is_empty() {
         // libgit2's walk stops at a commit it cannot parse: walked again from the objects.
         true => walk(repo, rev, limits).unwrap_or_else(|_| walk_objects(repo, rev, limits)),
@@ -371,6 +377,239 @@ pub fn crawl(
         },
         diffed,
     ))
+}
+
+/// The commits a crawl keeps between builds, in segments stored whole (a rebuild reads a few
+/// large values, not one per commit, and decodes them on all cores); a build adds one segment
+/// for the commits it read, and small segments are merged once there are many of them.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Pack {
+    /// (key, commits in it).
+    segments: Vec<(String, usize)>,
+}
+
+const PACK_KEY: &str = "pack";
+/// Most commits in a segment a crawl writes: what one value of the cache holds, and what memory
+/// holds encoded at once during a cold crawl.
+const SEGMENT: usize = 4096;
+/// Segments smaller than half of `SEGMENT` beyond this many are merged into one.
+const SMALL_SEGMENTS: usize = 8;
+
+/// What the pack holds, by commit id (nothing when it is missing or damaged: a cache is never a
+/// reason to fail, and the commits are read again).
+fn load_pack(cache: &CacheUse) -> (Pack, HashMap<Oid, Commit>) {
+    let Some(pack) = cache.get::<Pack>(Space::Commits, PACK_KEY) else {
+        return Default::default();
+    };
+    let segments: Vec<Option<Vec<Commit>>> = pack
+        .segments
+        .par_iter()
+        .map(|(key, _)| cache.get::<Vec<Commit>>(Space::Commits, key))
+        .collect();
+    let mut known = HashMap::new();
+    for commit in segments.into_iter().flatten().flatten() {
+        if let Ok(id) = Oid::from_str(&commit.id) {
+            known.insert(id, commit);
+        }
+    }
+    (pack, known)
+}
+
+/// Stores `commits` as one segment of the pack; returns its entry.
+fn put_segment(cache: &CacheUse, commits: &[&Commit]) -> (String, usize) {
+    let mut h = blake3::Hasher::new();
+    for c in commits {
+        h.update(c.id.as_bytes());
+    }
+    let key = format!("{PACK_KEY}/{}", &h.finalize().to_hex()[..24]);
+    cache.put(Space::Commits, &key, &commits);
+    (key, commits.len())
+}
+
+/// The crawl of a full history (no replace refs, not shallow): the commits the pack holds are
+/// taken from it, parents and all, so that a rebuild reads from git only the commits that are
+/// new; the rest are diffed on all cores, a segment at a time.
+fn crawl_packed(
+    repo: &Repository,
+    rev: Oid,
+    limits: &Limits,
+    cache: &CacheUse,
+) -> Result<(History, usize)> {
+    let (mut pack, mut known) = load_pack(cache);
+    // The graph of every commit reachable from `rev`: (time, parents) from the pack where it
+    // knows the commit, else from the commit object's headers.
+    let mut graph: HashMap<Oid, (i64, Vec<Oid>)> = HashMap::new();
+    let mut queue = vec![rev];
+    while let Some(id) = queue.pop() {
+        if graph.contains_key(&id) {
+            continue;
+        }
+        let node = match known.get(&id) {
+            Some(c) => Some((
+                c.time,
+                c.parents
+                    .iter()
+                    .filter_map(|p| Oid::from_str(p).ok())
+                    .collect(),
+            )),
+            None => match repo.find_commit(id) {
+                Ok(c) => Some((c.time().seconds(), c.parent_ids().collect())),
+                Err(_) => parse_raw(repo, id).map(|r| (r.time, r.parents)),
+            },
+        };
+        // A missing parent (a damaged clone) ends its line.
+        let Some((time, parents)) = node else {
+            continue;
+        };
+        queue.extend(parents.iter().filter(|p| !graph.contains_key(p)));
+        graph.insert(id, (time, parents));
+    }
+    let (ids, bounded) = topological(&graph, rev, limits);
+    // A commit a shallow build read is kept on its own, by id: taken from there.
+    let single: HashMap<Oid, Commit> = ids
+        .par_iter()
+        .filter(|id| !known.contains_key(id))
+        .filter_map(|id| Some((*id, cache.get(Space::Commits, &id.to_string())?)))
+        .collect();
+    let missing: Vec<usize> = (0..ids.len())
+        .filter(|&i| !known.contains_key(&ids[i]) && !single.contains_key(&ids[i]))
+        .collect();
+    let gitdir = repo.path().to_path_buf();
+    let mut read: HashMap<Oid, Commit> = HashMap::with_capacity(missing.len());
+    let mut added = Vec::new();
+    // A segment at a time: memory holds one segment's encoding, not the whole history's.
+    for chunk in missing.chunks(SEGMENT) {
+        let commits: Vec<(Commit, bool)> = chunk
+            .par_iter()
+            .map_init(
+                || worker_handle(&gitdir, rev),
+                |handle, &i| {
+                    let handle = handle
+                        .as_ref()
+                        .map_err(|e| git2::Error::from_str(e.message()))?;
+                    Ok(match handle.find_commit(ids[i]) {
+                        Ok(commit) => {
+                            // A first parent that cannot be read (a damaged clone): read
+                            // again next time rather than kept.
+                            let complete = commit.parent_count() == 0 || commit.parent(0).is_ok();
+                            (read_commit(handle, &commit)?, complete)
+                        }
+                        Err(_) => (read_unparsed(handle, ids[i])?, true),
+                    })
+                },
+            )
+            .collect::<Result<_>>()?;
+        let kept: Vec<&Commit> = commits.iter().filter(|c| c.1).map(|c| &c.0).collect();
+        if !kept.is_empty() {
+            added.push(put_segment(cache, &kept));
+        }
+        for (commit, _) in commits {
+            read.insert(Oid::from_str(&commit.id).expect("an id"), commit);
+        }
+    }
+    let diffed = read.len();
+    if !single.is_empty() {
+        added.push(put_segment(cache, &single.values().collect::<Vec<_>>()));
+        read.extend(single);
+    }
+    let commits: Vec<Commit> = ids
+        .iter()
+        .map(|id| {
+            known
+                .remove(id)
+                .or_else(|| read.remove(id))
+                .expect("every commit is known or read")
+        })
+        .collect();
+    if !added.is_empty() {
+        pack.segments.extend(added);
+        compact(cache, &mut pack, &commits);
+        cache.put(Space::Commits, PACK_KEY, &pack);
+    }
+    let by_path = follow_paths(&commits);
+    Ok((
+        History {
+            commits: join_identities(commits, &mailmap_at(repo, rev)),
+            shallow: false,
+            bounded,
+            by_path,
+        },
+        diffed,
+    ))
+}
+
+/// Merges the pack's small segments into one once there are more than `SMALL_SEGMENTS` of them
+/// (each one-file rebuild adds one), keeping the commits that `commits` still holds.
+fn compact(cache: &CacheUse, pack: &mut Pack, commits: &[Commit]) {
+    let small = |n: usize| n < SEGMENT / 2;
+    if pack.segments.iter().filter(|s| small(s.1)).count() <= SMALL_SEGMENTS {
+        return;
+    }
+    let merged: std::collections::HashSet<String> = pack
+        .segments
+        .iter()
+        .filter(|s| small(s.1))
+        .map(|s| s.0.clone())
+        .collect();
+    let wanted: Vec<Option<Vec<Commit>>> = merged
+        .iter()
+        .map(|key| cache.get::<Vec<Commit>>(Space::Commits, key))
+        .collect();
+    let ids: std::collections::HashSet<&str> = wanted
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|c| c.id.as_str())
+        .collect();
+    let kept: Vec<&Commit> = commits
+        .iter()
+        .filter(|c| ids.contains(c.id.as_str()))
+        .collect();
+    pack.segments.retain(|s| !merged.contains(&s.0));
+    if !kept.is_empty() {
+        pack.segments.push(put_segment(cache, &kept));
+    }
+}
+
+/// The commits reachable from `rev` in `graph`, newest first, a commit always before its
+/// parents (ties by time, then id: the same history always comes in the same order, whatever
+/// the cache held), and whether the limits left some out.
+fn topological(
+    graph: &HashMap<Oid, (i64, Vec<Oid>)>,
+    rev: Oid,
+    limits: &Limits,
+) -> (Vec<Oid>, bool) {
+    let mut children: HashMap<Oid, usize> = HashMap::new();
+    for (_, parents) in graph.values() {
+        for p in parents {
+            *children.entry(*p).or_default() += 1;
+        }
+    }
+    let time = |id: &Oid| graph.get(id).map_or(0, |n| n.0);
+    let mut ready = std::collections::BinaryHeap::from([(time(&rev), rev)]);
+    let (mut ids, mut bounded) = (Vec::with_capacity(graph.len()), false);
+    while let Some((t, id)) = ready.pop() {
+        let Some((_, parents)) = graph.get(&id) else {
+            continue;
+        };
+        for p in parents {
+            let left = children.get_mut(p).expect("counted");
+            *left -= 1;
+            if *left == 0 {
+                ready.push((time(p), *p));
+            }
+        }
+        if limits.max_commits.is_some_and(|m| ids.len() >= m) {
+            bounded = true;
+            break;
+        }
+        if limits.since.is_some_and(|since| t < since) {
+            bounded = true;
+            continue;
+        }
+        ids.push(id);
+    }
+    (ids, bounded)
 }
 
 /// The key one email is known by: a hash of it, trimmed and lower-cased ("" for none).
@@ -554,47 +793,20 @@ fn walk(repo: &Repository, rev: Oid, limits: &Limits) -> Result<(Vec<Oid>, bool)
 /// `walk` from the commit objects themselves, for a history with a commit libgit2 cannot
 /// parse: newest first, a commit always before its parents.
 fn walk_objects(repo: &Repository, rev: Oid, limits: &Limits) -> (Vec<Oid>, bool) {
-    let mut info: HashMap<Oid, (i64, Vec<Oid>)> = HashMap::new();
-    let mut children: HashMap<Oid, usize> = HashMap::new();
+    let mut graph: HashMap<Oid, (i64, Vec<Oid>)> = HashMap::new();
     let mut queue = vec![rev];
     while let Some(id) = queue.pop() {
-        if info.contains_key(&id) {
+        if graph.contains_key(&id) {
             continue;
         }
         // A missing parent (a shallow clone) ends its line.
         let Some(raw) = parse_raw(repo, id) else {
             continue;
         };
-        for &p in &raw.parents {
-            *children.entry(p).or_default() += 1;
-            queue.push(p);
-        }
-        info.insert(id, (raw.time, raw.parents));
+        queue.extend(raw.parents.iter().copied());
+        graph.insert(id, (raw.time, raw.parents));
     }
-    let mut ready = std::collections::BinaryHeap::from([(info.get(&rev).map_or(0, |i| i.0), rev)]);
-    let (mut ids, mut bounded) = (Vec::new(), false);
-    while let Some((time, id)) = ready.pop() {
-        let Some((_, parents)) = info.get(&id) else {
-            continue;
-        };
-        for p in parents {
-            let left = children.get_mut(p).expect("counted");
-            *left -= 1;
-            if *left == 0 {
-                ready.push((info.get(p).map_or(0, |i| i.0), *p));
-            }
-        }
-        if limits.max_commits.is_some_and(|m| ids.len() >= m) {
-            bounded = true;
-            break;
-        }
-        if limits.since.is_some_and(|since| time < since) {
-            bounded = true;
-            continue;
-        }
-        ids.push(id);
-    }
-    (ids, bounded)
+    topological(&graph, rev, limits)
 }
 
 /// The commits a shallow clone's history stops at (git's `shallow` file), sorted. git hides
@@ -817,22 +1029,19 @@ fn commit_of(
 ) -> Result<Commit> {
     let tree = repo.find_tree(raw.tree)?;
     let mut changed = Vec::new();
-    tree_diff(repo, parent_tree.as_ref(), Some(&tree), "", &mut changed)?;
-    let added = changed.iter().any(|c| c.old.is_none());
-    let deleted = changed.iter().any(|c| c.new.is_none());
-    // Only a commit that adds and deletes files can hold a rename: libgit2's diff finds them.
-    let changes = if added && deleted {
-        // Finding renames reads every blob: in a partial or damaged clone one may be missing,
-        // and then the commit's changes are counted without renames rather than failing.
-        match changes_with_renames(repo, parent_tree.as_ref(), &tree) {
-            Ok(changes) => changes,
-            Err(_) => line_counts(repo, changed)?,
-        }
-    } else {
-        line_counts(repo, changed)?
-    };
+    tree_diff(
+        repo,
+        parent_tree.as_ref(),
+        Some(&tree),
+        ("", b""),
+        &mut changed,
+    )?;
+    let changed = pair_renames(repo, parent_tree.as_ref(), &tree, changed);
+    // Nothing reads a merge's line counts (its lines are its branches' commits'): a merge
+    // keeps its files and renames, which the timeline and rename-following need, and no blob
+    // of it is read.
+    let mut changes = line_counts(repo, changed, raw.parents.len() < 2)?;
     // Names and messages are text that reaches pages and prompts: secrets go here.
-    let mut changes = changes;
     // As the snapshot names them (see `snapshot::walk_tree`), so that the two agree.
     let name = |p: &str| -> Option<String> {
         let shown = crate::report::visible_controls(p, false).map(|(v, _)| v);
@@ -899,11 +1108,18 @@ fn bounded(mut message: String) -> String {
     message
 }
 
-/// A file whose blob differs between two trees (`None`: absent on that side).
+/// A file whose blob differs between two trees (`None`: absent on that side), or, once
+/// `pair_renames` has paired them, a deletion and an addition that are one file renamed.
 struct RawChange {
     path: String,
+    /// The path's bytes as the tree has them (for libgit2's pathspec).
+    bytes: Vec<u8>,
     old: Option<Oid>,
     new: Option<Oid>,
+    /// A submodule (its "blob" is a commit of another repository).
+    submodule: bool,
+    /// For a rename, the path before it.
+    old_path: Option<String>,
 }
 
 /// Walks two trees in step, as git does, skipping every subtree whose id is the same on both
@@ -914,7 +1130,7 @@ fn tree_diff(
     repo: &Repository,
     old: Option<&git2::Tree>,
     new: Option<&git2::Tree>,
-    prefix: &str,
+    (prefix, prefix_bytes): (&str, &[u8]),
     out: &mut Vec<RawChange>,
 ) -> Result<()> {
     let len = |t: Option<&git2::Tree>| t.map(|t| t.len()).unwrap_or(0);
@@ -965,6 +1181,7 @@ fn tree_diff(
             .map(|(e, t)| (e.name_bytes(), *t))
             .expect("one side");
         let path = format!("{prefix}{}", crate::snapshot::path_text(name));
+        let bytes = [prefix_bytes, name].concat();
         if is_tree {
             let subtree = |side: &Option<(git2::TreeEntry, bool)>| -> Result<Option<git2::Tree>> {
                 side.as_ref()
@@ -973,22 +1190,146 @@ fn tree_diff(
                     .map_err(Into::into)
             };
             let (ot, nt) = (subtree(&o)?, subtree(&n)?);
-            tree_diff(repo, ot.as_ref(), nt.as_ref(), &format!("{path}/"), out)?;
+            let (path, bytes) = (format!("{path}/"), [&bytes[..], b"/"].concat());
+            tree_diff(repo, ot.as_ref(), nt.as_ref(), (&path, &bytes), out)?;
         } else {
+            let gitlink = |side: &Option<(git2::TreeEntry, bool)>| {
+                side.as_ref()
+                    .is_some_and(|(e, _)| e.kind() == Some(ObjectType::Commit))
+            };
             out.push(RawChange {
                 path,
+                bytes,
+                submodule: gitlink(&o) || gitlink(&n),
                 old: o.map(|(e, _)| e.id()),
                 new: n.map(|(e, _)| e.id()),
+                old_path: None,
             });
         }
     }
     Ok(())
 }
 
+/// The empty blob: git pairs no renames by it (every empty file would be every other's rename).
+const EMPTY_BLOB: &str = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+
+/// Pairs the deletions and additions of a commit that are renames, as git does: exact renames
+/// first, by blob id (a mass rename costs a hash lookup per file, no blob read), preferring a
+/// file of the same name; then libgit2's similarity, over what is left only. In a partial or
+/// damaged clone a blob similarity needs may be missing: what is left then stays a deletion
+/// and an addition, rather than failing.
+fn pair_renames(
+    repo: &Repository,
+    parent: Option<&git2::Tree>,
+    tree: &git2::Tree,
+    mut raw: Vec<RawChange>,
+) -> Vec<RawChange> {
+    let candidate = |c: &RawChange, id: Option<Oid>| {
+        !c.submodule && id.is_some_and(|id| id.to_string() != EMPTY_BLOB)
+    };
+    let gone: Vec<usize> = (0..raw.len())
+        .filter(|&i| raw[i].new.is_none() && candidate(&raw[i], raw[i].old))
+        .collect();
+    let came: Vec<usize> = (0..raw.len())
+        .filter(|&i| raw[i].old.is_none() && candidate(&raw[i], raw[i].new))
+        .collect();
+    if gone.is_empty() || came.is_empty() {
+        return raw;
+    }
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let mut by_blob: HashMap<Oid, Vec<usize>> = HashMap::new();
+    for &d in &gone {
+        by_blob
+            .entry(raw[d].old.expect("deleted"))
+            .or_default()
+            .push(d);
+    }
+    // (deleted, added) index pairs.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut left_added = Vec::new();
+    for &a in &came {
+        let Some(sources) = by_blob.get_mut(&raw[a].new.expect("added")) else {
+            left_added.push(a);
+            continue;
+        };
+        if sources.is_empty() {
+            left_added.push(a);
+            continue;
+        }
+        let same = sources
+            .iter()
+            .position(|&d| name(&raw[d].path) == name(&raw[a].path))
+            .unwrap_or(0);
+        pairs.push((sources.remove(same), a));
+    }
+    let left_gone: Vec<usize> = by_blob.into_values().flatten().collect();
+    if !left_gone.is_empty() && !left_added.is_empty() {
+        let mut wanted: Vec<usize> = left_gone.iter().chain(&left_added).copied().collect();
+        wanted.sort_unstable();
+        if let Ok(similar) = similar_renames(repo, parent, tree, &raw, &wanted) {
+            pairs.extend(similar);
+        }
+    }
+    if pairs.is_empty() {
+        return raw;
+    }
+    // Each rename is one change, where its new path is; the deletion goes.
+    let mut dropped = vec![false; raw.len()];
+    for &(d, a) in &pairs {
+        raw[a].old = raw[d].old;
+        raw[a].old_path = Some(raw[d].path.clone());
+        dropped[d] = true;
+    }
+    raw.into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// libgit2's rename detection over the changes `wanted` (indices into `raw`) alone: the
+/// deletions and additions exact renames left unpaired. Returns (deleted, added) pairs.
+fn similar_renames(
+    repo: &Repository,
+    parent: Option<&git2::Tree>,
+    tree: &git2::Tree,
+    raw: &[RawChange],
+    wanted: &[usize],
+) -> Result<Vec<(usize, usize)>> {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0).disable_pathspec_match(true);
+    for &i in wanted {
+        opts.pathspec(raw[i].bytes.clone());
+    }
+    let mut diff = repo.diff_tree_to_tree(parent, Some(tree), Some(&mut opts))?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    let index: HashMap<&[u8], usize> = wanted
+        .iter()
+        .map(|&i| (raw[i].bytes.as_slice(), i))
+        .collect();
+    let mut pairs = Vec::new();
+    for delta in diff.deltas() {
+        if delta.status() != Delta::Renamed {
+            continue;
+        }
+        let (Some(old), Some(new)) = (delta.old_file().path_bytes(), delta.new_file().path_bytes())
+        else {
+            continue;
+        };
+        if let (Some(&d), Some(&a)) = (index.get(old), index.get(new)) {
+            if raw[d].new.is_none() && raw[a].old.is_none() {
+                pairs.push((d, a));
+            }
+        }
+    }
+    Ok(pairs)
+}
+
 const MAX_COUNTED_BYTES: u64 = 8 << 20;
 
-/// Lines added and removed per changed file, as `git log --numstat` counts them.
-fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>> {
+/// Lines added and removed per changed file, as `git log --numstat` counts them (with `count`
+/// unset, for a merge: the files and renames alone, every count 0 and no blob read).
+fn line_counts(repo: &Repository, raw: Vec<RawChange>, count: bool) -> Result<Vec<FileChange>> {
     let blob = |id: Option<Oid>| id.and_then(|id| repo.find_blob(id).ok());
     let lines = |b: &git2::Blob| -> u32 {
         let bytes = b.content();
@@ -997,6 +1338,24 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
     };
     let mut changes = Vec::with_capacity(raw.len());
     for c in raw {
+        let kind = match (c.old, c.new) {
+            (None, _) => ChangeKind::Added,
+            (_, None) => ChangeKind::Deleted,
+            _ if c.old_path.is_some() => ChangeKind::Renamed,
+            _ => ChangeKind::Modified,
+        };
+        // A merge, or a rename of an unchanged file: nothing to count.
+        if !count || (kind == ChangeKind::Renamed && c.old == c.new) {
+            changes.push(FileChange {
+                path: c.path,
+                old_path: c.old_path,
+                kind,
+                added: 0,
+                removed: 0,
+                hunks: Vec::new(),
+            });
+            continue;
+        }
         let (old, new) = (blob(c.old), blob(c.new));
         // A blob over this size is not diffed to count its lines (as for a binary): no diff of
         // two huge texts can run for minutes. (It is read, once, and dropped at once.)
@@ -1012,10 +1371,11 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
         let binary = old.as_ref().is_some_and(|b| b.is_binary())
             || new.as_ref().is_some_and(|b| b.is_binary());
         let mut hunks: Vec<[u32; 4]> = Vec::new();
-        let (kind, added, removed) = match (&old, &new) {
-            (None, Some(n)) => (ChangeKind::Added, if binary { 0 } else { lines(n) }, 0),
-            (Some(o), None) => (ChangeKind::Deleted, 0, if binary { 0 } else { lines(o) }),
-            (Some(o), Some(n)) if !binary => {
+        let (added, removed) = match (&old, &new) {
+            _ if binary => (0, 0),
+            (None, Some(n)) if kind == ChangeKind::Added => (lines(n), 0),
+            (Some(o), None) if kind == ChangeKind::Deleted => (0, lines(o)),
+            (Some(o), Some(n)) => {
                 // Without context lines, the hunk headers hold the counts: no patch is built.
                 let mut opts = DiffOptions::new();
                 opts.context_lines(0).interhunk_lines(0);
@@ -1040,94 +1400,17 @@ fn line_counts(repo: &Repository, raw: Vec<RawChange>) -> Result<Vec<FileChange>
                     Some(&mut hunk),
                     None,
                 )?;
-                (ChangeKind::Modified, a, r)
+                (a, r)
             }
-            // Submodules, binaries, and entries whose blob cannot be read: no line counts.
-            _ => (
-                match (c.old, c.new) {
-                    (None, _) => ChangeKind::Added,
-                    (_, None) => ChangeKind::Deleted,
-                    _ => ChangeKind::Modified,
-                },
-                0,
-                0,
-            ),
+            // Submodules, and entries whose blob cannot be read: no line counts.
+            _ => (0, 0),
         };
         if hunks.len() > MAX_HUNKS {
             hunks = Vec::new();
         }
         changes.push(FileChange {
             path: c.path,
-            old_path: None,
-            kind,
-            added,
-            removed,
-            hunks,
-        });
-    }
-    Ok(changes)
-}
-
-/// libgit2's diff with rename detection, for commits that add and delete files.
-fn changes_with_renames(
-    repo: &Repository,
-    parent: Option<&git2::Tree>,
-    tree: &git2::Tree,
-) -> Result<Vec<FileChange>> {
-    let mut opts = DiffOptions::new();
-    opts.context_lines(0);
-    let mut diff = repo.diff_tree_to_tree(parent, Some(tree), Some(&mut opts))?;
-    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
-    let mut changes = Vec::with_capacity(diff.deltas().len());
-    for (idx, delta) in diff.deltas().enumerate() {
-        let kind = match delta.status() {
-            Delta::Added | Delta::Copied => ChangeKind::Added,
-            Delta::Deleted => ChangeKind::Deleted,
-            Delta::Renamed => ChangeKind::Renamed,
-            Delta::Modified | Delta::Typechange => ChangeKind::Modified,
-            _ => continue,
-        };
-        let new_path = delta
-            .new_file()
-            .path_bytes()
-            .map(crate::snapshot::path_text);
-        let old_path = delta
-            .old_file()
-            .path_bytes()
-            .map(crate::snapshot::path_text);
-        let path = match kind {
-            ChangeKind::Deleted => old_path.clone(),
-            _ => new_path,
-        };
-        let Some(path) = path else { continue };
-        let mut hunks: Vec<[u32; 4]> = Vec::new();
-        let (added, removed) = if delta.new_file().is_binary() || delta.old_file().is_binary() {
-            (0, 0)
-        } else {
-            match Patch::from_diff(&diff, idx)? {
-                Some(patch) => {
-                    let (_, a, r) = patch.line_stats()?;
-                    if matches!(kind, ChangeKind::Modified | ChangeKind::Renamed)
-                        && patch.num_hunks() <= MAX_HUNKS
-                    {
-                        for h in 0..patch.num_hunks() {
-                            let (h, _) = patch.hunk(h)?;
-                            hunks.push([
-                                h.old_start(),
-                                h.old_lines(),
-                                h.new_start(),
-                                h.new_lines(),
-                            ]);
-                        }
-                    }
-                    (a as u32, r as u32)
-                }
-                None => (0, 0),
-            }
-        };
-        changes.push(FileChange {
-            old_path: (kind == ChangeKind::Renamed).then(|| old_path.unwrap_or_default()),
-            path,
+            old_path: c.old_path,
             kind,
             added,
             removed,
@@ -1293,49 +1576,114 @@ mod tests {
         }
     }
 
-    /// The fast tree walk and libgit2's diff agree on every commit without renames.
+    /// libgit2's own diff of two trees, with its rename detection and a patch per delta: what
+    /// the crawl did before it walked trees itself, kept as the reference it must agree with.
+    fn libgit2_changes(
+        repo: &Repository,
+        parent: Option<&git2::Tree>,
+        tree: &git2::Tree,
+    ) -> Vec<(String, Option<String>, u32, u32)> {
+        let mut opts = DiffOptions::new();
+        opts.context_lines(0);
+        let mut diff = repo
+            .diff_tree_to_tree(parent, Some(tree), Some(&mut opts))
+            .unwrap();
+        diff.find_similar(Some(DiffFindOptions::new().renames(true)))
+            .unwrap();
+        let text = |p: Option<&[u8]>| p.map(crate::snapshot::path_text).unwrap();
+        let mut out = Vec::new();
+        for (idx, delta) in diff.deltas().enumerate() {
+            let (old, new) = (
+                text(delta.old_file().path_bytes()),
+                text(delta.new_file().path_bytes()),
+            );
+            let (path, old_path) = match delta.status() {
+                Delta::Deleted => (old, None),
+                Delta::Renamed => (new, Some(old)),
+                _ => (new, None),
+            };
+            let (a, r) = match delta.new_file().is_binary() || delta.old_file().is_binary() {
+                true => (0, 0),
+                false => git2::Patch::from_diff(&diff, idx)
+                    .unwrap()
+                    .map(|p| p.line_stats().unwrap())
+                    .map(|(_, a, r)| (a as u32, r as u32))
+                    .unwrap_or((0, 0)),
+            };
+            out.push((path, old_path, a, r));
+        }
+        out.sort();
+        out
+    }
+
+    /// The fast tree walk, with its own exact renames and libgit2's similarity for the rest,
+    /// agrees with libgit2's whole diff on every commit: edits, files and folders swapped,
+    /// binaries, renames with and without edits, and a mass rename.
     #[test]
     fn the_tree_walk_agrees_with_libgit2() {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repository::init(dir.path()).unwrap();
         let sig = git2::Signature::new("a", "a@x", &git2::Time::new(1_700_000_000, 0)).unwrap();
-        let states: Vec<Vec<(&str, &[u8])>> = vec![
-            vec![
+        let owned = |files: &[(&str, &[u8])]| -> Vec<(String, Vec<u8>)> {
+            files
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.to_vec()))
+                .collect()
+        };
+        let long = |seed: usize| -> Vec<u8> {
+            (0..40)
+                .map(|i| format!("line {i} of file {seed}\n"))
+                .collect::<String>()
+                .into_bytes()
+        };
+        let mass = |folder: &str, edited: usize| -> Vec<(String, Vec<u8>)> {
+            (0..300)
+                .map(|k| {
+                    let mut text = long(k);
+                    if k < edited {
+                        text.extend_from_slice(b"one more line\n");
+                    }
+                    (format!("{folder}/f{k}.rs"), text)
+                })
+                .collect()
+        };
+        let mut states: Vec<Vec<(String, Vec<u8>)>> = vec![
+            owned(&[
                 ("a.txt", b"1\n2\n3\n"),
                 ("d/e/f.rs", b"fn f() {}\n"),
                 ("bin", b"\0\x01\x02"),
                 ("x", b"no newline"),
-            ],
-            vec![
+            ]),
+            owned(&[
                 ("a.txt", b"1\nTWO\n3\n4\n"),
                 ("d/e/f.rs", b"fn f() {}\n"),
                 ("bin", b"\0\x03"),
                 ("x", b"no newline\nat all"),
-            ],
-            vec![
+            ]),
+            owned(&[
                 ("a.txt", b"1\nTWO\n3\n4\n"),
                 ("d", b"a file where a folder was\n"),
                 ("bin", b"\0\x03"),
                 ("x", b""),
-            ],
-            vec![("a.txt", b"1\n"), ("new/deep/g.py", b"x = 1\ny = 2\n")],
+            ]),
+            owned(&[("a.txt", b"1\n"), ("new/deep/g.py", b"x = 1\ny = 2\n")]),
         ];
+        // Renames: exact, and with an edit; an unrelated file comes as another goes.
+        let mut renamed = vec![
+            ("b/moved.txt".to_string(), long(1)),
+            ("c.rs".to_string(), long(2)),
+            ("gone.rs".to_string(), long(3)),
+        ];
+        states.push(renamed.clone());
+        renamed[0].0 = "elsewhere/moved.txt".into();
+        renamed[1] = ("src/c.rs".into(), [long(2), b"edited\n".to_vec()].concat());
+        renamed[2] = ("fresh.rs".into(), b"nothing like it\n".to_vec());
+        states.push(renamed);
+        // A mass rename: 300 files move, 20 of them edited on the way.
+        states.push(mass("old", 0));
+        states.push(mass("new", 20));
         let mut parent: Option<git2::Oid> = None;
-        for files in states {
-            let mut builder = repo.treebuilder(None).unwrap();
-            let mut dirs: BTreeMap<String, Vec<(String, &[u8])>> = BTreeMap::new();
-            for (path, bytes) in &files {
-                match path.split_once('/') {
-                    Some((d, rest)) => dirs
-                        .entry(d.to_string())
-                        .or_default()
-                        .push((rest.to_string(), *bytes)),
-                    None => {
-                        let oid = repo.blob(bytes).unwrap();
-                        builder.insert(path, oid, 0o100644).unwrap();
-                    }
-                }
-            }
+        for (n, files) in states.into_iter().enumerate() {
             fn build_tree(repo: &Repository, files: &[(String, &[u8])]) -> Oid {
                 let mut b = repo.treebuilder(None).unwrap();
                 let mut sub: BTreeMap<String, Vec<(String, &[u8])>> = BTreeMap::new();
@@ -1355,12 +1703,11 @@ mod tests {
                 }
                 b.write().unwrap()
             }
-            for (d, files) in dirs {
-                builder
-                    .insert(&d, build_tree(&repo, &files), 0o040000)
-                    .unwrap();
-            }
-            let tree = repo.find_tree(builder.write().unwrap()).unwrap();
+            let refs: Vec<(String, &[u8])> = files
+                .iter()
+                .map(|(p, b)| (p.clone(), b.as_slice()))
+                .collect();
+            let tree = repo.find_tree(build_tree(&repo, &refs)).unwrap();
             let parents: Vec<git2::Commit> = parent
                 .iter()
                 .map(|p| repo.find_commit(*p).unwrap())
@@ -1370,27 +1717,29 @@ mod tests {
             let commit = repo.find_commit(id).unwrap();
             let parent_tree = commit.parent(0).ok().map(|p| p.tree().unwrap());
             let mut raw = Vec::new();
-            tree_diff(&repo, parent_tree.as_ref(), Some(&tree), "", &mut raw).unwrap();
-            let fast: Vec<(String, u32, u32)> = line_counts(&repo, raw)
+            tree_diff(
+                &repo,
+                parent_tree.as_ref(),
+                Some(&tree),
+                ("", b""),
+                &mut raw,
+            )
+            .unwrap();
+            let raw = pair_renames(&repo, parent_tree.as_ref(), &tree, raw);
+            let mut fast: Vec<(String, Option<String>, u32, u32)> = line_counts(&repo, raw, true)
                 .unwrap()
                 .into_iter()
-                .map(|c| (c.path, c.added, c.removed))
+                .map(|c| (c.path, c.old_path, c.added, c.removed))
                 .collect();
-            let slow: Vec<(String, u32, u32)> =
-                changes_with_renames(&repo, parent_tree.as_ref(), &tree)
-                    .unwrap()
-                    .into_iter()
-                    .map(|c| (c.path, c.added, c.removed))
-                    .collect();
-            let (mut fast, mut slow) = (fast, slow);
             fast.sort();
-            slow.sort();
-            assert_eq!(
-                fast,
-                slow,
-                "commit {}",
-                parent.map(|_| "later").unwrap_or("first")
-            );
+            let slow = libgit2_changes(&repo, parent_tree.as_ref(), &tree);
+            assert_eq!(fast, slow, "commit {n}");
+            if n == 5 {
+                assert_eq!(fast.iter().filter(|c| c.1.is_some()).count(), 2, "{fast:?}");
+            }
+            if n == 7 {
+                assert_eq!(fast.iter().filter(|c| c.1.is_some()).count(), 300);
+            }
             parent = Some(id);
         }
     }

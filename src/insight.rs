@@ -24,12 +24,22 @@ pub struct Activity {
 }
 
 impl Activity {
-    /// Commits in the `days` before `now` (the built commit's time, never the clock).
-    pub fn commits_within(&self, history: &History, now: i64, days: i64) -> usize {
-        self.commits
-            .iter()
-            .take_while(|&&i| now - history.commits[i].time <= days * 86_400)
-            .count()
+    /// Commits per calendar year (UTC), the latest `shown` years that have any, newest first,
+    /// then how many came before them. Figures that move only when a commit comes, never with
+    /// the clock: a page that shows them changes only when its own files do.
+    pub fn by_year(&self, history: &History, shown: usize) -> (Vec<(String, usize)>, usize) {
+        let mut years: Vec<(String, usize)> = Vec::new();
+        for &i in &self.commits {
+            let year = crate::narrate::date(history.commits[i].time)[..4].to_string();
+            match years.iter_mut().find(|(y, _)| *y == year) {
+                Some((_, n)) => *n += 1,
+                None => years.push((year, 1)),
+            }
+        }
+        years.sort_by(|a, b| b.0.cmp(&a.0));
+        let before = years.iter().skip(shown).map(|(_, n)| n).sum();
+        years.truncate(shown);
+        (years, before)
     }
 
     pub fn first(&self) -> Option<usize> {

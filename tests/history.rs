@@ -170,7 +170,9 @@ fn the_history_page_knows_what_was_built_in() {
     // The file pages say it too.
     let a = read(&out.join("files/a.py.html"));
     assert!(a.contains("Changes together with"), "{a}");
-    assert!(a.contains("Churn: 1 commits in the last 30 days, 1 commits in the last 90 days, 1 commits in the last 365 days"), "{a}");
+    // Per calendar year, figures that do not move with the clock: 11 commits in the fixture's
+    // first weeks (November 2023), one more a year on.
+    assert!(a.contains("Commits per year: 2024: 1, 2023: 11."), "{a}");
     assert!(
         a.contains("b.py</code></a> (11 shared commits, 92%, <strong>hidden</strong>"),
         "{a}"
@@ -271,8 +273,14 @@ type NumStat = BTreeMap<String, Vec<(String, Option<String>, u32, u32)>>;
 /// What `git log --numstat -M` says each commit changed: (path, old path, added, removed),
 /// binaries as 0/0.
 fn git_numstat(root: &std::path::Path) -> NumStat {
+    git_log_numstat(root, &[])
+}
+
+/// `git log --numstat -M` with more arguments.
+fn git_log_numstat(root: &std::path::Path, more: &[&str]) -> NumStat {
     let out = std::process::Command::new("git")
         .args(["log", "--numstat", "-M", "--format=commit %H", "-z"])
+        .args(more)
         .current_dir(root)
         .output()
         .unwrap();
@@ -518,6 +526,96 @@ fn line_counts_agree_with_git_log_numstat() {
             "seed {seed}, worktree"
         );
     }
+}
+
+/// Merges keep their files and renames (against their first parent, as
+/// `git log --diff-merges=first-parent -M` lists them) without line counts, which nothing
+/// reads; every other commit agrees with `git log --numstat -M`, a mass rename included.
+#[test]
+fn merges_keep_their_renames_and_mass_renames_agree_with_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir(&root).unwrap();
+    let g = |args: &[&str]| {
+        let mut all = vec!["-c", "user.name=T", "-c", "user.email=t@example.com"];
+        all.extend_from_slice(args);
+        git(&all, &root)
+    };
+    let write = |path: &str, text: String| {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    };
+    let body =
+        |seed: usize| -> String { (0..30).map(|i| format!("line {i} of {seed}\n")).collect() };
+    g(&["init", "-q", "-b", "main"]);
+    for k in 0..250 {
+        write(&format!("old/f{k}.rs"), body(k));
+    }
+    for (k, name) in ["a.rs", "b.rs", "c.rs", "d.rs"].iter().enumerate() {
+        write(name, body(1000 + k));
+    }
+    g(&["add", "-A"]);
+    g(&["commit", "-qm", "start"]);
+    // A branch that renames (exactly, and with an edit) and edits.
+    g(&["checkout", "-qb", "feature"]);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    g(&["mv", "a.rs", "src/a.rs"]);
+    g(&["mv", "b.rs", "lib/b.rs"]);
+    write("lib/b.rs", body(1001) + "edited on the branch\n");
+    write("c.rs", body(1002) + "more\n");
+    g(&["add", "-A"]);
+    g(&["commit", "-qm", "move a and b"]);
+    g(&["checkout", "-q", "main"]);
+    write("d.rs", body(1003) + "on main\n");
+    g(&["commit", "-qam", "edit d"]);
+    g(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"]);
+    // A mass rename: 250 files move, 5 of them edited on the way.
+    g(&["mv", "old", "new"]);
+    for k in 0..5 {
+        write(&format!("new/f{k}.rs"), body(k) + "edited in the move\n");
+    }
+    g(&["add", "-A"]);
+    g(&["commit", "-qm", "move everything"]);
+    // A second merge, whose first parent is the branch side: it brings the mass rename in.
+    g(&["checkout", "-q", "feature"]);
+    g(&[
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "merge main into feature",
+        "main",
+    ]);
+
+    let merges: Vec<String> = git_out(&["rev-list", "--merges", "HEAD"], &root)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(merges.len(), 2);
+    let mut expected = git_numstat(&root);
+    let first_parent = git_log_numstat(&root, &["--diff-merges=first-parent"]);
+    for m in &merges {
+        // Files and renames as git lists them; no line counts.
+        let files = first_parent[m]
+            .iter()
+            .map(|(p, o, _, _)| (p.clone(), o.clone(), 0, 0));
+        expected.insert(m.clone(), files.collect());
+    }
+    let expected = sorted(expected);
+    let all: Vec<_> = expected.values().flatten().collect();
+    assert!(
+        all.iter().filter(|c| c.1.is_some()).count() >= 2 * 250 + 2,
+        "{all:?}"
+    );
+    assert!(
+        merges
+            .iter()
+            .all(|m| expected[m].iter().any(|c| c.1.is_some())),
+        "merges bring renames"
+    );
+    assert_eq!(sorted(crawled(&root)), expected);
 }
 
 #[test]

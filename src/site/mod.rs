@@ -419,7 +419,6 @@ fn file_page_key(
     for c in file_couplings(input, index, path, "") {
         put(&c.to_string());
     }
-    put(&format!("{:?}", file_windows(input, path)));
     if let Some(r) = index.risk.get(path) {
         put(&format!("risk {} {} {}", r.author, r.share, r.last_active));
     }
@@ -1459,13 +1458,7 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
             .unwrap_or_default()
     };
     let act = &input.analysis.insights.clusters[i].activity;
-    let now = input.analysis.insights.now;
-    let hist = &input.analysis.history;
-    let windows: Vec<serde_json::Value> = [30, 90, 365]
-        .iter()
-        .map(|&d| serde_json::json!({"days": d, "commits": act.commits_within(hist, now, d)}))
-        .collect();
-    ctx.insert("windows", &windows);
+    ctx.insert("years", &years(act, &input.analysis.history));
     ctx.insert(
         "evolution",
         &serde_json::json!({
@@ -1730,7 +1723,7 @@ fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &
     let at = |i: Option<usize>| i.map(|i| commit_row(&input.analysis.history.commits[i]));
     ctx.insert("first_change", &at(activity.and_then(|a| a.first())));
     ctx.insert("last_change", &at(activity.and_then(|a| a.last())));
-    ctx.insert("windows", &file_windows(input, path));
+    ctx.insert("years", &file_years(input, path));
     ctx.insert("couplings", &file_couplings(input, index, path, &root));
     let risk = index.risk.get(path).map(|r| {
         serde_json::json!({"author": r.author, "share": r.share, "last_active": crate::narrate::date(r.last_active)})
@@ -1739,17 +1732,27 @@ fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &
     ctx
 }
 
-/// Commits in the 30, 90 and 365 days before the built commit (the file page shows them, and
-/// its key counts them: they move as the history goes on without the file).
-fn file_windows(input: &SiteInput, path: &str) -> Vec<(i64, usize)> {
+/// A file's commits per year, as its page shows them (see `years`).
+fn file_years(input: &SiteInput, path: &str) -> serde_json::Value {
     let a = input.analysis;
-    let Some(act) = a.insights.files.get(path) else {
-        return Vec::new();
-    };
-    [30, 90, 365]
-        .iter()
-        .map(|&d| (d, act.commits_within(&a.history, a.insights.now, d)))
-        .collect()
+    match a.insights.files.get(path) {
+        Some(act) => years(act, &a.history),
+        None => serde_json::Value::Null,
+    }
+}
+
+/// Commits per year, the latest three years with any and how many came before: churn that
+/// does not move with the clock, so that a commit rewrites the pages of what it touched and
+/// no others (counts of "the last 30 days" moved every page of the year at each new commit).
+fn years(act: &crate::insight::Activity, history: &crate::history::History) -> serde_json::Value {
+    let (years, before) = act.by_year(history, 3);
+    if years.is_empty() {
+        return serde_json::Value::Null;
+    }
+    serde_json::json!({
+        "years": years.iter().map(|(y, n)| serde_json::json!({"year": y, "commits": n})).collect::<Vec<_>>(),
+        "before": before,
+    })
 }
 
 /// The files that change together with `path`, as the file page lists them (and its key counts).
