@@ -411,57 +411,83 @@ pub fn build(
     };
     let config = &ws.config;
 
-    let (history, diffed) = stages.run(
-        "history",
-        || history::crawl(&ws.repo, commit, &limits, &cache),
-        |(h, d)| format!("{} commits, {d} read now", h.commits.len()),
-    )?;
-    let snapshot = stages.run(
-        "snapshot",
-        || {
-            let mut ignore = read_ignore_file(&ws.root);
-            ignore.extend(config.snapshot.exclude.iter().cloned());
-            let options = snapshot::SnapshotOptions {
-                max_file_bytes: config.snapshot.max_file_bytes,
-                ignore,
+    // The history is read on a thread of its own while the tree is read, parsed and resolved:
+    // neither needs the other, and each has stretches that keep one core only. (git2's
+    // `Repository` is not shared between threads: the history opens its own.)
+    let gitdir = ws.repo.path().to_path_buf();
+    let (crawled, analysed) = std::thread::scope(|scope| {
+        let crawl = scope.spawn(|| {
+            let t = Instant::now();
+            progress(Event::Started("history"));
+            let crawled = git2::Repository::open(&gitdir)
+                .map_err(Into::into)
+                .and_then(|repo| history::crawl(&repo, commit, &limits, &cache));
+            (crawled, t.elapsed().as_secs_f64())
+        });
+        let analysed = (|| -> Result<_> {
+            let snapshot = stages.run(
+                "snapshot",
+                || {
+                    let mut ignore = read_ignore_file(&ws.root);
+                    ignore.extend(config.snapshot.exclude.iter().cloned());
+                    let options = snapshot::SnapshotOptions {
+                        max_file_bytes: config.snapshot.max_file_bytes,
+                        ignore,
+                    };
+                    snapshot::read(&ws.repo, commit, &options)
+                },
+                |s| format!("{} files, {} skipped", s.files.len(), s.skipped.len()),
+            )?;
+            let packages = stages.run(
+                "packages",
+                || Ok(packages::read(&snapshot)),
+                |p| format!("{} packages", p.packages.len()),
+            )?;
+            // A manifest that cannot be read is no package; said in one line each, and the build goes on.
+            for (path, why) in &packages.unreadable {
+                let line = format!("warning: {path} was not read as a manifest: {why}");
+                progress(Event::Warning(report::for_terminal(&line)));
+            }
+            // The project's name: the config's, else its root package's, else its folder's.
+            let title = if ws.config.site.title.is_empty() {
+                default_title(&ws, &packages)
+            } else {
+                ws.config.site.title.clone()
             };
-            snapshot::read(&ws.repo, commit, &options)
-        },
-        |s| format!("{} files, {} skipped", s.files.len(), s.skipped.len()),
-    )?;
-    let packages = stages.run(
-        "packages",
-        || Ok(packages::read(&snapshot)),
-        |p| format!("{} packages", p.packages.len()),
-    )?;
-    // A manifest that cannot be read is no package; said in one line each, and the build goes on.
-    for (path, why) in &packages.unreadable {
-        let line = format!("warning: {path} was not read as a manifest: {why}");
-        progress(Event::Warning(report::for_terminal(&line)));
-    }
-    // The project's name: the config's, else its root package's, else its folder's.
-    let title = if ws.config.site.title.is_empty() {
-        default_title(&ws, &packages)
-    } else {
-        ws.config.site.title.clone()
+            let title = secrets::clean(&title).into_owned();
+            let (mut parsed, parsed_now) = stages.run(
+                "parse",
+                || Ok(parse::parse_all(&snapshot, &packages, &cache)),
+                |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
+            )?;
+            let references = stages.run(
+                "references",
+                || Ok(references::resolve(&snapshot, &packages, &parsed)),
+                |r| {
+                    format!(
+                        "{} of {} call sites resolved, {} outside the repository",
+                        r.stats.resolved, r.stats.calls, r.stats.external
+                    )
+                },
+            )?;
+            parsed.shed_references();
+            Ok((snapshot, packages, title, parsed, parsed_now, references))
+        })();
+        let crawled = crawl.join().expect("the history thread does not panic");
+        (crawled, analysed)
+    });
+    let ((history, diffed), seconds) = match crawled {
+        (Ok(h), seconds) => (h, seconds),
+        (Err(e), _) => return Err(e),
     };
-    let title = secrets::clean(&title).into_owned();
+    stages.seconds.insert("history".to_string(), seconds);
+    progress(Event::Finished {
+        stage: "history",
+        seconds,
+        detail: format!("{} commits, {diffed} read now", history.commits.len()),
+    });
+    let (snapshot, packages, title, parsed, parsed_now, references) = analysed?;
     report.title = title.clone();
-    let (parsed, parsed_now) = stages.run(
-        "parse",
-        || Ok(parse::parse_all(&snapshot, &packages, &cache)),
-        |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
-    )?;
-    let references = stages.run(
-        "references",
-        || Ok(references::resolve(&snapshot, &packages, &parsed)),
-        |r| {
-            format!(
-                "{} of {} call sites resolved, {} outside the repository",
-                r.stats.resolved, r.stats.calls, r.stats.external
-            )
-        },
-    )?;
     let graph = stages.run(
         "graph",
         || {

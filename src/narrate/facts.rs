@@ -1,6 +1,7 @@
 //! The facts a narrator writes from, gathered from every earlier stage. Everything here is
 //! true of the repository at the revision; a narrator adds words, never facts.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -284,10 +285,11 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .map(|(rank, r)| (r.path.as_str(), (rank, r.author.as_str())))
         .collect();
     let calls = super::flows::CallIndex::new(input);
+    // Each part's facts are its own: gathered on all cores.
     let parts: Vec<ClusterFacts> = input
         .clusters
         .clusters
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let flows = calls.part_flows(i);

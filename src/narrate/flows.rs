@@ -462,10 +462,10 @@ pub(crate) fn line_page(input: &Analysis, path: &str, line: u32) -> String {
         .snapshot
         .files
         .binary_search_by(|f| f.path.as_str().cmp(path))
-        .ok()
-        .map(|i| crate::site::highlight::shown_lines(&input.snapshot.files[i].text))
-        .unwrap_or(0);
-    match line as usize <= shown && line > 0 {
+        .is_ok_and(|i| {
+            crate::site::highlight::shows_line(&input.snapshot.files[i].text, line as usize)
+        });
+    match shown {
         true => format!("{page}#L{line}"),
         false => page,
     }

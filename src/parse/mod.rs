@@ -252,6 +252,17 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// Drops what only the references stage reads (calls, locals, fields, bindings as written):
+    /// most of what the parse holds, freed once references are resolved.
+    pub fn shed_references(&mut self) {
+        for f in &mut self.files {
+            f.facts.refs = Vec::new();
+            f.facts.locals = Vec::new();
+            f.facts.fields = Vec::new();
+            f.facts.bindings = Vec::new();
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<&ParsedFile> {
         self.files
             .binary_search_by(|f| f.path.as_str().cmp(path))

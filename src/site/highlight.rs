@@ -172,6 +172,25 @@ pub fn shown_lines(text: &str) -> usize {
     text.split_inclusive('\n').count()
 }
 
+/// Whether the source view of `text` shows line `line` (1-based): `line <= shown_lines(text)`,
+/// reading no further than that line.
+pub fn shows_line(text: &str, line: usize) -> bool {
+    if line == 0 {
+        return false;
+    }
+    let mut bytes = 0;
+    for (n, l) in text.split_inclusive('\n').enumerate() {
+        bytes += l.len();
+        if n == MAX_VIEW_LINES || (bytes > MAX_VIEW_BYTES && n > 0) {
+            return line <= n;
+        }
+        if n + 1 == line {
+            return true;
+        }
+    }
+    false
+}
+
 /// The file as numbered, anchored, coloured lines, ready to sit inside `<pre><code>`: the
 /// first `shown_lines` of them.
 pub fn source_view(language: Option<Language>, text: &str) -> String {
@@ -218,6 +237,18 @@ pub fn source_view(language: Option<Language>, text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shows_line_agrees_with_shown_lines() {
+        let long = "x\n".repeat(MAX_VIEW_LINES + 10);
+        let wide = format!("{}\n{}\nend", "y".repeat(MAX_VIEW_BYTES), "z");
+        for text in ["", "a", "a\nb", "a\nb\n", long.as_str(), wide.as_str()] {
+            let shown = shown_lines(text);
+            for line in 0..shown + 3 {
+                assert_eq!(shows_line(text, line), line >= 1 && line <= shown, "{line}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
