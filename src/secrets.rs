@@ -144,6 +144,22 @@ fn known() -> &'static RwLock<Vec<String>> {
     KNOWN.get_or_init(Default::default)
 }
 
+/// A short hash of what `redact` cuts out (the rules and the secrets known now): a text found
+/// clean under one fingerprint is clean under it again.
+pub fn fingerprint() -> String {
+    let mut h = blake3::Hasher::new();
+    for rule in RULES {
+        h.update(rule.as_bytes());
+        h.update(b"\0");
+    }
+    h.update(split_literals().as_str().as_bytes());
+    for k in known().read().unwrap_or_else(|e| e.into_inner()).iter() {
+        h.update(b"\0");
+        h.update(k.as_bytes());
+    }
+    h.finalize().to_hex()[..16].to_string()
+}
+
 /// Treats `secret` as a secret from now on, in every text `redact` sees.
 pub fn remember(secret: &str) {
     if secret.len() < 4 {

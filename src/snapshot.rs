@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use git2::{ObjectType, Oid, Repository};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::patterns::{is_excluded, Pattern};
@@ -130,7 +130,7 @@ pub fn is_code_kind(kind: &str) -> bool {
     )
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipReason {
     Binary,
@@ -301,8 +301,30 @@ fn walk_tree(
     Ok(())
 }
 
+/// What reading a blob found, kept per blob id: a blob never changes, so the next build reads
+/// a known plain file without scanning it again (secrets, control characters, generated or
+/// minified code), and does not read a known binary, LFS pointer or generated file at all.
+#[derive(Debug, Serialize, Deserialize)]
+enum Scanned {
+    /// Left out for what its content is.
+    Skip(SkipReason),
+    /// UTF-8 text that needed nothing cut out or shown escaped.
+    Plain { lines: usize },
+}
+
+/// The cache key of a blob's scan: the secret rules (and the secrets known at run time) are
+/// part of it, so a scan is never reused under other rules.
+fn scan_key(blob: Oid, rules: &str) -> String {
+    format!("scan/{blob}/{rules}")
+}
+
 /// Reads the tree of commit `rev`.
-pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snapshot> {
+pub fn read(
+    repo: &Repository,
+    rev: Oid,
+    opts: &SnapshotOptions,
+    cache: &crate::cache::CacheUse,
+) -> Result<Snapshot> {
     let tree = crate::history::tree_of(repo, rev)
         .ok_or_else(|| git2::Error::from_str(&format!("the commit {rev} has no readable tree")))?;
     let mut entries = Vec::new();
@@ -316,6 +338,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         .collect();
     let attributes = read_gitattributes(repo, &entries);
     let odb = repo.odb()?;
+    let rules = crate::secrets::fingerprint();
 
     let mut snapshot = Snapshot {
         commit: rev.to_string(),
@@ -355,6 +378,16 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             });
             continue;
         }
+        let known: Option<Scanned> =
+            cache.get(crate::cache::Space::Parse, &scan_key(entry.oid, &rules));
+        if let Some(Scanned::Skip(reason)) = known {
+            snapshot.skipped.push(Skipped {
+                blob: entry.oid.to_string(),
+                path: entry.path,
+                reason,
+            });
+            continue;
+        }
         let Ok(blob) = repo.find_blob(entry.oid) else {
             snapshot.skipped.push(Skipped {
                 blob: entry.oid.to_string(),
@@ -363,8 +396,31 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             });
             continue;
         };
+        if let (Some(Scanned::Plain { lines }), Ok(text)) =
+            (&known, std::str::from_utf8(blob.content()))
+        {
+            snapshot.files.push(SourceFile {
+                language: Language::from_path(&entry.path),
+                lines: *lines,
+                blob: entry.oid.to_string(),
+                path: entry.path,
+                text: text.to_string(),
+                lossy: false,
+                redacted: false,
+            });
+            continue;
+        }
+        let remember = |scanned: Scanned| {
+            cache.put(
+                crate::cache::Space::Parse,
+                &scan_key(entry.oid, &rules),
+                &scanned,
+            );
+        };
         let utf16 = utf16_text(blob.content());
+        let from_utf16 = utf16.is_some();
         if utf16.is_none() && blob.is_binary() {
+            remember(Scanned::Skip(SkipReason::Binary));
             snapshot.skipped.push(Skipped {
                 blob: entry.oid.to_string(),
                 path: entry.path,
@@ -374,6 +430,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         }
         let bytes = blob.content();
         if is_lfs_pointer(bytes) {
+            remember(Scanned::Skip(SkipReason::Lfs));
             snapshot.skipped.push(Skipped {
                 blob: entry.oid.to_string(),
                 path: entry.path,
@@ -391,6 +448,7 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
                 (t.into_owned(), bad)
             }
         };
+        let plain = !from_utf16 && !lossy;
         // Secrets are cut out here, before any other stage sees the text.
         let (text, redacted) = match crate::secrets::redact(&text) {
             Some(clean) => (clean, true),
@@ -398,16 +456,19 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
         };
         // Trojan Source: bidirectional controls (and stray control characters) are shown as
         // escapes in every view of the file, and counted.
-        let text = match crate::report::visible_controls(&text, true) {
+        let (text, shown) = match crate::report::visible_controls(&text, true) {
             Some((shown, bidi)) => {
                 if bidi > 0 {
                     snapshot.bidi.insert(entry.path.clone(), bidi);
                 }
-                shown
+                (shown, true)
             }
-            None => text,
+            None => (text, false),
         };
         if let Some(reason) = content_skip_reason(&text) {
+            if plain && !redacted && !shown {
+                remember(Scanned::Skip(reason));
+            }
             snapshot.skipped.push(Skipped {
                 blob: entry.oid.to_string(),
                 path: entry.path,
@@ -415,9 +476,13 @@ pub fn read(repo: &Repository, rev: Oid, opts: &SnapshotOptions) -> Result<Snaps
             });
             continue;
         }
+        let lines = text.lines().count();
+        if plain && !redacted && !shown {
+            remember(Scanned::Plain { lines });
+        }
         snapshot.files.push(SourceFile {
             language: Language::from_path(&entry.path),
-            lines: text.lines().count(),
+            lines,
             blob: entry.oid.to_string(),
             path: entry.path,
             text,

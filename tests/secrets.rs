@@ -199,3 +199,54 @@ fn secrets_in_names_authors_headers_and_split_literals_reach_no_output() {
     let client = read(&site.join("files/app/client.py.html"));
     assert!(client.contains("connect"), "the code is still documented");
 }
+
+/// A text that was clean is scanned again when there is a new secret to look for: a file that
+/// holds the model's key verbatim, built once without the key (its scan kept by blob id) and
+/// then with it, shows the key on no page and sends it to no model.
+#[test]
+fn a_kept_scan_is_not_reused_when_the_secrets_change() {
+    const KEY: &str = "plain-looking-model-key-0123";
+    let server = ModelServer::start();
+    let mut f = Fixture::new();
+    let code = format!("\"\"\"Connects with {KEY}.\"\"\"\n\n\ndef key():\n    \"\"\"The key, {KEY}.\"\"\"\n    return \"{KEY}\"\n");
+    f.commit(
+        "key",
+        &[("app.py", Some(code.as_bytes()))],
+        "Add",
+        "Alice Smith",
+        T0,
+    );
+    let page = f.root().join(".repowiki/site/files/app.py.html");
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&page).contains(KEY), "not a secret yet");
+    fs::write(
+        f.root().join("repowiki.toml"),
+        format!(
+            "[model]\nprovider = \"openai\"\nmodel = \"m\"\nbase-url = \"{}\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let o = repowiki()
+        .args(["build", "--quiet"])
+        .arg(f.root())
+        .env("OPENAI_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = read(&page);
+    assert!(!html.contains(KEY), "{html}");
+    assert!(html.contains("def"), "{html}");
+    assert!(!server.requests().is_empty());
+    for r in server.requests() {
+        assert!(
+            !r.body.to_string().contains(KEY),
+            "the key was sent to the model"
+        );
+    }
+}

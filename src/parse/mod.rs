@@ -317,6 +317,7 @@ const FRONT_END_VERSION: u32 = 7;
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
 pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> (Parsed, usize) {
+    let rules = crate::secrets::fingerprint();
     let parsed_now = AtomicUsize::new(0);
     let mut files: Vec<ParsedFile> = snapshot
         .files
@@ -325,7 +326,9 @@ pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> 
             let Some(language) = file.language else {
                 return parse_file(parsers, file);
             };
-            let key = format!("{language:?}:{}:v{FRONT_END_VERSION}", file.blob);
+            // The facts hold the file's text (docs, names) as redacted under the secret rules
+            // of the build that parsed it: other rules (a new model key), another entry.
+            let key = format!("{language:?}:{}:v{FRONT_END_VERSION}:{rules}", file.blob);
             if let Some(cached) = cache.get::<CachedParse>(Space::Parse, &key) {
                 return ParsedFile {
                     path: file.path.clone(),
