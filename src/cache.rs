@@ -127,13 +127,23 @@ impl SledCache {
     }
 }
 
+/// Bytes of the cache sled keeps in memory.
+const CACHE_MEMORY: u64 = 32 << 20;
+
 /// sled reports some corruption by panicking: that is caught and treated as an error.
 fn open_sled(dir: &Path) -> Result<sled::Db, String> {
     let dir = dir.to_path_buf();
     // Silence the panic message while opening: the failure is reported as one line instead.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(move || sled::Config::new().path(&dir).open());
+    let result = std::panic::catch_unwind(move || {
+        sled::Config::new()
+            .path(&dir)
+            // What was written is on disk: sled need not keep it in memory too (its default, a
+            // gigabyte, kept every history segment of a cold crawl).
+            .cache_capacity(CACHE_MEMORY)
+            .open()
+    });
     std::panic::set_hook(hook);
     match result {
         Ok(Ok(db)) => {

@@ -166,8 +166,10 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     })
 }
 
-/// Pages rendered at once (in parallel) before they go to the writer.
-const RENDER_BATCH: usize = 512;
+/// Pages rendered at once (in parallel) before they go to the writer: enough to keep every
+/// core busy, few enough that memory holds little of the site (a file page with its source can
+/// be a megabyte; 512 of them were a quarter of a large repository's peak).
+const RENDER_BATCH: usize = 64;
 
 enum Job<'a> {
     Overview,
