@@ -132,7 +132,7 @@ def bench(binary, repo, work):
     merges = int(git(clone, "rev-list", "--merges", "--count", "HEAD"))
     print(f"\n{name}: {commits} commits ({merges} merges), {colds[0][2]['files']} files")
     print(f"  git log --numstat                       {med([n[0] for n in numstat]):7.2f} s  {med([n[1] for n in numstat]):6.0f} MiB")
-    print(f"  git log --numstat --diff-merges=first-parent {med([f[0] for f in firstparent]):7.2f} s")
+    print(f"  git log ... --diff-merges=first-parent  {med([f[0] for f in firstparent]):7.2f} s")
     print(f"  cold build                              {cold_s:7.2f} s  {med([c[1] for c in colds]):6.0f} MiB"
           f"   {med(ratios_cold):.2f}x git log (each round: {' '.join(f'{x:.2f}' for x in ratios_cold)})")
     stages = colds[0][2]["stages"]

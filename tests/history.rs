@@ -208,11 +208,23 @@ fn the_history_page_knows_what_was_built_in() {
         "{root_part}"
     );
     assert!(!root_part.contains("First changed"), "{root_part}");
+    // A file page shows its knowledge at risk from the shared risk.js: who counts as gone moves
+    // with the built commit's time, and that must not rewrite the file pages.
     let legacy = read(&out.join("files/legacy.py.html"));
     assert!(
-        legacy.contains("Knowledge at risk: 100% of its lines come from Eve Gone"),
+        legacy.contains(r#"data-risk="legacy.py" hidden"#),
         "{legacy}"
     );
+    assert!(
+        legacy.contains(r#"<script src="../risk.js" defer>"#),
+        "{legacy}"
+    );
+    let risk = read(&out.join("risk.js"));
+    assert!(
+        risk.contains(r#""legacy.py":{"author":"Eve Gone","last":"2023-11-15","share":100}"#),
+        "{risk}"
+    );
+    assert!(!risk.contains("a.py"), "Bob is active: {risk}");
 }
 
 #[test]

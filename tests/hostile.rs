@@ -31,6 +31,7 @@ fn assert_clean(site: &std::path::Path) {
     let allowed_scripts = [
         "site-info.js\" defer",
         "nav.js\" defer",
+        "risk.js\" defer",
         "assets/site.js\" defer",
         "assets/theme.js\">",
     ];

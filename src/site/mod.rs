@@ -136,6 +136,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     }
     let shared = [
         ("site-info.js", site_info(input)),
+        ("risk.js", risk_js(&index)),
         ("nav.js", nav(input, &index)),
         ("llms.txt", llms_txt(input)),
         ("search.js", search_index(input)),
@@ -232,6 +233,30 @@ fn site_info(input: &SiteInput) -> String {
     // `<` escaped so that the JSON can never close a script element, wherever it is pasted.
     let json = info.to_string().replace('<', "\\u003c");
     format!("window.REPOWIKI_SITE = {json};\n")
+}
+
+/// Knowledge at risk, file by file, for the file pages to show: a shared file rather than a
+/// line on each page, because who counts as gone moves with the time of the built commit (one
+/// author passing six months without a commit turned a hundred pages of tokio at once), and a
+/// commit should rewrite the pages of what it touched and no others.
+fn risk_js(index: &FileIndex) -> String {
+    let risk: BTreeMap<&str, serde_json::Value> = index
+        .risk
+        .iter()
+        .map(|(path, r)| {
+            let at = serde_json::json!({
+                "share": r.share,
+                "author": r.author,
+                "last": crate::narrate::date(r.last_active),
+            });
+            (*path, at)
+        })
+        .collect();
+    // `<` escaped so that the JSON can never close a script element, wherever it is pasted.
+    let json = serde_json::to_string(&risk)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c");
+    format!("window.REPOWIKI_RISK = {json};\nif (window.repowikiRisk) window.repowikiRisk();\n")
 }
 
 /// Most commits a symbol's story tells besides the one that made it: those that changed most
@@ -420,9 +445,6 @@ fn file_page_key(
     }
     for c in file_couplings(input, index, path, "") {
         put(&c.to_string());
-    }
-    if let Some(r) = index.risk.get(path) {
-        put(&format!("risk {} {} {}", r.author, r.share, r.last_active));
     }
     if let Some(&k) = a.clusters.of_file.get(path) {
         put(&index.part_keys[k]);
@@ -1727,10 +1749,6 @@ fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &
     ctx.insert("last_change", &at(activity.and_then(|a| a.last())));
     ctx.insert("years", &file_years(input, path));
     ctx.insert("couplings", &file_couplings(input, index, path, &root));
-    let risk = index.risk.get(path).map(|r| {
-        serde_json::json!({"author": r.author, "share": r.share, "last_active": crate::narrate::date(r.last_active)})
-    });
-    ctx.insert("at_risk", &risk);
     ctx
 }
 

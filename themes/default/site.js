@@ -247,10 +247,24 @@
     label();
     button.hidden = false;
   }
+  // Knowledge at risk: who counts as gone moves with the built commit's time, so the list
+  // lives in one shared file (risk.js) and a file page shows its own line from there.
+  function fillRisk() {
+    var risk = window.REPOWIKI_RISK;
+    var spot = document.querySelector("[data-risk]");
+    if (!risk || !spot) return;
+    var r = risk[spot.getAttribute("data-risk")];
+    if (!r) return;
+    spot.textContent = "Knowledge at risk: " + r.share + "% of its lines come from " + r.author +
+      ", last active " + r.last + ".";
+    spot.hidden = false;
+  }
+  window.repowikiRisk = fillRisk;
   function fill() {
     toggle();
     menu();
     fillCommit();
+    fillRisk();
     fillParts();
     openTarget();
     window.addEventListener("hashchange", openTarget);
