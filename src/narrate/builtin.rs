@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 11;
+const VERSION: u32 = 12;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -49,12 +49,7 @@ impl Narrator for BuiltinNarrator {
         let before = md.len();
         pitfalls(&mut md, f);
         if md.len() > before {
-            let files: Vec<&str> = h
-                .hotspots
-                .iter()
-                .map(|(p, _, _)| p.as_str())
-                .chain(h.at_risk.iter().take(5).map(|(p, _)| p.as_str()))
-                .collect();
+            let files: Vec<&str> = h.hotspots.iter().map(|(p, _, _)| p.as_str()).collect();
             sources(&mut md, &files);
         }
         start_reading(&mut md, f);
@@ -601,12 +596,13 @@ fn sources(md: &mut String, paths: &[&str]) {
 }
 
 /// Where a reader should tread carefully, from the history: hotspots (change meets
-/// complexity), knowledge at risk (its main author gone quiet), hidden coupling (changed
-/// together with no import between).
+/// complexity), hidden coupling (changed together with no import between). Knowledge at risk
+/// is not told here: who counts as gone moves with the built commit's time, and a narrative
+/// should change when its part does (the page shows it from the shared risk.js).
 fn pitfalls(md: &mut String, f: &ClusterFacts) {
     let h = &f.history;
     let hidden = h.coupled_parts.iter().any(|(_, _, hidden)| *hidden);
-    if h.hotspots.is_empty() && h.at_risk.is_empty() && !hidden {
+    if h.hotspots.is_empty() && !hidden {
         return;
     }
     md.push_str("## Pitfalls\n\n");
@@ -621,21 +617,6 @@ fn pitfalls(md: &mut String, f: &ClusterFacts) {
             "Its hotspots, where change meets complexity: {}.\n",
             spots.join(", ")
         );
-    }
-    if !h.at_risk.is_empty() {
-        let risky: Vec<String> = h
-            .at_risk
-            .iter()
-            .take(5)
-            .map(|(p, a)| {
-                format!(
-                    "{} (mostly by {}, who has not committed for six months)",
-                    md_code(p),
-                    md_escape(a)
-                )
-            })
-            .collect();
-        let _ = writeln!(md, "Knowledge at risk: {}.\n", risky.join(", "));
     }
     let hidden: Vec<String> = h
         .coupled_parts

@@ -2,7 +2,7 @@
 //! true of the repository at the revision; a narrator adds words, never facts.
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -107,8 +107,6 @@ pub struct HistoryFacts {
     pub owners: Vec<(String, u64)>,
     /// Its files that change most and branch most: path, commits, branching nodes.
     pub hotspots: Vec<(String, usize, u32)>,
-    /// Its files whose main author has not committed for long: path, author.
-    pub at_risk: Vec<(String, String)>,
     /// Parts whose files change together with its own: name, shared commits, whether no
     /// import explains it.
     pub coupled_parts: Vec<(String, u32, bool)>,
@@ -275,15 +273,6 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .iter()
         .map(|c| part_doc(c, input))
         .collect();
-    // Knowledge at risk by path (with its rank), looked up per member rather than scanned per
-    // part: 100,000 files at risk in 1,000 parts made that scan 10^10 comparisons.
-    let risk: HashMap<&str, (usize, &str)> = input
-        .insights
-        .at_risk
-        .iter()
-        .enumerate()
-        .map(|(rank, r)| (r.path.as_str(), (rank, r.author.as_str())))
-        .collect();
     let calls = super::flows::CallIndex::new(input);
     // Each part's facts are its own: gathered on all cores.
     let parts: Vec<ClusterFacts> = input
@@ -297,7 +286,7 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
             let (prompt_flows, prompt_types, reserved) =
                 fit_for_prompt(&flows, type_map.as_ref(), context_tokens * 4 / 3);
             let budget = (context_tokens * 4).saturating_sub(reserved);
-            let mut facts = part_facts(i, c, input, &readme, &docs, &risk, budget / 4);
+            let mut facts = part_facts(i, c, input, &readme, &docs, budget / 4);
             facts.flows = flows;
             facts.type_map = type_map;
             facts.prompt_flows = prompt_flows;
@@ -575,7 +564,6 @@ fn part_facts(
     input: &FactsInput,
     readme: &[(ReadmeSection, String)],
     docs: &[(String, String)],
-    risk: &HashMap<&str, (usize, &str)>,
     context_tokens: usize,
 ) -> ClusterFacts {
     let parsed = &input.parsed;
@@ -637,7 +625,7 @@ fn part_facts(
 
     let activity = &input.insights.clusters[index];
     let mut history = history_facts(&input.history, &activity.activity, &activity.notable);
-    evolution_facts(&mut history, index, cluster, input, risk);
+    evolution_facts(&mut history, index, cluster, input);
 
     let mut start_here: Vec<StartFile> = Vec::new();
     let mut push = |path: &str, reason: String| {
@@ -904,15 +892,10 @@ fn history_facts(
     }
 }
 
-/// Ownership, hotspots, knowledge at risk and coupled parts of one part. Only what depends on
-/// the part's own files and their commits, so that a commit elsewhere changes none of it.
-fn evolution_facts(
-    h: &mut HistoryFacts,
-    index: usize,
-    cluster: &Cluster,
-    input: &FactsInput,
-    risk: &HashMap<&str, (usize, &str)>,
-) {
+/// Ownership, hotspots and coupled parts of one part. Only what depends on the part's own files
+/// and their commits, so that a commit elsewhere changes none of it (knowledge at risk, which
+/// moves with the built commit's time, is left to the page's shared risk.js).
+fn evolution_facts(h: &mut HistoryFacts, index: usize, cluster: &Cluster, input: &FactsInput) {
     let ins = &input.insights;
     let mut owners: BTreeMap<&str, u64> = BTreeMap::new();
     let mut spots: Vec<(String, usize, u32)> = Vec::new();
@@ -942,16 +925,6 @@ fn evolution_facts(
     spots.truncate(3);
     h.owners = owners;
     h.hotspots = spots;
-    let mut at_risk: Vec<(usize, &str, &str)> = cluster
-        .members
-        .iter()
-        .filter_map(|m| risk.get(m.as_str()).map(|&(rank, a)| (rank, m.as_str(), a)))
-        .collect();
-    at_risk.sort_unstable();
-    h.at_risk = at_risk
-        .into_iter()
-        .map(|(_, p, a)| (p.to_string(), a.to_string()))
-        .collect();
     h.coupled_parts = ins
         .part_couplings
         .iter()

@@ -136,7 +136,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     }
     let shared = [
         ("site-info.js", site_info(input)),
-        ("risk.js", risk_js(&index)),
+        ("risk.js", risk_js(input, &index)),
         ("nav.js", nav(input, &index)),
         ("llms.txt", llms_txt(input)),
         ("search.js", search_index(input)),
@@ -239,7 +239,20 @@ fn site_info(input: &SiteInput) -> String {
 /// line on each page, because who counts as gone moves with the time of the built commit (one
 /// author passing six months without a commit turned a hundred pages of tokio at once), and a
 /// commit should rewrite the pages of what it touched and no others.
-fn risk_js(index: &FileIndex) -> String {
+fn risk_js(input: &SiteInput, index: &FileIndex) -> String {
+    let a = input.analysis;
+    // Per part page, its files at risk, most at risk first: (path, page, author).
+    let mut parts: BTreeMap<String, Vec<[&str; 3]>> = BTreeMap::new();
+    for r in &a.insights.at_risk {
+        let (Some(&k), Some(page)) = (a.clusters.of_file.get(&r.path), a.pages.file(&r.path))
+        else {
+            continue;
+        };
+        parts
+            .entry(PageMap::part(&a.clusters.clusters[k].slug))
+            .or_default()
+            .push([r.path.as_str(), page, r.author.as_str()]);
+    }
     let risk: BTreeMap<&str, serde_json::Value> = index
         .risk
         .iter()
@@ -253,10 +266,12 @@ fn risk_js(index: &FileIndex) -> String {
         })
         .collect();
     // `<` escaped so that the JSON can never close a script element, wherever it is pasted.
-    let json = serde_json::to_string(&risk)
-        .unwrap_or_else(|_| "{}".into())
-        .replace('<', "\\u003c");
-    format!("window.REPOWIKI_RISK = {json};\nif (window.repowikiRisk) window.repowikiRisk();\n")
+    let json = |v: serde_json::Value| v.to_string().replace('<', "\\u003c");
+    format!(
+        "window.REPOWIKI_RISK = {};\nwindow.REPOWIKI_RISK_PARTS = {};\nif (window.repowikiRisk) window.repowikiRisk();\n",
+        json(serde_json::json!(risk)),
+        json(serde_json::json!(parts)),
+    )
 }
 
 /// Most commits a symbol's story tells besides the one that made it: those that changed most
@@ -1399,6 +1414,10 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
     // The built-in narrator tells the key symbols, the dependencies and the history's main
     // lines itself: the sections below then show only what it does not (each fact once).
     ctx.insert("narrated_facts", &narrator.starts_with("builtin"));
+    ctx.insert(
+        "risk_key",
+        &PageMap::part(&input.analysis.clusters.clusters[i].slug),
+    );
     let narrator = match narrator.starts_with("builtin") {
         true => "the built-in narrator, from facts".to_string(),
         // `provider:model`, without the settings that follow it in the narrator's id.
@@ -1488,7 +1507,6 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
         &serde_json::json!({
             "owners": h.owners.iter().map(|(a, n)| serde_json::json!({"name": a, "lines": n})).collect::<Vec<_>>(),
             "hotspots": h.hotspots.iter().map(|(p, c, b)| serde_json::json!({"path": p, "href": file_href(p), "commits": c, "branches": b})).collect::<Vec<_>>(),
-            "at_risk": h.at_risk.iter().map(|(p, a)| serde_json::json!({"path": p, "href": file_href(p), "author": a})).collect::<Vec<_>>(),
             "coupled": h.coupled_parts.iter().map(|(n, s, hidden)| serde_json::json!({"name": n, "href": part_href(n), "shared": s, "hidden": hidden})).collect::<Vec<_>>(),
             "lines_added": h.lines_added,
             "lines_removed": h.lines_removed,

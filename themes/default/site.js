@@ -252,12 +252,30 @@
   function fillRisk() {
     var risk = window.REPOWIKI_RISK;
     var spot = document.querySelector("[data-risk]");
-    if (!risk || !spot) return;
-    var r = risk[spot.getAttribute("data-risk")];
-    if (!r) return;
-    spot.textContent = "Knowledge at risk: " + r.share + "% of its lines come from " + r.author +
-      ", last active " + r.last + ".";
-    spot.hidden = false;
+    var r = risk && spot && risk[spot.getAttribute("data-risk")];
+    if (r) {
+      spot.textContent = "Knowledge at risk: " + r.share + "% of its lines come from " + r.author +
+        ", last active " + r.last + ".";
+      spot.hidden = false;
+    }
+    // A part page: its files at risk, each a link to its page (relative to the site's root,
+    // which is where risk.js is).
+    var parts = window.REPOWIKI_RISK_PARTS;
+    var line = document.querySelector("[data-risk-part]");
+    var files = parts && line && parts[line.getAttribute("data-risk-part")];
+    var script = document.querySelector('script[src$="risk.js"]');
+    if (!files || !script) return;
+    var root = script.getAttribute("src").replace(/risk\.js$/, "");
+    line.textContent = "Knowledge at risk (main author inactive for six months): ";
+    for (var i = 0; i < files.length; i++) {
+      var a = document.createElement("a");
+      a.href = root + files[i][1];
+      a.textContent = files[i][0];
+      line.appendChild(a);
+      line.appendChild(document.createTextNode(" (mostly by " + files[i][2] + ")" +
+        (i + 1 < files.length ? ", " : ".")));
+    }
+    line.hidden = false;
   }
   window.repowikiRisk = fillRisk;
   function fill() {
