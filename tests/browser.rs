@@ -125,6 +125,15 @@ fn the_site_works_in_a_real_browser() {
         "Alice Smith",
         T0 + 6 * 86_400,
     );
+    // A year on, someone new: everyone before has been gone for six months, and the files
+    // they wrote are knowledge at risk.
+    f.commit(
+        "late",
+        &[("NOTES.md", Some(b"# Notes\n\nLater.\n".as_slice()))],
+        "Add notes",
+        "Nora New",
+        T0 + 400 * 86_400,
+    );
     let site = f.dir.path().join("site");
     build_json(&[f.root().to_str().unwrap(), "--out", site.to_str().unwrap()]);
     let server = StaticServer::start(&site);
@@ -139,6 +148,8 @@ fn the_site_works_in_a_real_browser() {
         .args(["--source", "files/src/engine/core.rs.html"])
         .args(["--class", "Widget"])
         .args(["--helper", "tests/test_widget.py"])
+        .args(["--risk", "files/src/engine/core.rs.html"])
+        .args(["--risk-part", "parts/src-engine.html"])
         .output()
         .expect("node runs");
     let text = format!(

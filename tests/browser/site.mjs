@@ -3,6 +3,7 @@
 // the light/dark toggle, links, diagrams, source lines, console errors. Saves screenshots.
 //
 //   node site.mjs --site DIR --http URL --shots DIR --symbol NAME --expect TEXT --source PAGE
+//                 --class NAME --helper PATH --risk FILE-PAGE --risk-part PART-PAGE
 //
 // Exits 1 and lists every failure when something is wrong. Run by tests/browser.rs.
 import fs from "node:fs";
@@ -14,7 +15,7 @@ const args = {};
 for (let i = 2; i < process.argv.length; i += 2) {
   args[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
 }
-for (const need of ["site", "http", "shots", "symbol", "expect", "source", "class", "helper"]) {
+for (const need of ["site", "http", "shots", "symbol", "expect", "source", "class", "helper", "risk", "risk-part"]) {
   if (!args[need]) {
     console.error(`missing --${need}`);
     process.exit(2);
@@ -122,6 +123,21 @@ async function exercise(label, base) {
     return el && !el.hidden ? el.textContent : "";
   });
   check(/^Built from [0-9a-f]{7} \(.*\), up to date with \S+ when it was built\.$/.test(fresh), `${label}: freshness line reads "${fresh}"`);
+
+  // Knowledge at risk comes from the shared risk.js: a file page's line, a part page's links.
+  await page.goto(url(args.risk));
+  const risk = await page.evaluate(() => {
+    const el = document.querySelector("[data-risk]");
+    return el && !el.hidden ? el.textContent : "";
+  });
+  check(/^Knowledge at risk: \d+% of its lines come from .+, last active \d{4}-\d\d-\d\d\.$/.test(risk), `${label}: the risk line of ${args.risk} reads "${risk}"`);
+  await page.goto(url(args["risk-part"]));
+  const atRisk = await page.$$eval("[data-risk-part]:not([hidden]) a", (links) => links.map((a) => a.href));
+  check(atRisk.length > 0, `${label}: ${args["risk-part"]} lists no file at risk`);
+  if (atRisk.length) {
+    await page.goto(atRisk[0]);
+    check(await page.evaluate(() => !!document.querySelector("[data-risk]:not([hidden])")), `${label}: ${atRisk[0]} is not the page of a file at risk`);
+  }
 
   // Light/dark: follows the system until toggled; the choice is remembered across pages and reloads.
   await page.goto(url("index.html"));
