@@ -398,7 +398,7 @@ const SMALL_SEGMENTS: usize = 8;
 /// What the pack holds, by commit id (nothing when it is missing or damaged: a cache is never a
 /// reason to fail, and the commits are read again).
 fn load_pack(cache: &CacheUse) -> (Pack, HashMap<Oid, Commit>) {
-    let Some(pack) = cache.get::<Pack>(Space::Commits, PACK_KEY) else {
+    let Some(mut pack) = cache.get::<Pack>(Space::Commits, PACK_KEY) else {
         return Default::default();
     };
     let segments: Vec<Option<Vec<Commit>>> = pack
@@ -406,6 +406,10 @@ fn load_pack(cache: &CacheUse) -> (Pack, HashMap<Oid, Commit>) {
         .par_iter()
         .map(|(key, _)| cache.get::<Vec<Commit>>(Space::Commits, key))
         .collect();
+    // A segment that is gone or does not decode is dropped from the pack (its commits are read
+    // again and kept in a new one), so that it is not tried again at every build.
+    let mut readable = segments.iter().map(Option::is_some);
+    pack.segments.retain(|_| readable.next().unwrap_or(false));
     let mut known = HashMap::new();
     for commit in segments.into_iter().flatten().flatten() {
         if let Ok(id) = Oid::from_str(&commit.id) {

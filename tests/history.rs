@@ -644,6 +644,69 @@ fn merges_keep_their_renames_and_mass_renames_agree_with_git() {
     assert_eq!(sorted(crawled(&root)), expected);
 }
 
+/// The history pack: a rebuild reads no commit it knows, one new commit is read alone, and a
+/// segment that no longer decodes is read again once and dropped, never a failure.
+#[test]
+fn the_history_pack_reads_only_what_it_does_not_know() {
+    use repowiki::cache::{Cache, CacheUse, MemoryCache, Space};
+    let mut f = random_edits_fixture(5);
+    let root = f.root();
+    let cache = MemoryCache::default();
+    let crawl = |cache: &MemoryCache| {
+        let repo = git2::Repository::open(&root).unwrap();
+        let head = repo.head().unwrap().target().unwrap();
+        let used = CacheUse::new(cache);
+        let (history, read) =
+            repowiki::history::crawl(&repo, head, &repowiki::history::Limits::default(), &used)
+                .unwrap();
+        (history.commits.len(), read, used.warnings())
+    };
+    assert_eq!(crawl(&cache), (80, 80, vec![]));
+    assert_eq!(crawl(&cache), (80, 0, vec![]));
+    f.commit(
+        "one more",
+        &[("src/late.rs", Some(b"fn late() {}\n".as_slice()))],
+        "Late",
+        "Bob Jones",
+        T0 + 200 * DAY,
+    );
+    assert_eq!(crawl(&cache), (81, 1, vec![]));
+    // Spoil the first segment: its commits are read again, with one warning, then never again.
+    let pack: serde_json::Value =
+        serde_json::from_slice(&cache.get(Space::Commits, "pack").unwrap().unwrap()).unwrap();
+    let (key, size) = (
+        pack["segments"][0][0].as_str().unwrap().to_string(),
+        pack["segments"][0][1].as_u64().unwrap() as usize,
+    );
+    cache.put(Space::Commits, &key, b"not json").unwrap();
+    let (commits, read, warnings) = crawl(&cache);
+    assert_eq!(
+        (commits, read, warnings.len()),
+        (81, size, 1),
+        "{warnings:?}"
+    );
+    assert_eq!(crawl(&cache), (81, 0, vec![]));
+    // And the history read from the pack is the history read from git.
+    let fresh = MemoryCache::default();
+    crawl(&fresh);
+    let repo = git2::Repository::open(&root).unwrap();
+    let head = repo.head().unwrap().target().unwrap();
+    let ids = |c: &MemoryCache| {
+        let (h, _) = repowiki::history::crawl(
+            &repo,
+            head,
+            &repowiki::history::Limits::default(),
+            &CacheUse::new(c),
+        )
+        .unwrap();
+        h.commits
+            .iter()
+            .map(|c| (c.id.clone(), c.changes.len()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&cache), ids(&fresh));
+}
+
 #[test]
 fn a_shallow_clone_builds_from_what_is_there_and_says_so() {
     let f = random_edits_fixture(42);
