@@ -332,37 +332,15 @@ pub fn crawl(
         .collect();
     let missing: Vec<usize> = (0..ids.len()).filter(|&i| commits[i].is_none()).collect();
     let boundary = shallow_boundary(repo);
-    let gitdir = repo.path().to_path_buf();
-    let read: Vec<(usize, Commit, Option<Vec<u8>>)> = missing
-        .par_iter()
-        .map_init(
-            || worker_handle(&gitdir, rev),
-            |handle, &i| {
-                let handle = handle
-                    .as_ref()
-                    .map_err(|e| git2::Error::from_str(e.message()))?;
-                let (read, complete) = match handle.find_commit(ids[i]) {
-                    Ok(_) if !replaced.is_empty() => (read_unparsed(handle, ids[i])?, false),
-                    Ok(commit) => {
-                        // At a shallow boundary the parents are hidden or missing: such a
-                        // commit is read again next time, as the boundary may move.
-                        let complete = !boundary.contains(&ids[i])
-                            && (commit.parent_count() == 0 || commit.parent(0).is_ok());
-                        (read_commit(handle, &commit)?, complete)
-                    }
-                    Err(_) => (read_unparsed(handle, ids[i])?, !boundary.contains(&ids[i])),
-                };
-                let encoded = complete.then(|| CacheUse::encode(&read));
-                Ok((i, read, encoded))
-            },
-        )
-        .collect::<Result<_>>()?;
+    let wanted: Vec<Oid> = missing.iter().map(|&i| ids[i]).collect();
+    let read = read_commits(repo, rev, &wanted, &replaced, &boundary)?;
     let diffed = read.len();
-    let mut encoded = Vec::with_capacity(read.len());
-    for (i, commit, bytes) in read {
-        if let Some(bytes) = bytes {
-            encoded.push((commit.id.clone(), bytes));
-        }
+    let encoded: Vec<(String, Vec<u8>)> = read
+        .par_iter()
+        .filter(|(_, complete)| *complete)
+        .map(|(c, _)| (c.id.clone(), CacheUse::encode(c)))
+        .collect();
+    for (&i, (commit, _)) in missing.iter().zip(read) {
         commits[i] = Some(commit);
     }
     cache.put_encoded(Space::Commits, &encoded);
@@ -478,31 +456,13 @@ fn crawl_packed(
     let missing: Vec<usize> = (0..ids.len())
         .filter(|&i| !known.contains_key(&ids[i]) && !single.contains_key(&ids[i]))
         .collect();
-    let gitdir = repo.path().to_path_buf();
     let mut read: HashMap<Oid, Commit> = HashMap::with_capacity(missing.len());
     let mut added = Vec::new();
     // A segment at a time: memory holds one segment's encoding, not the whole history's.
+    let none = std::collections::HashSet::new();
     for chunk in missing.chunks(SEGMENT) {
-        let commits: Vec<(Commit, bool)> = chunk
-            .par_iter()
-            .map_init(
-                || worker_handle(&gitdir, rev),
-                |handle, &i| {
-                    let handle = handle
-                        .as_ref()
-                        .map_err(|e| git2::Error::from_str(e.message()))?;
-                    Ok(match handle.find_commit(ids[i]) {
-                        Ok(commit) => {
-                            // A first parent that cannot be read (a damaged clone): read
-                            // again next time rather than kept.
-                            let complete = commit.parent_count() == 0 || commit.parent(0).is_ok();
-                            (read_commit(handle, &commit)?, complete)
-                        }
-                        Err(_) => (read_unparsed(handle, ids[i])?, true),
-                    })
-                },
-            )
-            .collect::<Result<_>>()?;
+        let wanted: Vec<Oid> = chunk.iter().map(|&i| ids[i]).collect();
+        let commits = read_commits(repo, rev, &wanted, &none, &[])?;
         let kept: Vec<&Commit> = commits.iter().filter(|c| c.1).map(|c| &c.0).collect();
         if !kept.is_empty() {
             added.push(put_segment(cache, &kept));
@@ -540,6 +500,40 @@ fn crawl_packed(
         },
         diffed,
     ))
+}
+
+/// Reads what each of the commits `ids` changed, on all cores, one repository handle per
+/// worker; each with whether it may be kept in the cache (with replace refs a commit is not
+/// what its id alone says; at a shallow boundary the parents are hidden or missing and the
+/// boundary may move; a first parent that cannot be read is a damaged clone: such commits are
+/// read again next time).
+fn read_commits(
+    repo: &Repository,
+    rev: Oid,
+    ids: &[Oid],
+    replaced: &std::collections::HashSet<Oid>,
+    boundary: &[Oid],
+) -> Result<Vec<(Commit, bool)>> {
+    let gitdir = repo.path().to_path_buf();
+    ids.par_iter()
+        .map_init(
+            || worker_handle(&gitdir, rev),
+            |handle, &id| {
+                let handle = handle
+                    .as_ref()
+                    .map_err(|e| git2::Error::from_str(e.message()))?;
+                Ok(match handle.find_commit(id) {
+                    Ok(_) if !replaced.is_empty() => (read_unparsed(handle, id)?, false),
+                    Ok(commit) => {
+                        let complete = !boundary.contains(&id)
+                            && (commit.parent_count() == 0 || commit.parent(0).is_ok());
+                        (read_commit(handle, &commit)?, complete)
+                    }
+                    Err(_) => (read_unparsed(handle, id)?, !boundary.contains(&id)),
+                })
+            },
+        )
+        .collect()
 }
 
 /// Merges the pack's small segments into one once there are more than `SMALL_SEGMENTS` of them

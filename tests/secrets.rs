@@ -16,6 +16,18 @@ const SECRETS: &[&str] = &[
     "glpat-abcdefghij0123456789",
 ];
 
+/// Points the repository's config at the test's model server (an OpenAI-compatible one).
+fn use_model_server(root: &std::path::Path, server: &ModelServer) {
+    fs::write(
+        root.join("repowiki.toml"),
+        format!(
+            "[model]\nprovider = \"openai\"\nmodel = \"m\"\nbase-url = \"{}\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+}
+
 #[test]
 fn planted_secrets_reach_no_model_no_page_and_no_cache() {
     let server = ModelServer::start();
@@ -38,14 +50,7 @@ fn planted_secrets_reach_no_model_no_page_and_no_cache() {
         "Alice Smith",
         T0,
     );
-    fs::write(
-        f.root().join("repowiki.toml"),
-        format!(
-            "[model]\nprovider = \"openai\"\nmodel = \"m\"\nbase-url = \"{}\"\n",
-            server.url()
-        ),
-    )
-    .unwrap();
+    use_model_server(&f.root(), &server);
     let o = repowiki()
         .args(["build", "--json", "--quiet"])
         .arg(f.root())
@@ -139,14 +144,7 @@ fn secrets_in_names_authors_headers_and_split_literals_reach_no_output() {
         None,
         true,
     );
-    fs::write(
-        f.root().join("repowiki.toml"),
-        format!(
-            "[model]\nprovider = \"openai\"\nmodel = \"m\"\nbase-url = \"{}\"\n",
-            server.url()
-        ),
-    )
-    .unwrap();
+    use_model_server(&f.root(), &server);
     let html = repowiki()
         .args(["build", "--json"])
         .arg(f.root())
@@ -224,14 +222,7 @@ fn a_kept_scan_is_not_reused_when_the_secrets_change() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(read(&page).contains(KEY), "not a secret yet");
-    fs::write(
-        f.root().join("repowiki.toml"),
-        format!(
-            "[model]\nprovider = \"openai\"\nmodel = \"m\"\nbase-url = \"{}\"\n",
-            server.url()
-        ),
-    )
-    .unwrap();
+    use_model_server(&f.root(), &server);
     let o = repowiki()
         .args(["build", "--quiet"])
         .arg(f.root())
