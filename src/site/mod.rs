@@ -1771,25 +1771,24 @@ fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &
 }
 
 /// A file's commits per year, as its page shows them (see `years`).
-fn file_years(input: &SiteInput, path: &str) -> serde_json::Value {
+fn file_years(input: &SiteInput, path: &str) -> Option<String> {
     let a = input.analysis;
-    match a.insights.files.get(path) {
-        Some(act) => years(act, &a.history),
-        None => serde_json::Value::Null,
-    }
+    years(a.insights.files.get(path)?, &a.history)
 }
 
-/// Commits per year, the latest three years with any and how many came before: churn that
-/// does not move with the clock, so that a commit rewrites the pages of what it touched and
-/// no others (counts of "the last 30 days" moved every page of the year at each new commit).
-fn years(act: &crate::insight::Activity, history: &crate::history::History) -> serde_json::Value {
+/// Commits per year, the latest three years with any and how many came before ("2026: 4,
+/// 2025: 11; 30 before"): churn that does not move with the clock, so that a commit rewrites
+/// the pages of what it touched and no others (counts of "the last 30 days" moved every page of
+/// the year at each new commit).
+fn years(act: &crate::insight::Activity, history: &crate::history::History) -> Option<String> {
     let (years, before) = act.by_year(history, 3);
     if years.is_empty() {
-        return serde_json::Value::Null;
+        return None;
     }
-    serde_json::json!({
-        "years": years.iter().map(|(y, n)| serde_json::json!({"year": y, "commits": n})).collect::<Vec<_>>(),
-        "before": before,
+    let shown: Vec<String> = years.iter().map(|(y, n)| format!("{y}: {n}")).collect();
+    Some(match before {
+        0 => shown.join(", "),
+        n => format!("{}; {n} before", shown.join(", ")),
     })
 }
 
