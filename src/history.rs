@@ -294,6 +294,20 @@ pub struct Limits {
     pub max_commits: Option<usize>,
 }
 
+/// How much of the repository's pack files libgit2 keeps mapped at once. Its default (8 GiB on
+/// 64-bit) lets a crawl of a large history keep every window it ever read, and mapped pages count
+/// in the process's memory (80 MiB of rust-analyzer's peak); a window dropped is mapped again
+/// from the page cache, which costs little.
+const MAPPED_PACK_LIMIT: usize = 32 << 20;
+
+fn limit_mapped_packs() {
+    // SAFETY: sets a global of libgit2's before this process maps any pack window for the
+    // crawl; libgit2 takes its own lock around the window list.
+    if let Err(e) = unsafe { git2::opts::set_mwindow_mapped_limit(MAPPED_PACK_LIMIT) } {
+        debug_assert!(false, "{e}");
+    }
+}
+
 /// Walks the history reachable from `rev` (a commit id). A commit never changes, so what it
 /// changed comes from the cache when an earlier build diffed it (from the pack of the history,
 /// see `crawl_packed`; in a shallow clone or with replace refs, one cache entry per commit);
@@ -308,6 +322,7 @@ pub fn crawl(
     // Objects come from the repository's own store: hashing each one again on every read
     // (libgit2's default) would cost as much as the diffs themselves.
     git2::opts::strict_hash_verification(false);
+    limit_mapped_packs();
     // Grafts (`info/grafts`) cut or rewrite the history as a shallow clone does: said the same.
     let shallow = repo.is_shallow() || !grafted(repo).is_empty();
     // git honours replace refs (`git replace`); libgit2 does not: with any, the history is
