@@ -843,7 +843,11 @@ fn build_state(
 /// The project's name from its manifest at the revision (Cargo.toml, package.json,
 /// pyproject.toml), else the name of the repository's folder.
 fn default_title(ws: &Workspace, packages: &packages::Packages) -> String {
-    let name = packages.at_root().map(|p| p.name.clone());
+    // A Go module is named by its path (`github.com/spf13/cobra`); the project by its last part.
+    let name = packages.at_root().map(|p| match p.ecosystem {
+        packages::Ecosystem::Go => parse::go_package_name(&p.name).to_string(),
+        _ => p.name.clone(),
+    });
     name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
         ws.root
             .file_name()

@@ -20,6 +20,7 @@ pub enum Ecosystem {
     Cargo,
     Python,
     Npm,
+    Go,
 }
 
 impl Ecosystem {
@@ -28,7 +29,7 @@ impl Ecosystem {
         match self {
             Ecosystem::Cargo => "::",
             Ecosystem::Python => ".",
-            Ecosystem::Npm => "/",
+            Ecosystem::Npm | Ecosystem::Go => "/",
         }
     }
 }
@@ -156,6 +157,7 @@ pub fn read(snapshot: &Snapshot) -> Packages {
                 Ok(setup_py(dir, &file.path, &file.text, &paths))
             }
             "package.json" => npm(dir, &file.path, &file.text, &paths),
+            "go.mod" => go_mod(dir, &file.path, &file.text, snapshot),
             _ => continue,
         };
         match read {
@@ -457,6 +459,112 @@ fn python_package(
         entries,
         proc_macro: false,
     }))
+}
+
+/// A Go module: its path is its name; every folder under it whose Go files say `package main`
+/// and define `func main` is a command, named after its folder as `go build` names it.
+fn go_mod(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Result<Found, String> {
+    let Some(module) = crate::parse::go_module_path(text) else {
+        return Err("no module line".into());
+    };
+    // A nested module's commands are its own.
+    let nested: Vec<&str> = snapshot
+        .files
+        .iter()
+        .filter(|m| m.path.ends_with("/go.mod") && m.path != path)
+        .map(|m| parent_dir(&m.path))
+        .filter(|d| within(d, dir) && *d != dir)
+        .collect();
+    let mut entries = Vec::new();
+    let mut root_files = Vec::new();
+    for f in &snapshot.files {
+        let in_module = within(&f.path, dir) && f.path.ends_with(".go");
+        if !in_module || f.path.ends_with("_test.go") {
+            continue;
+        }
+        let folder = parent_dir(&f.path);
+        if folder == dir {
+            root_files.push(f.path.as_str());
+        }
+        if nested.iter().any(|d| within(folder, d)) || !declares_main(&f.text) {
+            continue;
+        }
+        let name = match folder.rsplit('/').next() {
+            Some(n) if !n.is_empty() && folder != dir => n,
+            _ => crate::parse::go_package_name(&module),
+        };
+        if !entries
+            .iter()
+            .any(|e: &Entry| parent_dir(&e.path) == folder)
+        {
+            entries.push(Entry {
+                name: name.to_string(),
+                path: f.path.clone(),
+                kind: "command",
+                function: Some("main".into()),
+            });
+        }
+    }
+    // The root package's `doc.go` (where Go keeps a package's comment by convention), else
+    // its file named after it, else its first file.
+    let short = crate::parse::go_package_name(&module);
+    let library = [join(dir, "doc.go"), join(dir, &format!("{short}.go"))]
+        .into_iter()
+        .find(|p| root_files.contains(&p.as_str()))
+        .or_else(|| root_files.first().map(|p| p.to_string()));
+    Ok(Found::Package(Box::new(Package {
+        name: module.clone(),
+        ecosystem: Ecosystem::Go,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description: String::new(),
+        code_root: dir.to_string(),
+        module,
+        library,
+        entries,
+        proc_macro: false,
+    })))
+}
+
+/// `package main` with a `func main()`, outside comments (a package comment often shows
+/// an example program): a command's source file.
+fn declares_main(text: &str) -> bool {
+    let mut package_main = None;
+    let mut in_block = false;
+    for line in text.lines() {
+        let mut l = line.trim_start();
+        if in_block {
+            match l.find("*/") {
+                Some(end) => {
+                    in_block = false;
+                    l = l[end + 2..].trim_start();
+                }
+                None => continue,
+            }
+        }
+        if let Some(rest) = l.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(end) => l = rest[end + 2..].trim_start(),
+                None => {
+                    in_block = true;
+                    continue;
+                }
+            }
+        }
+        if l.starts_with("//") || l.is_empty() {
+            continue;
+        }
+        match package_main {
+            None if l.starts_with("package ") => {
+                package_main = Some(l.split_whitespace().nth(1) == Some("main"));
+            }
+            None => return false,
+            Some(false) => return false,
+            Some(true) if line.starts_with("func main()") => return true,
+            Some(true) => {}
+        }
+    }
+    false
 }
 
 fn string_map(v: Option<&toml::Value>) -> Vec<(String, String)> {

@@ -133,6 +133,10 @@ struct Resolver<'a> {
     parents: HashMap<SymId, Vec<SymId>>,
     /// A type's fields: name -> where the field is declared and the type it is given.
     fields: HashMap<SymId, BTreeMap<&'a str, (Place, &'a TypeHint)>>,
+    /// Files that see each other's top-level names without an import (a Go package's files):
+    /// per file, its group in `groups`.
+    group_of: Vec<Option<u32>>,
+    groups: Vec<Vec<u32>>,
 }
 
 /// A local's line and the type the code gives it.
@@ -167,6 +171,7 @@ impl<'a> Resolver<'a> {
             .par_iter()
             .map(|f| FileScope::new(f, parsed, index))
             .collect();
+        let (group_of, groups) = package_groups(parsed);
         let mut r = Resolver {
             parsed,
             index,
@@ -174,6 +179,8 @@ impl<'a> Resolver<'a> {
             methods: HashMap::new(),
             parents: HashMap::new(),
             fields: HashMap::new(),
+            group_of,
+            groups,
         };
         r.index_methods();
         r.index_parents();
@@ -582,6 +589,10 @@ impl<'a> Resolver<'a> {
             None => n.to_string(),
         };
         let symbol = scope.symbols.get(&key_in(name)).copied();
+        // A package variable stands for its value when the code shows its type.
+        if let Some(value) = symbol.and_then(|s| self.variable_value(file, s, depth)) {
+            return Some(value);
+        }
         // `mod x;` is both a symbol and the import of x's file: the file has the items.
         let declared_mod =
             symbol.is_some_and(|s| self.facts(file).symbols[s as usize].kind == SymbolKind::Module);
@@ -623,7 +634,43 @@ impl<'a> Resolver<'a> {
                 return found;
             }
         }
+        // The other files of the package: their own names, not what they import.
+        if module.is_none() {
+            if let Some(g) = self.group_of[file as usize] {
+                for &mate in &self.groups[g as usize] {
+                    let Some(&s) = self.files[mate as usize].symbols.get(name) else {
+                        continue;
+                    };
+                    if let Some(value) = self.variable_value(mate, s, depth) {
+                        return Some(value);
+                    }
+                    return Some(Entity::Sym(SymId {
+                        file: mate,
+                        symbol: s,
+                    }));
+                }
+            }
+        }
         None
+    }
+
+    /// The value of a package-level variable whose type its declaration gives or shows.
+    fn variable_value(&self, file: u32, s: u32, depth: u32) -> Option<Entity> {
+        let sym = &self.facts(file).symbols[s as usize];
+        if sym.kind != SymbolKind::Variable {
+            return None;
+        }
+        let scope = &self.files[file as usize];
+        let hint = scope.local(Some(s), &sym.name, sym.start_line.max(sym.end_line))??;
+        let place = Place {
+            file,
+            scope: None,
+            line: sym.end_line + 1,
+        };
+        match self.type_of(place, hint, depth + 1)? {
+            Entity::Value(t) => Some(Entity::Value(t)),
+            _ => None,
+        }
     }
 
     /// What an import binds.
@@ -899,6 +946,30 @@ impl<'a> FileScope<'a> {
     }
 }
 
+/// Go files of one folder with the same package clause, grouped (tests' `package x_test` is a
+/// package of its own).
+fn package_groups(parsed: &Parsed) -> (Vec<Option<u32>>, Vec<Vec<u32>>) {
+    let mut by_package: BTreeMap<(&str, &str), Vec<u32>> = BTreeMap::new();
+    for (i, f) in parsed.files.iter().enumerate() {
+        if f.language == Some(Language::Go) && !f.facts.package.is_empty() {
+            let dir = crate::parse::parent_dir(&f.path);
+            by_package
+                .entry((dir, f.facts.package.as_str()))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    let mut group_of = vec![None; parsed.files.len()];
+    let mut groups = Vec::new();
+    for files in by_package.into_values().filter(|g| g.len() > 1) {
+        for &f in &files {
+            group_of[f as usize] = Some(groups.len() as u32);
+        }
+        groups.push(files);
+    }
+    (group_of, groups)
+}
+
 fn is_callable(kind: SymbolKind) -> bool {
     matches!(kind, SymbolKind::Function | SymbolKind::Method)
 }
@@ -920,6 +991,7 @@ fn return_type(signature: &str, language: Language) -> Option<&str> {
             Some(ret.split(" where ").next().unwrap_or(ret).trim())
         }
         Language::Python => Some(signature.rsplit_once("->")?.1.trim()),
+        Language::Go => go_result(signature),
         _ => {
             // After the parameter list's closing parenthesis: `f(a: A): B`.
             let open = signature.find('(')?;
@@ -940,6 +1012,52 @@ fn return_type(signature: &str, language: Language) -> Option<&str> {
             None
         }
     }
+}
+
+/// A Go function's result as written, its first value when there are several:
+/// `func (s *S) F(a int) (*T, error)` -> `*T`.
+fn go_result(signature: &str) -> Option<&str> {
+    let mut s = signature.trim();
+    s = s.strip_prefix("func").unwrap_or(s).trim_start();
+    // The receiver, then the name and type parameters, then the parameters.
+    if s.starts_with('(') {
+        s = s[balanced(s, '(', ')')?..].trim_start();
+    }
+    let open = s.find('(')?;
+    let type_params = s[..open].find('[');
+    if let Some(tp) = type_params {
+        let close = tp + balanced(&s[tp..], '[', ']')?;
+        s = &s[close..];
+        let open = s.find('(')?;
+        s = &s[open..];
+    } else {
+        s = &s[open..];
+    }
+    let mut result = s[balanced(s, '(', ')')?..].trim();
+    if result.starts_with('(') {
+        let inner = &result[1..result.len().checked_sub(1)?];
+        let first = split_args(inner).into_iter().next()?.trim();
+        // Named results: `(n int, err error)`.
+        result = first.rsplit_once(' ').map_or(first, |(_, t)| t).trim();
+    }
+    let result = result.trim_start_matches('*');
+    (!result.is_empty()).then_some(result)
+}
+
+/// The length of the bracketed group `s` starts with, brackets included.
+fn balanced(s: &str, open: char, close: char) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in s.char_indices() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
 }
 
 /// The type whose methods a value of a written type answers to, as a path: references,
@@ -1179,6 +1297,59 @@ pub(crate) mod tests {
         assert!(all.iter().all(|e| !e.contains("tests")));
         assert!(refs.stats.resolved >= 12, "{:?}", refs.stats);
         assert!(refs.stats.external >= 2, "{:?}", refs.stats);
+    }
+
+    const GO: &[(&str, &str)] = &[
+        ("go.mod", "module example.com/app\n\ngo 1.22\n"),
+        (
+            "server.go",
+            "package app\n\nimport (\n\t\"fmt\"\n\tst \"example.com/app/store\"\n)\n\ntype Server struct {\n\tdb *st.DB\n\tLogger\n}\n\nfunc NewServer() *Server {\n\treturn &Server{db: st.Open()}\n}\n\nfunc (s *Server) Run() error {\n\ts.db.Get(\"k\")\n\ts.log()\n\ts.Print()\n\thelper()\n\tfmt.Println(\"x\")\n\tDefault.Run()\n\tdb := st.Open()\n\tdb.Get(\"k\")\n\treturn nil\n}\n\nvar Default = NewServer()\n",
+        ),
+        (
+            "util.go",
+            "package app\n\ntype Logger struct{}\n\nfunc (l Logger) Print() {}\n\nfunc (s *Server) log() {}\n\nfunc helper() {}\n",
+        ),
+        (
+            "store/db.go",
+            "package store\n\ntype DB struct{}\n\nfunc Open() *DB { return &DB{} }\n\nfunc (d *DB) Get(k string) string { return k }\n",
+        ),
+        (
+            "cmd/app/main.go",
+            "package main\n\nimport \"example.com/app\"\n\nfunc main() {\n\tapp.NewServer().Run()\n}\n",
+        ),
+    ];
+
+    #[test]
+    fn go_calls_resolve_across_a_packages_files_imports_receivers_and_embedding() {
+        let (parsed, refs) = build(GO);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            "server.go::NewServer -Create-> server.go::Server",
+            "server.go::NewServer -Call-> store/db.go::Open",
+            "server.go::Server.Run -Call-> store/db.go::DB.Get",
+            // A method defined in another file of the package, through the receiver.
+            "server.go::Server.Run -Call-> util.go::Server.log",
+            // A method of an embedded type is the struct's own.
+            "server.go::Server.Run -Call-> util.go::Logger.Print",
+            "server.go::Server.Run -Call-> util.go::helper",
+            // A package variable whose value shows its type.
+            "server.go::Server.Run -Call-> server.go::Server.Run",
+            "server.go::Server -TypeUse-> store/db.go::DB",
+            "server.go::Server -Extends-> util.go::Logger",
+            "cmd/app/main.go::main -Call-> server.go::NewServer",
+            "cmd/app/main.go::main -Call-> server.go::Server.Run",
+        ] {
+            has(&all, edge);
+        }
+        // `s.db.Get` through the field, and `db := st.Open()` then `db.Get`: both resolved.
+        let gets = all
+            .iter()
+            .filter(|e| *e == "server.go::Server.Run -Call-> store/db.go::DB.Get")
+            .count();
+        assert_eq!(gets, 2, "{all:#?}");
+        // fmt is outside the repository.
+        assert!(refs.stats.external >= 1, "{:?}", refs.stats);
+        lacks(&all, "server.go::Server.Run -Call-> server.go::helper");
     }
 
     /// A crate root a manifest declares outside `src/`, and a module beside a function of the

@@ -16,16 +16,18 @@ pub enum Language {
     TypeScript,
     Tsx,
     JavaScript,
+    Go,
 }
 
 impl Language {
     /// Every language with a front-end.
-    pub const ALL: [Language; 5] = [
+    pub const ALL: [Language; 6] = [
         Language::Rust,
         Language::Python,
         Language::TypeScript,
         Language::Tsx,
         Language::JavaScript,
+        Language::Go,
     ];
 
     pub fn from_path(path: &str) -> Option<Language> {
@@ -36,6 +38,7 @@ impl Language {
             "ts" | "mts" | "cts" => Language::TypeScript,
             "tsx" => Language::Tsx,
             "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
+            "go" => Language::Go,
             _ => return None,
         })
     }
@@ -47,6 +50,7 @@ impl Language {
             Language::TypeScript => "TypeScript",
             Language::Tsx => "TSX",
             Language::JavaScript => "JavaScript",
+            Language::Go => "Go",
         }
     }
 }

@@ -487,11 +487,19 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
         wrap("[".repeat(n)),
         wrap("]".repeat(n))
     );
+    let go = format!(
+        "package deep\n\nvar x {}int\n\nfunc f() {{ _ = \n{}1{} }}\n",
+        wrap("*".repeat(n)),
+        wrap("(".repeat(n)),
+        wrap(")".repeat(n))
+    );
     f.commit(
         "deep",
         &[
             ("deep.rs", Some(rs.as_bytes())),
             ("deep.js", Some(js.as_bytes())),
+            ("deep.go", Some(go.as_bytes())),
+            ("broken.go", Some(b"package broken\n\nfunc (((( {\n\ttype ]] struct\n".as_slice())),
             ("ok.rs", Some(b"pub fn ok() -> u8 { (((1))) }\n".as_slice())),
         ],
         "Nest",
@@ -510,6 +518,11 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
     let site = f.root().join(".repowiki/site/files");
     let deep = read(&site.join("deep.rs.html"));
     assert!(deep.contains("id=\"L2\""), "still numbered and anchored");
+    assert!(read(&site.join("deep.go.html")).contains("id=\"L2\""));
+    // A file the grammar cannot make sense of is listed and shown, with a word on why.
+    let broken = read(&site.join("broken.go.html"));
+    assert!(broken.contains("syntax errors"), "{broken}");
+    assert!(broken.contains("id=\"L4\""), "{broken}");
     // A file of ordinary depth keeps its colours.
     assert!(read(&site.join("ok.rs.html")).contains("<span class=\"k\">"));
 }

@@ -456,3 +456,82 @@ fn a_manifest_that_cannot_be_read_is_said_in_one_line_and_the_build_goes_on() {
     );
     assert!(site.join("index.html").is_file());
 }
+
+#[test]
+fn a_go_module_is_parted_by_its_packages() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# kv\n\nkv keeps keys and values.\n".as_slice())),
+            ("go.mod", Some(b"module example.com/kv\n\ngo 1.22\n".as_slice())),
+            ("doc.go", Some(b"/*\nPackage kv keeps keys and values in memory.\n\nExample:\n\n\tpackage main\n\n\tfunc main() { kv.New() }\n*/\npackage kv\n".as_slice())),
+            ("kv.go", Some(b"package kv\n\nimport \"example.com/kv/store\"\n\n// DB is a database of *keys*.\ntype DB struct {\n\ts *store.Map\n}\n\n// New opens a [DB].\nfunc New() *DB {\n\treturn &DB{s: store.NewMap()}\n}\n\n// Put keeps one value; see [store.Map.Set].\nfunc (d *DB) Put(k, v string) {\n\td.s.Set(k, v)\n\td.touch()\n}\n".as_slice())),
+            ("touch.go", Some(b"package kv\n\nfunc (d *DB) touch() {}\n".as_slice())),
+            ("store/store.go", Some(b"// Package store holds the maps behind a DB.\npackage store\n\n// Map is a map of strings.\ntype Map struct{ m map[string]string }\n\n// NewMap makes an empty Map.\nfunc NewMap() *Map { return &Map{m: map[string]string{}} }\n".as_slice())),
+            ("store/set.go", Some(b"package store\n\n// Set keeps v under k.\nfunc (m *Map) Set(k, v string) { m.m[k] = v }\n".as_slice())),
+            ("cmd/kvd/main.go", Some(b"// Command kvd serves a DB.\npackage main\n\nimport \"example.com/kv\"\n\nfunc main() {\n\tdb := kv.New()\n\tdb.Put(\"a\", \"b\")\n}\n".as_slice())),
+            ("kv_test.go", Some(b"package kv\n\nimport \"testing\"\n\nfunc TestPut(t *testing.T) { New().Put(\"a\", \"b\") }\n".as_slice())),
+        ],
+        "Add kv",
+        "Dana Go",
+        T0,
+    );
+    let (site, parts) = built(&f);
+    assert_eq!(
+        names(&parts),
+        [
+            "example.com/kv",
+            "example.com/kv/store",
+            "tests of example.com/kv"
+        ]
+    );
+    assert_eq!(
+        parts["example.com/kv/store"].1,
+        "Package store holds the maps behind a DB."
+    );
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("cmd/kvd/main.go: command kvd"),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("doc.go: root package of the Go module example.com/kv"),
+        "{overview}"
+    );
+    // The package comment's example program is no command.
+    assert!(!overview.contains("doc.go: command"), "{overview}");
+    let kv = text(&read(&site.join(&parts["example.com/kv"].0)));
+    assert!(
+        kv.contains("Package kv keeps keys and values in memory."),
+        "{kv}"
+    );
+    assert!(kv.contains("DB — public struct in kv.go:6"), "{kv}");
+    // The file page: symbols with their docs as Go writes them, the import resolved to the
+    // store package's file, methods under their receiver's type, highlighted source.
+    let page = read(&site.join("files/kv.go.html"));
+    let page_text = text(&page);
+    assert!(page_text.contains("struct DB"), "{page_text}");
+    assert!(
+        page_text.contains("DB is a database of *keys*."),
+        "{page_text}"
+    );
+    assert!(page.contains("id=\"sym-DB-Put\""), "{page}");
+    assert!(page_text.contains("method DB.Put"), "{page_text}");
+    assert!(
+        page.contains("href=\"../files/store/store.go.html\""),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"k\">func</span>"), "{page}");
+    // `[DB]` in New's doc links to the symbol.
+    assert!(page.contains("href=\"#sym-DB\""), "{page}");
+    // Calls resolved across the package's files and into the imported package.
+    let main = read(&site.join("files/cmd/kvd/main.go.html"));
+    assert!(main.contains("Command kvd serves a DB."), "{main}");
+    // An import names the whole package: every file of it is imported by the command.
+    for file in ["kv.go", "touch.go", "doc.go"] {
+        let page = text(&read(&site.join(format!("files/{file}.html"))));
+        let by = page.split("Imported by").nth(1).unwrap_or_default();
+        assert!(by.contains("cmd/kvd/main.go"), "{file}: {page}");
+    }
+}

@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 12;
+const VERSION: u32 = 13;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {
@@ -311,9 +311,15 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         }
         said = true;
     } else if let Some(p) = f.package.as_ref().filter(|_| f.role.is_none()) {
+        // Go calls the folders of a module packages; the other languages, modules.
+        let unit = if p.kind == "Go module" {
+            "package"
+        } else {
+            "module"
+        };
         let _ = writeln!(
             md,
-            "A module of the {} {}, declared in [{}]({}).\n",
+            "A {unit} of the {} {}, declared in [{}]({}).\n",
             p.kind,
             md_code(&p.name),
             md_code(&p.manifest),

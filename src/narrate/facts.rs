@@ -354,7 +354,35 @@ fn main_file<'a>(cluster: &'a Cluster, input: &FactsInput) -> Option<&'a str> {
             name.split('.').next() == Some(stem)
         })
     });
-    roots.or(anchored).map(String::as_str)
+    // A Go package is documented by the package comment of one of its files: `doc.go` by
+    // convention, else the file named after the folder, else any file of the folder that has one.
+    let go_doc = || {
+        let in_dir: Vec<&String> = cluster
+            .members
+            .iter()
+            .filter(|m| m.ends_with(".go") && crate::parse::parent_dir(m) == cluster.dir)
+            .filter(|m| {
+                input
+                    .parsed
+                    .get(m)
+                    .is_some_and(|f| !f.facts.module_doc.is_empty())
+            })
+            .collect();
+        let folder = cluster.dir.rsplit('/').next().unwrap_or("");
+        let named = |n: &str| {
+            in_dir
+                .iter()
+                .find(|m| m.rsplit('/').next() == Some(n))
+                .copied()
+        };
+        named("doc.go")
+            .or_else(|| named(&format!("{folder}.go")))
+            .or(in_dir.first().copied())
+    };
+    roots
+        .or(anchored)
+        .or_else(|| anchor.is_none().then(go_doc).flatten())
+        .map(String::as_str)
 }
 
 /// What speaks for the part, and where it comes from: its package's description, else its
@@ -366,7 +394,16 @@ fn part_doc(cluster: &Cluster, input: &FactsInput) -> (String, String) {
     main_file(cluster, input)
         .and_then(|m| input.parsed.get(m))
         .filter(|f| !f.facts.module_doc.trim().is_empty())
-        .map(|f| (f.facts.module_doc.clone(), f.path.clone()))
+        .map(|f| {
+            // Go's doc comments are not markdown: made markdown here, as on their pages.
+            let doc = match f.language {
+                Some(crate::snapshot::Language::Go) => {
+                    crate::site::docs::godoc::markdown(&f.facts.module_doc)
+                }
+                _ => f.facts.module_doc.clone(),
+            };
+            (doc, f.path.clone())
+        })
         .unwrap_or_default()
 }
 
@@ -379,6 +416,7 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
             Ecosystem::Cargo => "Rust crate",
             Ecosystem::Python => "Python package",
             Ecosystem::Npm => "npm package",
+            Ecosystem::Go => "Go module",
         }
         .to_string(),
         manifest: p.manifest.clone(),
@@ -417,7 +455,7 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
             ImportSpec::Python { names, .. } => names
                 .iter()
                 .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
-            ImportSpec::Js(_) => names(Some(file), name),
+            ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
         })
 }
 
@@ -646,7 +684,12 @@ fn part_facts(
         let reason = match (&package, entry) {
             (_, Some(e)) => format!("where the {} starts", e.reason),
             (Some(p), None) if p.own => {
-                format!("the root module of the {} {}", p.kind, md_escape(&p.name))
+                let unit = if p.kind == "Go module" {
+                    "package"
+                } else {
+                    "module"
+                };
+                format!("the root {unit} of the {} {}", p.kind, md_escape(&p.name))
             }
             (_, None) => "the part's main module: its documentation and what it declares".into(),
         };
@@ -860,6 +903,7 @@ fn model_context(
             Some(crate::snapshot::Language::Rust) => "rust",
             Some(crate::snapshot::Language::Python) => "python",
             Some(crate::snapshot::Language::TypeScript | crate::snapshot::Language::Tsx) => "ts",
+            Some(crate::snapshot::Language::Go) => "go",
             _ => "js",
         };
         excerpts.push(Excerpt {
@@ -1153,6 +1197,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
                 (Ecosystem::Cargo, false) => "root of the library crate",
                 (Ecosystem::Python, _) => "root module of the Python package",
                 (Ecosystem::Npm, _) => "entry module of the npm package",
+                (Ecosystem::Go, _) => "root package of the Go module",
             };
             push(&mut out, lib, format!("{what} {}", md_escape(&p.name)));
         }
@@ -1164,9 +1209,8 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
         let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", &f.path));
         let shallow = dir.is_empty() || !dir.contains('/');
         let reason = match name {
-            "main.rs" | "__main__.py" | "main.py" | "cli.py" | "main.ts" | "main.js" => {
-                "named like a program entry point"
-            }
+            "main.rs" | "__main__.py" | "main.py" | "cli.py" | "main.ts" | "main.js"
+            | "main.go" => "named like a program entry point",
             "lib.rs" => "named like a library root",
             "index.ts" | "index.js" | "index.tsx" | "index.mjs" => "named like a package entry",
             "__init__.py" if !dir.contains('/') => "named like a package root",

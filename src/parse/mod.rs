@@ -5,6 +5,7 @@
 //! compile per language; `every_language_loads` checks each grammar links and parses.
 
 mod ecmascript;
+mod go;
 mod python;
 mod rust;
 
@@ -36,6 +37,8 @@ pub enum SymbolKind {
     Static,
     Module,
     Macro,
+    /// A package-level variable (Go's `var`).
+    Variable,
 }
 
 impl SymbolKind {
@@ -54,6 +57,7 @@ impl SymbolKind {
             SymbolKind::Static => "static",
             SymbolKind::Module => "module",
             SymbolKind::Macro => "macro",
+            SymbolKind::Variable => "var",
         }
     }
 
@@ -106,6 +110,8 @@ pub enum ImportSpec {
     },
     /// The module specifier of `import`/`export … from`/`require()`/`import()`.
     Js(String),
+    /// A Go import path: `github.com/a/b/store`.
+    Go(String),
 }
 
 impl ImportSpec {
@@ -125,7 +131,7 @@ impl ImportSpec {
                     format!("from {dots}{module} import {}", names.join(", "))
                 }
             }
-            ImportSpec::Js(s) => format!("import \"{s}\""),
+            ImportSpec::Js(s) | ImportSpec::Go(s) => format!("import \"{s}\""),
         }
     }
 }
@@ -164,6 +170,10 @@ pub struct FileFacts {
     /// The local name a JavaScript module exports as its default.
     #[serde(default)]
     pub default_export: Option<String>,
+    /// The package the file declares (Go's package clause): files of one folder with the same
+    /// package see each other's names without an import.
+    #[serde(default)]
+    pub package: String,
 }
 
 /// What a reference does.
@@ -308,11 +318,12 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
         Language::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
         Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        Language::Go => tree_sitter_go::LANGUAGE.into(),
     }
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 7;
+const FRONT_END_VERSION: u32 = 8;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
@@ -360,7 +371,51 @@ pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> 
             import.target = resolve_import(language, &import.spec, &f.path, &index);
         }
     });
+    go_imports_name_whole_packages(&mut files);
     (Parsed { files }, parsed_now.into_inner())
+}
+
+/// A Go import names a package, every file of it: the import resolved to one of them (the
+/// one bindings go through) is followed by one import of each of the others, on the same line.
+/// (A file page lists the import once; "imported by" and the import graph see every file.)
+fn go_imports_name_whole_packages(files: &mut [ParsedFile]) {
+    let mut packages: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    let mut package_of: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    for f in files.iter() {
+        if f.language == Some(Language::Go) && !f.path.ends_with("_test.go") {
+            let key = (parent_dir(&f.path), f.facts.package.as_str());
+            packages.entry(key).or_default().push(f.path.clone());
+            package_of.insert(&f.path, key);
+        }
+    }
+    let extra: Vec<Vec<Import>> = files
+        .iter()
+        .map(|f| {
+            if f.language != Some(Language::Go) {
+                return Vec::new();
+            }
+            let mut more = Vec::new();
+            for import in &f.facts.imports {
+                let Some(target) = import.target.as_deref() else {
+                    continue;
+                };
+                let mates = package_of.get(target).and_then(|k| packages.get(k));
+                for mate in mates.into_iter().flatten() {
+                    if mate != target && *mate != f.path {
+                        more.push(Import {
+                            spec: import.spec.clone(),
+                            line: import.line,
+                            target: Some(mate.clone()),
+                        });
+                    }
+                }
+            }
+            more
+        })
+        .collect();
+    for (f, more) in files.iter_mut().zip(extra) {
+        f.facts.imports.extend(more);
+    }
 }
 
 /// The file of the repository an import names, when it names one.
@@ -373,6 +428,7 @@ pub(crate) fn resolve_import(
     match language {
         Language::Rust => rust::resolve(spec, from, index),
         Language::Python => python::resolve(spec, from, index),
+        Language::Go => go::resolve(spec, from, index),
         _ => ecmascript::resolve(spec, from, index),
     }
     .filter(|t| t != from)
@@ -386,6 +442,16 @@ pub(crate) fn resolve_rust_path(
     index: &RepoIndex,
 ) -> Option<(String, Vec<String>)> {
     rust::resolve_path(&path.join("::"), from, index)
+}
+
+/// The module path a `go.mod` declares.
+pub(crate) fn go_module_path(go_mod: &str) -> Option<String> {
+    go::module_path(go_mod)
+}
+
+/// The name a Go package is used by when imported without one.
+pub(crate) fn go_package_name(import_path: &str) -> &str {
+    go::package_name_of(import_path)
 }
 
 /// What is kept of a parse: everything that depends on the blob alone (imports unresolved).
@@ -430,6 +496,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
     let mut facts = match language {
         Language::Rust => rust::extract(root, src),
         Language::Python => python::extract(root, src),
+        Language::Go => go::extract(root, src),
         _ => ecmascript::extract(root, src),
     };
     facts.identifiers = collect_identifiers(root, src);
@@ -498,6 +565,13 @@ fn branch_kinds(language: Language) -> &'static [&'static str] {
             "boolean_operator",
             "case_clause",
             "if_clause",
+        ],
+        Language::Go => &[
+            "if_statement",
+            "for_statement",
+            "expression_case",
+            "type_case",
+            "communication_case",
         ],
         _ => &[
             "if_statement",
@@ -573,6 +647,8 @@ pub(crate) struct RepoIndex<'a> {
     /// Folders of crate roots a Cargo.toml declares outside `src/` (`[[bin]] path =
     /// "crates/core/main.rs"`): `crate::` paths there start from that folder.
     pub rust_roots: BTreeSet<String>,
+    /// Go module path (`go.mod`'s `module`) -> the module's folder.
+    pub go_modules: BTreeMap<String, String>,
 }
 
 impl<'a> RepoIndex<'a> {
@@ -595,6 +671,12 @@ impl<'a> RepoIndex<'a> {
                 }
             }
         }
+        let go_modules = snapshot
+            .files
+            .iter()
+            .filter(|f| f.path == "go.mod" || f.path.ends_with("/go.mod"))
+            .filter_map(|f| Some((go::module_path(&f.text)?, parent_dir(&f.path).to_string())))
+            .collect();
         let npm_packages = packages
             .packages
             .iter()
@@ -618,6 +700,7 @@ impl<'a> RepoIndex<'a> {
             rust_crates,
             npm_packages,
             rust_roots,
+            go_modules,
         }
     }
 
@@ -762,6 +845,9 @@ mod tests {
         "web/c.d.ts",
         "ünï/çode.py",
         "a b/c d.ts",
+        "src/a/x.go",
+        "src/a/doc.go",
+        "main.go",
     ];
     const SPEC: &[&str] = &[
         "crate", "super", "self", "::", "a", "b", "c", "m", "n", "sub", "pkg", "x", "*", "{", "}",
@@ -774,15 +860,18 @@ mod tests {
     #[test]
     fn fuzz_import_resolvers() {
         let snapshot = test_support::snapshot(PATHS);
-        let index = RepoIndex::new(&snapshot, &Default::default());
+        let mut index = RepoIndex::new(&snapshot, &Default::default());
+        index.go_modules.insert("m".into(), "src".into());
+        index.go_modules.insert("x/y".into(), String::new());
         let mut g = crate::fuzz::Gen::new("resolvers");
         for _ in 0..crate::fuzz::cases() * 4 {
             let from = g.pick(PATHS);
             let text = g.text(SPEC, 8);
-            let spec = match g.below(5) {
+            let spec = match g.below(6) {
                 0 => ImportSpec::RustMod(text),
                 1 => ImportSpec::RustUse(text),
                 2 => ImportSpec::Js(text),
+                3 => ImportSpec::Go(text),
                 _ => ImportSpec::Python {
                     level: g.below(4),
                     module: text,
@@ -793,6 +882,7 @@ mod tests {
                 rust::resolve(&spec, from, &index),
                 python::resolve(&spec, from, &index),
                 ecmascript::resolve(&spec, from, &index),
+                go::resolve(&spec, from, &index),
             ]
             .into_iter()
             .flatten()

@@ -80,6 +80,7 @@ fn query_source(language: Language) -> String {
         ]
         .concat(),
         Language::JavaScript => [js::HIGHLIGHT_QUERY, js::JSX_HIGHLIGHT_QUERY].concat(),
+        Language::Go => tree_sitter_go::HIGHLIGHTS_QUERY.to_string(),
     }
 }
 
@@ -88,13 +89,15 @@ type Compiled = (Query, Vec<u8>);
 
 /// The compiled query of a language; built once per process.
 fn query(language: Language) -> Option<&'static Compiled> {
-    static QUERIES: [OnceLock<Option<Compiled>>; 5] = [const { OnceLock::new() }; 5];
+    static QUERIES: [OnceLock<Option<Compiled>>; Language::ALL.len()] =
+        [const { OnceLock::new() }; Language::ALL.len()];
     let slot = match language {
         Language::Rust => 0,
         Language::Python => 1,
         Language::TypeScript => 2,
         Language::Tsx => 3,
         Language::JavaScript => 4,
+        Language::Go => 5,
     };
     QUERIES[slot]
         .get_or_init(|| {

@@ -3,6 +3,7 @@
 //! in it is resolved against the site: a symbol's anchor, a file's page, a heading's id; what
 //! names nothing on the site is plain text, never a broken link.
 
+pub mod godoc;
 pub mod jsdoc;
 pub mod napoleon;
 pub mod rest;
@@ -27,6 +28,8 @@ pub enum Dialect {
     Python,
     /// JSDoc and TSDoc tags.
     JsDoc,
+    /// Go doc comments: paragraphs, `# Headings`, indented code, `[Name]` links.
+    GoDoc,
     /// Plain markdown (the repository's own `.md` files).
     Markdown,
     /// A reST document (Sphinx docs' `.rst` files).
@@ -39,6 +42,7 @@ impl Dialect {
             Some(Language::Rust) => Dialect::Rustdoc,
             Some(Language::Python) => Dialect::Python,
             Some(Language::TypeScript | Language::Tsx | Language::JavaScript) => Dialect::JsDoc,
+            Some(Language::Go) => Dialect::GoDoc,
             None => Dialect::Markdown,
         }
     }
@@ -89,6 +93,7 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
         Dialect::Rustdoc => vec![Block::Markdown(rustdoc::markdown(doc))],
         Dialect::Python => napoleon::blocks(doc),
         Dialect::JsDoc => jsdoc::blocks(doc),
+        Dialect::GoDoc => vec![Block::Markdown(godoc::markdown(doc))],
         Dialect::Markdown => vec![Block::Markdown(
             markdown::without_front_matter(doc).to_string(),
         )],
@@ -828,7 +833,8 @@ mod tests {
                 Dialect::JsDoc,
                 Dialect::Rest,
                 Dialect::Markdown,
-            ][case % 5];
+                Dialect::GoDoc,
+            ][case % 6];
             let _ = to_markdown(&doc, dialect);
             for block in blocks(&doc, dialect) {
                 for md in block.texts() {

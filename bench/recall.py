@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Symbol recall against Universal Ctags: the share of the definitions ctags finds that the
+built site shows in a file page's symbol list (never counting a name that only appears in the
+highlighted source).
+
+    bench/recall.py REPO [REPO...]        (each a git clone; the site is built into a temp dir)
+
+Environment: BENCH_BIN (default target/release/repowiki), RECALL_SHOW (misses printed per
+language, default 8). Needs `ctags` (Debian: universal-ctags).
+
+Counted: functions, methods, classes/structs/interfaces/enums/traits/modules, type aliases
+and constants, in ctags' kinds mapped below. Left out: definitions in test files and test
+folders, and in Rust `mod tests`. A definition is found when the page of its file lists a
+symbol of the same name whose lines hold the definition's line.
+"""
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.environ.get("BENCH_BIN", os.path.join(ROOT, "target/release/repowiki"))
+SHOW = int(os.environ.get("RECALL_SHOW", "8"))
+
+# ctags language -> kinds counted (ctags' kind names).
+KINDS = {
+    "Go": {"func", "const", "struct", "interface", "type", "talias", "methodSpec"},
+    "Rust": {"function", "method", "struct", "enum", "interface", "module", "typedef"},
+    "Python": {"class", "function", "member"},
+    "TypeScript": {"class", "function", "method", "interface", "enum", "alias", "namespace"},
+    "JavaScript": {"class", "function", "method"},
+}
+
+TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures"}
+
+
+def is_test_file(path):
+    parts = path.split("/")
+    name = parts[-1]
+    if any(p in TEST_DIRS for p in parts[:-1]):
+        return True
+    return bool(
+        name.endswith("_test.go")
+        or re.match(r"test_.*\.py$", name)
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or re.search(r"\.(test|spec)\.[jt]sx?$", name)
+    )
+
+
+def ctags_defs(repo):
+    langs = ",".join(KINDS)
+    out = subprocess.run(
+        ["ctags", "-R", "--output-format=json", "--fields=+nKZel", f"--languages={langs}",
+         "-f", "-", "."],
+        cwd=repo, capture_output=True, text=True, check=True).stdout
+    tracked = set(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True,
+                                 text=True, check=True).stdout.splitlines())
+    defs = []
+    for line in out.splitlines():
+        try:
+            t = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if t.get("_type") != "tag":
+            continue
+        lang, kind, path = t.get("language"), t.get("kind"), t["path"].removeprefix("./")
+        if lang not in KINDS or kind not in KINDS[lang] or path not in tracked:
+            continue
+        if is_test_file(path):
+            continue
+        scope = t.get("scope", "")
+        if lang == "Rust" and re.search(r"(^|::|\.)tests?($|::|\.)", scope):
+            continue
+        if lang == "Rust" and kind == "module" and t["name"] in ("tests", "test"):
+            continue
+        defs.append((lang, kind, path, t["name"], t["line"]))
+    return defs
+
+
+SECTION = re.compile(
+    r'<section class="symbol[^"]*" id="[^"]*">\s*<h3><span class="kind">([^<]*)</span> '
+    r'<code>([^<]*)</code>.*?<p class="meta">(?:<a [^>]*>)?Lines? (\d+)(?:–(\d+))?', re.S)
+
+
+def site_symbols(site, path):
+    page = os.path.join(site, "files", path + ".html")
+    try:
+        text = open(page, encoding="utf-8").read()
+    except OSError:
+        return None
+    found = []
+    for kind, name, start, end in SECTION.findall(text):
+        name = html.unescape(name)
+        short = re.split(r"::|\.", name)[-1]
+        found.append((short, int(start), int(end or start)))
+    return found
+
+
+def recall(repo):
+    site = tempfile.mkdtemp(prefix="recall-site-")
+    cache = tempfile.mkdtemp(prefix="recall-cache-")
+    subprocess.run([BIN, "build", repo, "--out", site, "--cache-dir", cache, "--force",
+                    "--quiet", "--json"], check=True, capture_output=True)
+    defs = ctags_defs(repo)
+    pages = {}
+    per_lang = defaultdict(lambda: [0, 0])
+    misses = defaultdict(list)
+    reasons = defaultdict(Counter)
+    for lang, kind, path, name, line in defs:
+        if path not in pages:
+            pages[path] = site_symbols(site, path)
+        listed = pages[path]
+        per_lang[lang][0] += 1
+        ok = listed is not None and any(
+            n == name and s <= line <= e for n, s, e in listed)
+        if ok:
+            per_lang[lang][1] += 1
+        else:
+            why = "no page" if listed is None else kind
+            reasons[lang][why] += 1
+            misses[lang].append(f"{path}:{line} {kind} {name}")
+    name = os.path.basename(os.path.abspath(repo))
+    for lang, (total, found) in sorted(per_lang.items()):
+        share = found / total if total else 1.0
+        print(f"{name:28} {lang:11} {found:6} of {total:6} ctags definitions shown: "
+              f"recall {share:.3f}")
+        if total - found:
+            print(f"{'':28} missed by kind: {dict(reasons[lang].most_common())}")
+            for m in misses[lang][:SHOW]:
+                print(f"{'':28}   {m}")
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        sys.exit(2)
+    for repo in sys.argv[1:]:
+        recall(repo)
+    print(f"(bench/recall.py; bin {BIN}; {subprocess.run(['ctags', '--version'], capture_output=True, text=True).stdout.splitlines()[0]})")
+
+
+if __name__ == "__main__":
+    main()
