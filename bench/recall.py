@@ -33,6 +33,7 @@ KINDS = {
     "Python": {"class", "function", "member"},
     "TypeScript": {"class", "function", "method", "interface", "enum", "alias", "namespace"},
     "JavaScript": {"class", "function", "method"},
+    "Java": {"class", "interface", "enum", "method", "enumConstant", "annotation"},
 }
 
 TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures"}

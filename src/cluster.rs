@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::config::ClusterConfig;
 use crate::graph::Graph;
-use crate::packages::{within, Package, Packages};
+use crate::packages::{within, Ecosystem, Package, Packages};
 use crate::parse::{parent_dir, Parsed};
 
 #[derive(Debug, Clone, Serialize)]
@@ -185,8 +185,20 @@ pub fn cluster(
     let mut code: Vec<&str> = Vec::new();
     let mut plain: Vec<&str> = Vec::new();
     for f in &parsed.files {
-        let base = packages.owner(&f.path).map_or("", |p| p.root.as_str());
-        match role(&f.path, base) {
+        let owner = packages.owner(&f.path);
+        let base = owner.map_or("", |p| p.root.as_str());
+        // Under a Java source root the folders are the code's packages (`com/example/...`):
+        // they name no role.
+        let java_code = owner.is_some_and(|p| {
+            matches!(p.ecosystem, Ecosystem::Maven | Ecosystem::Gradle)
+                && p.code_root != p.root
+                && within(&f.path, &p.code_root)
+        });
+        let role = match java_code {
+            true => None,
+            false => role(&f.path, base),
+        };
+        match role {
             Some(r) => roles
                 .entry((base.to_string(), r))
                 .or_default()
@@ -567,12 +579,19 @@ fn folder_name(dir: &str, title: &str) -> String {
 fn code_name(dir: &str, stem: Option<&str>, package: Option<&Package>, title: &str) -> String {
     let module_of = |p: &Package, rel: &str| {
         let sep = p.ecosystem.separator();
-        let mut path = vec![p.module.clone()];
+        // A Java module's folders are named by their package alone (`com.example.store`).
+        let mut path: Vec<String> = Some(p.module.clone())
+            .filter(|m| !m.is_empty())
+            .into_iter()
+            .collect();
         path.extend(rel.split('/').filter(|s| !s.is_empty()).map(str::to_string));
         if let Some(s) = stem.filter(|s| !ROOT_STEMS.contains(s)) {
             path.push(s.to_string());
         }
-        path.join(sep)
+        match path.is_empty() {
+            true => p.name.clone(),
+            false => path.join(sep),
+        }
     };
     match package {
         Some(p) if dir == p.root => match stem.filter(|s| !ROOT_STEMS.contains(s)) {

@@ -21,6 +21,8 @@ pub enum Ecosystem {
     Python,
     Npm,
     Go,
+    Maven,
+    Gradle,
 }
 
 impl Ecosystem {
@@ -30,6 +32,7 @@ impl Ecosystem {
             Ecosystem::Cargo => "::",
             Ecosystem::Python => ".",
             Ecosystem::Npm | Ecosystem::Go => "/",
+            Ecosystem::Maven | Ecosystem::Gradle => ".",
         }
     }
 }
@@ -158,6 +161,12 @@ pub fn read(snapshot: &Snapshot) -> Packages {
             }
             "package.json" => npm(dir, &file.path, &file.text, &paths),
             "go.mod" => go_mod(dir, &file.path, &file.text, snapshot),
+            "pom.xml" => maven(dir, &file.path, &file.text, snapshot),
+            "build.gradle" | "build.gradle.kts"
+                if !paths.contains(join(dir, "pom.xml").as_str()) =>
+            {
+                Ok(gradle(dir, &file.path, &file.text, snapshot))
+            }
             _ => continue,
         };
         match read {
@@ -524,6 +533,130 @@ fn go_mod(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Result<Foun
         entries,
         proc_macro: false,
     })))
+}
+
+/// A Maven module: its `artifactId` names it (`<name>` when it has none), its `<description>`
+/// describes it, its code is under `src/main/java`; a parent that only lists `<modules>` is no
+/// package of its own.
+fn maven(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Result<Found, String> {
+    let doc = roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| first_line(&e.to_string()))?;
+    let project = doc.root_element();
+    let child = |name: &str| {
+        project
+            .children()
+            .find(|n| n.has_tag_name(name) || n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .map(clean)
+            .unwrap_or_default()
+    };
+    let description = child("description");
+    let packaging = child("packaging");
+    let name = match child("artifactId") {
+        a if !a.is_empty() => a,
+        _ => child("name"),
+    };
+    if name.is_empty() {
+        return Err("no artifactId".into());
+    }
+    if packaging == "pom" {
+        return Ok(Found::Workspace(description));
+    }
+    Ok(java_package(
+        dir,
+        path,
+        name,
+        description,
+        Ecosystem::Maven,
+        snapshot,
+    ))
+}
+
+/// A Gradle project: named as `settings.gradle` names the root project, else by its folder;
+/// described by its `description = "…"`.
+fn gradle(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Found {
+    let assigned = |text: &str, key: &str| {
+        text.lines().find_map(|l| {
+            let rest = l.trim().strip_prefix(key)?.trim_start();
+            let value = rest.strip_prefix('=')?.trim();
+            let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let inner = &value[1..];
+            Some(clean(&inner[..inner.find(quote)?]))
+        })
+    };
+    let settings = ["settings.gradle", "settings.gradle.kts"]
+        .iter()
+        .find_map(|s| {
+            let f = snapshot.files.iter().find(|f| f.path == join(dir, s))?;
+            assigned(&f.text, "rootProject.name")
+        });
+    let folder = dir.rsplit('/').next().filter(|f| !f.is_empty());
+    let name = settings
+        .or_else(|| folder.map(str::to_string))
+        .unwrap_or_else(|| "project".into());
+    let description = assigned(text, "description").unwrap_or_default();
+    let has_code = snapshot
+        .files
+        .iter()
+        .any(|f| within(&f.path, &join(dir, "src/main")));
+    match has_code {
+        true => java_package(dir, path, name, description, Ecosystem::Gradle, snapshot),
+        false => Found::Workspace(description),
+    }
+}
+
+/// A Java package of the repository: its code under `src/main/java` (or `src/main/kotlin`),
+/// its classes with a `main` method its entry points.
+fn java_package(
+    dir: &str,
+    manifest: &str,
+    name: String,
+    description: String,
+    ecosystem: Ecosystem,
+    snapshot: &Snapshot,
+) -> Found {
+    let code_root = ["src/main/java", "src/main/kotlin"]
+        .iter()
+        .map(|r| join(dir, r))
+        .find(|r| snapshot.files.iter().any(|f| within(&f.path, r)))
+        .unwrap_or_else(|| dir.to_string());
+    let mut entries = Vec::new();
+    for f in &snapshot.files {
+        if !f.path.ends_with(".java") || !within(&f.path, &code_root) {
+            continue;
+        }
+        let main = f.text.lines().any(|l| {
+            let l = l.trim_start();
+            l.contains("static void main(") && !l.starts_with("//") && !l.starts_with('*')
+        });
+        if main {
+            let class = f.path.rsplit('/').next().unwrap_or(&f.path);
+            entries.push(Entry {
+                name: class.trim_end_matches(".java").to_string(),
+                path: f.path.clone(),
+                kind: "main class",
+                function: Some("main".into()),
+            });
+        }
+    }
+    Found::Package(Box::new(Package {
+        name,
+        ecosystem,
+        root: dir.to_string(),
+        manifest: manifest.to_string(),
+        description,
+        code_root,
+        module: String::new(),
+        library: None,
+        entries,
+        proc_macro: false,
+    }))
 }
 
 /// `package main` with a `func main()`, outside comments (a package comment often shows

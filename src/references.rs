@@ -510,6 +510,13 @@ impl<'a> Resolver<'a> {
                 {
                     return Some((entity, &path[1..]));
                 }
+                // Java names the types nested in the enclosing ones, and the fields of the
+                // object, without qualifying them.
+                if self.language(place.file) == Some(Language::Java) {
+                    if let Some(found) = self.java_implicit(place, first, depth) {
+                        return Some((found, &path[1..]));
+                    }
+                }
                 // A module-level variable (`app = Flask(__name__)`).
                 if let Some(ty) = scope.local(None, first, place.line) {
                     let value = self.type_of(place, ty?, depth + 1)?;
@@ -652,6 +659,31 @@ impl<'a> Resolver<'a> {
             }
         }
         None
+    }
+
+    /// A bare name in Java: a type nested in an enclosing type (innermost first), else a field
+    /// of the object (`items` for `this.items`).
+    fn java_implicit(&self, place: Place, name: &str, depth: u32) -> Option<Entity> {
+        let scope = &self.files[place.file as usize];
+        let t = scope.type_at(place.line)?;
+        let mut outer = key(&self.facts(place.file).symbols[t as usize].name);
+        loop {
+            if let Some(&s) = scope.symbols.get(&format!("{outer}.{name}")) {
+                if self.facts(place.file).symbols[s as usize].kind.is_type() {
+                    return Some(Entity::Sym(SymId {
+                        file: place.file,
+                        symbol: s,
+                    }));
+                }
+            }
+            match outer.rsplit_once('.') {
+                Some((o, _)) => outer = o.to_string(),
+                None => break,
+            }
+        }
+        let owner = self.owner_of(place)?;
+        let (at, hint) = self.field(owner, name, 0)?;
+        self.type_of(at, hint, depth + 1)
     }
 
     /// The value of a package-level variable whose type its declaration gives or shows.
@@ -946,18 +978,24 @@ impl<'a> FileScope<'a> {
     }
 }
 
-/// Go files of one folder with the same package clause, grouped (tests' `package x_test` is a
-/// package of its own).
+/// Go files of one folder with the same package clause, and Java files of one package,
+/// grouped (Go tests' `package x_test` is a package of its own).
 fn package_groups(parsed: &Parsed) -> (Vec<Option<u32>>, Vec<Vec<u32>>) {
     let mut by_package: BTreeMap<(&str, &str), Vec<u32>> = BTreeMap::new();
     for (i, f) in parsed.files.iter().enumerate() {
-        if f.language == Some(Language::Go) && !f.facts.package.is_empty() {
-            let dir = crate::parse::parent_dir(&f.path);
-            by_package
-                .entry((dir, f.facts.package.as_str()))
-                .or_default()
-                .push(i as u32);
+        if f.facts.package.is_empty() {
+            continue;
         }
+        // A Java package spans source roots (`src/main/java`, `src/test/java`).
+        let dir = match f.language {
+            Some(Language::Go) => crate::parse::parent_dir(&f.path),
+            Some(Language::Java) => "",
+            _ => continue,
+        };
+        by_package
+            .entry((dir, f.facts.package.as_str()))
+            .or_default()
+            .push(i as u32);
     }
     let mut group_of = vec![None; parsed.files.len()];
     let mut groups = Vec::new();
@@ -992,6 +1030,7 @@ fn return_type(signature: &str, language: Language) -> Option<&str> {
         }
         Language::Python => Some(signature.rsplit_once("->")?.1.trim()),
         Language::Go => go_result(signature),
+        Language::Java => java_result(signature),
         _ => {
             // After the parameter list's closing parenthesis: `f(a: A): B`.
             let open = signature.find('(')?;
@@ -1042,6 +1081,49 @@ fn go_result(signature: &str) -> Option<&str> {
     }
     let result = result.trim_start_matches('*');
     (!result.is_empty()).then_some(result)
+}
+
+/// A Java method's return type as written: `public static <T> Foo<T> make(int x)` ->
+/// `Foo<T>`; a constructor or `void` has none.
+fn java_result(signature: &str) -> Option<&str> {
+    let head = signature[..signature.find('(')?].trim_end();
+    // The name is the last word; the type is what comes before it, after the modifiers,
+    // annotations and type parameters.
+    let (before, _name) = head.rsplit_once(char::is_whitespace)?;
+    let mut rest = before.trim();
+    loop {
+        let start = rest;
+        if rest.starts_with('@') {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let word = &rest[..end];
+            rest = match word.find('(') {
+                Some(open) => &rest[open + balanced(&rest[open..], '(', ')')?..],
+                None => &rest[end..],
+            }
+            .trim_start();
+        }
+        if rest.starts_with('<') {
+            rest = rest[balanced(rest, '<', '>')?..].trim_start();
+        }
+        for m in [
+            "public ",
+            "protected ",
+            "private ",
+            "static ",
+            "final ",
+            "abstract ",
+            "synchronized ",
+            "native ",
+            "default ",
+            "strictfp ",
+        ] {
+            rest = rest.strip_prefix(m).unwrap_or(rest).trim_start();
+        }
+        if rest == start {
+            break;
+        }
+    }
+    (!rest.is_empty() && rest != "void").then_some(rest)
 }
 
 /// The length of the bracketed group `s` starts with, brackets included.
@@ -1350,6 +1432,59 @@ pub(crate) mod tests {
         // fmt is outside the repository.
         assert!(refs.stats.external >= 1, "{:?}", refs.stats);
         lacks(&all, "server.go::Server.Run -Call-> server.go::helper");
+    }
+
+    const JAVA: &[(&str, &str)] = &[
+        (
+            "src/main/java/com/ex/app/Server.java",
+            "package com.ex.app;\n\nimport com.ex.store.*;\nimport com.ex.util.Log;\n\npublic class Server extends Base implements Runnable {\n    private final Db db = Db.open();\n    private Log log;\n\n    public void run() {\n        db.get(\"k\");\n        this.log.info();\n        helper();\n        Kind k = Kind.FAST;\n        var other = new Server();\n        other.helper();\n        shared();\n        Config c = new Config();\n        c.load();\n    }\n\n    private void helper() {}\n\n    enum Kind { FAST }\n}\n",
+        ),
+        (
+            "src/main/java/com/ex/app/Base.java",
+            "package com.ex.app;\n\nclass Base {\n    void shared() {}\n}\n",
+        ),
+        (
+            "src/main/java/com/ex/app/Config.java",
+            "package com.ex.app;\n\nclass Config {\n    void load() {}\n}\n",
+        ),
+        (
+            "src/main/java/com/ex/store/Db.java",
+            "package com.ex.store;\n\npublic class Db {\n    public static Db open() { return new Db(); }\n    public String get(String k) { return k; }\n}\n",
+        ),
+        (
+            "src/main/java/com/ex/util/Log.java",
+            "package com.ex.util;\n\npublic interface Log {\n    void info();\n}\n",
+        ),
+    ];
+
+    #[test]
+    fn java_calls_resolve_through_imports_packages_fields_and_inheritance() {
+        let (parsed, refs) = build(JAVA);
+        let all = edges(&parsed, &refs);
+        let app = "src/main/java/com/ex/app";
+        for edge in [
+            format!("{app}/Server.java::Server -Extends-> {app}/Base.java::Base"),
+            // `import com.ex.store.*` and a field's declared type.
+            format!("{app}/Server.java::Server -Call-> src/main/java/com/ex/store/Db.java::Db.open"),
+            format!("{app}/Server.java::Server.run -Call-> src/main/java/com/ex/store/Db.java::Db.get"),
+            format!("{app}/Server.java::Server.run -Call-> src/main/java/com/ex/util/Log.java::Log.info"),
+            // A bare call is the object's own method; an inherited one through the superclass.
+            format!("{app}/Server.java::Server.run -Call-> {app}/Server.java::Server.helper"),
+            format!("{app}/Server.java::Server.run -Call-> {app}/Base.java::Base.shared"),
+            // A type of the same package without an import; a nested type by its own name.
+            format!("{app}/Server.java::Server.run -Create-> {app}/Config.java::Config"),
+            format!("{app}/Server.java::Server.run -Call-> {app}/Config.java::Config.load"),
+            format!("{app}/Server.java::Server.run -TypeUse-> {app}/Server.java::Server.Kind"),
+            format!("{app}/Server.java::Server.run -Create-> {app}/Server.java::Server"),
+        ] {
+            has(&all, &edge);
+        }
+        // `var other = new Server()` then `other.helper()`.
+        let helpers = all
+            .iter()
+            .filter(|e| e.ends_with("-Call-> src/main/java/com/ex/app/Server.java::Server.helper"))
+            .count();
+        assert_eq!(helpers, 2, "{all:#?}");
     }
 
     /// A crate root a manifest declares outside `src/`, and a module beside a function of the

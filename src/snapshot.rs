@@ -17,17 +17,19 @@ pub enum Language {
     Tsx,
     JavaScript,
     Go,
+    Java,
 }
 
 impl Language {
     /// Every language with a front-end.
-    pub const ALL: [Language; 6] = [
+    pub const ALL: [Language; 7] = [
         Language::Rust,
         Language::Python,
         Language::TypeScript,
         Language::Tsx,
         Language::JavaScript,
         Language::Go,
+        Language::Java,
     ];
 
     pub fn from_path(path: &str) -> Option<Language> {
@@ -39,6 +41,7 @@ impl Language {
             "tsx" => Language::Tsx,
             "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
             "go" => Language::Go,
+            "java" => Language::Java,
             _ => return None,
         })
     }
@@ -51,6 +54,7 @@ impl Language {
             Language::Tsx => "TSX",
             Language::JavaScript => "JavaScript",
             Language::Go => "Go",
+            Language::Java => "Java",
         }
     }
 }

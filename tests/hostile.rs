@@ -499,7 +499,10 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
             ("deep.rs", Some(rs.as_bytes())),
             ("deep.js", Some(js.as_bytes())),
             ("deep.go", Some(go.as_bytes())),
-            ("broken.go", Some(b"package broken\n\nfunc (((( {\n\ttype ]] struct\n".as_slice())),
+            (
+                "broken.go",
+                Some(b"package broken\n\nfunc (((( {\n\ttype ]] struct\n".as_slice()),
+            ),
             ("ok.rs", Some(b"pub fn ok() -> u8 { (((1))) }\n".as_slice())),
         ],
         "Nest",

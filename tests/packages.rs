@@ -535,3 +535,65 @@ fn a_go_module_is_parted_by_its_packages() {
         assert!(by.contains("cmd/kvd/main.go"), "{file}: {page}");
     }
 }
+
+#[test]
+fn a_maven_module_is_parted_by_its_java_packages() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# kvj\n\nkvj keeps keys and values, in Java.\n".as_slice())),
+            ("pom.xml", Some(b"<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  <parent><artifactId>parent-pom</artifactId></parent>\n  <groupId>com.example</groupId>\n  <artifactId>kvj</artifactId>\n  <description>A tiny key-value store.</description>\n  <dependencies><dependency><artifactId>junit</artifactId></dependency></dependencies>\n</project>\n".as_slice())),
+            ("src/main/java/com/example/kv/package-info.java", Some(b"/** Keys and values, kept in memory. */\npackage com.example.kv;\n".as_slice())),
+            ("src/main/java/com/example/kv/Store.java", Some(b"package com.example.kv;\n\nimport com.example.kv.util.Strings;\n\n/**\n * A store of <b>keys</b>.\n *\n * @see Strings\n */\npublic class Store {\n    /** Makes an empty store. */\n    public Store() {}\n\n    /**\n     * Keeps one value.\n     *\n     * @param key the key, trimmed by {@link Strings#trim}\n     * @return the store\n     */\n    public Store put(String key) {\n        Strings.trim(key);\n        return this;\n    }\n}\n".as_slice())),
+            ("src/main/java/com/example/kv/Main.java", Some(b"package com.example.kv;\n\npublic class Main {\n    public static void main(String[] args) {\n        new Store().put(\"a\");\n    }\n}\n".as_slice())),
+            ("src/main/java/com/example/kv/util/Strings.java", Some(b"package com.example.kv.util;\n\n/** String helpers. */\npublic final class Strings {\n    /** Trims. */\n    public static String trim(String s) { return s.trim(); }\n}\n".as_slice())),
+            ("src/main/java/com/example/kv/util/Chars.java", Some(b"package com.example.kv.util;\n\nfinal class Chars {}\n".as_slice())),
+            ("src/test/java/com/example/kv/StoreTest.java", Some(b"package com.example.kv;\n\nclass StoreTest {\n    void putKeeps() { new Store().put(\"a\"); }\n}\n".as_slice())),
+        ],
+        "Add kvj",
+        "Eve Java",
+        T0,
+    );
+    let (site, parts) = built(&f);
+    assert_eq!(
+        names(&parts),
+        [
+            "Project files",
+            "com.example.kv",
+            "com.example.kv.util",
+            "tests of kvj"
+        ]
+    );
+    assert_eq!(
+        parts["com.example.kv"].1,
+        "Keys and values, kept in memory."
+    );
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("From pom.xml: A tiny key-value store."),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("src/main/java/com/example/kv/Main.java: main class Main"),
+        "{overview}"
+    );
+    let page = read(&site.join("files/src/main/java/com/example/kv/Store.java.html"));
+    let page_text = text(&page);
+    assert!(page_text.contains("class Store"), "{page_text}");
+    assert!(page_text.contains("A store of keys."), "{page_text}");
+    assert!(page.contains("<strong>keys</strong>"), "{page}");
+    assert!(page_text.contains("method Store.put"), "{page_text}");
+    // Javadoc's block tags as a table; `{@link Strings#trim}` a link to the method.
+    assert!(page_text.contains("Parameters"), "{page_text}");
+    assert!(
+        page.contains("href=\"../../../../../../../files/src/main/java/com/example/kv/util/Strings.java.html#sym-Strings-trim\""),
+        "{page}"
+    );
+    // The import resolved to the file that declares the type.
+    assert!(
+        page.contains("<a href=\"../../../../../../../files/src/main/java/com/example/kv/util/Strings.java.html\"><code>import com.example.kv.util.Strings</code>"),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"k\">public</span>"), "{page}");
+}

@@ -312,10 +312,9 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         said = true;
     } else if let Some(p) = f.package.as_ref().filter(|_| f.role.is_none()) {
         // Go calls the folders of a module packages; the other languages, modules.
-        let unit = if p.kind == "Go module" {
-            "package"
-        } else {
-            "module"
+        let unit = match p.kind.as_str() {
+            "Go module" | "Maven module" | "Gradle project" => "package",
+            _ => "module",
         };
         let _ = writeln!(
             md,

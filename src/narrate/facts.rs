@@ -355,12 +355,16 @@ fn main_file<'a>(cluster: &'a Cluster, input: &FactsInput) -> Option<&'a str> {
         })
     });
     // A Go package is documented by the package comment of one of its files: `doc.go` by
-    // convention, else the file named after the folder, else any file of the folder that has one.
+    // convention, else the file named after the folder, else any file of the folder that has
+    // one; a Java package by its `package-info.java`.
     let go_doc = || {
         let in_dir: Vec<&String> = cluster
             .members
             .iter()
-            .filter(|m| m.ends_with(".go") && crate::parse::parent_dir(m) == cluster.dir)
+            .filter(|m| {
+                (m.ends_with(".go") || m.ends_with("/package-info.java"))
+                    && crate::parse::parent_dir(m) == cluster.dir
+            })
             .filter(|m| {
                 input
                     .parsed
@@ -395,10 +399,11 @@ fn part_doc(cluster: &Cluster, input: &FactsInput) -> (String, String) {
         .and_then(|m| input.parsed.get(m))
         .filter(|f| !f.facts.module_doc.trim().is_empty())
         .map(|f| {
-            // Go's doc comments are not markdown: made markdown here, as on their pages.
+            // Go's and Java's doc comments are not markdown: made markdown here, as on their pages.
             let doc = match f.language {
-                Some(crate::snapshot::Language::Go) => {
-                    crate::site::docs::godoc::markdown(&f.facts.module_doc)
+                Some(l @ (crate::snapshot::Language::Go | crate::snapshot::Language::Java)) => {
+                    use crate::site::docs::{to_markdown, Dialect};
+                    to_markdown(&f.facts.module_doc, Dialect::of(Some(l)))
                 }
                 _ => f.facts.module_doc.clone(),
             };
@@ -417,6 +422,8 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
             Ecosystem::Python => "Python package",
             Ecosystem::Npm => "npm package",
             Ecosystem::Go => "Go module",
+            Ecosystem::Maven => "Maven module",
+            Ecosystem::Gradle => "Gradle project",
         }
         .to_string(),
         manifest: p.manifest.clone(),
@@ -456,6 +463,10 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
                 .iter()
                 .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
             ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
+            ImportSpec::Java { path, .. } => {
+                let last = path.rsplit('.').next().unwrap_or(path);
+                last == name || last == "*"
+            }
         })
 }
 
@@ -684,10 +695,9 @@ fn part_facts(
         let reason = match (&package, entry) {
             (_, Some(e)) => format!("where the {} starts", e.reason),
             (Some(p), None) if p.own => {
-                let unit = if p.kind == "Go module" {
-                    "package"
-                } else {
-                    "module"
+                let unit = match p.kind.as_str() {
+                    "Go module" | "Maven module" | "Gradle project" => "package",
+                    _ => "module",
                 };
                 format!("the root {unit} of the {} {}", p.kind, md_escape(&p.name))
             }
@@ -904,6 +914,7 @@ fn model_context(
             Some(crate::snapshot::Language::Python) => "python",
             Some(crate::snapshot::Language::TypeScript | crate::snapshot::Language::Tsx) => "ts",
             Some(crate::snapshot::Language::Go) => "go",
+            Some(crate::snapshot::Language::Java) => "java",
             _ => "js",
         };
         excerpts.push(Excerpt {
@@ -1198,6 +1209,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
                 (Ecosystem::Python, _) => "root module of the Python package",
                 (Ecosystem::Npm, _) => "entry module of the npm package",
                 (Ecosystem::Go, _) => "root package of the Go module",
+                (Ecosystem::Maven | Ecosystem::Gradle, _) => "root of the Java package",
             };
             push(&mut out, lib, format!("{what} {}", md_escape(&p.name)));
         }

@@ -6,6 +6,7 @@
 
 mod ecmascript;
 mod go;
+mod java;
 mod python;
 mod rust;
 
@@ -112,6 +113,8 @@ pub enum ImportSpec {
     Js(String),
     /// A Go import path: `github.com/a/b/store`.
     Go(String),
+    /// A Java import: `a.b.C`, `a.b.*`, `a.b.C.member` (static).
+    Java { path: String, is_static: bool },
 }
 
 impl ImportSpec {
@@ -132,6 +135,10 @@ impl ImportSpec {
                 }
             }
             ImportSpec::Js(s) | ImportSpec::Go(s) => format!("import \"{s}\""),
+            ImportSpec::Java { path, is_static } => match is_static {
+                true => format!("import static {path}"),
+                false => format!("import {path}"),
+            },
         }
     }
 }
@@ -319,6 +326,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
         Language::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
         Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
         Language::Go => tree_sitter_go::LANGUAGE.into(),
+        Language::Java => tree_sitter_java::LANGUAGE.into(),
     }
 }
 
@@ -371,32 +379,41 @@ pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> 
             import.target = resolve_import(language, &import.spec, &f.path, &index);
         }
     });
-    go_imports_name_whole_packages(&mut files);
+    imports_name_whole_packages(&mut files);
     (Parsed { files }, parsed_now.into_inner())
 }
 
-/// A Go import names a package, every file of it: the import resolved to one of them (the
-/// one bindings go through) is followed by one import of each of the others, on the same line.
-/// (A file page lists the import once; "imported by" and the import graph see every file.)
-fn go_imports_name_whole_packages(files: &mut [ParsedFile]) {
+/// A Go import, and a Java `import a.b.*`, names a package, every file of it: the import
+/// resolved to one of them (the one bindings go through) is followed by one import of each of
+/// the others, on the same line. (A file page lists the import once; "imported by" and the
+/// import graph see every file.) Tests are no part of the package they test.
+fn imports_name_whole_packages(files: &mut [ParsedFile]) {
     let mut packages: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
     let mut package_of: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
     for f in files.iter() {
-        if f.language == Some(Language::Go) && !f.path.ends_with("_test.go") {
-            let key = (parent_dir(&f.path), f.facts.package.as_str());
-            packages.entry(key).or_default().push(f.path.clone());
-            package_of.insert(&f.path, key);
-        }
+        let key = match f.language {
+            Some(Language::Go) if !f.path.ends_with("_test.go") => {
+                (parent_dir(&f.path), f.facts.package.as_str())
+            }
+            Some(Language::Java) if !f.path.contains("/test/") && !f.facts.package.is_empty() => {
+                ("", f.facts.package.as_str())
+            }
+            _ => continue,
+        };
+        packages.entry(key).or_default().push(f.path.clone());
+        package_of.insert(&f.path, key);
     }
     let extra: Vec<Vec<Import>> = files
         .iter()
         .map(|f| {
-            if f.language != Some(Language::Go) {
-                return Vec::new();
-            }
             let mut more = Vec::new();
             for import in &f.facts.imports {
-                let Some(target) = import.target.as_deref() else {
+                let whole = match &import.spec {
+                    ImportSpec::Go(_) => true,
+                    ImportSpec::Java { path, is_static } => !is_static && path.ends_with(".*"),
+                    _ => false,
+                };
+                let Some(target) = import.target.as_deref().filter(|_| whole) else {
                     continue;
                 };
                 let mates = package_of.get(target).and_then(|k| packages.get(k));
@@ -429,6 +446,7 @@ pub(crate) fn resolve_import(
         Language::Rust => rust::resolve(spec, from, index),
         Language::Python => python::resolve(spec, from, index),
         Language::Go => go::resolve(spec, from, index),
+        Language::Java => java::resolve(spec, from, index),
         _ => ecmascript::resolve(spec, from, index),
     }
     .filter(|t| t != from)
@@ -497,6 +515,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         Language::Rust => rust::extract(root, src),
         Language::Python => python::extract(root, src),
         Language::Go => go::extract(root, src),
+        Language::Java => java::extract(root, src),
         _ => ecmascript::extract(root, src),
     };
     facts.identifiers = collect_identifiers(root, src);
@@ -572,6 +591,16 @@ fn branch_kinds(language: Language) -> &'static [&'static str] {
             "expression_case",
             "type_case",
             "communication_case",
+        ],
+        Language::Java => &[
+            "if_statement",
+            "for_statement",
+            "enhanced_for_statement",
+            "while_statement",
+            "do_statement",
+            "switch_label",
+            "catch_clause",
+            "ternary_expression",
         ],
         _ => &[
             "if_statement",
@@ -649,6 +678,10 @@ pub(crate) struct RepoIndex<'a> {
     pub rust_roots: BTreeSet<String>,
     /// Go module path (`go.mod`'s `module`) -> the module's folder.
     pub go_modules: BTreeMap<String, String>,
+    /// Java type (`a.b.C`, from the file's package and name) -> its file.
+    pub java_types: BTreeMap<String, String>,
+    /// Java package -> its files (sorted; tests last).
+    pub java_packages: BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> RepoIndex<'a> {
@@ -677,6 +710,30 @@ impl<'a> RepoIndex<'a> {
             .filter(|f| f.path == "go.mod" || f.path.ends_with("/go.mod"))
             .filter_map(|f| Some((go::module_path(&f.text)?, parent_dir(&f.path).to_string())))
             .collect();
+        let mut java_types = BTreeMap::new();
+        let mut java_packages: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in &snapshot.files {
+            if f.language != Some(Language::Java) {
+                continue;
+            }
+            let Some(package) = java::declared_package(&f.text) else {
+                continue;
+            };
+            let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+            let stem = name.strip_suffix(".java").unwrap_or(name);
+            if stem != "package-info" && stem != "module-info" {
+                java_types
+                    .entry(format!("{package}.{stem}"))
+                    .or_insert_with(|| f.path.clone());
+            }
+            java_packages
+                .entry(package)
+                .or_default()
+                .push(f.path.clone());
+        }
+        for files in java_packages.values_mut() {
+            files.sort_by_key(|p| (p.contains("/test/"), p.clone()));
+        }
         let npm_packages = packages
             .packages
             .iter()
@@ -701,6 +758,8 @@ impl<'a> RepoIndex<'a> {
             npm_packages,
             rust_roots,
             go_modules,
+            java_types,
+            java_packages,
         }
     }
 
@@ -867,11 +926,15 @@ mod tests {
         for _ in 0..crate::fuzz::cases() * 4 {
             let from = g.pick(PATHS);
             let text = g.text(SPEC, 8);
-            let spec = match g.below(6) {
+            let spec = match g.below(7) {
                 0 => ImportSpec::RustMod(text),
                 1 => ImportSpec::RustUse(text),
                 2 => ImportSpec::Js(text),
                 3 => ImportSpec::Go(text),
+                4 => ImportSpec::Java {
+                    path: text,
+                    is_static: g.below(2) == 0,
+                },
                 _ => ImportSpec::Python {
                     level: g.below(4),
                     module: text,
@@ -883,6 +946,7 @@ mod tests {
                 python::resolve(&spec, from, &index),
                 ecmascript::resolve(&spec, from, &index),
                 go::resolve(&spec, from, &index),
+                java::resolve(&spec, from, &index),
             ]
             .into_iter()
             .flatten()

@@ -81,6 +81,7 @@ fn query_source(language: Language) -> String {
         .concat(),
         Language::JavaScript => [js::HIGHLIGHT_QUERY, js::JSX_HIGHLIGHT_QUERY].concat(),
         Language::Go => tree_sitter_go::HIGHLIGHTS_QUERY.to_string(),
+        Language::Java => tree_sitter_java::HIGHLIGHTS_QUERY.to_string(),
     }
 }
 
@@ -98,6 +99,7 @@ fn query(language: Language) -> Option<&'static Compiled> {
         Language::Tsx => 3,
         Language::JavaScript => 4,
         Language::Go => 5,
+        Language::Java => 6,
     };
     QUERIES[slot]
         .get_or_init(|| {

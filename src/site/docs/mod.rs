@@ -4,6 +4,7 @@
 //! names nothing on the site is plain text, never a broken link.
 
 pub mod godoc;
+pub mod javadoc;
 pub mod jsdoc;
 pub mod napoleon;
 pub mod rest;
@@ -30,6 +31,8 @@ pub enum Dialect {
     JsDoc,
     /// Go doc comments: paragraphs, `# Headings`, indented code, `[Name]` links.
     GoDoc,
+    /// Javadoc: HTML and `{@code}`/`{@link}` in the text, block tags as JSDoc's.
+    Javadoc,
     /// Plain markdown (the repository's own `.md` files).
     Markdown,
     /// A reST document (Sphinx docs' `.rst` files).
@@ -43,6 +46,7 @@ impl Dialect {
             Some(Language::Python) => Dialect::Python,
             Some(Language::TypeScript | Language::Tsx | Language::JavaScript) => Dialect::JsDoc,
             Some(Language::Go) => Dialect::GoDoc,
+            Some(Language::Java) => Dialect::Javadoc,
             None => Dialect::Markdown,
         }
     }
@@ -94,6 +98,7 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
         Dialect::Python => napoleon::blocks(doc),
         Dialect::JsDoc => jsdoc::blocks(doc),
         Dialect::GoDoc => vec![Block::Markdown(godoc::markdown(doc))],
+        Dialect::Javadoc => jsdoc::blocks(&javadoc::to_jsdoc(doc)),
         Dialect::Markdown => vec![Block::Markdown(
             markdown::without_front_matter(doc).to_string(),
         )],
@@ -834,7 +839,8 @@ mod tests {
                 Dialect::Rest,
                 Dialect::Markdown,
                 Dialect::GoDoc,
-            ][case % 6];
+                Dialect::Javadoc,
+            ][case % 7];
             let _ = to_markdown(&doc, dialect);
             for block in blocks(&doc, dialect) {
                 for md in block.texts() {
