@@ -34,6 +34,9 @@ KINDS = {
     "TypeScript": {"class", "function", "method", "interface", "enum", "alias", "namespace"},
     "JavaScript": {"class", "function", "method"},
     "Java": {"class", "interface", "enum", "method", "enumConstant", "annotation"},
+    # C: ctags' `macro` holds include guards too (`#define FOO_H`), which define nothing a
+    # reader needs; they are left out below, as the site leaves them out.
+    "C": {"function", "struct", "union", "enum", "enumerator", "typedef", "macro"},
 }
 
 TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures"}
@@ -78,6 +81,14 @@ def ctags_defs(repo):
         if lang == "Rust" and re.search(r"(^|::|\.)tests?($|::|\.)", scope):
             continue
         if lang == "Rust" and kind == "module" and t["name"] in ("tests", "test"):
+            continue
+        if lang == "C" and kind == "macro" and re.search(
+                r"_(H|HPP|HH|HXX|INCLUDED|H_INCLUDED)_*$", t["name"].strip("_").upper()) \
+                and t.get("pattern", "").rstrip("$/").strip().count(" ") <= 1:
+            continue
+        # An anonymous struct, union or enum has no name to show (ctags makes one up); the
+        # typedef or variable that names it is counted.
+        if t["name"].startswith("__anon"):
             continue
         defs.append((lang, kind, path, t["name"], t["line"]))
     return defs

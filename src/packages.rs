@@ -23,6 +23,7 @@ pub enum Ecosystem {
     Go,
     Maven,
     Gradle,
+    CMake,
 }
 
 impl Ecosystem {
@@ -31,7 +32,7 @@ impl Ecosystem {
         match self {
             Ecosystem::Cargo => "::",
             Ecosystem::Python => ".",
-            Ecosystem::Npm | Ecosystem::Go => "/",
+            Ecosystem::Npm | Ecosystem::Go | Ecosystem::CMake => "/",
             Ecosystem::Maven | Ecosystem::Gradle => ".",
         }
     }
@@ -162,6 +163,7 @@ pub fn read(snapshot: &Snapshot) -> Packages {
             "package.json" => npm(dir, &file.path, &file.text, &paths),
             "go.mod" => go_mod(dir, &file.path, &file.text, snapshot),
             "pom.xml" => maven(dir, &file.path, &file.text, snapshot),
+            "CMakeLists.txt" => Ok(cmake(dir, &file.path, &file.text, snapshot)),
             "build.gradle" | "build.gradle.kts"
                 if !paths.contains(join(dir, "pom.xml").as_str()) =>
             {
@@ -533,6 +535,141 @@ fn go_mod(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Result<Foun
         entries,
         proc_macro: false,
     })))
+}
+
+/// A CMake project: `project(name … DESCRIPTION "…")` names and describes it; the programs
+/// its `add_executable` calls build (in its own CMake files, not a nested project's) are its
+/// commands, each starting in the source that defines `main`. A CMake file without
+/// `project()` belongs to the project around it.
+fn cmake(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Found {
+    let Some(args) = cmake_call(text, "project").into_iter().next() else {
+        return Found::Nothing;
+    };
+    let Some(name) = args.first().cloned() else {
+        return Found::Nothing;
+    };
+    let description = args
+        .iter()
+        .position(|a| a == "DESCRIPTION")
+        .and_then(|i| args.get(i + 1))
+        .map(|d| clean(d))
+        .unwrap_or_default();
+    let nested: Vec<&str> = snapshot
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("CMakeLists.txt") && f.path != path)
+        .filter(|f| !cmake_call(&f.text, "project").is_empty())
+        .map(|f| parent_dir(&f.path))
+        .filter(|d| within(d, dir) && *d != dir)
+        .collect();
+    let mut entries = Vec::new();
+    for f in &snapshot.files {
+        let here = parent_dir(&f.path);
+        let ours = f.path.ends_with("CMakeLists.txt")
+            && within(here, dir)
+            && !nested.iter().any(|n| within(here, n));
+        if !ours {
+            continue;
+        }
+        for call in cmake_call(&f.text, "add_executable") {
+            let Some((program, sources)) = call.split_first() else {
+                continue;
+            };
+            let main = sources
+                .iter()
+                .filter(|s| !s.contains('$') && !s.chars().all(|c| c.is_ascii_uppercase()))
+                .filter_map(|s| normalize(here, s))
+                .find(|p| {
+                    snapshot
+                        .files
+                        .iter()
+                        .any(|f| &f.path == p && defines_c_main(&f.text))
+                });
+            if let Some(main) = main {
+                if !entries.iter().any(|e: &Entry| e.path == main) {
+                    entries.push(Entry {
+                        name: program.clone(),
+                        path: main,
+                        kind: "program",
+                        function: Some("main".into()),
+                    });
+                }
+            }
+        }
+    }
+    Found::Package(Box::new(Package {
+        name: shown(&name),
+        ecosystem: Ecosystem::CMake,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description,
+        code_root: dir.to_string(),
+        module: String::new(),
+        library: None,
+        entries,
+        proc_macro: false,
+    }))
+}
+
+/// The arguments of each call of `command` in a CMake file (quotes taken off; comments and
+/// bracket arguments are not read).
+fn cmake_call(text: &str, command: &str) -> Vec<Vec<String>> {
+    let mut calls = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(command) {
+        let start = from + at;
+        from = start + command.len();
+        let before = lower[..start].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let line_start = lower[..start].rfind('\n').map_or(0, |i| i + 1);
+        if lower[line_start..start].contains('#') {
+            continue;
+        }
+        let Some(rest) = text[from..].trim_start().strip_prefix('(') else {
+            continue;
+        };
+        let Some(end) = rest.find(')') else { continue };
+        let mut args = Vec::new();
+        let mut chars = rest[..end].chars().peekable();
+        while let Some(c) = chars.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            let mut word = String::new();
+            if c == '"' {
+                for d in chars.by_ref() {
+                    if d == '"' {
+                        break;
+                    }
+                    word.push(d);
+                }
+            } else {
+                word.push(c);
+                while let Some(&d) = chars.peek() {
+                    if d.is_whitespace() {
+                        break;
+                    }
+                    word.push(d);
+                    chars.next();
+                }
+            }
+            args.push(word);
+        }
+        calls.push(args);
+    }
+    calls
+}
+
+/// A C or C++ source that defines `main`.
+fn defines_c_main(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        (l.starts_with("int main") || l.starts_with("main(") || l.starts_with("auto main"))
+            && l.contains('(')
+    })
 }
 
 /// A Maven module: its `artifactId` names it (`<name>` when it has none), its `<description>`

@@ -137,6 +137,9 @@ struct Resolver<'a> {
     /// per file, its group in `groups`.
     group_of: Vec<Option<u32>>,
     groups: Vec<Vec<u32>>,
+    /// C functions defined without `static`, by name: what a header's prototype stands for
+    /// when the repository defines it once.
+    c_definitions: HashMap<&'a str, Vec<SymId>>,
 }
 
 /// A local's line and the type the code gives it.
@@ -172,6 +175,20 @@ impl<'a> Resolver<'a> {
             .map(|f| FileScope::new(f, parsed, index))
             .collect();
         let (group_of, groups) = package_groups(parsed);
+        let mut c_definitions: HashMap<&str, Vec<SymId>> = HashMap::new();
+        for (f, file) in parsed.files.iter().enumerate() {
+            if file.language != Some(Language::C) {
+                continue;
+            }
+            for (i, s) in file.facts.symbols.iter().enumerate() {
+                if s.kind == SymbolKind::Function && s.public && !s.signature.ends_with(';') {
+                    c_definitions.entry(&s.name).or_default().push(SymId {
+                        file: f as u32,
+                        symbol: i as u32,
+                    });
+                }
+            }
+        }
         let mut r = Resolver {
             parsed,
             index,
@@ -181,6 +198,7 @@ impl<'a> Resolver<'a> {
             fields: HashMap::new(),
             group_of,
             groups,
+            c_definitions,
         };
         r.index_methods();
         r.index_parents();
@@ -604,7 +622,7 @@ impl<'a> Resolver<'a> {
         let declared_mod =
             symbol.is_some_and(|s| self.facts(file).symbols[s as usize].kind == SymbolKind::Module);
         if let (Some(s), false) = (symbol, declared_mod) {
-            return Some(Entity::Sym(SymId { file, symbol: s }));
+            return Some(Entity::Sym(self.defined(SymId { file, symbol: s })));
         }
         if let Some(list) = scope.bindings.get(&(module, name)) {
             let found: Vec<Entity> = list
@@ -684,6 +702,20 @@ impl<'a> Resolver<'a> {
         let owner = self.owner_of(place)?;
         let (at, hint) = self.field(owner, name, 0)?;
         self.type_of(at, hint, depth + 1)
+    }
+
+    /// A C prototype stands for the function's one definition in the repository, when there
+    /// is one (C links functions by name); anything else stands for itself.
+    fn defined(&self, id: SymId) -> SymId {
+        let sym = self.symbol(id);
+        let prototype = sym.kind == SymbolKind::Function && sym.signature.ends_with(';');
+        if !prototype || self.language(id.file) != Some(Language::C) {
+            return id;
+        }
+        match self.c_definitions.get(sym.name.as_str()).map(Vec::as_slice) {
+            Some([one]) => *one,
+            _ => id,
+        }
     }
 
     /// The value of a package-level variable whose type its declaration gives or shows.
@@ -1031,6 +1063,7 @@ fn return_type(signature: &str, language: Language) -> Option<&str> {
         Language::Python => Some(signature.rsplit_once("->")?.1.trim()),
         Language::Go => go_result(signature),
         Language::Java => java_result(signature),
+        Language::C => c_result(signature),
         _ => {
             // After the parameter list's closing parenthesis: `f(a: A): B`.
             let open = signature.find('(')?;
@@ -1124,6 +1157,46 @@ fn java_result(signature: &str) -> Option<&str> {
         }
     }
     (!rest.is_empty() && rest != "void").then_some(rest)
+}
+
+/// A C function's return type as written, pointers, qualifiers and the tag keyword left out:
+/// `static struct conn *conn_new(int fd)` -> `conn`.
+fn c_result(signature: &str) -> Option<&str> {
+    let head = signature[..signature.find('(')?].trim_end();
+    let name_len = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let mut t = head[..head.len() - name_len]
+        .trim_end()
+        .trim_end_matches('*')
+        .trim();
+    loop {
+        let start = t;
+        for w in [
+            "static ",
+            "inline ",
+            "extern ",
+            "const ",
+            "struct ",
+            "union ",
+            "enum ",
+            "volatile ",
+            "__inline ",
+            "__inline__ ",
+        ] {
+            t = t.strip_prefix(w).unwrap_or(t).trim_start();
+        }
+        t = t.trim_end_matches('*').trim_end();
+        t = t.strip_suffix(" const").unwrap_or(t).trim_end();
+        if t == start {
+            break;
+        }
+    }
+    let plain = !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (plain && t != "void").then_some(t)
 }
 
 /// The length of the bracketed group `s` starts with, brackets included.
@@ -1485,6 +1558,45 @@ pub(crate) mod tests {
             .filter(|e| e.ends_with("-Call-> src/main/java/com/ex/app/Server.java::Server.helper"))
             .count();
         assert_eq!(helpers, 2, "{all:#?}");
+    }
+
+    const C: &[(&str, &str)] = &[
+        (
+            "include/store.h",
+            "#ifndef STORE_H\n#define STORE_H\n#include \"util.h\"\ntypedef struct store store_t;\nstore_t *store_open(const char *path);\nvoid store_close(store_t *s);\n#endif\n",
+        ),
+        ("include/util.h", "int util_hash(const char *s);\n"),
+        (
+            "src/store.c",
+            "#include \"store.h\"\nstruct store { int fd; };\nstatic int helper(void) { return util_hash(\"x\"); }\nstore_t *store_open(const char *path) { helper(); return 0; }\nvoid store_close(store_t *s) { }\n",
+        ),
+        ("src/util.c", "int util_hash(const char *s) { return 0; }\n"),
+        (
+            "src/main.c",
+            "#include <store.h>\nstatic int helper(void) { return 1; }\nint main(void) { store_t *s = store_open(\"x\"); store_close(s); helper(); puts(\"x\"); return 0; }\n",
+        ),
+    ];
+
+    #[test]
+    fn c_calls_resolve_through_includes_to_the_definitions() {
+        let (parsed, refs) = build(C);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            // The header's prototype stands for the one definition.
+            "src/main.c::main -Call-> src/store.c::store_open",
+            "src/main.c::main -Call-> src/store.c::store_close",
+            // A header included by a header.
+            "src/store.c::helper -Call-> src/util.c::util_hash",
+            // `static` functions: each file its own.
+            "src/main.c::main -Call-> src/main.c::helper",
+            "src/store.c::store_open -Call-> src/store.c::helper",
+            "src/main.c::main -TypeUse-> include/store.h::store_t",
+        ] {
+            has(&all, edge);
+        }
+        lacks(&all, "src/main.c::main -Call-> src/store.c::helper");
+        // `puts` is the C library's.
+        assert!(refs.stats.external >= 1, "{:?}", refs.stats);
     }
 
     /// A crate root a manifest declares outside `src/`, and a module beside a function of the

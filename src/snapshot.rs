@@ -18,11 +18,12 @@ pub enum Language {
     JavaScript,
     Go,
     Java,
+    C,
 }
 
 impl Language {
     /// Every language with a front-end.
-    pub const ALL: [Language; 7] = [
+    pub const ALL: [Language; 8] = [
         Language::Rust,
         Language::Python,
         Language::TypeScript,
@@ -30,6 +31,7 @@ impl Language {
         Language::JavaScript,
         Language::Go,
         Language::Java,
+        Language::C,
     ];
 
     pub fn from_path(path: &str) -> Option<Language> {
@@ -42,6 +44,7 @@ impl Language {
             "js" | "mjs" | "cjs" | "jsx" => Language::JavaScript,
             "go" => Language::Go,
             "java" => Language::Java,
+            "c" | "h" => Language::C,
             _ => return None,
         })
     }
@@ -55,6 +58,7 @@ impl Language {
             Language::JavaScript => "JavaScript",
             Language::Go => "Go",
             Language::Java => "Java",
+            Language::C => "C",
         }
     }
 }

@@ -493,9 +493,24 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
         wrap("(".repeat(n)),
         wrap(")".repeat(n))
     );
+    let c = format!(
+        "int f(void) {{ return \n{}1{}; }}\n",
+        wrap("(".repeat(n)),
+        wrap(")".repeat(n))
+    );
+    let java = format!(
+        "class A {{ {} }}\n",
+        "class B {\n".repeat(5_000) + &"}\n".repeat(5_000)
+    );
     f.commit(
         "deep",
         &[
+            ("deep.c", Some(c.as_bytes())),
+            ("Deep.java", Some(java.as_bytes())),
+            (
+                "broken.c",
+                Some(b"int f( {\n#define X {\nstruct ;;\n".as_slice()),
+            ),
             ("deep.rs", Some(rs.as_bytes())),
             ("deep.js", Some(js.as_bytes())),
             ("deep.go", Some(go.as_bytes())),
@@ -522,6 +537,9 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
     let deep = read(&site.join("deep.rs.html"));
     assert!(deep.contains("id=\"L2\""), "still numbered and anchored");
     assert!(read(&site.join("deep.go.html")).contains("id=\"L2\""));
+    assert!(read(&site.join("deep.c.html")).contains("id=\"L2\""));
+    assert!(read(&site.join("Deep.java.html")).contains("id=\"L1\""));
+    assert!(read(&site.join("broken.c.html")).contains("syntax errors"));
     // A file the grammar cannot make sense of is listed and shown, with a word on why.
     let broken = read(&site.join("broken.go.html"));
     assert!(broken.contains("syntax errors"), "{broken}");

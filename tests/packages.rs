@@ -597,3 +597,51 @@ fn a_maven_module_is_parted_by_its_java_packages() {
     );
     assert!(page.contains("<span class=\"k\">public</span>"), "{page}");
 }
+
+#[test]
+fn a_cmake_project_in_c_gets_its_programs_headers_and_docs() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# kvc\n\nkvc keeps keys and values, in C.\n".as_slice())),
+            ("CMakeLists.txt", Some(b"cmake_minimum_required(VERSION 3.10)\nproject(kvc VERSION 1.0 DESCRIPTION \"A tiny key-value store in C.\" LANGUAGES C)\ninclude_directories(include)\nadd_executable(kvc src/main.c src/store.c)\n# add_executable(old src/old.c)\n".as_slice())),
+            ("include/kvc/store.h", Some(b"/**\n * @file store.h\n * The store's API.\n */\n#ifndef KVC_STORE_H\n#define KVC_STORE_H\n\n/** Most keys a store holds. */\n#define KVC_MAX 64\n\n/** A store of keys. */\ntypedef struct kvc_store kvc_store;\n\n/**\n * Opens a store.\n * \\param path where it lives\n * \\return the store\n */\nkvc_store *kvc_open(const char *path);\n\n#endif\n".as_slice())),
+            ("src/store.c", Some(b"#include \"kvc/store.h\"\n\nstruct kvc_store { int n; };\n\nkvc_store *kvc_open(const char *path) { return 0; }\n".as_slice())),
+            ("src/main.c", Some(b"#include <kvc/store.h>\n\nint main(int argc, char **argv) {\n    kvc_open(argv[1]);\n    return 0;\n}\n".as_slice())),
+            ("tests/test_store.c", Some(b"#include \"kvc/store.h\"\nint main(void) { return kvc_open(\"x\") == 0; }\n".as_slice())),
+            ("src/old.c", Some(b"int main(void) { return 1; }\n".as_slice())),
+        ],
+        "Add kvc",
+        "Fay C",
+        T0,
+    );
+    let (site, parts) = built(&f);
+    assert!(parts.contains_key("tests of kvc"), "{parts:?}");
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("From CMakeLists.txt: A tiny key-value store in C."),
+        "{overview}"
+    );
+    assert!(overview.contains("src/main.c: program kvc"), "{overview}");
+    // A commented-out `add_executable` builds nothing.
+    assert!(!overview.contains("program old"), "{overview}");
+    let header = read(&site.join("files/include/kvc/store.h.html"));
+    let header_text = text(&header);
+    assert!(header_text.contains("The store's API."), "{header_text}");
+    assert!(header_text.contains("const KVC_MAX"), "{header_text}");
+    assert!(
+        header_text.contains("Most keys a store holds."),
+        "{header_text}"
+    );
+    assert!(header_text.contains("function kvc_open"), "{header_text}");
+    assert!(header_text.contains("Parameters"), "{header_text}");
+    assert!(!header_text.contains("KVC_STORE_H —"), "{header_text}");
+    assert!(header.contains("<span class=\"k\">"), "{header}");
+    // `#include <kvc/store.h>` found through the include folder CMake names.
+    let main = read(&site.join("files/src/main.c.html"));
+    assert!(
+        main.contains("<a href=\"../../files/include/kvc/store.h.html\"><code>#include &lt;kvc/store.h&gt;</code>"),
+        "{main}"
+    );
+}

@@ -424,6 +424,7 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
             Ecosystem::Go => "Go module",
             Ecosystem::Maven => "Maven module",
             Ecosystem::Gradle => "Gradle project",
+            Ecosystem::CMake => "CMake project",
         }
         .to_string(),
         manifest: p.manifest.clone(),
@@ -463,6 +464,7 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
                 .iter()
                 .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
             ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
+            ImportSpec::Include { .. } => true,
             ImportSpec::Java { path, .. } => {
                 let last = path.rsplit('.').next().unwrap_or(path);
                 last == name || last == "*"
@@ -697,6 +699,7 @@ fn part_facts(
             (Some(p), None) if p.own => {
                 let unit = match p.kind.as_str() {
                     "Go module" | "Maven module" | "Gradle project" => "package",
+                    "CMake project" => "folder",
                     _ => "module",
                 };
                 format!("the root {unit} of the {} {}", p.kind, md_escape(&p.name))
@@ -915,6 +918,7 @@ fn model_context(
             Some(crate::snapshot::Language::TypeScript | crate::snapshot::Language::Tsx) => "ts",
             Some(crate::snapshot::Language::Go) => "go",
             Some(crate::snapshot::Language::Java) => "java",
+            Some(crate::snapshot::Language::C) => "c",
             _ => "js",
         };
         excerpts.push(Excerpt {
@@ -1210,6 +1214,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
                 (Ecosystem::Npm, _) => "entry module of the npm package",
                 (Ecosystem::Go, _) => "root package of the Go module",
                 (Ecosystem::Maven | Ecosystem::Gradle, _) => "root of the Java package",
+                (Ecosystem::CMake, _) => "root of the CMake project",
             };
             push(&mut out, lib, format!("{what} {}", md_escape(&p.name)));
         }
@@ -1222,7 +1227,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
         let shallow = dir.is_empty() || !dir.contains('/');
         let reason = match name {
             "main.rs" | "__main__.py" | "main.py" | "cli.py" | "main.ts" | "main.js"
-            | "main.go" => "named like a program entry point",
+            | "main.go" | "main.c" => "named like a program entry point",
             "lib.rs" => "named like a library root",
             "index.ts" | "index.js" | "index.tsx" | "index.mjs" => "named like a package entry",
             "__init__.py" if !dir.contains('/') => "named like a package root",

@@ -475,23 +475,20 @@ fn references(root: Node, src: &[u8], facts: &mut FileFacts) {
                     });
                 }
             }
-            "var_spec" if node.parent().is_some_and(|p| p.kind() != "source_file") => {
-                // Package variables are read with their declaration (see `values`).
-                let in_function = {
-                    let mut p = node.parent();
-                    let mut inside = false;
-                    while let Some(n) = p {
-                        if matches!(
-                            n.kind(),
-                            "function_declaration" | "method_declaration" | "func_literal"
-                        ) {
-                            inside = true;
-                            break;
+            "var_spec" => {
+                // Package variables are read with their declaration (see `values`); a `var`
+                // whose declaration is not the file's own is a local.
+                let in_function = node
+                    .parent()
+                    .and_then(|d| {
+                        if d.kind() == "var_spec_list" {
+                            d.parent()
+                        } else {
+                            Some(d)
                         }
-                        p = n.parent();
-                    }
-                    inside
-                };
+                    })
+                    .and_then(|d| d.parent())
+                    .is_some_and(|p| p.kind() != "source_file");
                 if in_function {
                     local_specs(node, src, facts);
                 }

@@ -30,7 +30,7 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
                     .unwrap_or_default();
             }
             "import_declaration" => import(node, src, &mut facts),
-            _ => declaration(node, src, "", true, &mut facts),
+            _ => declaration(node, src, "", true, 0, &mut facts),
         }
     }
     references(root, src, &mut facts);
@@ -62,7 +62,18 @@ fn modifiers(node: Node, src: &[u8]) -> Vec<String> {
 
 /// A type, method, constructor or field declared in a type body (or at the top of the file
 /// when `owner` is empty). `owner_public`: whether the enclosing type is reachable.
-fn declaration(node: Node, src: &[u8], owner: &str, owner_public: bool, facts: &mut FileFacts) {
+fn declaration(
+    node: Node,
+    src: &[u8],
+    owner: &str,
+    owner_public: bool,
+    depth: usize,
+    facts: &mut FileFacts,
+) {
+    // Types nested past this are not read: hostile code nests without end.
+    if depth > MAX_PATH_DEPTH as usize {
+        return;
+    }
     let mods = modifiers(node, src);
     let has = |m: &str| mods.iter().any(|x| x == m);
     let in_interface = node
@@ -142,10 +153,10 @@ fn declaration(node: Node, src: &[u8], owner: &str, owner_public: bool, facts: &
                     "enum_body_declarations" => {
                         let mut ec = member.walk();
                         for d in member.named_children(&mut ec) {
-                            declaration(d, src, &qualified, public, facts);
+                            declaration(d, src, &qualified, public, depth + 1, facts);
                         }
                     }
-                    _ => declaration(member, src, &qualified, public, facts),
+                    _ => declaration(member, src, &qualified, public, depth + 1, facts),
                 }
             }
         }

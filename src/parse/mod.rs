@@ -4,6 +4,7 @@
 //! Front-ends walk the syntax tree directly instead of running queries, so there is nothing to
 //! compile per language; `every_language_loads` checks each grammar links and parses.
 
+mod c;
 mod ecmascript;
 mod go;
 mod java;
@@ -115,6 +116,8 @@ pub enum ImportSpec {
     Go(String),
     /// A Java import: `a.b.C`, `a.b.*`, `a.b.C.member` (static).
     Java { path: String, is_static: bool },
+    /// `#include "a/b.h"` (`system`: `#include <a/b.h>`).
+    Include { path: String, system: bool },
 }
 
 impl ImportSpec {
@@ -135,6 +138,10 @@ impl ImportSpec {
                 }
             }
             ImportSpec::Js(s) | ImportSpec::Go(s) => format!("import \"{s}\""),
+            ImportSpec::Include { path, system } => match system {
+                true => format!("#include <{path}>"),
+                false => format!("#include \"{path}\""),
+            },
             ImportSpec::Java { path, is_static } => match is_static {
                 true => format!("import static {path}"),
                 false => format!("import {path}"),
@@ -327,6 +334,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
         Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
         Language::Go => tree_sitter_go::LANGUAGE.into(),
         Language::Java => tree_sitter_java::LANGUAGE.into(),
+        Language::C => tree_sitter_c::LANGUAGE.into(),
     }
 }
 
@@ -447,6 +455,7 @@ pub(crate) fn resolve_import(
         Language::Python => python::resolve(spec, from, index),
         Language::Go => go::resolve(spec, from, index),
         Language::Java => java::resolve(spec, from, index),
+        Language::C => c::resolve(spec, from, index),
         _ => ecmascript::resolve(spec, from, index),
     }
     .filter(|t| t != from)
@@ -516,6 +525,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         Language::Python => python::extract(root, src),
         Language::Go => go::extract(root, src),
         Language::Java => java::extract(root, src),
+        Language::C => c::extract(root, src, c::is_header(&file.path)),
         _ => ecmascript::extract(root, src),
     };
     facts.identifiers = collect_identifiers(root, src);
@@ -591,6 +601,14 @@ fn branch_kinds(language: Language) -> &'static [&'static str] {
             "expression_case",
             "type_case",
             "communication_case",
+        ],
+        Language::C => &[
+            "if_statement",
+            "for_statement",
+            "while_statement",
+            "do_statement",
+            "case_statement",
+            "conditional_expression",
         ],
         Language::Java => &[
             "if_statement",
@@ -682,6 +700,8 @@ pub(crate) struct RepoIndex<'a> {
     pub java_types: BTreeMap<String, String>,
     /// Java package -> its files (sorted; tests last).
     pub java_packages: BTreeMap<String, Vec<String>>,
+    /// Folders `#include` looks in (see `c::include_dirs`), the root last.
+    pub include_dirs: Vec<String>,
 }
 
 impl<'a> RepoIndex<'a> {
@@ -734,6 +754,18 @@ impl<'a> RepoIndex<'a> {
         for files in java_packages.values_mut() {
             files.sort_by_key(|p| (p.contains("/test/"), p.clone()));
         }
+        let include_dirs = c::include_dirs(
+            snapshot
+                .files
+                .iter()
+                .filter(|f| f.language == Some(Language::C))
+                .map(|f| f.path.as_str()),
+            snapshot
+                .files
+                .iter()
+                .filter(|f| f.path.rsplit('/').next() == Some("CMakeLists.txt"))
+                .map(|f| (f.path.as_str(), f.text.as_str())),
+        );
         let npm_packages = packages
             .packages
             .iter()
@@ -760,6 +792,7 @@ impl<'a> RepoIndex<'a> {
             go_modules,
             java_types,
             java_packages,
+            include_dirs,
         }
     }
 
@@ -802,8 +835,12 @@ pub(crate) mod test_support {
     use crate::snapshot::SourceFile;
 
     pub fn facts(language: Language, code: &str) -> FileFacts {
+        facts_at(language, "x", code)
+    }
+
+    pub fn facts_at(language: Language, path: &str, code: &str) -> FileFacts {
         let file = SourceFile {
-            path: "x".into(),
+            path: path.into(),
             blob: String::new(),
             language: Some(language),
             text: code.into(),
@@ -926,11 +963,15 @@ mod tests {
         for _ in 0..crate::fuzz::cases() * 4 {
             let from = g.pick(PATHS);
             let text = g.text(SPEC, 8);
-            let spec = match g.below(7) {
+            let spec = match g.below(8) {
                 0 => ImportSpec::RustMod(text),
                 1 => ImportSpec::RustUse(text),
                 2 => ImportSpec::Js(text),
                 3 => ImportSpec::Go(text),
+                5 => ImportSpec::Include {
+                    path: text.clone(),
+                    system: g.below(2) == 0,
+                },
                 4 => ImportSpec::Java {
                     path: text,
                     is_static: g.below(2) == 0,
@@ -947,6 +988,7 @@ mod tests {
                 ecmascript::resolve(&spec, from, &index),
                 go::resolve(&spec, from, &index),
                 java::resolve(&spec, from, &index),
+                c::resolve(&spec, from, &index),
             ]
             .into_iter()
             .flatten()

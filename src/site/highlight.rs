@@ -82,6 +82,7 @@ fn query_source(language: Language) -> String {
         Language::JavaScript => [js::HIGHLIGHT_QUERY, js::JSX_HIGHLIGHT_QUERY].concat(),
         Language::Go => tree_sitter_go::HIGHLIGHTS_QUERY.to_string(),
         Language::Java => tree_sitter_java::HIGHLIGHTS_QUERY.to_string(),
+        Language::C => tree_sitter_c::HIGHLIGHT_QUERY.to_string(),
     }
 }
 
@@ -100,6 +101,7 @@ fn query(language: Language) -> Option<&'static Compiled> {
         Language::JavaScript => 4,
         Language::Go => 5,
         Language::Java => 6,
+        Language::C => 7,
     };
     QUERIES[slot]
         .get_or_init(|| {

@@ -3,6 +3,7 @@
 //! in it is resolved against the site: a symbol's anchor, a file's page, a heading's id; what
 //! names nothing on the site is plain text, never a broken link.
 
+pub mod doxygen;
 pub mod godoc;
 pub mod javadoc;
 pub mod jsdoc;
@@ -33,6 +34,8 @@ pub enum Dialect {
     GoDoc,
     /// Javadoc: HTML and `{@code}`/`{@link}` in the text, block tags as JSDoc's.
     Javadoc,
+    /// Doxygen (C, C++): `@param` or `\param`, `@brief`, `@return`, read as JSDoc's tags.
+    Doxygen,
     /// Plain markdown (the repository's own `.md` files).
     Markdown,
     /// A reST document (Sphinx docs' `.rst` files).
@@ -47,6 +50,7 @@ impl Dialect {
             Some(Language::TypeScript | Language::Tsx | Language::JavaScript) => Dialect::JsDoc,
             Some(Language::Go) => Dialect::GoDoc,
             Some(Language::Java) => Dialect::Javadoc,
+            Some(Language::C) => Dialect::Doxygen,
             None => Dialect::Markdown,
         }
     }
@@ -99,6 +103,7 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
         Dialect::JsDoc => jsdoc::blocks(doc),
         Dialect::GoDoc => vec![Block::Markdown(godoc::markdown(doc))],
         Dialect::Javadoc => jsdoc::blocks(&javadoc::to_jsdoc(doc)),
+        Dialect::Doxygen => jsdoc::blocks(&doxygen::to_jsdoc(doc)),
         Dialect::Markdown => vec![Block::Markdown(
             markdown::without_front_matter(doc).to_string(),
         )],
@@ -840,7 +845,8 @@ mod tests {
                 Dialect::Markdown,
                 Dialect::GoDoc,
                 Dialect::Javadoc,
-            ][case % 7];
+                Dialect::Doxygen,
+            ][case % 8];
             let _ = to_markdown(&doc, dialect);
             for block in blocks(&doc, dialect) {
                 for md in block.texts() {
