@@ -598,7 +598,8 @@ fn code_name(dir: &str, stem: Option<&str>, package: Option<&Package>, title: &s
             None => p.name.clone(),
             Some(_) => module_of(p, ""),
         },
-        Some(p) if within(dir, &p.code_root) => {
+        // A CMake project's folders have no module names: they are named as folders.
+        Some(p) if within(dir, &p.code_root) && p.ecosystem != Ecosystem::CMake => {
             let rel = dir[p.code_root.len()..].trim_start_matches('/');
             module_of(p, rel)
         }
@@ -668,16 +669,46 @@ fn finish(parts: Vec<Part>, packages: &Packages, title: &str) -> Clusters {
             .cloned();
     }
 
-    // Same names (two `util` folders, say) are told apart by their full folder path.
+    // Same names are told apart by their packages' names when those differ (a Java package
+    // in two Maven modules: `com.google.gson (gson-extras)`), else by their full folder path
+    // (two `util` folders, say).
     let mut name_count: BTreeMap<String, usize> = BTreeMap::new();
     for c in &clusters {
         *name_count.entry(c.name.clone()).or_default() += 1;
     }
-    for c in &mut clusters {
+    let package_name = |c: &Cluster| {
+        let root = c.package.as_deref()?;
+        packages
+            .packages
+            .iter()
+            .find(|p| p.root == root)
+            .map(|p| p.name.clone())
+    };
+    let with_package: Vec<Option<String>> = clusters
+        .iter()
+        .map(|c| {
+            let shared = name_count[&c.name] > 1 && c.role.is_none();
+            shared
+                .then(|| package_name(c))
+                .flatten()
+                .filter(|p| *p != c.name)
+                .map(|p| format!("{} ({p})", c.name))
+        })
+        .collect();
+    let mut told_apart: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in with_package.iter().flatten() {
+        *told_apart.entry(n).or_default() += 1;
+    }
+    let renamed: Vec<Option<String>> = with_package
+        .iter()
+        .map(|n| n.clone().filter(|n| told_apart[n.as_str()] == 1))
+        .collect();
+    for (c, renamed) in clusters.iter_mut().zip(renamed) {
         if name_count[&c.name] > 1 && !c.dir.is_empty() {
-            c.name = match c.role {
-                Some(role) => format!("{role} of {}", c.dir),
-                None => c.id.replace('#', ": "),
+            c.name = match (c.role, renamed) {
+                (Some(role), _) => format!("{role} of {}", c.dir),
+                (None, Some(name)) => name,
+                (None, None) => c.id.replace('#', ": "),
             };
         }
     }

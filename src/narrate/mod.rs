@@ -332,15 +332,39 @@ pub fn plain_text(md: &str) -> String {
         regex::Regex::new(r":(?:[a-z]+:)?(?:func|meth|class|mod|attr|data|exc|obj|ref|const|term|doc|py:[a-z]+):(~|\.)?([A-Za-z_][\w.]*)")
             .expect("a valid pattern")
     });
+    // JSDoc's and Javadoc's inline tags: `{@code x}` is x, `{@link Type#member label}` its
+    // label or its target.
+    static INLINE_TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\{@(code|literal|link|linkplain|linkcode|value)\s+([^{}\s|]+)(?:[\s|]+([^{}]*))?\}",
+        )
+        .expect("a valid pattern")
+    });
+    // The HTML Javadoc writes its prose in: formatting, not words.
+    static FORMATTING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^</?(p|br|b|i|em|strong|code|tt|pre|ul|ol|li|a|sup|sub|span|div|blockquote)(\s[^>]*)?/?>$")
+            .expect("a valid pattern")
+    });
+    let md = INLINE_TAG.replace_all(md, |c: &regex::Captures| {
+        let target = c[2].trim_start_matches('#').replace('#', ".");
+        let rest = c.get(3).map_or("", |m| m.as_str()).trim();
+        match &c[1] {
+            "code" | "literal" | "value" if !rest.is_empty() => format!("{} {rest}", &c[2]),
+            "code" | "literal" | "value" => c[2].to_string(),
+            _ if !rest.is_empty() && !target.contains('(') => rest.to_string(),
+            _ => target.split('(').next().unwrap_or(&target).to_string(),
+        }
+    });
     // An intra-doc link names no URL: read as a link, its words stay and its brackets go.
     let mut broken = |_: pulldown_cmark::BrokenLink<'_>| Some(("#".into(), "".into()));
     let mut out = String::new();
     for event in Parser::new_with_broken_link_callback(
-        md,
+        &md,
         pulldown_cmark::Options::empty(),
         Some(&mut broken),
     ) {
         match event {
+            Event::InlineHtml(t) | Event::Html(t) if FORMATTING.is_match(t.trim()) => {}
             Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
                 out.push_str(&t)
             }
@@ -600,6 +624,15 @@ mod tests {
         assert_eq!(
             first_sentence("# Title\n\nBody v1.2 text"),
             "Body v1.2 text"
+        );
+        // Javadoc's inline tags and HTML are what they say.
+        assert_eq!(
+            first_sentence("Returns <b>whether</b> {@code null} values go, see {@link #toJson(Object, Type)} and {@link Gson the class}.\n<p>More."),
+            "Returns whether null values go, see toJson and the class."
+        );
+        assert_eq!(
+            first_sentence("Keeps a Vec<T> of them."),
+            "Keeps a Vec<T> of them."
         );
     }
 }

@@ -174,7 +174,11 @@ fn declaration(node: Node, src: &[u8], header: bool, facts: &mut FileFacts) {
             }
             let mut c = node.walk();
             for d in node.children_by_field_name("declarator", &mut c) {
-                let Some(name) = declared_name(d).map(|n| text(n, src)) else {
+                // A typedef names a type; anything else is a parse a macro confused.
+                let Some(name) = declared_name(d)
+                    .filter(|n| n.kind() == "type_identifier")
+                    .map(|n| text(n, src))
+                else {
                     continue;
                 };
                 facts.symbols.push(Symbol {

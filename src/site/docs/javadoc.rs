@@ -31,7 +31,15 @@ pub fn to_jsdoc(doc: &str) -> String {
             "inheritDoc" => String::new(),
             // `Type#member label` -> `{@link Type.member label}`.
             kind => {
-                let (target, label) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
+                // `Type#member(A, B) label`: the target runs to its closing parenthesis.
+                let split = match (body.find('('), body.find(char::is_whitespace)) {
+                    (Some(open), Some(space)) if open < space => {
+                        body[open..].find(')').map_or(body.len(), |c| open + c + 1)
+                    }
+                    (_, Some(space)) => space,
+                    _ => body.len(),
+                };
+                let (target, label) = body.split_at(split);
                 let target = target.trim_start_matches('#').replace('#', ".");
                 let target = target.split('(').next().unwrap_or(&target).to_string();
                 debug_assert!(kind.starts_with("link"));
@@ -107,10 +115,11 @@ mod tests {
 
     #[test]
     fn html_and_inline_tags_become_markdown() {
-        let doc = "Keeps <b>items</b>; see {@link Store#add(Object) add} and {@code List<T>}.\n<p>\nUse it so:\n<pre>{@code\n  Store s = new Store();\n}</pre>\n<ul><li>fast</li><li>small</li></ul>\n@param item the item\n@return {@code true} when added";
+        let doc = "Keeps <b>items</b>; see {@link Store#add(Object) add}, {@link #get(String, int)} and {@code List<T>}.\n<p>\nUse it so:\n<pre>{@code\n  Store s = new Store();\n}</pre>\n<ul><li>fast</li><li>small</li></ul>\n@param item the item\n@return {@code true} when added";
         let md = to_jsdoc(doc);
         assert!(md.contains("Keeps **items**"), "{md}");
         assert!(md.contains("{@link Store.add add}"), "{md}");
+        assert!(md.contains("{@link get}"), "{md}");
         assert!(md.contains("`List<T>`"), "{md}");
         assert!(md.contains("```java"), "{md}");
         assert!(md.contains("  Store s = new Store();"), "{md}");
