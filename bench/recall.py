@@ -37,6 +37,7 @@ KINDS = {
     # C: ctags' `macro` holds include guards too (`#define FOO_H`), which define nothing a
     # reader needs; they are left out below, as the site leaves them out.
     "C": {"function", "struct", "union", "enum", "enumerator", "typedef", "macro"},
+    "C#": {"class", "interface", "struct", "enum", "enumerator", "method"},
 }
 
 TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures"}
@@ -124,6 +125,9 @@ def recall(repo):
     misses = defaultdict(list)
     reasons = defaultdict(Counter)
     for lang, kind, path, name, line in defs:
+        # ctags names a C# explicit interface implementation `IEnumerable.GetEnumerator`.
+        if lang == "C#" and "." in name and not name.startswith("operator"):
+            name = name.rsplit(".", 1)[1]
         if path not in pages:
             pages[path] = site_symbols(site, path)
         listed = pages[path]

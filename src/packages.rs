@@ -24,6 +24,7 @@ pub enum Ecosystem {
     Maven,
     Gradle,
     CMake,
+    DotNet,
 }
 
 impl Ecosystem {
@@ -33,7 +34,7 @@ impl Ecosystem {
             Ecosystem::Cargo => "::",
             Ecosystem::Python => ".",
             Ecosystem::Npm | Ecosystem::Go | Ecosystem::CMake => "/",
-            Ecosystem::Maven | Ecosystem::Gradle => ".",
+            Ecosystem::Maven | Ecosystem::Gradle | Ecosystem::DotNet => ".",
         }
     }
 }
@@ -164,6 +165,7 @@ pub fn read(snapshot: &Snapshot) -> Packages {
             "go.mod" => go_mod(dir, &file.path, &file.text, snapshot),
             "pom.xml" => maven(dir, &file.path, &file.text, snapshot),
             "CMakeLists.txt" => Ok(cmake(dir, &file.path, &file.text, snapshot)),
+            n if n.ends_with(".csproj") => csproj(dir, &file.path, &file.text, snapshot),
             "build.gradle" | "build.gradle.kts"
                 if !paths.contains(join(dir, "pom.xml").as_str()) =>
             {
@@ -670,6 +672,75 @@ fn defines_c_main(text: &str) -> bool {
         (l.starts_with("int main") || l.starts_with("main(") || l.starts_with("auto main"))
             && l.contains('(')
     })
+}
+
+/// A .NET project: its `<AssemblyName>` (else its file's name) names it, `<Description>`
+/// describes it, `<RootNamespace>` is how its folders are named; an `Exe` starts in the file
+/// with `static … Main(`, else in its top-level statements (`Program.cs`).
+fn csproj(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Result<Found, String> {
+    let doc = roxmltree::Document::parse_with_options(
+        text,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| first_line(&e.to_string()))?;
+    let property = |name: &str| {
+        doc.descendants()
+            .find(|n| n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .map(clean)
+            .unwrap_or_default()
+    };
+    let stem = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".csproj")
+        .to_string();
+    let name = Some(property("AssemblyName"))
+        .filter(|n| !n.is_empty() && !n.contains('$'))
+        .unwrap_or_else(|| stem.clone());
+    let module = Some(property("RootNamespace"))
+        .filter(|n| !n.is_empty() && !n.contains('$'))
+        .unwrap_or(stem);
+    let mut entries = Vec::new();
+    if property("OutputType").eq_ignore_ascii_case("exe") {
+        let sources = snapshot
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".cs") && within(&f.path, dir));
+        let main = sources.clone().find(|f| {
+            f.text.lines().any(|l| {
+                let l = l.trim_start();
+                l.contains("static ") && (l.contains(" Main(") || l.contains(" Main ("))
+            })
+        });
+        let program = sources
+            .clone()
+            .find(|f| f.path.rsplit('/').next() == Some("Program.cs"));
+        if let Some(f) = main.or(program) {
+            entries.push(Entry {
+                name: name.clone(),
+                path: f.path.clone(),
+                kind: "program",
+                function: main.map(|_| "Main".to_string()),
+            });
+        }
+    }
+    Ok(Found::Package(Box::new(Package {
+        name,
+        ecosystem: Ecosystem::DotNet,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description: property("Description"),
+        code_root: dir.to_string(),
+        module,
+        library: None,
+        entries,
+        proc_macro: false,
+    })))
 }
 
 /// A Maven module: its `artifactId` names it (`<name>` when it has none), its `<description>`

@@ -530,7 +530,10 @@ impl<'a> Resolver<'a> {
                 }
                 // Java names the types nested in the enclosing ones, and the fields of the
                 // object, without qualifying them.
-                if self.language(place.file) == Some(Language::Java) {
+                if matches!(
+                    self.language(place.file),
+                    Some(Language::Java | Language::CSharp)
+                ) {
                     if let Some(found) = self.java_implicit(place, first, depth) {
                         return Some((found, &path[1..]));
                     }
@@ -1021,7 +1024,7 @@ fn package_groups(parsed: &Parsed) -> (Vec<Option<u32>>, Vec<Vec<u32>>) {
         // A Java package spans source roots (`src/main/java`, `src/test/java`).
         let dir = match f.language {
             Some(Language::Go) => crate::parse::parent_dir(&f.path),
-            Some(Language::Java) => "",
+            Some(Language::Java | Language::CSharp) => "",
             _ => continue,
         };
         by_package
@@ -1062,7 +1065,7 @@ fn return_type(signature: &str, language: Language) -> Option<&str> {
         }
         Language::Python => Some(signature.rsplit_once("->")?.1.trim()),
         Language::Go => go_result(signature),
-        Language::Java => java_result(signature),
+        Language::Java | Language::CSharp => java_result(signature),
         Language::C => c_result(signature),
         _ => {
             // After the parameter list's closing parenthesis: `f(a: A): B`.
@@ -1140,6 +1143,17 @@ fn java_result(signature: &str) -> Option<&str> {
         }
         for m in [
             "public ",
+            "internal ",
+            "virtual ",
+            "override ",
+            "sealed ",
+            "async ",
+            "readonly ",
+            "extern ",
+            "unsafe ",
+            "new ",
+            "partial ",
+            "required ",
             "protected ",
             "private ",
             "static ",
@@ -1597,6 +1611,49 @@ pub(crate) mod tests {
         lacks(&all, "src/main.c::main -Call-> src/store.c::helper");
         // `puts` is the C library's.
         assert!(refs.stats.external >= 1, "{:?}", refs.stats);
+    }
+
+    const CSHARP: &[(&str, &str)] = &[
+        (
+            "src/App/Server.cs",
+            "using Acme.Store;\nusing Acme.Util;\n\nnamespace Acme.App\n{\n    public class Server : Base\n    {\n        private readonly Db db = Db.Open();\n        public Log Log { get; set; }\n\n        public void Run()\n        {\n            db.Get(\"k\");\n            Log.Info();\n            Helper();\n            var c = new Config();\n            c.Load();\n            Shared();\n        }\n\n        private void Helper() { }\n    }\n}\n",
+        ),
+        (
+            "src/App/Base.cs",
+            "namespace Acme.App;\n\npublic class Base\n{\n    protected void Shared() { }\n}\n",
+        ),
+        (
+            "src/App/Config.cs",
+            "namespace Acme.App;\n\ninternal class Config\n{\n    public void Load() { }\n}\n",
+        ),
+        (
+            "src/Store/Db.cs",
+            "namespace Acme.Store;\n\npublic class Db\n{\n    public static Db Open() => new Db();\n    public string Get(string k) => k;\n}\n",
+        ),
+        (
+            "src/Util/Log.cs",
+            "namespace Acme.Util\n{\n    public interface Log { void Info(); }\n}\n",
+        ),
+    ];
+
+    #[test]
+    fn csharp_calls_resolve_through_usings_namespaces_properties_and_bases() {
+        let (parsed, refs) = build(CSHARP);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            "src/App/Server.cs::Server -Extends-> src/App/Base.cs::Base",
+            "src/App/Server.cs::Server -Call-> src/Store/Db.cs::Db.Open",
+            "src/App/Server.cs::Server.Run -Call-> src/Store/Db.cs::Db.Get",
+            // A property's declared type.
+            "src/App/Server.cs::Server.Run -Call-> src/Util/Log.cs::Log.Info",
+            "src/App/Server.cs::Server.Run -Call-> src/App/Server.cs::Server.Helper",
+            // A type of the same namespace, another file, no `using`.
+            "src/App/Server.cs::Server.Run -Create-> src/App/Config.cs::Config",
+            "src/App/Server.cs::Server.Run -Call-> src/App/Config.cs::Config.Load",
+            "src/App/Server.cs::Server.Run -Call-> src/App/Base.cs::Base.Shared",
+        ] {
+            has(&all, edge);
+        }
     }
 
     /// A crate root a manifest declares outside `src/`, and a module beside a function of the

@@ -19,11 +19,12 @@ pub enum Language {
     Go,
     Java,
     C,
+    CSharp,
 }
 
 impl Language {
     /// Every language with a front-end.
-    pub const ALL: [Language; 8] = [
+    pub const ALL: [Language; 9] = [
         Language::Rust,
         Language::Python,
         Language::TypeScript,
@@ -32,6 +33,7 @@ impl Language {
         Language::Go,
         Language::Java,
         Language::C,
+        Language::CSharp,
     ];
 
     pub fn from_path(path: &str) -> Option<Language> {
@@ -45,6 +47,7 @@ impl Language {
             "go" => Language::Go,
             "java" => Language::Java,
             "c" | "h" => Language::C,
+            "cs" => Language::CSharp,
             _ => return None,
         })
     }
@@ -59,6 +62,7 @@ impl Language {
             Language::Go => "Go",
             Language::Java => "Java",
             Language::C => "C",
+            Language::CSharp => "C#",
         }
     }
 }

@@ -508,6 +508,17 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
             ("deep.c", Some(c.as_bytes())),
             ("Deep.java", Some(java.as_bytes())),
             (
+                "Deep.cs",
+                Some(java.replace("class A", "namespace N { class A").as_bytes()),
+            ),
+            (
+                "Broken.cs",
+                Some(
+                    b"namespace N {\n#if X\nclass A {\n#else\nclass B {\n#endif\n void F( {\n"
+                        .as_slice(),
+                ),
+            ),
+            (
                 "broken.c",
                 Some(b"int f( {\n#define X {\nstruct ;;\n".as_slice()),
             ),
@@ -540,6 +551,8 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
     assert!(read(&site.join("deep.c.html")).contains("id=\"L2\""));
     assert!(read(&site.join("Deep.java.html")).contains("id=\"L1\""));
     assert!(read(&site.join("broken.c.html")).contains("syntax errors"));
+    assert!(read(&site.join("Deep.cs.html")).contains("id=\"L1\""));
+    assert!(read(&site.join("Broken.cs.html")).contains("syntax errors"));
     // A file the grammar cannot make sense of is listed and shown, with a word on why.
     let broken = read(&site.join("broken.go.html"));
     assert!(broken.contains("syntax errors"), "{broken}");

@@ -645,3 +645,49 @@ fn a_cmake_project_in_c_gets_its_programs_headers_and_docs() {
         "{main}"
     );
 }
+
+#[test]
+fn a_dotnet_project_is_parted_by_its_namespaces() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# Kv\n\nKv keeps keys and values, in C#.\n".as_slice())),
+            ("src/Kv/Kv.csproj", Some(b"<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <OutputType>Exe</OutputType>\n    <RootNamespace>Acme.Kv</RootNamespace>\n    <Description>A tiny key-value store.</Description>\n  </PropertyGroup>\n</Project>\n".as_slice())),
+            ("src/Kv/Store.cs", Some(b"using Acme.Kv.Util;\n\nnamespace Acme.Kv;\n\n/// <summary>A store of <c>keys</c>.</summary>\npublic class Store\n{\n    /// <summary>Keeps one value.</summary>\n    /// <param name=\"key\">The key, trimmed by <see cref=\"M:Acme.Kv.Util.Strings.Trim(System.String)\"/>.</param>\n    /// <returns>The store.</returns>\n    public Store Put(string key)\n    {\n        Strings.Trim(key);\n        return this;\n    }\n}\n".as_slice())),
+            ("src/Kv/Program.cs", Some(b"namespace Acme.Kv;\n\npublic static class Program\n{\n    public static void Main(string[] args) => new Store().Put(\"a\");\n}\n".as_slice())),
+            ("src/Kv/Util/Strings.cs", Some(b"namespace Acme.Kv.Util;\n\n/// <summary>String helpers.</summary>\npublic static class Strings\n{\n    /// <summary>Trims.</summary>\n    public static string Trim(string s) => s.Trim();\n}\n".as_slice())),
+            ("src/Kv/Util/Chars.cs", Some(b"namespace Acme.Kv.Util;\n\ninternal static class Chars { }\n".as_slice())),
+            ("tests/Kv.Tests/StoreTests.cs", Some(b"namespace Acme.Kv.Tests;\n\npublic class StoreTests { public void Puts() => new Acme.Kv.Store().Put(\"a\"); }\n".as_slice())),
+        ],
+        "Add Kv",
+        "Gus Sharp",
+        T0,
+    );
+    let (site, parts) = built(&f);
+    assert!(parts.contains_key("Acme.Kv.Util"), "{parts:?}");
+    assert_eq!(parts["Kv"].1, "A tiny key-value store.");
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("src/Kv/Program.cs: program Kv"),
+        "{overview}"
+    );
+    let page = read(&site.join("files/src/Kv/Store.cs.html"));
+    let page_text = text(&page);
+    assert!(page_text.contains("class Store"), "{page_text}");
+    assert!(page_text.contains("A store of keys."), "{page_text}");
+    assert!(page_text.contains("method Store.Put"), "{page_text}");
+    assert!(page_text.contains("Parameters"), "{page_text}");
+    assert!(
+        page.contains("files/src/Kv/Util/Strings.cs.html#sym-Strings-Trim"),
+        "{page}"
+    );
+    assert!(page.contains("<code>using Acme.Kv.Util</code>"), "{page}");
+    // A `using` names the whole namespace: each of its files is imported by the store.
+    for file in ["Strings.cs", "Chars.cs"] {
+        let util = text(&read(&site.join(format!("files/src/Kv/Util/{file}.html"))));
+        let by = util.split("Imported by").nth(1).unwrap_or_default();
+        assert!(by.contains("src/Kv/Store.cs"), "{file}: {util}");
+    }
+    assert!(page.contains("<span class=\"k\">"), "{page}");
+}

@@ -425,6 +425,7 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
             Ecosystem::Maven => "Maven module",
             Ecosystem::Gradle => "Gradle project",
             Ecosystem::CMake => "CMake project",
+            Ecosystem::DotNet => ".NET project",
         }
         .to_string(),
         manifest: p.manifest.clone(),
@@ -465,6 +466,11 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
                 .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
             ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
             ImportSpec::Include { .. } => true,
+            ImportSpec::Using { path, alias, .. } => {
+                alias.as_deref() == Some(name)
+                    || path.rsplit('.').next() == Some(name)
+                    || alias.is_none()
+            }
             ImportSpec::Java { path, .. } => {
                 let last = path.rsplit('.').next().unwrap_or(path);
                 last == name || last == "*"
@@ -699,6 +705,7 @@ fn part_facts(
             (Some(p), None) if p.own => {
                 let unit = match p.kind.as_str() {
                     "Go module" | "Maven module" | "Gradle project" => "package",
+                    ".NET project" => "namespace",
                     "CMake project" => "folder",
                     _ => "module",
                 };
@@ -919,6 +926,7 @@ fn model_context(
             Some(crate::snapshot::Language::Go) => "go",
             Some(crate::snapshot::Language::Java) => "java",
             Some(crate::snapshot::Language::C) => "c",
+            Some(crate::snapshot::Language::CSharp) => "csharp",
             _ => "js",
         };
         excerpts.push(Excerpt {
@@ -1215,6 +1223,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
                 (Ecosystem::Go, _) => "root package of the Go module",
                 (Ecosystem::Maven | Ecosystem::Gradle, _) => "root of the Java package",
                 (Ecosystem::CMake, _) => "root of the CMake project",
+                (Ecosystem::DotNet, _) => "root of the .NET project",
             };
             push(&mut out, lib, format!("{what} {}", md_escape(&p.name)));
         }

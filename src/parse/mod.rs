@@ -5,6 +5,7 @@
 //! compile per language; `every_language_loads` checks each grammar links and parses.
 
 mod c;
+mod csharp;
 mod ecmascript;
 mod go;
 mod java;
@@ -118,6 +119,12 @@ pub enum ImportSpec {
     Java { path: String, is_static: bool },
     /// `#include "a/b.h"` (`system`: `#include <a/b.h>`).
     Include { path: String, system: bool },
+    /// A C# `using A.B;`, `using static A.B.C;`, `using X = A.B.C;`.
+    Using {
+        path: String,
+        is_static: bool,
+        alias: Option<String>,
+    },
 }
 
 impl ImportSpec {
@@ -138,6 +145,15 @@ impl ImportSpec {
                 }
             }
             ImportSpec::Js(s) | ImportSpec::Go(s) => format!("import \"{s}\""),
+            ImportSpec::Using {
+                path,
+                is_static,
+                alias,
+            } => match (is_static, alias) {
+                (true, _) => format!("using static {path}"),
+                (false, Some(a)) => format!("using {a} = {path}"),
+                (false, None) => format!("using {path}"),
+            },
             ImportSpec::Include { path, system } => match system {
                 true => format!("#include <{path}>"),
                 false => format!("#include \"{path}\""),
@@ -335,6 +351,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
         Language::Go => tree_sitter_go::LANGUAGE.into(),
         Language::Java => tree_sitter_java::LANGUAGE.into(),
         Language::C => tree_sitter_c::LANGUAGE.into(),
+        Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
     }
 }
 
@@ -406,6 +423,9 @@ fn imports_name_whole_packages(files: &mut [ParsedFile]) {
             Some(Language::Java) if !f.path.contains("/test/") && !f.facts.package.is_empty() => {
                 ("", f.facts.package.as_str())
             }
+            Some(Language::CSharp) if !f.facts.package.is_empty() => {
+                ("#", f.facts.package.as_str())
+            }
             _ => continue,
         };
         packages.entry(key).or_default().push(f.path.clone());
@@ -419,6 +439,9 @@ fn imports_name_whole_packages(files: &mut [ParsedFile]) {
                 let whole = match &import.spec {
                     ImportSpec::Go(_) => true,
                     ImportSpec::Java { path, is_static } => !is_static && path.ends_with(".*"),
+                    ImportSpec::Using {
+                        is_static, alias, ..
+                    } => !is_static && alias.is_none(),
                     _ => false,
                 };
                 let Some(target) = import.target.as_deref().filter(|_| whole) else {
@@ -456,6 +479,7 @@ pub(crate) fn resolve_import(
         Language::Go => go::resolve(spec, from, index),
         Language::Java => java::resolve(spec, from, index),
         Language::C => c::resolve(spec, from, index),
+        Language::CSharp => csharp::resolve(spec, from, index),
         _ => ecmascript::resolve(spec, from, index),
     }
     .filter(|t| t != from)
@@ -515,10 +539,23 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         return parsed;
     }
     let src = file.text.as_bytes();
-    let Some(tree) = parsers.get(language).parse(src, None) else {
+    let Some(mut tree) = parsers.get(language).parse(src, None) else {
         parsed.note = Some("the parser gave up on this file".into());
         return parsed;
     };
+    // C#'s grammar loses a whole type to an `#if` in the middle of its body; read again with
+    // the directives blanked out (same bytes, same lines), the type is whole.
+    let masked;
+    let mut src = src;
+    if language == Language::CSharp && tree.root_node().kind() == "ERROR" {
+        masked = csharp::without_directives(&file.text);
+        if let Some(again) = parsers.get(language).parse(masked.as_bytes(), None) {
+            if again.root_node().kind() != "ERROR" {
+                tree = again;
+                src = masked.as_bytes();
+            }
+        }
+    }
     let root = tree.root_node();
     let mut facts = match language {
         Language::Rust => rust::extract(root, src),
@@ -526,6 +563,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         Language::Go => go::extract(root, src),
         Language::Java => java::extract(root, src),
         Language::C => c::extract(root, src, c::is_header(&file.path)),
+        Language::CSharp => csharp::extract(root, src),
         _ => ecmascript::extract(root, src),
     };
     facts.identifiers = collect_identifiers(root, src);
@@ -608,6 +646,16 @@ fn branch_kinds(language: Language) -> &'static [&'static str] {
             "while_statement",
             "do_statement",
             "case_statement",
+            "conditional_expression",
+        ],
+        Language::CSharp => &[
+            "if_statement",
+            "for_statement",
+            "foreach_statement",
+            "while_statement",
+            "do_statement",
+            "switch_section",
+            "catch_clause",
             "conditional_expression",
         ],
         Language::Java => &[
@@ -702,6 +750,8 @@ pub(crate) struct RepoIndex<'a> {
     pub java_packages: BTreeMap<String, Vec<String>>,
     /// Folders `#include` looks in (see `c::include_dirs`), the root last.
     pub include_dirs: Vec<String>,
+    /// C# namespace -> the files that declare it (sorted; tests last).
+    pub cs_namespaces: BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> RepoIndex<'a> {
@@ -766,6 +816,18 @@ impl<'a> RepoIndex<'a> {
                 .filter(|f| f.path.rsplit('/').next() == Some("CMakeLists.txt"))
                 .map(|f| (f.path.as_str(), f.text.as_str())),
         );
+        let mut cs_namespaces: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for f in &snapshot.files {
+            if f.language == Some(Language::CSharp) {
+                for ns in csharp::declared_namespaces(&f.text) {
+                    cs_namespaces.entry(ns).or_default().push(f.path.clone());
+                }
+            }
+        }
+        for files in cs_namespaces.values_mut() {
+            files.sort_by_key(|p| (p.to_ascii_lowercase().contains("test"), p.clone()));
+            files.dedup();
+        }
         let npm_packages = packages
             .packages
             .iter()
@@ -793,6 +855,7 @@ impl<'a> RepoIndex<'a> {
             java_types,
             java_packages,
             include_dirs,
+            cs_namespaces,
         }
     }
 
@@ -963,11 +1026,16 @@ mod tests {
         for _ in 0..crate::fuzz::cases() * 4 {
             let from = g.pick(PATHS);
             let text = g.text(SPEC, 8);
-            let spec = match g.below(8) {
+            let spec = match g.below(9) {
                 0 => ImportSpec::RustMod(text),
                 1 => ImportSpec::RustUse(text),
                 2 => ImportSpec::Js(text),
                 3 => ImportSpec::Go(text),
+                6 => ImportSpec::Using {
+                    path: text.clone(),
+                    is_static: g.below(2) == 0,
+                    alias: None,
+                },
                 5 => ImportSpec::Include {
                     path: text.clone(),
                     system: g.below(2) == 0,
@@ -989,6 +1057,7 @@ mod tests {
                 go::resolve(&spec, from, &index),
                 java::resolve(&spec, from, &index),
                 c::resolve(&spec, from, &index),
+                csharp::resolve(&spec, from, &index),
             ]
             .into_iter()
             .flatten()

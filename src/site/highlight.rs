@@ -83,6 +83,7 @@ fn query_source(language: Language) -> String {
         Language::Go => tree_sitter_go::HIGHLIGHTS_QUERY.to_string(),
         Language::Java => tree_sitter_java::HIGHLIGHTS_QUERY.to_string(),
         Language::C => tree_sitter_c::HIGHLIGHT_QUERY.to_string(),
+        Language::CSharp => tree_sitter_c_sharp::HIGHLIGHTS_QUERY.to_string(),
     }
 }
 
@@ -102,6 +103,7 @@ fn query(language: Language) -> Option<&'static Compiled> {
         Language::Go => 5,
         Language::Java => 6,
         Language::C => 7,
+        Language::CSharp => 8,
     };
     QUERIES[slot]
         .get_or_init(|| {

@@ -10,6 +10,7 @@ pub mod jsdoc;
 pub mod napoleon;
 pub mod rest;
 pub mod rustdoc;
+pub mod xmldoc;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -36,6 +37,8 @@ pub enum Dialect {
     Javadoc,
     /// Doxygen (C, C++): `@param` or `\param`, `@brief`, `@return`, read as JSDoc's tags.
     Doxygen,
+    /// C#'s XML doc comments: `<summary>`, `<param>`, `<returns>`, `<see cref>`.
+    XmlDoc,
     /// Plain markdown (the repository's own `.md` files).
     Markdown,
     /// A reST document (Sphinx docs' `.rst` files).
@@ -51,6 +54,7 @@ impl Dialect {
             Some(Language::Go) => Dialect::GoDoc,
             Some(Language::Java) => Dialect::Javadoc,
             Some(Language::C) => Dialect::Doxygen,
+            Some(Language::CSharp) => Dialect::XmlDoc,
             None => Dialect::Markdown,
         }
     }
@@ -104,6 +108,7 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
         Dialect::GoDoc => vec![Block::Markdown(godoc::markdown(doc))],
         Dialect::Javadoc => jsdoc::blocks(&javadoc::to_jsdoc(doc)),
         Dialect::Doxygen => jsdoc::blocks(&doxygen::to_jsdoc(doc)),
+        Dialect::XmlDoc => jsdoc::blocks(&xmldoc::to_jsdoc(doc)),
         Dialect::Markdown => vec![Block::Markdown(
             markdown::without_front_matter(doc).to_string(),
         )],
@@ -846,7 +851,8 @@ mod tests {
                 Dialect::GoDoc,
                 Dialect::Javadoc,
                 Dialect::Doxygen,
-            ][case % 8];
+                Dialect::XmlDoc,
+            ][case % 9];
             let _ = to_markdown(&doc, dialect);
             for block in blocks(&doc, dialect) {
                 for md in block.texts() {
