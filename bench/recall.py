@@ -38,9 +38,11 @@ KINDS = {
     # reader needs; they are left out below, as the site leaves them out.
     "C": {"function", "struct", "union", "enum", "enumerator", "typedef", "macro"},
     "C#": {"class", "interface", "struct", "enum", "enumerator", "method"},
+    "Ruby": {"class", "module", "method", "singletonMethod", "constant"},
 }
 
-TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures"}
+TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures",
+             "spec"}
 
 
 def is_test_file(path):
@@ -52,6 +54,8 @@ def is_test_file(path):
         name.endswith("_test.go")
         or re.match(r"test_.*\.py$", name)
         or name.endswith("_test.py")
+        or name.endswith("_spec.rb")
+        or name.endswith("_test.rb")
         or name == "conftest.py"
         or re.search(r"\.(test|spec)\.[jt]sx?$", name)
     )

@@ -25,6 +25,7 @@ pub enum Ecosystem {
     Gradle,
     CMake,
     DotNet,
+    Gem,
 }
 
 impl Ecosystem {
@@ -33,7 +34,7 @@ impl Ecosystem {
         match self {
             Ecosystem::Cargo => "::",
             Ecosystem::Python => ".",
-            Ecosystem::Npm | Ecosystem::Go | Ecosystem::CMake => "/",
+            Ecosystem::Npm | Ecosystem::Go | Ecosystem::CMake | Ecosystem::Gem => "/",
             Ecosystem::Maven | Ecosystem::Gradle | Ecosystem::DotNet => ".",
         }
     }
@@ -166,6 +167,7 @@ pub fn read(snapshot: &Snapshot) -> Packages {
             "pom.xml" => maven(dir, &file.path, &file.text, snapshot),
             "CMakeLists.txt" => Ok(cmake(dir, &file.path, &file.text, snapshot)),
             n if n.ends_with(".csproj") => csproj(dir, &file.path, &file.text, snapshot),
+            n if n.ends_with(".gemspec") => gemspec(dir, &file.path, &file.text, snapshot),
             "build.gradle" | "build.gradle.kts"
                 if !paths.contains(join(dir, "pom.xml").as_str()) =>
             {
@@ -672,6 +674,80 @@ fn defines_c_main(text: &str) -> bool {
         (l.starts_with("int main") || l.starts_with("main(") || l.starts_with("auto main"))
             && l.contains('(')
     })
+}
+
+/// A Ruby gem: `spec.name = "…"` names it, its `summary` (else `description`) describes it,
+/// its code is under `lib/`, `lib/<name>.rb` is its root, and its executables (`bin/` or
+/// `exe/`, as `bindir` says) are its commands. The gemspec is Ruby; only plain string
+/// assignments are read.
+fn gemspec(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Result<Found, String> {
+    let assigned = |key: &str| {
+        text.lines().find_map(|l| {
+            let l = l.trim();
+            let (lhs, rhs) = l.split_once('=')?;
+            let field = lhs.trim().rsplit('.').next()?;
+            if field != key || lhs.contains(' ') && !lhs.trim().contains('.') {
+                return None;
+            }
+            let v = rhs.trim();
+            let quote = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let inner = &v[1..];
+            Some(clean(&inner[..inner.find(quote)?]))
+        })
+    };
+    let Some(name) = assigned("name").filter(|n| !n.contains("#{")) else {
+        return Err("no plain `name = \"…\"`".into());
+    };
+    let description = assigned("summary")
+        .or_else(|| assigned("description"))
+        .filter(|d| !d.contains("#{"))
+        .unwrap_or_default();
+    let bindir = assigned("bindir").unwrap_or_else(|| "exe".into());
+    let lib = join(dir, "lib");
+    let mut entries = Vec::new();
+    for bin in [bindir.as_str(), "bin", "exe"] {
+        let folder = join(dir, bin);
+        for f in &snapshot.files {
+            let in_folder = parent_dir(&f.path) == folder;
+            let ruby = f.text.starts_with("#!")
+                && f.text.lines().next().is_some_and(|l| l.contains("ruby"));
+            if in_folder && ruby && !entries.iter().any(|e: &Entry| e.path == f.path) {
+                entries.push(Entry {
+                    name: f.path.rsplit('/').next().unwrap_or(&f.path).to_string(),
+                    path: f.path.clone(),
+                    kind: "executable",
+                    function: None,
+                });
+            }
+        }
+        if !entries.is_empty() {
+            break;
+        }
+    }
+    let root = join(&lib, &format!("{name}.rb"));
+    let library = snapshot
+        .files
+        .iter()
+        .any(|f| f.path == root)
+        .then_some(root);
+    // `lib/<name>/` holds the gem's modules (`lib/kvr/util` is `kvr/util`).
+    let own = join(&lib, &name);
+    let code_root = [own, lib.clone()]
+        .into_iter()
+        .find(|d| snapshot.files.iter().any(|f| within(&f.path, d)))
+        .unwrap_or_else(|| dir.to_string());
+    Ok(Found::Package(Box::new(Package {
+        name: name.clone(),
+        ecosystem: Ecosystem::Gem,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description,
+        code_root,
+        module: name,
+        library,
+        entries,
+        proc_macro: false,
+    })))
 }
 
 /// A .NET project: its `<AssemblyName>` (else its file's name) names it, `<Description>`

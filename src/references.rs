@@ -140,6 +140,10 @@ struct Resolver<'a> {
     /// C functions defined without `static`, by name: what a header's prototype stands for
     /// when the repository defines it once.
     c_definitions: HashMap<&'a str, Vec<SymId>>,
+    /// Ruby's classes, modules and constants by their full name (`Kv.Store`): Ruby's
+    /// constants are global once their files are loaded; a class reopened in several files is
+    /// the first file's.
+    ruby_constants: HashMap<String, SymId>,
 }
 
 /// A local's line and the type the code gives it.
@@ -189,6 +193,20 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        let mut ruby_constants: HashMap<String, SymId> = HashMap::new();
+        for (f, file) in parsed.files.iter().enumerate() {
+            if file.language != Some(Language::Ruby) {
+                continue;
+            }
+            for (i, s) in file.facts.symbols.iter().enumerate() {
+                if s.kind.is_type() || matches!(s.kind, SymbolKind::Module | SymbolKind::Const) {
+                    ruby_constants.entry(key(&s.name)).or_insert(SymId {
+                        file: f as u32,
+                        symbol: i as u32,
+                    });
+                }
+            }
+        }
         let mut r = Resolver {
             parsed,
             index,
@@ -199,6 +217,7 @@ impl<'a> Resolver<'a> {
             group_of,
             groups,
             c_definitions,
+            ruby_constants,
         };
         r.index_methods();
         r.index_parents();
@@ -261,7 +280,7 @@ impl<'a> Resolver<'a> {
                 let subject = self.eval(place, &r.subject, 0);
                 let parent = self.eval(place, &r.path, 0);
                 if let (Some(Entity::Sym(s)), Some(Entity::Sym(p))) = (subject, parent) {
-                    if s != p && self.symbol(p).kind.is_type() && self.symbol(s).kind.is_type() {
+                    if s != p && self.can_be_parent(p) && self.symbol(s).kind.is_type() {
                         let list = parents.entry(s).or_default();
                         if !list.contains(&p) {
                             list.push(p);
@@ -348,7 +367,7 @@ impl<'a> Resolver<'a> {
                     self.eval(place, &r.subject, 0),
                     self.eval(place, &r.path, 0),
                 ) {
-                    if self.symbol(p).kind.is_type() && s != p {
+                    if self.can_be_parent(p) && s != p {
                         edges.push(Reference {
                             kind: r.kind,
                             file: f,
@@ -527,6 +546,11 @@ impl<'a> Resolver<'a> {
                     self.lookup_in(place.file, module, first, depth, path.len() == 1)
                 {
                     return Some((entity, &path[1..]));
+                }
+                if self.language(place.file) == Some(Language::Ruby) {
+                    if let Some(found) = self.ruby_constant(place, first) {
+                        return Some((found, &path[1..]));
+                    }
                 }
                 // Java names the types nested in the enclosing ones, and the fields of the
                 // object, without qualifying them.
@@ -707,6 +731,42 @@ impl<'a> Resolver<'a> {
         self.type_of(at, hint, depth + 1)
     }
 
+    /// A type, or a Ruby module (a mixin's methods are the class's).
+    fn can_be_parent(&self, p: SymId) -> bool {
+        let kind = self.symbol(p).kind;
+        kind.is_type()
+            || (kind == SymbolKind::Module && self.language(p.file) == Some(Language::Ruby))
+    }
+
+    /// A Ruby constant as Ruby looks it up: in the namespaces around the line, innermost
+    /// first, then at the top (`Disk` in `Kv::Store#put` is `Kv::Store::Disk`, `Kv::Disk` or
+    /// `Disk`), wherever in the repository it is defined.
+    fn ruby_constant(&self, place: Place, name: &str) -> Option<Entity> {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        let scope = &self.files[place.file as usize];
+        let mut outer = scope
+            .at(place.line)
+            .map(|s| key(&self.facts(place.file).symbols[s as usize].name))
+            .unwrap_or_default();
+        loop {
+            let full = match outer.is_empty() {
+                true => name.to_string(),
+                false => format!("{outer}.{name}"),
+            };
+            if let Some(&id) = self.ruby_constants.get(&full) {
+                return Some(Entity::Sym(id));
+            }
+            if outer.is_empty() {
+                return None;
+            }
+            outer = outer
+                .rsplit_once('.')
+                .map_or(String::new(), |(o, _)| o.to_string());
+        }
+    }
+
     /// A C prototype stands for the function's one definition in the repository, when there
     /// is one (C links functions by name); anything else stands for itself.
     fn defined(&self, id: SymId) -> SymId {
@@ -791,6 +851,14 @@ impl<'a> Resolver<'a> {
                     return None;
                 }
                 if sym.kind == SymbolKind::Module {
+                    // A Ruby module's constants, wherever they are defined.
+                    if self.language(s.file) == Some(Language::Ruby) {
+                        let full = format!("{}.{seg}", key(&sym.name));
+                        if let Some(&id) = self.ruby_constants.get(&full) {
+                            return Some(Entity::Sym(id));
+                        }
+                        return self.method(s, seg, 0).map(Entity::Sym);
+                    }
                     // An inline module: its items and what it imports.
                     return self.lookup_in(s.file, Some(s.symbol), seg, depth + 1, last);
                 }
@@ -949,8 +1017,10 @@ impl<'a> FileScope<'a> {
                 if s.kind.is_type() {
                     innermost_type[line] = Some(i);
                 }
-                // An inline `mod x { … }`; `mod x;` only names a file.
-                if s.kind == SymbolKind::Module && !s.signature.ends_with(';') {
+                // An inline `mod x { … }`; `mod x;` only names a file. (Ruby's modules are
+                // namespaces that see outward, read by `ruby_constant`.)
+                let rust = file.language == Some(Language::Rust);
+                if rust && s.kind == SymbolKind::Module && !s.signature.ends_with(';') {
                     innermost_module[line] = Some(i);
                 }
             }
@@ -1651,6 +1721,39 @@ pub(crate) mod tests {
             "src/App/Server.cs::Server.Run -Create-> src/App/Config.cs::Config",
             "src/App/Server.cs::Server.Run -Call-> src/App/Config.cs::Config.Load",
             "src/App/Server.cs::Server.Run -Call-> src/App/Base.cs::Base.Shared",
+        ] {
+            has(&all, edge);
+        }
+    }
+
+    const RUBY: &[(&str, &str)] = &[
+        (
+            "lib/kv.rb",
+            "require \"kv/store\"\n\nmodule Kv\n  def self.open(path)\n    Store.new(path)\n  end\nend\n",
+        ),
+        (
+            "lib/kv/store.rb",
+            "require_relative \"disk\"\n\nmodule Kv\n  class Store\n    include Helpers\n\n    def initialize(path)\n      @disk = Disk.new(path)\n    end\n\n    def put(key)\n      @disk.write(key)\n      touch(key)\n      trim(key)\n    end\n\n    private\n\n    def touch(key); end\n  end\nend\n",
+        ),
+        (
+            "lib/kv/disk.rb",
+            "module Kv\n  class Disk\n    def write(key); end\n  end\n\n  module Helpers\n    def trim(key); end\n  end\nend\n",
+        ),
+    ];
+
+    #[test]
+    fn ruby_calls_resolve_through_constants_instance_variables_and_mixins() {
+        let (parsed, refs) = build(RUBY);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            // A constant of the namespace around, defined in another file.
+            "lib/kv.rb::Kv::open -Create-> lib/kv/store.rb::Kv::Store",
+            "lib/kv/store.rb::Kv::Store::initialize -Create-> lib/kv/disk.rb::Kv::Disk",
+            // An instance variable's value, set in `initialize`.
+            "lib/kv/store.rb::Kv::Store::put -Call-> lib/kv/disk.rb::Kv::Disk::write",
+            "lib/kv/store.rb::Kv::Store::put -Call-> lib/kv/store.rb::Kv::Store::touch",
+            // A method a mixin brings.
+            "lib/kv/store.rb::Kv::Store::put -Call-> lib/kv/disk.rb::Kv::Helpers::trim",
         ] {
             has(&all, edge);
         }

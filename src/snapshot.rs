@@ -20,11 +20,12 @@ pub enum Language {
     Java,
     C,
     CSharp,
+    Ruby,
 }
 
 impl Language {
     /// Every language with a front-end.
-    pub const ALL: [Language; 9] = [
+    pub const ALL: [Language; 10] = [
         Language::Rust,
         Language::Python,
         Language::TypeScript,
@@ -34,6 +35,7 @@ impl Language {
         Language::Java,
         Language::C,
         Language::CSharp,
+        Language::Ruby,
     ];
 
     pub fn from_path(path: &str) -> Option<Language> {
@@ -48,6 +50,7 @@ impl Language {
             "java" => Language::Java,
             "c" | "h" => Language::C,
             "cs" => Language::CSharp,
+            "rb" | "rake" | "gemspec" => Language::Ruby,
             _ => return None,
         })
     }
@@ -63,6 +66,7 @@ impl Language {
             Language::Java => "Java",
             Language::C => "C",
             Language::CSharp => "C#",
+            Language::Ruby => "Ruby",
         }
     }
 }

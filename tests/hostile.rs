@@ -512,6 +512,14 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
                 Some(java.replace("class A", "namespace N { class A").as_bytes()),
             ),
             (
+                "deep.rb",
+                Some(("module M\n".repeat(5_000) + &"end\n".repeat(5_000)).as_bytes()),
+            ),
+            (
+                "broken.rb",
+                Some(b"class A\n  def x(\nmodule ]]\n".as_slice()),
+            ),
+            (
                 "Broken.cs",
                 Some(
                     b"namespace N {\n#if X\nclass A {\n#else\nclass B {\n#endif\n void F( {\n"
@@ -553,6 +561,8 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
     assert!(read(&site.join("broken.c.html")).contains("syntax errors"));
     assert!(read(&site.join("Deep.cs.html")).contains("id=\"L1\""));
     assert!(read(&site.join("Broken.cs.html")).contains("syntax errors"));
+    assert!(read(&site.join("deep.rb.html")).contains("id=\"L2\""));
+    assert!(read(&site.join("broken.rb.html")).contains("syntax errors"));
     // A file the grammar cannot make sense of is listed and shown, with a word on why.
     let broken = read(&site.join("broken.go.html"));
     assert!(broken.contains("syntax errors"), "{broken}");

@@ -691,3 +691,46 @@ fn a_dotnet_project_is_parted_by_its_namespaces() {
     }
     assert!(page.contains("<span class=\"k\">"), "{page}");
 }
+
+#[test]
+fn a_ruby_gem_is_parted_by_its_lib_folders() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# kvr\n\nkvr keeps keys and values, in Ruby.\n".as_slice())),
+            ("kvr.gemspec", Some(b"Gem::Specification.new do |spec|\n  spec.name = \"kvr\"\n  spec.summary = \"A tiny key-value store.\"\n  spec.executables = [\"kvr\"]\nend\n".as_slice())),
+            ("lib/kvr.rb", Some(b"# frozen_string_literal: true\n\n# Keys and values, kept in memory.\n\nrequire \"kvr/store\"\n\n# The gem's namespace.\nmodule Kvr\nend\n".as_slice())),
+            ("lib/kvr/store.rb", Some(b"require_relative \"util/strings\"\n\nmodule Kvr\n  # A store of keys.\n  class Store\n    # Keeps one value.\n    # @param key [String] the key, trimmed by +Strings.trim+\n    # @return [Store] itself\n    def put(key)\n      Util::Strings.trim(key)\n      self\n    end\n  end\nend\n".as_slice())),
+            ("lib/kvr/util/strings.rb", Some(b"module Kvr\n  module Util\n    # String helpers.\n    module Strings\n      # Trims.\n      def self.trim(s) = s.strip\n    end\n  end\nend\n".as_slice())),
+            ("lib/kvr/util/chars.rb", Some(b"module Kvr\n  module Util\n    module Chars; end\n  end\nend\n".as_slice())),
+            ("exe/kvr", Some(b"#!/usr/bin/env ruby\nrequire \"kvr\"\nKvr::Store.new.put(ARGV[0])\n".as_slice())),
+            ("spec/store_spec.rb", Some(b"require \"kvr\"\nRSpec.describe Kvr::Store do\n  it { Kvr::Store.new.put(\"a\") }\nend\n".as_slice())),
+        ],
+        "Add kvr",
+        "Hal Ruby",
+        T0,
+    );
+    let (site, parts) = built(&f);
+    assert!(parts.contains_key("kvr/util"), "{parts:?}");
+    assert_eq!(parts["kvr"].1, "A tiny key-value store.");
+    let overview = text(&read(&site.join("index.html")));
+    assert!(overview.contains("exe/kvr: executable kvr"), "{overview}");
+    assert!(
+        overview.contains("lib/kvr.rb: root file of the Ruby gem kvr"),
+        "{overview}"
+    );
+    let page = read(&site.join("files/lib/kvr/store.rb.html"));
+    let page_text = text(&page);
+    assert!(page_text.contains("class Kvr::Store"), "{page_text}");
+    assert!(page_text.contains("A store of keys."), "{page_text}");
+    assert!(page_text.contains("method Kvr::Store::put"), "{page_text}");
+    assert!(page_text.contains("Parameters"), "{page_text}");
+    assert!(
+        page.contains("<a href=\"../../../files/lib/kvr/util/strings.rb.html\"><code>require_relative &quot;util/strings&quot;</code>"),
+        "{page}"
+    );
+    let root = text(&read(&site.join("files/lib/kvr.rb.html")));
+    assert!(root.contains("Keys and values, kept in memory."), "{root}");
+    assert!(page.contains("<span class=\"k\">"), "{page}");
+}

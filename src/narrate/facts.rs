@@ -426,6 +426,7 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
             Ecosystem::Gradle => "Gradle project",
             Ecosystem::CMake => "CMake project",
             Ecosystem::DotNet => ".NET project",
+            Ecosystem::Gem => "Ruby gem",
         }
         .to_string(),
         manifest: p.manifest.clone(),
@@ -466,6 +467,7 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
                 .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
             ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
             ImportSpec::Include { .. } => true,
+            ImportSpec::Require { .. } => names(Some(file), name),
             ImportSpec::Using { path, alias, .. } => {
                 alias.as_deref() == Some(name)
                     || path.rsplit('.').next() == Some(name)
@@ -927,6 +929,7 @@ fn model_context(
             Some(crate::snapshot::Language::Java) => "java",
             Some(crate::snapshot::Language::C) => "c",
             Some(crate::snapshot::Language::CSharp) => "csharp",
+            Some(crate::snapshot::Language::Ruby) => "ruby",
             _ => "js",
         };
         excerpts.push(Excerpt {
@@ -1224,6 +1227,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
                 (Ecosystem::Maven | Ecosystem::Gradle, _) => "root of the Java package",
                 (Ecosystem::CMake, _) => "root of the CMake project",
                 (Ecosystem::DotNet, _) => "root of the .NET project",
+                (Ecosystem::Gem, _) => "root file of the Ruby gem",
             };
             push(&mut out, lib, format!("{what} {}", md_escape(&p.name)));
         }

@@ -10,6 +10,7 @@ mod ecmascript;
 mod go;
 mod java;
 mod python;
+mod ruby;
 mod rust;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,6 +120,8 @@ pub enum ImportSpec {
     Java { path: String, is_static: bool },
     /// `#include "a/b.h"` (`system`: `#include <a/b.h>`).
     Include { path: String, system: bool },
+    /// Ruby's `require "a/b"` (`relative`: `require_relative`).
+    Require { path: String, relative: bool },
     /// A C# `using A.B;`, `using static A.B.C;`, `using X = A.B.C;`.
     Using {
         path: String,
@@ -145,6 +148,10 @@ impl ImportSpec {
                 }
             }
             ImportSpec::Js(s) | ImportSpec::Go(s) => format!("import \"{s}\""),
+            ImportSpec::Require { path, relative } => match relative {
+                true => format!("require_relative \"{path}\""),
+                false => format!("require \"{path}\""),
+            },
             ImportSpec::Using {
                 path,
                 is_static,
@@ -352,6 +359,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
         Language::Java => tree_sitter_java::LANGUAGE.into(),
         Language::C => tree_sitter_c::LANGUAGE.into(),
         Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
+        Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
     }
 }
 
@@ -480,6 +488,7 @@ pub(crate) fn resolve_import(
         Language::Java => java::resolve(spec, from, index),
         Language::C => c::resolve(spec, from, index),
         Language::CSharp => csharp::resolve(spec, from, index),
+        Language::Ruby => ruby::resolve(spec, from, index),
         _ => ecmascript::resolve(spec, from, index),
     }
     .filter(|t| t != from)
@@ -564,6 +573,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         Language::Java => java::extract(root, src),
         Language::C => c::extract(root, src, c::is_header(&file.path)),
         Language::CSharp => csharp::extract(root, src),
+        Language::Ruby => ruby::extract(root, src),
         _ => ecmascript::extract(root, src),
     };
     facts.identifiers = collect_identifiers(root, src);
@@ -647,6 +657,18 @@ fn branch_kinds(language: Language) -> &'static [&'static str] {
             "do_statement",
             "case_statement",
             "conditional_expression",
+        ],
+        Language::Ruby => &[
+            "if",
+            "unless",
+            "while",
+            "until",
+            "for",
+            "when",
+            "rescue",
+            "conditional",
+            "if_modifier",
+            "unless_modifier",
         ],
         Language::CSharp => &[
             "if_statement",
@@ -752,6 +774,8 @@ pub(crate) struct RepoIndex<'a> {
     pub include_dirs: Vec<String>,
     /// C# namespace -> the files that declare it (sorted; tests last).
     pub cs_namespaces: BTreeMap<String, Vec<String>>,
+    /// Folders Ruby's `require` looks in: the repository's `lib` folders, the root's first.
+    pub ruby_lib_dirs: Vec<String>,
 }
 
 impl<'a> RepoIndex<'a> {
@@ -828,6 +852,23 @@ impl<'a> RepoIndex<'a> {
             files.sort_by_key(|p| (p.to_ascii_lowercase().contains("test"), p.clone()));
             files.dedup();
         }
+        let mut ruby_lib_dirs: Vec<String> = Vec::new();
+        for f in &snapshot.files {
+            if f.language != Some(Language::Ruby) {
+                continue;
+            }
+            let mut dir = parent_dir(&f.path);
+            while !dir.is_empty() {
+                if dir == "lib" || dir.ends_with("/lib") {
+                    if !ruby_lib_dirs.iter().any(|d| d == dir) {
+                        ruby_lib_dirs.push(dir.to_string());
+                    }
+                    break;
+                }
+                dir = parent_dir(dir);
+            }
+        }
+        ruby_lib_dirs.sort_by_key(|d| (d.matches('/').count(), d.clone()));
         let npm_packages = packages
             .packages
             .iter()
@@ -856,6 +897,7 @@ impl<'a> RepoIndex<'a> {
             java_packages,
             include_dirs,
             cs_namespaces,
+            ruby_lib_dirs,
         }
     }
 
@@ -1026,11 +1068,15 @@ mod tests {
         for _ in 0..crate::fuzz::cases() * 4 {
             let from = g.pick(PATHS);
             let text = g.text(SPEC, 8);
-            let spec = match g.below(9) {
+            let spec = match g.below(10) {
                 0 => ImportSpec::RustMod(text),
                 1 => ImportSpec::RustUse(text),
                 2 => ImportSpec::Js(text),
                 3 => ImportSpec::Go(text),
+                7 => ImportSpec::Require {
+                    path: text.clone(),
+                    relative: g.below(2) == 0,
+                },
                 6 => ImportSpec::Using {
                     path: text.clone(),
                     is_static: g.below(2) == 0,
@@ -1058,6 +1104,7 @@ mod tests {
                 java::resolve(&spec, from, &index),
                 c::resolve(&spec, from, &index),
                 csharp::resolve(&spec, from, &index),
+                ruby::resolve(&spec, from, &index),
             ]
             .into_iter()
             .flatten()

@@ -84,6 +84,7 @@ fn query_source(language: Language) -> String {
         Language::Java => tree_sitter_java::HIGHLIGHTS_QUERY.to_string(),
         Language::C => tree_sitter_c::HIGHLIGHT_QUERY.to_string(),
         Language::CSharp => tree_sitter_c_sharp::HIGHLIGHTS_QUERY.to_string(),
+        Language::Ruby => tree_sitter_ruby::HIGHLIGHTS_QUERY.to_string(),
     }
 }
 
@@ -104,6 +105,7 @@ fn query(language: Language) -> Option<&'static Compiled> {
         Language::Java => 6,
         Language::C => 7,
         Language::CSharp => 8,
+        Language::Ruby => 9,
     };
     QUERIES[slot]
         .get_or_init(|| {

@@ -11,6 +11,7 @@ pub mod napoleon;
 pub mod rest;
 pub mod rustdoc;
 pub mod xmldoc;
+pub mod yard;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -39,6 +40,8 @@ pub enum Dialect {
     Doxygen,
     /// C#'s XML doc comments: `<summary>`, `<param>`, `<returns>`, `<see cref>`.
     XmlDoc,
+    /// Ruby's YARD tags (`@param name [Type]`) and RDoc markup (`+code+`, `*bold*`).
+    Yard,
     /// Plain markdown (the repository's own `.md` files).
     Markdown,
     /// A reST document (Sphinx docs' `.rst` files).
@@ -55,6 +58,7 @@ impl Dialect {
             Some(Language::Java) => Dialect::Javadoc,
             Some(Language::C) => Dialect::Doxygen,
             Some(Language::CSharp) => Dialect::XmlDoc,
+            Some(Language::Ruby) => Dialect::Yard,
             None => Dialect::Markdown,
         }
     }
@@ -109,6 +113,7 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
         Dialect::Javadoc => jsdoc::blocks(&javadoc::to_jsdoc(doc)),
         Dialect::Doxygen => jsdoc::blocks(&doxygen::to_jsdoc(doc)),
         Dialect::XmlDoc => jsdoc::blocks(&xmldoc::to_jsdoc(doc)),
+        Dialect::Yard => jsdoc::blocks(&yard::to_jsdoc(doc)),
         Dialect::Markdown => vec![Block::Markdown(
             markdown::without_front_matter(doc).to_string(),
         )],
@@ -852,7 +857,8 @@ mod tests {
                 Dialect::Javadoc,
                 Dialect::Doxygen,
                 Dialect::XmlDoc,
-            ][case % 9];
+                Dialect::Yard,
+            ][case % 10];
             let _ = to_markdown(&doc, dialect);
             for block in blocks(&doc, dialect) {
                 for md in block.texts() {
