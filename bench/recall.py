@@ -39,6 +39,7 @@ KINDS = {
     "C": {"function", "struct", "union", "enum", "enumerator", "typedef", "macro"},
     "C#": {"class", "interface", "struct", "enum", "enumerator", "method"},
     "Ruby": {"class", "module", "method", "singletonMethod", "constant"},
+    "PHP": {"class", "interface", "trait", "enum", "function", "define"},
 }
 
 TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures",
@@ -91,9 +92,10 @@ def ctags_defs(repo):
                 r"_(H|HPP|HH|HXX|INCLUDED|H_INCLUDED)_*$", t["name"].strip("_").upper()) \
                 and t.get("pattern", "").rstrip("$/").strip().count(" ") <= 1:
             continue
-        # An anonymous struct, union or enum has no name to show (ctags makes one up); the
-        # typedef or variable that names it is counted.
-        if t["name"].startswith("__anon"):
+        # An anonymous struct, union, enum, class or function has no name to show (ctags
+        # makes one up); the typedef or variable that names it is counted, and so are the
+        # methods of an anonymous class.
+        if t["name"].startswith(("__anon", "AnonymousClass", "AnonymousFunction")):
             continue
         defs.append((lang, kind, path, t["name"], t["line"]))
     return defs

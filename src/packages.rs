@@ -26,6 +26,7 @@ pub enum Ecosystem {
     CMake,
     DotNet,
     Gem,
+    Composer,
 }
 
 impl Ecosystem {
@@ -35,6 +36,7 @@ impl Ecosystem {
             Ecosystem::Cargo => "::",
             Ecosystem::Python => ".",
             Ecosystem::Npm | Ecosystem::Go | Ecosystem::CMake | Ecosystem::Gem => "/",
+            Ecosystem::Composer => "\\",
             Ecosystem::Maven | Ecosystem::Gradle | Ecosystem::DotNet => ".",
         }
     }
@@ -163,6 +165,7 @@ pub fn read(snapshot: &Snapshot) -> Packages {
                 Ok(setup_py(dir, &file.path, &file.text, &paths))
             }
             "package.json" => npm(dir, &file.path, &file.text, &paths),
+            "composer.json" => composer(dir, &file.path, &file.text, &paths),
             "go.mod" => go_mod(dir, &file.path, &file.text, snapshot),
             "pom.xml" => maven(dir, &file.path, &file.text, snapshot),
             "CMakeLists.txt" => Ok(cmake(dir, &file.path, &file.text, snapshot)),
@@ -674,6 +677,58 @@ fn defines_c_main(text: &str) -> bool {
         (l.starts_with("int main") || l.starts_with("main(") || l.starts_with("auto main"))
             && l.contains('(')
     })
+}
+
+/// A Composer package: `name` and `description`; its code under the first PSR-4 folder, whose
+/// namespace prefix names its folders (`Acme\\Kv\\Util`); its `bin` scripts are its commands.
+fn composer(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Found, String> {
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| first_line(&e.to_string()))?;
+    let Some(name) = json.get("name").and_then(|n| n.as_str()) else {
+        return Ok(Found::Nothing);
+    };
+    let description = json
+        .get("description")
+        .and_then(|d| d.as_str())
+        .map(clean)
+        .unwrap_or_default();
+    let psr4 = crate::parse::php_psr4(dir, text);
+    let (module, code_root) = psr4
+        .iter()
+        .filter(|(_, d)| paths.iter().any(|p| within(p, d)))
+        .min_by_key(|(p, d)| (d.contains("test"), p.len()))
+        .map(|(p, d)| (p.trim_end_matches('\\').to_string(), d.clone()))
+        .unwrap_or_else(|| (String::new(), dir.to_string()));
+    let bins: Vec<String> = match json.get("bin") {
+        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|b| b.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let entries = bins
+        .iter()
+        .filter_map(|b| normalize(dir, b).filter(|p| paths.contains(p.as_str())))
+        .map(|p| Entry {
+            name: p.rsplit('/').next().unwrap_or(&p).to_string(),
+            path: p,
+            kind: "command",
+            function: None,
+        })
+        .collect();
+    Ok(Found::Package(Box::new(Package {
+        name: name.to_string(),
+        ecosystem: Ecosystem::Composer,
+        root: dir.to_string(),
+        manifest: path.to_string(),
+        description,
+        code_root,
+        module,
+        library: None,
+        entries,
+        proc_macro: false,
+    })))
 }
 
 /// A Ruby gem: `spec.name = "…"` names it, its `summary` (else `description`) describes it,

@@ -1094,7 +1094,7 @@ fn package_groups(parsed: &Parsed) -> (Vec<Option<u32>>, Vec<Vec<u32>>) {
         // A Java package spans source roots (`src/main/java`, `src/test/java`).
         let dir = match f.language {
             Some(Language::Go) => crate::parse::parent_dir(&f.path),
-            Some(Language::Java | Language::CSharp) => "",
+            Some(Language::Java | Language::CSharp | Language::Php) => "",
             _ => continue,
         };
         by_package
@@ -1314,7 +1314,8 @@ pub(crate) fn main_type(written: &str, returned: bool) -> Option<Vec<String>> {
     }
     loop {
         let before = t;
-        t = t.trim_start_matches('&').trim();
+        // `&T` (Rust), `?T` (PHP's nullable).
+        t = t.trim_start_matches(['&', '?']).trim();
         for prefix in ["mut ", "dyn ", "impl ", "readonly "] {
             t = t.strip_prefix(prefix).unwrap_or(t).trim();
         }
@@ -1374,8 +1375,9 @@ pub(crate) fn main_type(written: &str, returned: bool) -> Option<Vec<String>> {
         return None;
     }
     let segs: Vec<String> = t
+        .trim_start_matches('\\')
         .split("::")
-        .flat_map(|s| s.split('.'))
+        .flat_map(|s| s.split(['.', '\\']))
         .map(|s| s.trim().to_string())
         .collect();
     let valid = segs.iter().all(|s| {
@@ -1754,6 +1756,46 @@ pub(crate) mod tests {
             "lib/kv/store.rb::Kv::Store::put -Call-> lib/kv/store.rb::Kv::Store::touch",
             // A method a mixin brings.
             "lib/kv/store.rb::Kv::Store::put -Call-> lib/kv/disk.rb::Kv::Helpers::trim",
+        ] {
+            has(&all, edge);
+        }
+    }
+
+    const PHP: &[(&str, &str)] = &[
+        (
+            "composer.json",
+            "{\"name\": \"acme/kv\", \"autoload\": {\"psr-4\": {\"Acme\\\\Kv\\\\\": \"src/\"}}}",
+        ),
+        (
+            "src/Store.php",
+            "<?php\nnamespace Acme\\Kv;\n\nuse Acme\\Kv\\Util\\Strings;\n\nclass Store extends Base\n{\n    public function __construct(private Disk $disk) {}\n\n    public function put(string $key): static\n    {\n        $s = new Strings();\n        $s->trim($key);\n        $this->disk->write($key);\n        self::helper();\n        $this->shared();\n        return $this;\n    }\n\n    private static function helper(): void {}\n}\n",
+        ),
+        (
+            "src/Base.php",
+            "<?php\nnamespace Acme\\Kv;\n\nclass Base\n{\n    protected function shared(): void {}\n}\n",
+        ),
+        (
+            "src/Disk.php",
+            "<?php\nnamespace Acme\\Kv;\n\nclass Disk\n{\n    public function write(string $k): void {}\n}\n",
+        ),
+        (
+            "src/Util/Strings.php",
+            "<?php\nnamespace Acme\\Kv\\Util;\n\nfinal class Strings\n{\n    public function trim(string $s): string { return $s; }\n}\n",
+        ),
+    ];
+
+    #[test]
+    fn php_calls_resolve_through_uses_namespaces_and_promoted_properties() {
+        let (parsed, refs) = build(PHP);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            "src/Store.php::Store -Extends-> src/Base.php::Base",
+            "src/Store.php::Store::put -Create-> src/Util/Strings.php::Strings",
+            "src/Store.php::Store::put -Call-> src/Util/Strings.php::Strings::trim",
+            // A promoted constructor parameter is a property; `Disk` is of the same namespace.
+            "src/Store.php::Store::put -Call-> src/Disk.php::Disk::write",
+            "src/Store.php::Store::put -Call-> src/Store.php::Store::helper",
+            "src/Store.php::Store::put -Call-> src/Base.php::Base::shared",
         ] {
             has(&all, edge);
         }

@@ -21,11 +21,12 @@ pub enum Language {
     C,
     CSharp,
     Ruby,
+    Php,
 }
 
 impl Language {
     /// Every language with a front-end.
-    pub const ALL: [Language; 10] = [
+    pub const ALL: [Language; 11] = [
         Language::Rust,
         Language::Python,
         Language::TypeScript,
@@ -36,6 +37,7 @@ impl Language {
         Language::C,
         Language::CSharp,
         Language::Ruby,
+        Language::Php,
     ];
 
     pub fn from_path(path: &str) -> Option<Language> {
@@ -51,6 +53,7 @@ impl Language {
             "c" | "h" => Language::C,
             "cs" => Language::CSharp,
             "rb" | "rake" | "gemspec" => Language::Ruby,
+            "php" => Language::Php,
             _ => return None,
         })
     }
@@ -67,6 +70,7 @@ impl Language {
             Language::C => "C",
             Language::CSharp => "C#",
             Language::Ruby => "Ruby",
+            Language::Php => "PHP",
         }
     }
 }

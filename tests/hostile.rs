@@ -493,6 +493,11 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
         wrap("(".repeat(n)),
         wrap(")".repeat(n))
     );
+    let deep_php = format!(
+        "<?php\n$x = \n{}1{};\n",
+        wrap("(".repeat(n)),
+        wrap(")".repeat(n))
+    );
     let c = format!(
         "int f(void) {{ return \n{}1{}; }}\n",
         wrap("(".repeat(n)),
@@ -514,6 +519,11 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
             (
                 "deep.rb",
                 Some(("module M\n".repeat(5_000) + &"end\n".repeat(5_000)).as_bytes()),
+            ),
+            ("deep.php", Some(deep_php.as_bytes())),
+            (
+                "broken.php",
+                Some(b"<?php\nclass A {\n  function x( {\n".as_slice()),
             ),
             (
                 "broken.rb",
@@ -563,6 +573,8 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
     assert!(read(&site.join("Broken.cs.html")).contains("syntax errors"));
     assert!(read(&site.join("deep.rb.html")).contains("id=\"L2\""));
     assert!(read(&site.join("broken.rb.html")).contains("syntax errors"));
+    assert!(read(&site.join("deep.php.html")).contains("id=\"L2\""));
+    assert!(read(&site.join("broken.php.html")).contains("syntax errors"));
     // A file the grammar cannot make sense of is listed and shown, with a word on why.
     let broken = read(&site.join("broken.go.html"));
     assert!(broken.contains("syntax errors"), "{broken}");

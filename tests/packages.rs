@@ -734,3 +734,42 @@ fn a_ruby_gem_is_parted_by_its_lib_folders() {
     assert!(root.contains("Keys and values, kept in memory."), "{root}");
     assert!(page.contains("<span class=\"k\">"), "{page}");
 }
+
+#[test]
+fn a_composer_package_is_parted_by_its_namespaces() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# kvp\n\nkvp keeps keys and values, in PHP.\n".as_slice())),
+            ("composer.json", Some(b"{\"name\": \"acme/kvp\", \"description\": \"A tiny key-value store.\", \"bin\": [\"bin/kvp\"], \"autoload\": {\"psr-4\": {\"Acme\\\\Kvp\\\\\": \"src/\"}}}".as_slice())),
+            ("src/Store.php", Some(b"<?php\n\nnamespace Acme\\Kvp;\n\nuse Acme\\Kvp\\Util\\Strings;\n\n/**\n * A store of keys.\n */\nfinal class Store\n{\n    /**\n     * Keeps one value.\n     *\n     * @param string $key the key, trimmed by {@see Strings::trim()}\n     * @return static itself\n     */\n    public function put(string $key): static\n    {\n        Strings::trim($key);\n        return $this;\n    }\n}\n".as_slice())),
+            ("src/Util/Strings.php", Some(b"<?php\n\nnamespace Acme\\Kvp\\Util;\n\n/** String helpers. */\nfinal class Strings\n{\n    /** Trims. */\n    public static function trim(string $s): string { return trim($s); }\n}\n".as_slice())),
+            ("src/Util/Chars.php", Some(b"<?php\n\nnamespace Acme\\Kvp\\Util;\n\nfinal class Chars {}\n".as_slice())),
+            ("bin/kvp", Some(b"#!/usr/bin/env php\n<?php\nrequire __DIR__ . '/../vendor/autoload.php';\n(new Acme\\Kvp\\Store())->put($argv[1]);\n".as_slice())),
+            ("tests/StoreTest.php", Some(b"<?php\nfinal class StoreTest { public function testPut(): void { (new \\Acme\\Kvp\\Store())->put('a'); } }\n".as_slice())),
+        ],
+        "Add kvp",
+        "Ida Php",
+        T0,
+    );
+    let (site, parts) = built(&f);
+    // Named as PHP names the namespace (llms.txt escapes its backslashes; `parts` drops them).
+    let util = text(&read(&site.join(&parts["AcmeKvpUtil"].0)));
+    assert!(util.contains("Acme\\Kvp\\Util"), "{util}");
+    assert_eq!(parts["acme/kvp"].1, "A tiny key-value store.");
+    let overview = text(&read(&site.join("index.html")));
+    assert!(overview.contains("bin/kvp: command kvp"), "{overview}");
+    let page = read(&site.join("files/src/Store.php.html"));
+    let page_text = text(&page);
+    assert!(page_text.contains("class Store"), "{page_text}");
+    assert!(page_text.contains("A store of keys."), "{page_text}");
+    assert!(page_text.contains("method Store::put"), "{page_text}");
+    assert!(page_text.contains("Parameters"), "{page_text}");
+    // `use` resolved through composer.json's PSR-4 map.
+    assert!(
+        page.contains("<a href=\"../../files/src/Util/Strings.php.html\"><code>use Acme\\Kvp\\Util\\Strings</code>"),
+        "{page}"
+    );
+    assert!(page.contains("<span class=\"k\">"), "{page}");
+}

@@ -314,7 +314,7 @@ fn purpose(md: &mut String, f: &ClusterFacts) {
         // Go calls the folders of a module packages; the other languages, modules.
         let unit = match p.kind.as_str() {
             "Go module" | "Maven module" | "Gradle project" => "package",
-            ".NET project" => "namespace",
+            ".NET project" | "Composer package" => "namespace",
             "CMake project" => "folder",
             _ => "module",
         };

@@ -427,6 +427,7 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
             Ecosystem::CMake => "CMake project",
             Ecosystem::DotNet => ".NET project",
             Ecosystem::Gem => "Ruby gem",
+            Ecosystem::Composer => "Composer package",
         }
         .to_string(),
         manifest: p.manifest.clone(),
@@ -467,7 +468,10 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
                 .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
             ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
             ImportSpec::Include { .. } => true,
-            ImportSpec::Require { .. } => names(Some(file), name),
+            ImportSpec::Require { .. } | ImportSpec::PhpInclude(_) => names(Some(file), name),
+            ImportSpec::PhpUse { path, alias } => {
+                alias.as_deref() == Some(name) || path.rsplit('\\').next() == Some(name)
+            }
             ImportSpec::Using { path, alias, .. } => {
                 alias.as_deref() == Some(name)
                     || path.rsplit('.').next() == Some(name)
@@ -707,7 +711,7 @@ fn part_facts(
             (Some(p), None) if p.own => {
                 let unit = match p.kind.as_str() {
                     "Go module" | "Maven module" | "Gradle project" => "package",
-                    ".NET project" => "namespace",
+                    ".NET project" | "Composer package" => "namespace",
                     "CMake project" => "folder",
                     _ => "module",
                 };
@@ -930,6 +934,7 @@ fn model_context(
             Some(crate::snapshot::Language::C) => "c",
             Some(crate::snapshot::Language::CSharp) => "csharp",
             Some(crate::snapshot::Language::Ruby) => "ruby",
+            Some(crate::snapshot::Language::Php) => "php",
             _ => "js",
         };
         excerpts.push(Excerpt {
@@ -1228,6 +1233,7 @@ fn entry_points(input: &FactsInput) -> Vec<StartFile> {
                 (Ecosystem::CMake, _) => "root of the CMake project",
                 (Ecosystem::DotNet, _) => "root of the .NET project",
                 (Ecosystem::Gem, _) => "root file of the Ruby gem",
+                (Ecosystem::Composer, _) => "root of the Composer package",
             };
             push(&mut out, lib, format!("{what} {}", md_escape(&p.name)));
         }

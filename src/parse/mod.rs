@@ -9,6 +9,7 @@ mod csharp;
 mod ecmascript;
 mod go;
 mod java;
+mod php;
 mod python;
 mod ruby;
 mod rust;
@@ -120,6 +121,10 @@ pub enum ImportSpec {
     Java { path: String, is_static: bool },
     /// `#include "a/b.h"` (`system`: `#include <a/b.h>`).
     Include { path: String, system: bool },
+    /// A PHP `use A\\B\\C` (with its alias).
+    PhpUse { path: String, alias: Option<String> },
+    /// A PHP `require`/`include` of a literal path, relative to the file.
+    PhpInclude(String),
     /// Ruby's `require "a/b"` (`relative`: `require_relative`).
     Require { path: String, relative: bool },
     /// A C# `using A.B;`, `using static A.B.C;`, `using X = A.B.C;`.
@@ -148,6 +153,11 @@ impl ImportSpec {
                 }
             }
             ImportSpec::Js(s) | ImportSpec::Go(s) => format!("import \"{s}\""),
+            ImportSpec::PhpUse { path, alias } => match alias {
+                Some(a) => format!("use {path} as {a}"),
+                None => format!("use {path}"),
+            },
+            ImportSpec::PhpInclude(path) => format!("require \"{path}\""),
             ImportSpec::Require { path, relative } => match relative {
                 true => format!("require_relative \"{path}\""),
                 false => format!("require \"{path}\""),
@@ -360,6 +370,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
         Language::C => tree_sitter_c::LANGUAGE.into(),
         Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
         Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+        Language::Php => tree_sitter_php::LANGUAGE_PHP.into(),
     }
 }
 
@@ -489,6 +500,7 @@ pub(crate) fn resolve_import(
         Language::C => c::resolve(spec, from, index),
         Language::CSharp => csharp::resolve(spec, from, index),
         Language::Ruby => ruby::resolve(spec, from, index),
+        Language::Php => php::resolve(spec, from, index),
         _ => ecmascript::resolve(spec, from, index),
     }
     .filter(|t| t != from)
@@ -507,6 +519,11 @@ pub(crate) fn resolve_rust_path(
 /// The module path a `go.mod` declares.
 pub(crate) fn go_module_path(go_mod: &str) -> Option<String> {
     go::module_path(go_mod)
+}
+
+/// composer.json's PSR-4 prefixes and their folders.
+pub(crate) fn php_psr4(dir: &str, composer: &str) -> Vec<(String, String)> {
+    php::psr4(dir, composer)
 }
 
 /// The name a Go package is used by when imported without one.
@@ -574,6 +591,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         Language::C => c::extract(root, src, c::is_header(&file.path)),
         Language::CSharp => csharp::extract(root, src),
         Language::Ruby => ruby::extract(root, src),
+        Language::Php => php::extract(root, src),
         _ => ecmascript::extract(root, src),
     };
     facts.identifiers = collect_identifiers(root, src);
@@ -657,6 +675,18 @@ fn branch_kinds(language: Language) -> &'static [&'static str] {
             "do_statement",
             "case_statement",
             "conditional_expression",
+        ],
+        Language::Php => &[
+            "if_statement",
+            "else_if_clause",
+            "for_statement",
+            "foreach_statement",
+            "while_statement",
+            "do_statement",
+            "case_statement",
+            "catch_clause",
+            "conditional_expression",
+            "match_conditional_expression",
         ],
         Language::Ruby => &[
             "if",
@@ -776,6 +806,10 @@ pub(crate) struct RepoIndex<'a> {
     pub cs_namespaces: BTreeMap<String, Vec<String>>,
     /// Folders Ruby's `require` looks in: the repository's `lib` folders, the root's first.
     pub ruby_lib_dirs: Vec<String>,
+    /// PHP class (`A\\B\\C`, from the file's namespace and name) -> its file.
+    pub php_types: BTreeMap<String, String>,
+    /// composer.json's PSR-4 prefixes -> folders, longest first.
+    pub php_psr4: Vec<(String, String)>,
 }
 
 impl<'a> RepoIndex<'a> {
@@ -869,6 +903,24 @@ impl<'a> RepoIndex<'a> {
             }
         }
         ruby_lib_dirs.sort_by_key(|d| (d.matches('/').count(), d.clone()));
+        let mut php_types = BTreeMap::new();
+        let mut php_psr4 = Vec::new();
+        for f in &snapshot.files {
+            if f.path == "composer.json" || f.path.ends_with("/composer.json") {
+                php_psr4.extend(php::psr4(parent_dir(&f.path), &f.text));
+            }
+            if f.language != Some(Language::Php) {
+                continue;
+            }
+            let stem = f.path.rsplit('/').next().unwrap_or(&f.path);
+            let stem = stem.strip_suffix(".php").unwrap_or(stem);
+            let fqn = match php::declared_namespace(&f.text) {
+                Some(ns) => format!("{ns}\\{stem}"),
+                None => stem.to_string(),
+            };
+            php_types.entry(fqn).or_insert_with(|| f.path.clone());
+        }
+        php_psr4.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         let npm_packages = packages
             .packages
             .iter()
@@ -898,6 +950,8 @@ impl<'a> RepoIndex<'a> {
             include_dirs,
             cs_namespaces,
             ruby_lib_dirs,
+            php_types,
+            php_psr4,
         }
     }
 
@@ -1068,11 +1122,15 @@ mod tests {
         for _ in 0..crate::fuzz::cases() * 4 {
             let from = g.pick(PATHS);
             let text = g.text(SPEC, 8);
-            let spec = match g.below(10) {
+            let spec = match g.below(11) {
                 0 => ImportSpec::RustMod(text),
                 1 => ImportSpec::RustUse(text),
                 2 => ImportSpec::Js(text),
                 3 => ImportSpec::Go(text),
+                8 => ImportSpec::PhpUse {
+                    path: text.replace('/', "\\"),
+                    alias: None,
+                },
                 7 => ImportSpec::Require {
                     path: text.clone(),
                     relative: g.below(2) == 0,
@@ -1105,6 +1163,7 @@ mod tests {
                 c::resolve(&spec, from, &index),
                 csharp::resolve(&spec, from, &index),
                 ruby::resolve(&spec, from, &index),
+                php::resolve(&spec, from, &index),
             ]
             .into_iter()
             .flatten()

@@ -85,6 +85,7 @@ fn query_source(language: Language) -> String {
         Language::C => tree_sitter_c::HIGHLIGHT_QUERY.to_string(),
         Language::CSharp => tree_sitter_c_sharp::HIGHLIGHTS_QUERY.to_string(),
         Language::Ruby => tree_sitter_ruby::HIGHLIGHTS_QUERY.to_string(),
+        Language::Php => tree_sitter_php::HIGHLIGHTS_QUERY.to_string(),
     }
 }
 
@@ -106,6 +107,7 @@ fn query(language: Language) -> Option<&'static Compiled> {
         Language::C => 7,
         Language::CSharp => 8,
         Language::Ruby => 9,
+        Language::Php => 10,
     };
     QUERIES[slot]
         .get_or_init(|| {

@@ -8,6 +8,7 @@ pub mod godoc;
 pub mod javadoc;
 pub mod jsdoc;
 pub mod napoleon;
+pub mod phpdoc;
 pub mod rest;
 pub mod rustdoc;
 pub mod xmldoc;
@@ -42,6 +43,8 @@ pub enum Dialect {
     XmlDoc,
     /// Ruby's YARD tags (`@param name [Type]`) and RDoc markup (`+code+`, `*bold*`).
     Yard,
+    /// PHPDoc: `@param Type $name`, `@return Type`, `@throws Type`.
+    PhpDoc,
     /// Plain markdown (the repository's own `.md` files).
     Markdown,
     /// A reST document (Sphinx docs' `.rst` files).
@@ -59,6 +62,7 @@ impl Dialect {
             Some(Language::C) => Dialect::Doxygen,
             Some(Language::CSharp) => Dialect::XmlDoc,
             Some(Language::Ruby) => Dialect::Yard,
+            Some(Language::Php) => Dialect::PhpDoc,
             None => Dialect::Markdown,
         }
     }
@@ -114,6 +118,7 @@ pub fn blocks(doc: &str, dialect: Dialect) -> Vec<Block> {
         Dialect::Doxygen => jsdoc::blocks(&doxygen::to_jsdoc(doc)),
         Dialect::XmlDoc => jsdoc::blocks(&xmldoc::to_jsdoc(doc)),
         Dialect::Yard => jsdoc::blocks(&yard::to_jsdoc(doc)),
+        Dialect::PhpDoc => jsdoc::blocks(&phpdoc::to_jsdoc(doc)),
         Dialect::Markdown => vec![Block::Markdown(
             markdown::without_front_matter(doc).to_string(),
         )],
@@ -858,7 +863,8 @@ mod tests {
                 Dialect::Doxygen,
                 Dialect::XmlDoc,
                 Dialect::Yard,
-            ][case % 10];
+                Dialect::PhpDoc,
+            ][case % 11];
             let _ = to_markdown(&doc, dialect);
             for block in blocks(&doc, dialect) {
                 for md in block.texts() {
