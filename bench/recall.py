@@ -63,7 +63,7 @@ def is_test_file(path):
 
 
 def ctags_defs(repo):
-    langs = ",".join(KINDS)
+    langs = ",".join(list(KINDS) + ["C++"])
     out = subprocess.run(
         ["ctags", "-R", "--output-format=json", "--fields=+nKZel", f"--languages={langs}",
          "-f", "-", "."],
@@ -79,6 +79,9 @@ def ctags_defs(repo):
         if t.get("_type") != "tag":
             continue
         lang, kind, path = t.get("language"), t.get("kind"), t["path"].removeprefix("./")
+        # ctags reads every `.h` as C++; repowiki reads it as C (the header of a C project).
+        if lang == "C++" and path.endswith(".h"):
+            lang = "C"
         if lang not in KINDS or kind not in KINDS[lang] or path not in tracked:
             continue
         if is_test_file(path):

@@ -307,8 +307,8 @@ fn huge_and_generated_files_are_skipped_with_reasons_and_long_ones_shown() {
         "says so"
     );
     assert!(
-        page.contains("4000 more symbols are not listed"),
-        "and lists 1,000 symbols"
+        page.contains("3000 more symbols are not listed"),
+        "and lists 2,000 symbols"
     );
     assert!(
         !page.contains("href=\"#L9999\""),

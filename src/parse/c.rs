@@ -168,6 +168,31 @@ fn declaration(node: Node, src: &[u8], header: bool, facts: &mut FileFacts) {
                 });
             }
         }
+        // What a parser confused by macros reads as a struct's member at the top of a file
+        // (libuv's `uv.h`): the types it defines and the prototypes are whole; a bare name is
+        // not known to be a variable, so it is not said to be one.
+        "field_declaration" => {
+            if let Some(t) = node.child_by_field_name("type") {
+                tagged_type(t, src, header, facts);
+            }
+            let mut c = node.walk();
+            for d in node.children_by_field_name("declarator", &mut c) {
+                let Some(name) = declared_name(d).map(|n| text(n, src)) else {
+                    continue;
+                };
+                if is_function(d) && header {
+                    facts.symbols.push(Symbol {
+                        kind: SymbolKind::Function,
+                        name: name.to_string(),
+                        signature: signature(node, None, src),
+                        doc: doc(),
+                        start_line,
+                        end_line,
+                        public: !private,
+                    });
+                }
+            }
+        }
         "type_definition" => {
             if let Some(t) = node.child_by_field_name("type") {
                 tagged_type(t, src, header, facts);

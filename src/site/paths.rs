@@ -109,7 +109,7 @@ pub fn root_of(page: &str) -> String {
 
 /// A file page lists at most this many of its symbols (a file of 45,000 functions made a
 /// 13 MB page); links to the others go to the page itself.
-pub const MAX_SYMBOLS_LISTED: usize = 1_000;
+pub const MAX_SYMBOLS_LISTED: usize = 2_000;
 
 /// Where a link to the `index`-th symbol of a file (the `n`-th of its name) goes.
 pub fn symbol_target(page: &str, name: &str, n: usize, index: usize) -> String {
