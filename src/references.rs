@@ -383,6 +383,19 @@ impl<'a> Resolver<'a> {
                 RefKind::Call => self.eval_callee(place, &r.path),
                 _ => self.eval(place, &r.path, 0),
             };
+            // Java's and C#'s overloads share a name: the one taking as many arguments.
+            let resolved = match (resolved, r.path.last()) {
+                (Some(Entity::Sym(s)), Some(name)) if r.kind == RefKind::Call => {
+                    let args = file
+                        .facts
+                        .call_args
+                        .iter()
+                        .find(|(l, n, _)| *l == r.line && n == name)
+                        .map(|(_, _, a)| *a);
+                    Some(Entity::Sym(args.map_or(s, |a| self.overload(s, a))))
+                }
+                (other, _) => other,
+            };
             let target = match resolved {
                 Some(Entity::Sym(s)) => Some(s),
                 _ => None,
@@ -729,6 +742,24 @@ impl<'a> Resolver<'a> {
         let owner = self.owner_of(place)?;
         let (at, hint) = self.field(owner, name, 0)?;
         self.type_of(at, hint, depth + 1)
+    }
+
+    /// The overload of `id` (another symbol of its file with the same name) that takes `args`
+    /// parameters, when `id` does not; varargs take any number from their position on.
+    fn overload(&self, id: SymId, args: u32) -> SymId {
+        let symbols = &self.facts(id.file).symbols;
+        let sym = &symbols[id.symbol as usize];
+        if !is_callable(sym.kind) || accepts(&sym.signature, args) {
+            return id;
+        }
+        symbols
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.name == sym.name && s.kind == sym.kind && accepts(&s.signature, args))
+            .map_or(id, |(i, _)| SymId {
+                file: id.file,
+                symbol: i as u32,
+            })
     }
 
     /// A type, or a Ruby module (a mixin's methods are the class's).
@@ -1111,6 +1142,32 @@ fn package_groups(parsed: &Parsed) -> (Vec<Option<u32>>, Vec<Vec<u32>>) {
         groups.push(files);
     }
     (group_of, groups)
+}
+
+/// Whether a signature's parameter list takes `args` arguments: its parameters counted at the
+/// top level of the first parentheses after the name (`<A, B>` and `(…)` inside not split); a
+/// last parameter with `...` or `params` takes any number from there.
+fn accepts(signature: &str, args: u32) -> bool {
+    // Past a Java method's type parameters (`<T> T get(Class<T> c)`) to its parameter list.
+    let Some(open) = signature.find('(') else {
+        return false;
+    };
+    let Some(len) = balanced(&signature[open..], '(', ')') else {
+        return false;
+    };
+    let inner = signature[open + 1..open + len - 1].trim();
+    if inner.is_empty() {
+        return args == 0;
+    }
+    let params = split_args(inner);
+    let varargs = params
+        .last()
+        .is_some_and(|p| p.contains("...") || p.trim_start().starts_with("params "));
+    let n = params.len() as u32;
+    match varargs {
+        true => args + 1 >= n,
+        false => args == n,
+    }
 }
 
 fn is_callable(kind: SymbolKind) -> bool {
@@ -1683,6 +1740,32 @@ pub(crate) mod tests {
         lacks(&all, "src/main.c::main -Call-> src/store.c::helper");
         // `puts` is the C library's.
         assert!(refs.stats.external >= 1, "{:?}", refs.stats);
+    }
+
+    #[test]
+    fn java_and_csharp_overloads_are_told_apart_by_their_arguments() {
+        let java = "class Gson {\n    String toJson(Object src) { return toJson(src, null); }\n    String toJson(Object src, Object type) { return \"\"; }\n    void log(String... parts) {}\n    void run() {\n        toJson(1);\n        toJson(1, 2);\n        log(\"a\", \"b\", \"c\");\n    }\n}\n";
+        let csharp = "class Json {\n    public string Write(object o) => Write(o, 2);\n    public string Write(object o, int indent) => \"\";\n}\n";
+        let (parsed, refs) = build(&[("Gson.java", java), ("Json.cs", csharp)]);
+        // (file, line of the call) -> line of the method it calls.
+        let target = |file: &str, line: u32| {
+            let f = parsed.files.iter().position(|x| x.path == file).unwrap() as u32;
+            refs.edges
+                .iter()
+                .find(|e| e.file == f && e.line == line && e.kind == RefKind::Call)
+                .map(|e| {
+                    parsed.files[e.to.file as usize].facts.symbols[e.to.symbol as usize].start_line
+                })
+        };
+        assert_eq!(
+            target("Gson.java", 2),
+            Some(3),
+            "one argument calls the two-argument one"
+        );
+        assert_eq!(target("Gson.java", 6), Some(2));
+        assert_eq!(target("Gson.java", 7), Some(3));
+        assert_eq!(target("Gson.java", 8), Some(4), "varargs take three");
+        assert_eq!(target("Json.cs", 2), Some(3));
     }
 
     const CSHARP: &[(&str, &str)] = &[

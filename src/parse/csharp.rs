@@ -346,6 +346,13 @@ fn references(root: Node, src: &[u8], facts: &mut FileFacts) {
                     let at = f
                         .child_by_field_name("name")
                         .map_or(line, |m| lines_of(m).0);
+                    if let (Some(name), Some(args)) =
+                        (path.last(), node.child_by_field_name("arguments"))
+                    {
+                        facts
+                            .call_args
+                            .push((at, name.clone(), args.named_child_count() as u32));
+                    }
                     facts.refs.push(RawRef {
                         kind: RefKind::Call,
                         path,

@@ -298,6 +298,13 @@ fn references(root: Node, src: &[u8], facts: &mut FileFacts) {
                     None => vec![],
                 };
                 path.push(text(name, src).to_string());
+                if let Some(args) = node.child_by_field_name("arguments") {
+                    facts.call_args.push((
+                        lines_of(name).0,
+                        text(name, src).to_string(),
+                        args.named_child_count() as u32,
+                    ));
+                }
                 facts.refs.push(RawRef {
                     kind: RefKind::Call,
                     path,

@@ -221,6 +221,10 @@ pub struct FileFacts {
     /// package see each other's names without an import.
     #[serde(default)]
     pub package: String,
+    /// How many arguments each call passes, where overloads are told apart by it (Java, C#):
+    /// (line, method name, arguments).
+    #[serde(default)]
+    pub call_args: Vec<(u32, String, u32)>,
 }
 
 /// What a reference does.
@@ -375,7 +379,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 8;
+const FRONT_END_VERSION: u32 = 9;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
