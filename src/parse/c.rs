@@ -443,24 +443,13 @@ fn value_path(node: Node, src: &[u8], depth: usize) -> Vec<String> {
 /// The comment block right above a declaration (no blank line between), markers stripped;
 /// Doxygen's trailing `///<` and a comment that ends a line of code belong elsewhere.
 fn doc_comment(node: Node, src: &[u8]) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    let mut below = node.start_position().row;
-    let mut prev = node.prev_sibling();
-    while let Some(p) = prev {
-        if p.kind() != "comment" || p.end_position().row + 1 < below {
-            break;
-        }
-        let trailing = p.prev_sibling().is_some_and(|q| {
-            q.end_position().row == p.start_position().row && q.kind() != "comment"
-        });
-        let t = text(p, src);
-        if trailing || t.starts_with("///<") || t.starts_with("/**<") || t.starts_with("//!<") {
-            break;
-        }
-        lines.push(comment_text(t));
-        below = p.start_position().row;
-        prev = p.prev_sibling();
-    }
+    let comments = super::comments_above(node, node.prev_sibling());
+    let mut lines: Vec<String> = comments
+        .iter()
+        .map(|p| text(*p, src))
+        .take_while(|t| !["///<", "/**<", "//!<"].iter().any(|m| t.starts_with(m)))
+        .map(comment_text)
+        .collect();
     lines.reverse();
     lines.join("\n").trim().to_string()
 }

@@ -527,20 +527,12 @@ fn value_path(node: Node, src: &[u8], depth: usize) -> Vec<String> {
 /// The `///` lines right above a declaration (attributes between are part of it), the
 /// markers taken off: XML, read by the XML doc dialect.
 fn xml_doc(node: Node, src: &[u8]) -> String {
-    let mut lines: Vec<&str> = Vec::new();
-    let mut below = node.start_position().row;
-    let mut prev = node.prev_sibling();
-    while let Some(p) = prev {
-        if p.kind() != "comment" || p.end_position().row + 1 < below {
-            break;
-        }
-        let Some(rest) = text(p, src).strip_prefix("///") else {
-            break;
-        };
-        lines.push(rest.strip_prefix(' ').unwrap_or(rest).trim_end());
-        below = p.start_position().row;
-        prev = p.prev_sibling();
-    }
+    let comments = super::comments_above(node, node.prev_sibling());
+    let mut lines: Vec<&str> = comments
+        .iter()
+        .map_while(|p| text(*p, src).strip_prefix("///"))
+        .map(|rest| rest.strip_prefix(' ').unwrap_or(rest).trim_end())
+        .collect();
     lines.reverse();
     lines.join("\n").trim().to_string()
 }

@@ -609,34 +609,24 @@ fn value_path(node: Node, src: &[u8], depth: u32) -> Vec<String> {
 /// The `//` lines or the `/* */` block right above a declaration, with no blank line between;
 /// directives (`//go:generate`, `//nolint`) are not part of the doc.
 fn doc_comment(node: Node, src: &[u8]) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    let mut below = node.start_position().row;
-    let mut prev = node.prev_sibling();
-    while let Some(p) = prev {
-        if p.kind() != "comment" || p.end_position().row + 1 < below {
-            break;
-        }
-        // A comment that ends a line of code belongs to that code.
-        if p.prev_sibling().is_some_and(|q| {
-            q.end_position().row == p.start_position().row && q.kind() != "comment"
-        }) {
-            break;
-        }
-        let t = text(p, src);
-        match t.strip_prefix("//") {
-            Some(rest) if is_directive(rest) => {}
-            Some(rest) => lines.push(
-                rest.strip_prefix(' ')
-                    .unwrap_or(rest)
-                    .trim_end()
-                    .to_string(),
-            ),
-            None => lines.push(super::rust::clean_block(t)),
-        }
-        below = p.start_position().row;
-        prev = p.prev_sibling();
-    }
-    lines.reverse();
+    let comments = super::comments_above(node, node.prev_sibling());
+    let lines: Vec<String> = comments
+        .iter()
+        .rev()
+        .filter_map(|p| {
+            let t = text(*p, src);
+            match t.strip_prefix("//") {
+                Some(rest) if is_directive(rest) => None,
+                Some(rest) => Some(
+                    rest.strip_prefix(' ')
+                        .unwrap_or(rest)
+                        .trim_end()
+                        .to_string(),
+                ),
+                None => Some(super::rust::clean_block(t)),
+            }
+        })
+        .collect();
     lines.join("\n").trim_matches('\n').to_string()
 }
 

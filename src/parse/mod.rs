@@ -747,6 +747,31 @@ fn count_branches(root: Node, kinds: &[&str]) -> u32 {
     n
 }
 
+/// The comments right above a declaration, nearest first, starting from `prev` (its previous
+/// sibling, or where the grammar puts the comments of a body's first statement): each ends on
+/// the line before the next, so no blank line parts them, and none ends a line of code (that
+/// one belongs to the code).
+pub(crate) fn comments_above<'t>(node: Node<'t>, prev: Option<Node<'t>>) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut below = node.start_position().row;
+    let mut prev = prev;
+    while let Some(p) = prev {
+        if p.kind() != "comment" || p.end_position().row + 1 < below {
+            break;
+        }
+        let trailing = p.prev_sibling().is_some_and(|q| {
+            q.end_position().row == p.start_position().row && q.kind() != "comment"
+        });
+        if trailing {
+            break;
+        }
+        out.push(p);
+        below = p.start_position().row;
+        prev = p.prev_sibling();
+    }
+    out
+}
+
 /// Calls `f` on every node of the tree, in document order, without recursion; a node for
 /// which `f` returns false is not descended into.
 pub(crate) fn visit_pruned<'t>(root: Node<'t>, f: &mut impl FnMut(Node<'t>) -> bool) {

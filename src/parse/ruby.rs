@@ -363,26 +363,18 @@ fn value_path(node: Node, src: &[u8], depth: usize) -> Vec<String> {
 
 /// The `#` lines right above a definition, the markers taken off (`# :nodoc:` hides it).
 fn doc_comment(node: Node, src: &[u8]) -> String {
-    let mut lines: Vec<&str> = Vec::new();
-    let mut below = node.start_position().row;
     // The first statement of a body: the comments above it sit before the body itself.
-    let mut prev = node.prev_sibling().or_else(|| {
+    let prev = node.prev_sibling().or_else(|| {
         node.parent()
             .filter(|p| p.kind() == "body_statement")
             .and_then(|p| p.prev_sibling())
     });
-    while let Some(p) = prev {
-        if p.kind() != "comment" || p.end_position().row + 1 < below {
-            break;
-        }
-        let t = text(p, src);
-        let Some(rest) = t.strip_prefix('#') else {
-            break;
-        };
-        lines.push(rest.strip_prefix(' ').unwrap_or(rest).trim_end());
-        below = p.start_position().row;
-        prev = p.prev_sibling();
-    }
+    let comments = super::comments_above(node, prev);
+    let mut lines: Vec<&str> = comments
+        .iter()
+        .map_while(|p| text(*p, src).strip_prefix('#'))
+        .map(|rest| rest.strip_prefix(' ').unwrap_or(rest).trim_end())
+        .collect();
     lines.reverse();
     let doc = lines.join("\n").trim().to_string();
     if doc.contains(":nodoc:") {
