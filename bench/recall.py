@@ -37,6 +37,10 @@ KINDS = {
     # C: ctags' `macro` holds include guards too (`#define FOO_H`), which define nothing a
     # reader needs; they are left out below, as the site leaves them out.
     "C": {"function", "struct", "union", "enum", "enumerator", "typedef", "macro"},
+    # C++: namespaces are left out, as the site leaves them out: every file reopens its
+    # namespace, which is the part's name, not something the file defines. Prototypes and
+    # members are left out as for C.
+    "C++": {"class", "struct", "union", "enum", "enumerator", "function", "typedef", "macro"},
     "C#": {"class", "interface", "struct", "enum", "enumerator", "method"},
     "Ruby": {"class", "module", "method", "singletonMethod", "constant"},
     "PHP": {"class", "interface", "trait", "enum", "function", "define"},
@@ -59,11 +63,12 @@ def is_test_file(path):
         or name.endswith("_test.rb")
         or name == "conftest.py"
         or re.search(r"\.(test|spec)\.[jt]sx?$", name)
+        or re.search(r"(_test|_unittest|_tests|_bench|_benchmark)\.(c|cc|cpp|cxx)$", name)
     )
 
 
 def ctags_defs(repo):
-    langs = ",".join(list(KINDS) + ["C++"])
+    langs = ",".join(KINDS)
     out = subprocess.run(
         ["ctags", "-R", "--output-format=json", "--fields=+nKZel", f"--languages={langs}",
          "-f", "-", "."],
@@ -79,10 +84,12 @@ def ctags_defs(repo):
         if t.get("_type") != "tag":
             continue
         lang, kind, path = t.get("language"), t.get("kind"), t["path"].removeprefix("./")
-        # ctags reads every `.h` as C++; repowiki reads it as C (the header of a C project).
+        # ctags reads every `.h` as C++; repowiki reads a header as C++ only when its code
+        # shows C++, so a `.h` counts under the language its page names.
         if lang == "C++" and path.endswith(".h"):
-            lang = "C"
-        if lang not in KINDS or kind not in KINDS[lang] or path not in tracked:
+            lang = "H"
+        if lang not in KINDS and lang != "H" or kind not in KINDS.get(lang, KINDS["C++"]) \
+                or path not in tracked:
             continue
         if is_test_file(path):
             continue
@@ -91,7 +98,7 @@ def ctags_defs(repo):
             continue
         if lang == "Rust" and kind == "module" and t["name"] in ("tests", "test"):
             continue
-        if lang == "C" and kind == "macro" and re.search(
+        if lang in ("C", "C++", "H") and kind == "macro" and re.search(
                 r"_(H|HPP|HH|HXX|INCLUDED|H_INCLUDED)_*$", t["name"].strip("_").upper()) \
                 and t.get("pattern", "").rstrip("$/").strip().count(" ") <= 1:
             continue
@@ -103,6 +110,8 @@ def ctags_defs(repo):
         defs.append((lang, kind, path, t["name"], t["line"]))
     return defs
 
+
+LANGUAGE = re.compile(r'<p class="meta">([^<·]+?) ·')
 
 SECTION = re.compile(
     r'<section class="symbol[^"]*" id="[^"]*">\s*<h3><span class="kind">([^<]*)</span> '
@@ -116,11 +125,17 @@ def site_symbols(site, path):
     except OSError:
         return None
     found = []
+    label = LANGUAGE.search(text)
+    found_lang = label.group(1).strip() if label else None
     for kind, name, start, end in SECTION.findall(text):
         name = html.unescape(name)
-        short = re.split(r"::|\.", name)[-1]
+        if "operator" in name:
+            # `Outer::operator const std::locale&`: the operator is the name.
+            short = name[name.index("operator"):].replace(" ", "")
+        else:
+            short = re.split(r"::|\.", name)[-1]
         found.append((short, int(start), int(end or start)))
-    return found
+    return found_lang, found
 
 
 def recall(repo):
@@ -140,7 +155,12 @@ def recall(repo):
             name = name.rsplit(".", 1)[1]
         if path not in pages:
             pages[path] = site_symbols(site, path)
-        listed = pages[path]
+        page_lang, listed = pages[path] or (None, None)
+        if lang == "H":
+            lang = "C" if page_lang == "C" else "C++"
+        # ctags writes `operator ==`; the site `operator==`.
+        if name.startswith("operator"):
+            name = name.replace(" ", "")
         per_lang[lang][0] += 1
         ok = listed is not None and any(
             n == name and s <= line <= e for n, s, e in listed)
@@ -156,7 +176,8 @@ def recall(repo):
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=repo, capture_output=True,
                              check=True).stdout.decode("utf-8", "replace").split("\0")
     code_exts = (".rs", ".py", ".pyi", ".ts", ".tsx", ".js", ".mjs", ".cjs", ".jsx", ".go",
-                 ".java", ".c", ".h", ".cs", ".rb", ".php")
+                 ".java", ".c", ".h", ".cs", ".rb", ".php", ".cc", ".cpp", ".cxx", ".hpp", ".hh",
+                 ".hxx")
     size = sum(os.path.getsize(os.path.join(repo, p)) for p in tracked
                if p.endswith(code_exts) and os.path.isfile(os.path.join(repo, p)))
     parse_s = report["stages"].get("parse", 0.0) or 1e-9

@@ -181,11 +181,12 @@ impl<'a> Resolver<'a> {
         let (group_of, groups) = package_groups(parsed);
         let mut c_definitions: HashMap<&str, Vec<SymId>> = HashMap::new();
         for (f, file) in parsed.files.iter().enumerate() {
-            if file.language != Some(Language::C) {
+            if !matches!(file.language, Some(Language::C | Language::Cpp)) {
                 continue;
             }
             for (i, s) in file.facts.symbols.iter().enumerate() {
-                if s.kind == SymbolKind::Function && s.public && !s.signature.ends_with(';') {
+                let callable = matches!(s.kind, SymbolKind::Function | SymbolKind::Method);
+                if callable && s.public && !s.signature.ends_with(';') {
                     c_definitions.entry(&s.name).or_default().push(SymId {
                         file: f as u32,
                         symbol: i as u32,
@@ -802,8 +803,9 @@ impl<'a> Resolver<'a> {
     /// is one (C links functions by name); anything else stands for itself.
     fn defined(&self, id: SymId) -> SymId {
         let sym = self.symbol(id);
-        let prototype = sym.kind == SymbolKind::Function && sym.signature.ends_with(';');
-        if !prototype || self.language(id.file) != Some(Language::C) {
+        let callable = matches!(sym.kind, SymbolKind::Function | SymbolKind::Method);
+        let prototype = callable && sym.signature.ends_with(';');
+        if !prototype || !matches!(self.language(id.file), Some(Language::C | Language::Cpp)) {
             return id;
         }
         match self.c_definitions.get(sym.name.as_str()).map(Vec::as_slice) {
@@ -1193,7 +1195,7 @@ fn return_type(signature: &str, language: Language) -> Option<&str> {
         Language::Python => Some(signature.rsplit_once("->")?.1.trim()),
         Language::Go => go_result(signature),
         Language::Java | Language::CSharp => java_result(signature),
-        Language::C => c_result(signature),
+        Language::C | Language::Cpp => c_result(signature),
         _ => {
             // After the parameter list's closing parenthesis: `f(a: A): B`.
             let open = signature.find('(')?;

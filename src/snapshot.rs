@@ -22,11 +22,12 @@ pub enum Language {
     CSharp,
     Ruby,
     Php,
+    Cpp,
 }
 
 impl Language {
     /// Every language with a front-end.
-    pub const ALL: [Language; 11] = [
+    pub const ALL: [Language; 12] = [
         Language::Rust,
         Language::Python,
         Language::TypeScript,
@@ -38,6 +39,7 @@ impl Language {
         Language::CSharp,
         Language::Ruby,
         Language::Php,
+        Language::Cpp,
     ];
 
     pub fn from_path(path: &str) -> Option<Language> {
@@ -54,8 +56,23 @@ impl Language {
             "cs" => Language::CSharp,
             "rb" | "rake" | "gemspec" => Language::Ruby,
             "php" => Language::Php,
+            "cc" | "cpp" | "cxx" | "c++" | "hh" | "hpp" | "hxx" | "h++" | "ipp" | "tpp" => {
+                Language::Cpp
+            }
             _ => return None,
         })
+    }
+
+    /// The language of a file from its path, and for a `.h` from its text too: C and C++
+    /// share the extension, and a header that declares a class, a namespace or a template,
+    /// or includes the C++ standard library, is C++.
+    pub fn detect(path: &str, text: &str) -> Option<Language> {
+        match Language::from_path(path) {
+            Some(Language::C) if path.ends_with(".h") && looks_like_cpp(text) => {
+                Some(Language::Cpp)
+            }
+            other => other,
+        }
     }
 
     pub fn name(self) -> &'static str {
@@ -71,8 +88,65 @@ impl Language {
             Language::CSharp => "C#",
             Language::Ruby => "Ruby",
             Language::Php => "PHP",
+            Language::Cpp => "C++",
         }
     }
+}
+
+/// Whether a header's lines show C++: a line that opens a namespace, a class or a template,
+/// an access section, `using namespace`, or an include of a standard header without `.h`
+/// (`<string>`, `<cstdint>`). Comments do not count.
+fn looks_like_cpp(text: &str) -> bool {
+    let mut in_comment = false;
+    for line in text.lines() {
+        let mut l = line.trim_start();
+        if in_comment {
+            match l.find("*/") {
+                Some(end) => {
+                    in_comment = false;
+                    l = l[end + 2..].trim_start();
+                }
+                None => continue,
+            }
+        }
+        if l.starts_with("/*") && !l.contains("*/") {
+            in_comment = true;
+            continue;
+        }
+        if l.starts_with("//") || l.starts_with('*') {
+            continue;
+        }
+        let word = |w: &str| {
+            l.strip_prefix(w)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_whitespace() || c == '<'))
+        };
+        if word("namespace") || word("template") || word("using") {
+            return true;
+        }
+        if word("class") {
+            // `class Name {`, `class Name : Base`, `class Name;`, `class EXPORT Name {`
+            let rest = l["class".len()..].trim_start();
+            let name_end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            if name_end > 0 {
+                return true;
+            }
+        }
+        if matches!(l, "public:" | "private:" | "protected:") {
+            return true;
+        }
+        if let Some(rest) = l.strip_prefix("#include") {
+            let rest = rest.trim_start();
+            if let Some(name) = rest.strip_prefix('<').and_then(|r| r.split_once('>')) {
+                let name = name.0;
+                if !name.contains('.') && !name.contains('/') && !name.is_empty() {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 fn extension(path: &str) -> Option<String> {
@@ -84,7 +158,7 @@ fn extension(path: &str) -> Option<String> {
 /// What kind of file this is, for display and for clustering: a front-end language, another
 /// programming language (`#!` scripts included), or a kind of document or data.
 pub fn kind_label(path: &str, text: &str) -> &'static str {
-    if let Some(lang) = Language::from_path(path) {
+    if let Some(lang) = Language::detect(path, text) {
         return lang.name();
     }
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -424,7 +498,7 @@ pub fn read(
             (&known, std::str::from_utf8(blob.content()))
         {
             snapshot.files.push(SourceFile {
-                language: Language::from_path(&entry.path),
+                language: Language::detect(&entry.path, text),
                 lines: *lines,
                 blob: entry.oid.to_string(),
                 path: entry.path,
@@ -505,7 +579,7 @@ pub fn read(
             remember(Scanned::Plain { lines });
         }
         snapshot.files.push(SourceFile {
-            language: Language::from_path(&entry.path),
+            language: Language::detect(&entry.path, &text),
             lines,
             blob: entry.oid.to_string(),
             path: entry.path,
@@ -652,6 +726,18 @@ mod tests {
         assert_eq!(Language::from_path("x.tsx"), Some(Language::Tsx));
         assert_eq!(Language::from_path("x.mjs"), Some(Language::JavaScript));
         assert_eq!(Language::from_path("README.md"), None);
+        assert_eq!(Language::from_path("db/db_impl.cc"), Some(Language::Cpp));
+        // A header is C++ when its code says so, not its comments.
+        let c_header = "/* class Foo is not here */\n#include <stdio.h>\n#ifdef __cplusplus\nextern \"C\" {\n#endif\nint f(void);\n";
+        assert_eq!(Language::detect("uv.h", c_header), Some(Language::C));
+        for cpp in [
+            "#include <string>\n",
+            "namespace leveldb {\n}\n",
+            "class LEVELDB_EXPORT DB {\n public:\n};\n",
+            "template <typename T>\nT max(T a, T b);\n",
+        ] {
+            assert_eq!(Language::detect("db.h", cpp), Some(Language::Cpp), "{cpp}");
+        }
         assert_eq!(kind_label("README.md", "# x"), "Markdown");
         assert_eq!(kind_label("bin/tool", "#!/usr/bin/env bash\n"), "Shell");
         assert!(is_code_kind(kind_label("main.go", "")));

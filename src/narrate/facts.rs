@@ -932,6 +932,7 @@ fn model_context(
             Some(crate::snapshot::Language::Go) => "go",
             Some(crate::snapshot::Language::Java) => "java",
             Some(crate::snapshot::Language::C) => "c",
+            Some(crate::snapshot::Language::Cpp) => "cpp",
             Some(crate::snapshot::Language::CSharp) => "csharp",
             Some(crate::snapshot::Language::Ruby) => "ruby",
             Some(crate::snapshot::Language::Php) => "php",

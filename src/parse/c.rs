@@ -65,7 +65,7 @@ pub(super) fn extract(root: Node, src: &[u8], header: bool) -> FileFacts {
     facts
 }
 
-fn is_static(node: Node, src: &[u8]) -> bool {
+pub(super) fn is_static(node: Node, src: &[u8]) -> bool {
     let mut c = node.walk();
     let found = node
         .children(&mut c)
@@ -74,7 +74,7 @@ fn is_static(node: Node, src: &[u8]) -> bool {
 }
 
 /// The name a declarator declares, through pointers, arrays, parentheses and initialisers.
-fn declared_name<'t>(mut d: Node<'t>) -> Option<Node<'t>> {
+pub(super) fn declared_name<'t>(mut d: Node<'t>) -> Option<Node<'t>> {
     for _ in 0..MAX_DEPTH {
         match d.kind() {
             "identifier" | "field_identifier" | "type_identifier" => return Some(d),
@@ -111,9 +111,9 @@ fn is_function(mut d: Node) -> bool {
     false
 }
 
-const MAX_DEPTH: usize = 32;
+pub(super) const MAX_DEPTH: usize = 32;
 
-fn declaration(node: Node, src: &[u8], header: bool, facts: &mut FileFacts) {
+pub(super) fn declaration(node: Node, src: &[u8], header: bool, facts: &mut FileFacts) {
     let (start_line, end_line) = lines_of(node);
     let doc = || doc_comment(node, src);
     let private = is_static(node, src);
@@ -442,7 +442,7 @@ fn value_path(node: Node, src: &[u8], depth: usize) -> Vec<String> {
 
 /// The comment block right above a declaration (no blank line between), markers stripped;
 /// Doxygen's trailing `///<` and a comment that ends a line of code belong elsewhere.
-fn doc_comment(node: Node, src: &[u8]) -> String {
+pub(super) fn doc_comment(node: Node, src: &[u8]) -> String {
     let comments = super::comments_above(node, node.prev_sibling());
     let mut lines: Vec<String> = comments
         .iter()
@@ -469,7 +469,7 @@ fn comment_text(t: &str) -> String {
 
 /// The file's leading comment, when it is no licence and stands apart from the declaration
 /// below it (or says `@file`).
-fn file_doc(root: Node, src: &[u8]) -> String {
+pub(super) fn file_doc(root: Node, src: &[u8]) -> String {
     let Some(first) = root.named_child(0).filter(|n| n.kind() == "comment") else {
         return String::new();
     };
@@ -589,7 +589,7 @@ pub(crate) fn include_dirs<'a>(
     dirs
 }
 
-fn include(node: Node, src: &[u8], facts: &mut FileFacts) {
+pub(super) fn include(node: Node, src: &[u8], facts: &mut FileFacts) {
     let Some(p) = node.child_by_field_name("path") else {
         return;
     };

@@ -5,6 +5,7 @@
 //! compile per language; `every_language_loads` checks each grammar links and parses.
 
 mod c;
+mod cpp;
 mod csharp;
 mod ecmascript;
 mod go;
@@ -372,6 +373,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
         Language::Go => tree_sitter_go::LANGUAGE.into(),
         Language::Java => tree_sitter_java::LANGUAGE.into(),
         Language::C => tree_sitter_c::LANGUAGE.into(),
+        Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
         Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
         Language::Ruby => tree_sitter_ruby::LANGUAGE.into(),
         Language::Php => tree_sitter_php::LANGUAGE_PHP.into(),
@@ -379,7 +381,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 9;
+const FRONT_END_VERSION: u32 = 10;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
@@ -501,7 +503,7 @@ pub(crate) fn resolve_import(
         Language::Python => python::resolve(spec, from, index),
         Language::Go => go::resolve(spec, from, index),
         Language::Java => java::resolve(spec, from, index),
-        Language::C => c::resolve(spec, from, index),
+        Language::C | Language::Cpp => c::resolve(spec, from, index),
         Language::CSharp => csharp::resolve(spec, from, index),
         Language::Ruby => ruby::resolve(spec, from, index),
         Language::Php => php::resolve(spec, from, index),
@@ -569,7 +571,11 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         return parsed;
     }
     let src = file.text.as_bytes();
-    let Some(mut tree) = parsers.get(language).parse(src, None) else {
+    // C++ is parsed with its export and attribute macros blanked out (same bytes, same
+    // lines); its text is still read from the file as written.
+    let unmacroed = (language == Language::Cpp).then(|| cpp::without_macros(&file.text));
+    let parse_src = unmacroed.as_ref().map_or(src, |t| t.as_bytes());
+    let Some(mut tree) = parsers.get(language).parse(parse_src, None) else {
         parsed.note = Some("the parser gave up on this file".into());
         return parsed;
     };
@@ -593,6 +599,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         Language::Go => go::extract(root, src),
         Language::Java => java::extract(root, src),
         Language::C => c::extract(root, src, c::is_header(&file.path)),
+        Language::Cpp => cpp::extract(root, src, c::is_header(&file.path)),
         Language::CSharp => csharp::extract(root, src),
         Language::Ruby => ruby::extract(root, src),
         Language::Php => php::extract(root, src),
@@ -679,6 +686,16 @@ fn branch_kinds(language: Language) -> &'static [&'static str] {
             "do_statement",
             "case_statement",
             "conditional_expression",
+        ],
+        Language::Cpp => &[
+            "if_statement",
+            "for_statement",
+            "for_range_loop",
+            "while_statement",
+            "do_statement",
+            "case_statement",
+            "conditional_expression",
+            "catch_clause",
         ],
         Language::Php => &[
             "if_statement",
@@ -895,7 +912,7 @@ impl<'a> RepoIndex<'a> {
             snapshot
                 .files
                 .iter()
-                .filter(|f| f.language == Some(Language::C))
+                .filter(|f| matches!(f.language, Some(Language::C | Language::Cpp)))
                 .map(|f| f.path.as_str()),
             snapshot
                 .files

@@ -83,6 +83,12 @@ fn query_source(language: Language) -> String {
         Language::Go => tree_sitter_go::HIGHLIGHTS_QUERY.to_string(),
         Language::Java => tree_sitter_java::HIGHLIGHTS_QUERY.to_string(),
         Language::C => tree_sitter_c::HIGHLIGHT_QUERY.to_string(),
+        // C++'s queries only add to C's (and come first, so they win).
+        Language::Cpp => [
+            tree_sitter_cpp::HIGHLIGHT_QUERY,
+            tree_sitter_c::HIGHLIGHT_QUERY,
+        ]
+        .concat(),
         Language::CSharp => tree_sitter_c_sharp::HIGHLIGHTS_QUERY.to_string(),
         Language::Ruby => tree_sitter_ruby::HIGHLIGHTS_QUERY.to_string(),
         Language::Php => tree_sitter_php::HIGHLIGHTS_QUERY.to_string(),
@@ -108,6 +114,7 @@ fn query(language: Language) -> Option<&'static Compiled> {
         Language::CSharp => 8,
         Language::Ruby => 9,
         Language::Php => 10,
+        Language::Cpp => 11,
     };
     QUERIES[slot]
         .get_or_init(|| {

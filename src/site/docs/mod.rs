@@ -59,7 +59,7 @@ impl Dialect {
             Some(Language::TypeScript | Language::Tsx | Language::JavaScript) => Dialect::JsDoc,
             Some(Language::Go) => Dialect::GoDoc,
             Some(Language::Java) => Dialect::Javadoc,
-            Some(Language::C) => Dialect::Doxygen,
+            Some(Language::C | Language::Cpp) => Dialect::Doxygen,
             Some(Language::CSharp) => Dialect::XmlDoc,
             Some(Language::Ruby) => Dialect::Yard,
             Some(Language::Php) => Dialect::PhpDoc,
