@@ -1313,7 +1313,7 @@ mod tests {
             .map(|(path, text)| SourceFile {
                 path: path.to_string(),
                 blob: String::new(),
-                language: crate::snapshot::Language::from_path(path),
+                language: crate::snapshot::Language::detect(path, text),
                 text: text.to_string(),
                 lines: text.lines().count(),
                 lossy: false,

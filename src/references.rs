@@ -144,6 +144,8 @@ struct Resolver<'a> {
     /// constants are global once their files are loaded; a class reopened in several files is
     /// the first file's.
     ruby_constants: HashMap<String, SymId>,
+    /// The namespaces C++ files open: a path may name them before what it means.
+    cpp_namespaces: std::collections::HashSet<&'a str>,
 }
 
 /// A local's line and the type the code gives it.
@@ -208,9 +210,16 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        let cpp_namespaces = parsed
+            .files
+            .iter()
+            .filter(|f| f.language == Some(Language::Cpp))
+            .flat_map(|f| f.facts.package.split_whitespace())
+            .collect();
         let mut r = Resolver {
             parsed,
             index,
+            cpp_namespaces,
             files,
             methods: HashMap::new(),
             parents: HashMap::new(),
@@ -262,7 +271,13 @@ impl<'a> Resolver<'a> {
                         file: f as u32,
                         symbol: i as u32,
                     };
-                    methods.entry(t).or_default().entry(name).or_insert(id);
+                    // A C++ method is declared in its class and defined elsewhere: the
+                    // definition is the one a call runs.
+                    let slot = methods.entry(t).or_default().entry(name).or_insert(id);
+                    let declared = |id: SymId| self.symbol(id).signature.ends_with(';');
+                    if declared(*slot) && !declared(id) {
+                        *slot = id;
+                    }
                 }
             }
         }
@@ -535,6 +550,15 @@ impl<'a> Resolver<'a> {
                 };
                 Some((Entity::Value(parent), rest))
             }
+            // `store::Table`: C++ namespaces are reopened in many files and name no file; the
+            // path goes on without them.
+            _ if path.len() > 1
+                && self.language(place.file) == Some(Language::Cpp)
+                && self.cpp_namespaces.contains(first) =>
+            {
+                let (entity, rest) = self.head(place, &path[1..], depth + 1)?;
+                Some((entity, rest))
+            }
             _ => {
                 if let Some(ty) = place
                     .scope
@@ -573,6 +597,13 @@ impl<'a> Resolver<'a> {
                     Some(Language::Java | Language::CSharp)
                 ) {
                     if let Some(found) = self.java_implicit(place, first, depth) {
+                        return Some((found, &path[1..]));
+                    }
+                }
+                // C++ names the members of `this` without it, in a method defined in its
+                // class or out of it (`Table::Get`).
+                if self.language(place.file) == Some(Language::Cpp) {
+                    if let Some(found) = self.cpp_implicit(place, first, depth) {
                         return Some((found, &path[1..]));
                     }
                 }
@@ -745,6 +776,24 @@ impl<'a> Resolver<'a> {
         self.type_of(at, hint, depth + 1)
     }
 
+    /// A bare name in a C++ method: a method or a field of the object, or a type nested in
+    /// its class.
+    fn cpp_implicit(&self, place: Place, name: &str, depth: u32) -> Option<Entity> {
+        let owner = self.owner_of(place)?;
+        if let Some(m) = self.method(owner, name, 0) {
+            return Some(Entity::Sym(m));
+        }
+        let nested = format!("{}.{name}", key(&self.symbol(owner).name));
+        if let Some(&s) = self.files[owner.file as usize].symbols.get(&nested) {
+            return Some(Entity::Sym(SymId {
+                file: owner.file,
+                symbol: s,
+            }));
+        }
+        let (at, hint) = self.field(owner, name, 0)?;
+        self.type_of(at, hint, depth + 1)
+    }
+
     /// The overload of `id` (another symbol of its file with the same name) that takes `args`
     /// parameters, when `id` does not; varargs take any number from their position on.
     fn overload(&self, id: SymId, args: u32) -> SymId {
@@ -799,8 +848,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// A C prototype stands for the function's one definition in the repository, when there
-    /// is one (C links functions by name); anything else stands for itself.
+    /// A C prototype (or a C++ declaration) stands for the function's one definition in the
+    /// repository, when there is one (C links functions by name; C++ defines a method by its
+    /// qualified name); anything else stands for itself.
     fn defined(&self, id: SymId) -> SymId {
         let sym = self.symbol(id);
         let callable = matches!(sym.kind, SymbolKind::Function | SymbolKind::Method);
@@ -897,10 +947,10 @@ impl<'a> Resolver<'a> {
                 }
                 let nested = format!("{}.{seg}", key(&sym.name));
                 if let Some(&n) = self.files[s.file as usize].symbols.get(&nested) {
-                    return Some(Entity::Sym(SymId {
+                    return Some(Entity::Sym(self.defined(SymId {
                         file: s.file,
                         symbol: n,
-                    }));
+                    })));
                 }
                 self.method(s, seg, 0).map(Entity::Sym)
             }
@@ -1496,7 +1546,7 @@ pub(crate) mod tests {
                 .map(|(path, text)| SourceFile {
                     path: path.to_string(),
                     blob: format!("blob-{path}"),
-                    language: Language::from_path(path),
+                    language: Language::detect(path, text),
                     text: text.to_string(),
                     lines: text.lines().count(),
                     lossy: false,
@@ -1742,6 +1792,50 @@ pub(crate) mod tests {
         lacks(&all, "src/main.c::main -Call-> src/store.c::helper");
         // `puts` is the C library's.
         assert!(refs.stats.external >= 1, "{:?}", refs.stats);
+    }
+
+    const CPP: &[(&str, &str)] = &[
+        (
+            "CMakeLists.txt",
+            "project(store)\nadd_executable(tool tools/main.cc)\ninclude_directories(include)\n",
+        ),
+        (
+            "include/store/table.h",
+            "#include <memory>\n#include \"store/block.h\"\nnamespace store {\nclass Status {\n public:\n  static Status OK();\n};\nclass Table {\n public:\n  Status Get(int k) const;\n  void Compact();\n private:\n  std::unique_ptr<Block> block_;\n};\n}  // namespace store\n",
+        ),
+        (
+            "include/store/block.h",
+            "namespace store {\nclass Block {\n public:\n  virtual void Seek(int k);\n};\nclass SortedBlock : public Block {\n public:\n  void Sort() {}\n};\n}\n",
+        ),
+        (
+            "src/table.cc",
+            "#include \"store/table.h\"\nnamespace store {\nStatus Status::OK() { return Status(); }\nStatus Table::Get(int k) const {\n  block_->Seek(k);\n  Compact();\n  return Status::OK();\n}\nvoid Table::Compact() {\n  SortedBlock b;\n  b.Sort();\n  b.Seek(1);\n}\n}\n",
+        ),
+        (
+            "tools/main.cc",
+            "#include \"store/table.h\"\nint main() {\n  store::Table t;\n  t.Get(1);\n  auto* u = new store::Table();\n  u->Compact();\n  return 0;\n}\n",
+        ),
+    ];
+
+    #[test]
+    fn cpp_calls_resolve_to_out_of_line_definitions_members_and_bases() {
+        let (parsed, refs) = build(CPP);
+        let all = edges(&parsed, &refs);
+        for edge in [
+            // The class declares, the source file defines: the call runs the definition.
+            "tools/main.cc::main -Call-> src/table.cc::Table::Get",
+            "tools/main.cc::main -Create-> include/store/table.h::Table",
+            "tools/main.cc::main -Call-> src/table.cc::Table::Compact",
+            // `this` is implicit: a method, and a field's type through `unique_ptr`.
+            "src/table.cc::Table::Get -Call-> src/table.cc::Table::Compact",
+            "src/table.cc::Table::Get -Call-> include/store/block.h::Block::Seek",
+            "src/table.cc::Table::Get -Call-> src/table.cc::Status::OK",
+            // A local's type, and a method its base class declares.
+            "src/table.cc::Table::Compact -Call-> include/store/block.h::SortedBlock::Sort",
+            "src/table.cc::Table::Compact -Call-> include/store/block.h::Block::Seek",
+        ] {
+            has(&all, edge);
+        }
     }
 
     #[test]

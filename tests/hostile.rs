@@ -507,10 +507,26 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
         "class A {{ {} }}\n",
         "class B {\n".repeat(5_000) + &"}\n".repeat(5_000)
     );
+    // C++: 5,000 nested namespaces and classes, 100,000 parentheses, and one line of
+    // 50,000 macro-like words with unclosed arguments for the macro blanking to read.
+    let cpp = format!(
+        "{}{}{}\nint g() {{ return \n{}1{}; }}\nint x = f({});\n",
+        "namespace n {\n".repeat(5_000),
+        "class C {\n public:\n".repeat(5_000),
+        "};\n".repeat(5_000) + &"}\n".repeat(5_000),
+        wrap("(".repeat(n)),
+        wrap(")".repeat(n)),
+        ", A_B(".repeat(50_000)
+    );
     f.commit(
         "deep",
         &[
             ("deep.c", Some(c.as_bytes())),
+            ("deep.cpp", Some(cpp.as_bytes())),
+            (
+                "broken.hpp",
+                Some(b"class A : public {\n template <typename T\n void f( {\n".as_slice()),
+            ),
             ("Deep.java", Some(java.as_bytes())),
             (
                 "Deep.cs",
@@ -569,6 +585,8 @@ fn deeply_nested_brackets_do_not_stall_the_build() {
     assert!(read(&site.join("deep.c.html")).contains("id=\"L2\""));
     assert!(read(&site.join("Deep.java.html")).contains("id=\"L1\""));
     assert!(read(&site.join("broken.c.html")).contains("syntax errors"));
+    assert!(read(&site.join("deep.cpp.html")).contains("id=\"L2\""));
+    assert!(read(&site.join("broken.hpp.html")).contains("syntax errors"));
     assert!(read(&site.join("Deep.cs.html")).contains("id=\"L1\""));
     assert!(read(&site.join("Broken.cs.html")).contains("syntax errors"));
     assert!(read(&site.join("deep.rb.html")).contains("id=\"L2\""));

@@ -647,6 +647,61 @@ fn a_cmake_project_in_c_gets_its_programs_headers_and_docs() {
 }
 
 #[test]
+fn a_cmake_project_in_cpp_gets_its_classes_methods_program_and_docs() {
+    let mut f = Fixture::new();
+    f.commit(
+        "init",
+        &[
+            ("README.md", Some(b"# kvpp\n\nkvpp keeps keys and values, in C++.\n".as_slice())),
+            ("CMakeLists.txt", Some(b"cmake_minimum_required(VERSION 3.14)\nproject(kvpp VERSION 1.0 DESCRIPTION \"A tiny key-value store in C++.\" LANGUAGES CXX)\ninclude_directories(include)\nadd_executable(kvpp tools/main.cc src/store.cc src/codec.cc)\n".as_slice())),
+            ("include/kvpp/store.h", Some(b"#pragma once\n#include <string>\n\nnamespace kvpp {\n\n/// A store of keys.\nclass KVPP_EXPORT Store {\n public:\n  /// Keeps one value.\n  /// @param key the key\n  /// @return whether it was new\n  bool Put(const std::string& key);\n\n private:\n  int count_ = 0;\n};\n\n}  // namespace kvpp\n".as_slice())),
+            ("include/kvpp/codec.h", Some(b"#pragma once\n#include <string>\n\nnamespace kvpp {\n\n/// Turns values into bytes.\nstruct Codec {\n  static std::string Encode(const std::string& v);\n};\n\n}  // namespace kvpp\n".as_slice())),
+            ("src/store.cc", Some(b"#include \"kvpp/store.h\"\n#include \"kvpp/codec.h\"\n\nnamespace kvpp {\n\nbool Store::Put(const std::string& key) {\n  Codec::Encode(key);\n  return ++count_ == 1;\n}\n\n}  // namespace kvpp\n".as_slice())),
+            ("src/codec.cc", Some(b"#include \"kvpp/codec.h\"\n#include \"kvpp/store.h\"\n\nnamespace kvpp {\n\nstd::string Codec::Encode(const std::string& v) { return v; }\n\n}  // namespace kvpp\n".as_slice())),
+            ("tools/main.cc", Some(b"#include <kvpp/store.h>\n\nint main(int argc, char** argv) {\n  kvpp::Store store;\n  store.Put(argv[1]);\n  return 0;\n}\n".as_slice())),
+        ],
+        "Add kvpp",
+        "Fay Cpp",
+        T0,
+    );
+    let (site, _parts) = built(&f);
+    let overview = text(&read(&site.join("index.html")));
+    assert!(
+        overview.contains("From CMakeLists.txt: A tiny key-value store in C++."),
+        "{overview}"
+    );
+    assert!(
+        overview.contains("tools/main.cc: program kvpp"),
+        "{overview}"
+    );
+    let header = read(&site.join("files/include/kvpp/store.h.html"));
+    let header_text = text(&header);
+    // A `.h` whose code is C++ is read as C++.
+    assert!(header_text.contains("C++ ·"), "{header_text}");
+    assert!(header_text.contains("class Store"), "{header_text}");
+    assert!(header_text.contains("A store of keys."), "{header_text}");
+    assert!(header_text.contains("method Store::Put"), "{header_text}");
+    assert!(header_text.contains("Keeps one value."), "{header_text}");
+    assert!(header_text.contains("Parameters"), "{header_text}");
+    assert!(!header_text.contains("count_ —"), "{header_text}");
+    assert!(header.contains("<span class=\"k\">"), "{header}");
+    // The definition out of the class is listed where it is written.
+    let store = text(&read(&site.join("files/src/store.cc.html")));
+    assert!(store.contains("method Store::Put"), "{store}");
+    // Two modules that include each other, and the include folder CMake names.
+    let codec = read(&site.join("files/src/codec.cc.html"));
+    assert!(
+        codec.contains("<a href=\"../../files/include/kvpp/store.h.html\"><code>#include &quot;kvpp/store.h&quot;</code>"),
+        "{codec}"
+    );
+    let main = read(&site.join("files/tools/main.cc.html"));
+    assert!(
+        main.contains("<a href=\"../../files/include/kvpp/store.h.html\"><code>#include &lt;kvpp/store.h&gt;</code>"),
+        "{main}"
+    );
+}
+
+#[test]
 fn a_dotnet_project_is_parted_by_its_namespaces() {
     let mut f = Fixture::new();
     f.commit(

@@ -143,6 +143,8 @@ pub(super) fn declaration(node: Node, src: &[u8], header: bool, facts: &mut File
             if let Some(t) = node.child_by_field_name("type") {
                 tagged_type(t, src, header, facts);
             }
+            // Worked out once: a declaration may declare thousands of names.
+            let (sig, doc) = (signature(node, None, src), doc());
             let mut c = node.walk();
             for d in node.children_by_field_name("declarator", &mut c) {
                 let Some(name) = declared_name(d).map(|n| text(n, src)) else {
@@ -160,8 +162,8 @@ pub(super) fn declaration(node: Node, src: &[u8], header: bool, facts: &mut File
                         SymbolKind::Variable
                     },
                     name: name.to_string(),
-                    signature: signature(node, None, src),
-                    doc: doc(),
+                    signature: sig.clone(),
+                    doc: doc.clone(),
                     start_line,
                     end_line,
                     public: !private,
@@ -175,6 +177,8 @@ pub(super) fn declaration(node: Node, src: &[u8], header: bool, facts: &mut File
             if let Some(t) = node.child_by_field_name("type") {
                 tagged_type(t, src, header, facts);
             }
+            // Worked out once: a declaration may declare thousands of names.
+            let (sig, doc) = (signature(node, None, src), doc());
             let mut c = node.walk();
             for d in node.children_by_field_name("declarator", &mut c) {
                 let Some(name) = declared_name(d).map(|n| text(n, src)) else {
@@ -184,8 +188,8 @@ pub(super) fn declaration(node: Node, src: &[u8], header: bool, facts: &mut File
                     facts.symbols.push(Symbol {
                         kind: SymbolKind::Function,
                         name: name.to_string(),
-                        signature: signature(node, None, src),
-                        doc: doc(),
+                        signature: sig.clone(),
+                        doc: doc.clone(),
                         start_line,
                         end_line,
                         public: !private,
@@ -197,6 +201,8 @@ pub(super) fn declaration(node: Node, src: &[u8], header: bool, facts: &mut File
             if let Some(t) = node.child_by_field_name("type") {
                 tagged_type(t, src, header, facts);
             }
+            // Worked out once: a declaration may declare thousands of names.
+            let (sig, doc) = (signature(node, None, src), doc());
             let mut c = node.walk();
             for d in node.children_by_field_name("declarator", &mut c) {
                 // A typedef names a type; anything else is a parse a macro confused.
@@ -209,8 +215,8 @@ pub(super) fn declaration(node: Node, src: &[u8], header: bool, facts: &mut File
                 facts.symbols.push(Symbol {
                     kind: SymbolKind::Type,
                     name: name.to_string(),
-                    signature: signature(node, None, src),
-                    doc: doc(),
+                    signature: sig.clone(),
+                    doc: doc.clone(),
                     start_line,
                     end_line,
                     public: true,

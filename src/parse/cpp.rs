@@ -13,7 +13,7 @@
 //! confuse the grammar, which knows no macro's expansion; `without_macros` blanks them out
 //! (same bytes, same lines) before the parse, and the text is read from the file as written.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use tree_sitter::Node;
 
@@ -45,6 +45,15 @@ struct Walk<'s> {
     facts: FileFacts,
     /// The namespaces the file opens: a path that starts with one is read without it.
     namespaces: BTreeSet<String>,
+}
+
+/// What the names one declaration declares share.
+struct Head {
+    signature: String,
+    doc: String,
+    start_line: u32,
+    end_line: u32,
+    is_static: bool,
 }
 
 /// Where a declaration stands: the classes around it, and whether a reader outside the file
@@ -82,6 +91,12 @@ pub(super) fn extract(root: Node, src: &[u8], header: bool) -> FileFacts {
     };
     walk.items(root, &top, 0);
     let mut facts = walk.facts;
+    facts.package = walk
+        .namespaces
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
     includes(root, src, &mut facts);
     references(root, src, &walk.namespaces, &mut facts);
     facts
@@ -151,7 +166,10 @@ impl Walk<'_> {
                 }
             }
             "function_definition" => {
-                self.function(node, outer, scope, true);
+                if let Some(d) = node.child_by_field_name("declarator") {
+                    let head = self.head(node, outer, node.child_by_field_name("body"));
+                    self.function(d, &head, scope, true);
+                }
                 if let Some(body) = node.child_by_field_name("body") {
                     self.local_types(body, depth + 1);
                 }
@@ -164,9 +182,11 @@ impl Walk<'_> {
                 let declarators: Vec<Node> =
                     node.children_by_field_name("declarator", &mut c).collect();
                 let constant = is_constant(node, src);
+                // Worked out once: a declaration may declare thousands of names.
+                let head = self.head(node, outer, None);
                 for d in declarators {
                     if is_function(d) {
-                        self.function(node, outer, scope, false);
+                        self.function(d, &head, scope, false);
                         continue;
                     }
                     if scope.in_class && !constant {
@@ -182,7 +202,7 @@ impl Walk<'_> {
                         } else {
                             SymbolKind::Variable
                         };
-                        self.push(kind, scope.name(&name), outer, None, scope, node);
+                        self.push(kind, scope.name(&name), &head, scope);
                     }
                 }
             }
@@ -193,6 +213,7 @@ impl Walk<'_> {
                 if let Some(t) = node.child_by_field_name("type") {
                     self.tagged(t, outer, scope, depth);
                 }
+                let head = self.head(node, outer, None);
                 let mut c = node.walk();
                 for d in node.children_by_field_name("declarator", &mut c) {
                     let Some(name) = c::declared_name(d)
@@ -201,26 +222,14 @@ impl Walk<'_> {
                     else {
                         continue;
                     };
-                    self.push(
-                        SymbolKind::Type,
-                        scope.name(&name),
-                        outer,
-                        None,
-                        scope,
-                        node,
-                    );
+                    self.push(SymbolKind::Type, scope.name(&name), &head, scope);
                 }
             }
-            "alias_declaration" => {
+            "alias_declaration" | "concept_definition" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     let name = scope.name(text(name, src));
-                    self.push(SymbolKind::Type, name, outer, None, scope, node);
-                }
-            }
-            "concept_definition" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    let name = scope.name(text(name, src));
-                    self.push(SymbolKind::Type, name, outer, None, scope, node);
+                    let head = self.head(node, outer, None);
+                    self.push(SymbolKind::Type, name, &head, scope);
                 }
             }
             "preproc_def" | "preproc_function_def" => {
@@ -287,11 +296,20 @@ impl Walk<'_> {
         segs
     }
 
-    /// A function or method, defined (`body`) or declared.
-    fn function(&mut self, node: Node, outer: Node, scope: &Scope, defined: bool) {
-        let Some(d) = node.child_by_field_name("declarator") else {
-            return;
-        };
+    /// What every name a declaration declares shares: its quote, doc, lines, `static`.
+    fn head(&self, node: Node, outer: Node, body: Option<Node>) -> Head {
+        let (start_line, end_line) = lines_of(outer);
+        Head {
+            signature: signature(outer, body, self.src),
+            doc: c::doc_comment(outer, self.src),
+            start_line,
+            end_line,
+            is_static: c::is_static(node, self.src),
+        }
+    }
+
+    /// A function or method, defined or declared by the declarator `d`.
+    fn function(&mut self, d: Node, head: &Head, scope: &Scope, defined: bool) {
         let Some(name_node) = function_name(d) else {
             return;
         };
@@ -316,42 +334,18 @@ impl Walk<'_> {
         };
         let mut all = scope.classes.clone();
         all.extend(segs);
-        let name = all.join("::");
-        let body = node.child_by_field_name("body");
-        let mut private = c::is_static(node, self.src) && !scope.in_class;
-        if !scope.public {
-            private = true;
-        }
-        let (start_line, end_line) = lines_of(outer);
-        self.facts.symbols.push(Symbol {
-            kind,
-            name,
-            signature: signature(outer, body, self.src),
-            doc: c::doc_comment(outer, self.src),
-            start_line,
-            end_line,
-            public: !private,
-        });
+        self.push(kind, all.join("::"), head, scope);
     }
 
-    fn push(
-        &mut self,
-        kind: SymbolKind,
-        name: String,
-        outer: Node,
-        body: Option<Node>,
-        scope: &Scope,
-        node: Node,
-    ) {
-        let (start_line, end_line) = lines_of(outer);
-        let private = !scope.public || (!scope.in_class && c::is_static(node, self.src));
+    fn push(&mut self, kind: SymbolKind, name: String, head: &Head, scope: &Scope) {
+        let private = !scope.public || (!scope.in_class && head.is_static);
         self.facts.symbols.push(Symbol {
             kind,
             name,
-            signature: signature(outer, body, self.src),
-            doc: c::doc_comment(outer, self.src),
-            start_line,
-            end_line,
+            signature: head.signature.clone(),
+            doc: head.doc.clone(),
+            start_line: head.start_line,
+            end_line: head.end_line,
             public: !private,
         });
     }
@@ -766,9 +760,42 @@ fn references(root: Node, src: &[u8], namespaces: &BTreeSet<String>, facts: &mut
         path.drain(..skip);
         path
     };
+    // A parent is reached before its children, so what the children are is noted there:
+    // `Node::parent` walks down from the root, and asked per node it costs the square of a
+    // deeply nested file.
+    let mut defining: HashSet<usize> = HashSet::new();
+    let mut top_level: HashSet<usize> = HashSet::new();
     visit_pruned(root, &mut |node| {
         let line = lines_of(node).0;
-        match node.kind() {
+        let kind = node.kind();
+        let names_type = matches!(
+            kind,
+            "type_definition"
+                | "alias_declaration"
+                | "class_specifier"
+                | "struct_specifier"
+                | "union_specifier"
+                | "enum_specifier"
+                | "type_parameter_declaration"
+                | "optional_type_parameter_declaration"
+        );
+        let holds_declarations = CONTAINERS.contains(&kind)
+            || matches!(kind, "field_declaration_list" | "template_declaration");
+        if names_type || holds_declarations {
+            let mut c = node.walk();
+            for child in node.named_children(&mut c) {
+                match child.kind() {
+                    "type_identifier" if names_type => {
+                        defining.insert(child.id());
+                    }
+                    "declaration" if holds_declarations => {
+                        top_level.insert(child.id());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        match kind {
             "call_expression" => {
                 if let Some(f) = node.child_by_field_name("function") {
                     let at = f
@@ -803,38 +830,17 @@ fn references(root: Node, src: &[u8], namespaces: &BTreeSet<String>, facts: &mut
                     }
                 }
             }
-            "type_identifier" => {
-                let defines = node.parent().is_some_and(|p| {
-                    matches!(
-                        p.kind(),
-                        "type_definition"
-                            | "alias_declaration"
-                            | "class_specifier"
-                            | "struct_specifier"
-                            | "union_specifier"
-                            | "enum_specifier"
-                            | "type_parameter_declaration"
-                            | "optional_type_parameter_declaration"
-                    )
+            "type_identifier" if !defining.contains(&node.id()) => {
+                facts.refs.push(RawRef {
+                    kind: RefKind::TypeUse,
+                    path: vec![text(node, src).to_string()],
+                    line,
+                    subject: vec![],
                 });
-                if !defines {
-                    facts.refs.push(RawRef {
-                        kind: RefKind::TypeUse,
-                        path: vec![text(node, src).to_string()],
-                        line,
-                        subject: vec![],
-                    });
-                }
             }
             "parameter_declaration" | "optional_parameter_declaration" | "declaration" => {
-                let inside_function = node.kind() != "declaration"
-                    || node.parent().is_some_and(|p| {
-                        !CONTAINERS.contains(&p.kind())
-                            && !matches!(
-                                p.kind(),
-                                "field_declaration_list" | "template_declaration"
-                            )
-                    });
+                let inside_function =
+                    node.kind() != "declaration" || !top_level.contains(&node.id());
                 if inside_function {
                     let ty = node.child_by_field_name("type");
                     let auto = ty.is_some_and(|t| t.kind() == "placeholder_type_specifier");
@@ -921,6 +927,18 @@ fn value_path(node: Node, src: &[u8], depth: usize) -> Vec<String> {
             }
             None => unknown(),
         },
+        // `new Table(…)` is a `Table`, as `Table(…)` is.
+        "new_expression" => {
+            let mut segs = Vec::new();
+            if let Some(t) = node.child_by_field_name("type") {
+                qualified_segments(t, src, &mut segs, 0);
+            }
+            if segs.is_empty() {
+                return unknown();
+            }
+            segs.push("()".into());
+            segs
+        }
         "parenthesized_expression" | "pointer_expression" => node
             .named_child(0)
             .map(|n| value_path(n, src, depth + 1))
@@ -1017,7 +1035,7 @@ fn continuation(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
         return;
     }
     let mut depth = 0;
-    for (j, c) in t[len..].char_indices() {
+    for (j, c) in t[len..].char_indices().take(SCAN) {
         match c {
             '(' => depth += 1,
             ')' => {
@@ -1061,7 +1079,7 @@ fn leading(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
         // `class FMT_SO_VISIBILITY("default") format_error`
         if after_class && is_macro_word(word) && after.starts_with('(') {
             let mut depth = 0;
-            let close = after.char_indices().find(|&(_, c)| {
+            let close = after.char_indices().take(SCAN).find(|&(_, c)| {
                 match c {
                     '(' => depth += 1,
                     ')' => depth -= 1,
@@ -1084,7 +1102,7 @@ fn leading(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
         } else if word == "template" && next.starts_with('<') {
             // `template <typename T> FMT_CONSTEXPR auto f()`: on past the head.
             let mut depth = 0;
-            let head = next.char_indices().find(|&(_, c)| {
+            let head = next.char_indices().take(SCAN).find(|&(_, c)| {
                 match c {
                     '<' => depth += 1,
                     '>' => depth -= 1,
@@ -1129,10 +1147,13 @@ fn trailing(body: &str, offset: usize, out: &mut [u8]) {
     let bytes = body.as_bytes();
     let code_end = body.find("//").unwrap_or(body.len());
     let mut i = 0;
+    // Quotes passed so far: a word after an odd number of them is in a string.
+    let mut quotes = 0;
     while i < code_end {
         let starts_word = bytes[i].is_ascii_uppercase()
             && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
         if !starts_word {
+            quotes += usize::from(bytes[i] == b'"');
             i += 1;
             continue;
         }
@@ -1141,7 +1162,7 @@ fn trailing(body: &str, offset: usize, out: &mut [u8]) {
             .unwrap_or(body.len() - i);
         let word = &body[i..i + len];
         let before = body[..i].trim_end();
-        let quoted = body[..i].matches('"').count() % 2 == 1;
+        let quoted = quotes % 2 == 1;
         if !is_macro_word(word) || quoted || before.len() == body[..i].len() {
             i += len;
             continue;
@@ -1151,7 +1172,9 @@ fn trailing(body: &str, offset: usize, out: &mut [u8]) {
         if args {
             let mut depth = 0;
             let mut close = None;
-            for (j, c) in body[end..].char_indices() {
+            let mut scanned = end;
+            for (j, c) in body[end..].char_indices().take(SCAN) {
+                scanned = end + j + c.len_utf8();
                 match c {
                     '(' => depth += 1,
                     ')' => {
@@ -1167,7 +1190,7 @@ fn trailing(body: &str, offset: usize, out: &mut [u8]) {
             match close {
                 Some(c) => end = c,
                 None => {
-                    i += len;
+                    i = scanned;
                     continue;
                 }
             }
@@ -1175,8 +1198,10 @@ fn trailing(body: &str, offset: usize, out: &mut [u8]) {
         let next = body[end..].trim_start();
         let prev = before.chars().last();
         let prev_word_start = before
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let prev_word = &before[prev_word_start..];
         let ends_declaration = next.is_empty()
             || next.starts_with([';', '{', '=', ':'])
@@ -1220,7 +1245,7 @@ fn is_macro_line(t: &str, last: char) -> bool {
         return false;
     }
     let mut depth = 0i32;
-    for (j, c) in t[len..].char_indices() {
+    for (j, c) in t[len..].char_indices().take(SCAN) {
         match c {
             '(' => depth += 1,
             ')' => {
@@ -1234,6 +1259,10 @@ fn is_macro_line(t: &str, last: char) -> bool {
     }
     false
 }
+
+/// How far a macro's arguments or a template head are looked for: a longer one is left as
+/// it is, so a hostile line costs linear time.
+const SCAN: usize = 4096;
 
 fn is_macro_word(w: &str) -> bool {
     w.len() >= 3
@@ -1270,13 +1299,15 @@ fn template_parameters(text: &str, out: &mut [u8]) {
         }
         let mut depth = 0;
         let mut close = None;
-        for (j, c) in text[word_at + len..].char_indices() {
+        let mut scanned = word_at + len;
+        for (j, c) in text[word_at + len..].char_indices().take(SCAN) {
+            scanned = word_at + len + j + c.len_utf8();
             match c {
                 '(' => depth += 1,
                 ')' => {
                     depth -= 1;
                     if depth == 0 {
-                        close = Some(word_at + len + j + 1);
+                        close = Some(scanned);
                         break;
                     }
                 }
@@ -1284,10 +1315,11 @@ fn template_parameters(text: &str, out: &mut [u8]) {
                 _ => {}
             }
         }
+        // What was scanned is not scanned again: a hostile text costs linear time.
+        from = scanned;
         let Some(close) = close else { continue };
         if text[close..].trim_start().starts_with('>') {
             blank(out, at, close - at);
-            from = close;
         }
     }
 }

@@ -219,7 +219,8 @@ pub struct FileFacts {
     #[serde(default)]
     pub default_export: Option<String>,
     /// The package the file declares (Go's package clause): files of one folder with the same
-    /// package see each other's names without an import.
+    /// package see each other's names without an import. For C++, the namespaces the file
+    /// opens, space-separated.
     #[serde(default)]
     pub package: String,
     /// How many arguments each call passes, where overloads are told apart by it (Java, C#):
@@ -1268,6 +1269,18 @@ mod tests {
         "async ",
         "@decorator",
         "\\",
+        "template <",
+        ">",
+        "namespace ",
+        "public:",
+        "::",
+        "~",
+        "operator",
+        "A_B",
+        "A_B(",
+        ", ",
+        "#if X\n",
+        "#endif\n",
     ];
 
     /// Fuzz target: the front-ends. Any bytes in any language parse to facts whose symbols sit
@@ -1278,6 +1291,10 @@ mod tests {
         for _ in 0..crate::fuzz::cases() {
             let code = g.text(CODE, 60);
             let lines = code.lines().count().max(1) as u32;
+            // C++'s macro blanking keeps every byte's place and every line.
+            let unmacroed = cpp::without_macros(&code);
+            assert_eq!(unmacroed.len(), code.len(), "{code:?}");
+            assert_eq!(unmacroed.lines().count(), code.lines().count(), "{code:?}");
             for l in Language::ALL {
                 let f = test_support::facts(l, &code);
                 for s in &f.symbols {
