@@ -7,6 +7,10 @@
 //!
 //! Visibility: `static` is private to its file; everything else links, and a header's
 //! declarations are its API.
+//!
+//! Export and attribute macros (`UV_EXTERN int uv_run(…)`) confuse the grammar, which knows
+//! no macro's expansion: C and C++ are parsed with them blanked out (`without_macros`, same
+//! bytes, same lines), and their text is read from the file as written.
 
 use tree_sitter::Node;
 
@@ -632,6 +636,383 @@ pub(crate) fn is_header(path: &str) -> bool {
     matches!(ext, "h" | "hh" | "hpp" | "hxx" | "h++" | "inl")
 }
 
+/// The text with export and attribute macros blanked out, byte for byte:
+/// - a word in capitals with an underscore alone on its line (`FMT_BEGIN_NAMESPACE`);
+/// - such a word before another word where a declaration starts (`LEVELDB_EXPORT Status
+///   DestroyDB(…)`, `static FMT_CONSTEXPR int f()`), and any word in capitals between `class`
+///   or `struct` and the name (`class LOCKABLE Mutex`);
+/// - such a word, with its arguments, after a declarator (`void Lock() EXCLUSIVE_LOCK_FUNCTION()
+///   {`, `int n_ GUARDED_BY(mu_);`).
+///
+/// Types in capitals without an underscore (`HANDLE h;`) and values (`case MAX_SIZE:`,
+/// `x = MAX_SIZE;`) are kept.
+pub(super) fn without_macros(text: &str) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let mut offset = 0;
+    // The last code line's last character, and for each open `#if`, whether it stands in the
+    // middle of an expression or an initialiser list (`: a_(1),` / `#if X` / `b_(2),`).
+    let mut last = '{';
+    let mut inline_ifs: Vec<bool> = Vec::new();
+    let mut in_directive = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end();
+        let trimmed = body.trim_start();
+        let indent = body.len() - trimmed.len();
+        // The lines a `\` continues belong to the directive above.
+        let continued = in_directive;
+        in_directive = body.ends_with('\\') && (continued || trimmed.starts_with('#'));
+        if continued {
+            offset += line.len();
+            continue;
+        }
+        if let Some(directive) = trimmed.strip_prefix('#') {
+            let word = directive.trim_start();
+            let word = &word[..word
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(word.len())];
+            let inline = match word {
+                "if" | "ifdef" | "ifndef" => {
+                    let inline = matches!(last, ',' | ':' | '(' | '&' | '|' | '+' | '?');
+                    inline_ifs.push(inline);
+                    inline
+                }
+                "else" | "elif" | "elifdef" | "elifndef" => {
+                    inline_ifs.last().copied().unwrap_or(false)
+                }
+                "endif" => inline_ifs.pop().unwrap_or(false),
+                _ => false,
+            };
+            // Both branches stay, without the directives: the grammar reads an initialiser
+            // list whole, where it cannot read a directive in it.
+            if inline && !body.ends_with('\\') {
+                blank(&mut out, offset + indent, trimmed.len());
+            }
+        } else if is_macro_word(trimmed) || is_macro_line(trimmed, last) {
+            // Gone: the line before is still the last code line.
+            blank(&mut out, offset + indent, trimmed.len());
+            offset += line.len();
+            continue;
+        } else if !trimmed.starts_with("//") {
+            let continues = last.is_alphanumeric() || last == '_' || last == ')';
+            if continues {
+                continuation(body, indent, offset, &mut out);
+            }
+            leading(body, indent, offset, &mut out);
+            trailing(body, offset, &mut out);
+        }
+        let code = body[..body.find("//").unwrap_or(body.len())].trim_end();
+        if !trimmed.starts_with('#') {
+            if let Some(c) = code.chars().last() {
+                last = c;
+            }
+        }
+        offset += line.len();
+    }
+    template_parameters(text, &mut out);
+    // Only ASCII letters, digits and brackets were replaced by spaces: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// An annotation on a line of its own that ends a declaration (`  GUARDED_BY(mu_);` under
+/// `std::queue<Item> queue_`).
+fn continuation(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
+    let t = &body[indent..];
+    let len = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    if !is_macro_word(&t[..len]) || !t[len..].starts_with('(') {
+        return;
+    }
+    let mut depth = 0;
+    for (j, c) in t[len..].char_indices().take(SCAN) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    let end = len + j + 1;
+                    if t[end..].trim_start().starts_with([';', '{', ':']) {
+                        blank(out, offset + indent, end);
+                    }
+                    return;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Macros among the keywords that open a declaration.
+fn leading(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
+    let mut pos = indent;
+    let mut after_class = false;
+    loop {
+        let rest = &body[pos..];
+        let word_len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if word_len == 0 {
+            break;
+        }
+        let word = &rest[..word_len];
+        let after = &rest[word_len..];
+        let next = after.trim_start();
+        let spaced = after.len() > next.len();
+        let before_word =
+            spaced && next.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '~');
+        let capitals = word.len() >= 2
+            && word
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        let opens_block = pos == indent && next.starts_with('{') && is_macro_word(word);
+        // `class FMT_SO_VISIBILITY("default") format_error`
+        if after_class && is_macro_word(word) && after.starts_with('(') {
+            let mut depth = 0;
+            let close = after.char_indices().take(SCAN).find(|&(_, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            });
+            let Some((close, _)) = close else { break };
+            blank(out, offset + pos, word_len + close + 1);
+            let rest = &after[close + 1..];
+            let gap = rest.len() - rest.trim_start().len();
+            if gap == 0 {
+                break;
+            }
+            pos = body.len() - rest.len() + gap;
+            continue;
+        }
+        if opens_block || before_word && (is_macro_word(word) || (after_class && capitals)) {
+            blank(out, offset + pos, word_len);
+        } else if word == "template" && next.starts_with('<') {
+            // `template <typename T> FMT_CONSTEXPR auto f()`: on past the head.
+            let mut depth = 0;
+            let head = next.char_indices().take(SCAN).find(|&(_, c)| {
+                match c {
+                    '<' => depth += 1,
+                    '>' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            });
+            let Some((close, _)) = head else { break };
+            let after_head = &next[close + 1..];
+            let gap = after_head.len() - after_head.trim_start().len();
+            if gap == 0 {
+                break;
+            }
+            pos = body.len() - after_head.len() + gap;
+            continue;
+        } else if matches!(word, "class" | "struct" | "union") {
+            after_class = true;
+        } else if !matches!(
+            word,
+            "enum"
+                | "static"
+                | "inline"
+                | "virtual"
+                | "explicit"
+                | "constexpr"
+                | "extern"
+                | "friend"
+                | "const"
+                | "template"
+        ) {
+            break;
+        }
+        if !spaced {
+            break;
+        }
+        pos += word_len + (after.len() - next.len());
+    }
+}
+
+/// Annotation macros after a declarator's closing parenthesis or name.
+fn trailing(body: &str, offset: usize, out: &mut [u8]) {
+    let bytes = body.as_bytes();
+    let code_end = body.find("//").unwrap_or(body.len());
+    let mut i = 0;
+    // Quotes passed so far: a word after an odd number of them is in a string.
+    let mut quotes = 0;
+    while i < code_end {
+        let starts_word = bytes[i].is_ascii_uppercase()
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+        if !starts_word {
+            quotes += usize::from(bytes[i] == b'"');
+            i += 1;
+            continue;
+        }
+        let len = body[i..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(body.len() - i);
+        let word = &body[i..i + len];
+        let before = body[..i].trim_end();
+        let quoted = quotes % 2 == 1;
+        if !is_macro_word(word) || quoted || before.len() == body[..i].len() {
+            i += len;
+            continue;
+        }
+        let mut end = i + len;
+        let args = body[end..].starts_with('(');
+        if args {
+            let mut depth = 0;
+            let mut close = None;
+            let mut scanned = end;
+            for (j, c) in body[end..].char_indices().take(SCAN) {
+                scanned = end + j + c.len_utf8();
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            close = Some(end + j + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            match close {
+                Some(c) => end = c,
+                None => {
+                    i = scanned;
+                    continue;
+                }
+            }
+        }
+        let next = body[end..].trim_start();
+        let prev = before.chars().last();
+        let prev_word_start = before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |(p, c)| p + c.len_utf8());
+        let prev_word = &before[prev_word_start..];
+        let ends_declaration = next.is_empty()
+            || next.starts_with([';', '{', '=', ':'])
+            || next.starts_with("->")
+            || next.starts_with(|c: char| c.is_alphabetic());
+        let after_paren = prev == Some(')') && !next.starts_with(':') || prev == Some(')') && args;
+        let after_identifier = prev.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        // `value(int x FMT_BUILTIN)`, `if FMT_CONSTEXPR20 (…)`.
+        let in_parameters = after_identifier
+            && !args
+            && next.starts_with([')', ','])
+            && !matches!(prev_word, "return" | "case" | "sizeof");
+        let after_if = prev_word == "if" && !args && next.starts_with('(');
+        if in_parameters || after_if {
+            blank(out, offset + i, end - i);
+            i = end;
+            continue;
+        }
+        let after_name = after_identifier
+            && args
+            && !matches!(
+                prev_word,
+                "return" | "case" | "else" | "do" | "throw" | "new"
+            )
+            && next.starts_with([';', '{', '=', ','])
+            || prev_word == "const" && next.starts_with([';', '{']);
+        if ends_declaration && (after_paren || after_name) {
+            blank(out, offset + i, end - i);
+        }
+        i = end;
+    }
+}
+
+/// A macro call alone on its line with no `;` after it, where a declaration could start
+/// (`FMT_PRAGMA_GCC(push_options)`): it stands for declarations or for nothing.
+fn is_macro_line(t: &str, last: char) -> bool {
+    let len = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    if !is_macro_word(&t[..len]) || !t[len..].starts_with('(') || !t.ends_with(')') {
+        return false;
+    }
+    let mut depth = 0i32;
+    for (j, c) in t[len..].char_indices().take(SCAN) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return len + j + 1 == t.len() && matches!(last, ';' | '{' | '}');
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// How far a macro's arguments or a template head are looked for: a longer one is left as
+/// it is, so a hostile line costs linear time.
+const SCAN: usize = 4096;
+
+fn is_macro_word(w: &str) -> bool {
+    w.len() >= 3
+        && w.contains('_')
+        && w.starts_with(|c: char| c.is_ascii_uppercase())
+        && w.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Spaces over `len` bytes from `at`, line breaks kept.
+fn blank(out: &mut [u8], at: usize, len: usize) {
+    for b in &mut out[at..at + len] {
+        if *b != b'\n' {
+            *b = b' ';
+        }
+    }
+}
+
+/// A macro standing for a template parameter (`template <typename T, FMT_ENABLE_IF(…)>`,
+/// SFINAE's usual spelling), with the comma before it: what is left is a template head.
+fn template_parameters(text: &str, out: &mut [u8]) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(',').map(|i| from + i) {
+        from = at + 1;
+        let rest = &text[at + 1..];
+        let word_at = at + 1 + (rest.len() - rest.trim_start().len());
+        let len = text[word_at..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - word_at);
+        if !is_macro_word(&text[word_at..word_at + len]) || bytes.get(word_at + len) != Some(&b'(')
+        {
+            continue;
+        }
+        let mut depth = 0;
+        let mut close = None;
+        let mut scanned = word_at + len;
+        for (j, c) in text[word_at + len..].char_indices().take(SCAN) {
+            scanned = word_at + len + j + c.len_utf8();
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(scanned);
+                        break;
+                    }
+                }
+                ';' | '{' | '}' => break,
+                _ => {}
+            }
+        }
+        // What was scanned is not scanned again: a hostile text costs linear time.
+        from = scanned;
+        let Some(close) = close else { continue };
+        if text[close..].trim_start().starts_with('>') {
+            blank(out, at, close - at);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -739,6 +1120,20 @@ int main(int argc, char **argv) { store_open(argv[1]); return 0; }
     }
 
     #[test]
+    fn export_macros_do_not_hide_declarations() {
+        let code = "#define UV_EXTERN extern\nUV_EXTERN int uv_run(uv_loop_t* loop, uv_run_mode mode);\nUV_EXTERN uv_loop_t* uv_default_loop(void);\n";
+        let f = facts_at(Language::C, "include/uv.h", code);
+        let run = symbol(&f, "uv_run");
+        assert_eq!(run.kind, SymbolKind::Function);
+        // Quoted from the file, from where the parse starts the declaration: after the macro.
+        assert_eq!(
+            run.signature,
+            "int uv_run(uv_loop_t* loop, uv_run_mode mode);"
+        );
+        assert_eq!(symbol(&f, "uv_default_loop").kind, SymbolKind::Function);
+    }
+
+    #[test]
     fn source_symbols_and_references() {
         let f = facts_at(Language::C, "src/store.c", SOURCE);
         // A licence is no file doc.
@@ -803,6 +1198,17 @@ int main(int argc, char **argv) { store_open(argv[1]); return 0; }
         assert_eq!(
             r("../include/store.h", false).as_deref(),
             Some("include/store.h")
+        );
+    }
+
+    #[test]
+    fn macros_are_blanked_byte_for_byte() {
+        let text = "FMT_BEGIN_NAMESPACE\nclass FMT_API Foo {};\nFMT_CONSTEXPR inline int f();\nHANDLE h;\nint x = MAX_SIZE;\nclass LOCKABLE Mutex {\n  void Lock() EXCLUSIVE_LOCK_FUNCTION() { f(A_B); }\n  int n_ GUARDED_BY(mu_);\n  case MAX_SIZE: return MAX_SIZE;\n  void f() const FMT_NOEXCEPT;\n  std::queue<int> q_\n      GUARDED_BY(mu_);\n  L() :\n#if !defined(NDEBUG)\n  a_(1),\n#endif\n  b_(2) {}\n#if X\nint y;\n#endif\n";
+        let out = without_macros(text);
+        assert_eq!(out.len(), text.len());
+        assert_eq!(
+            out,
+            "                   \nclass         Foo {};\n              inline int f();\nHANDLE h;\nint x = MAX_SIZE;\nclass          Mutex {\n  void Lock()                           { f(A_B); }\n  int n_                ;\n  case MAX_SIZE: return MAX_SIZE;\n  void f() const             ;\n  std::queue<int> q_\n                     ;\n  L() :\n                    \n  a_(1),\n      \n  b_(2) {}\n#if X\nint y;\n#endif\n"
         );
     }
 }

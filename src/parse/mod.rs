@@ -572,9 +572,10 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         return parsed;
     }
     let src = file.text.as_bytes();
-    // C++ is parsed with its export and attribute macros blanked out (same bytes, same
-    // lines); its text is still read from the file as written.
-    let unmacroed = (language == Language::Cpp).then(|| cpp::without_macros(&file.text));
+    // C and C++ are parsed with their export and attribute macros blanked out (same bytes,
+    // same lines); their text is still read from the file as written.
+    let unmacroed =
+        matches!(language, Language::C | Language::Cpp).then(|| c::without_macros(&file.text));
     let parse_src = unmacroed.as_ref().map_or(src, |t| t.as_bytes());
     let Some(mut tree) = parsers.get(language).parse(parse_src, None) else {
         parsed.note = Some("the parser gave up on this file".into());
@@ -1291,8 +1292,8 @@ mod tests {
         for _ in 0..crate::fuzz::cases() {
             let code = g.text(CODE, 60);
             let lines = code.lines().count().max(1) as u32;
-            // C++'s macro blanking keeps every byte's place and every line.
-            let unmacroed = cpp::without_macros(&code);
+            // The macro blanking keeps every byte's place and every line.
+            let unmacroed = c::without_macros(&code);
             assert_eq!(unmacroed.len(), code.len(), "{code:?}");
             assert_eq!(unmacroed.lines().count(), code.lines().count(), "{code:?}");
             for l in Language::ALL {
