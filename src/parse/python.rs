@@ -14,14 +14,54 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
         module_doc: docstring(root, src),
         ..Default::default()
     };
-    block(root, src, "", &mut facts);
+    block(root, src, "", &mut facts, 0);
     references(root, src, &mut facts);
     facts
 }
 
-fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts) {
+/// How deep classes, nested functions and conditional blocks are followed; deeper ones are
+/// left out, so a hostile file cannot exhaust the stack.
+const MAX_NESTING: usize = 32;
+
+/// The statements that hold others at the level they stand at: a definition under
+/// `if TYPE_CHECKING:`, `try:`/`except ImportError:` or `with` is the module's (or class's).
+const COMPOUND: &[&str] = &[
+    "if_statement",
+    "try_statement",
+    "with_statement",
+    "elif_clause",
+    "else_clause",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+];
+
+fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
     let mut cursor = list.walk();
     for child in list.named_children(&mut cursor) {
+        if COMPOUND.contains(&child.kind()) {
+            let mut c = child.walk();
+            for part in child.named_children(&mut c) {
+                match part.kind() {
+                    "block" => block(part, src, class, facts, depth + 1),
+                    k if COMPOUND.contains(&k) => {
+                        let mut pc = part.walk();
+                        let blocks: Vec<Node> = part
+                            .named_children(&mut pc)
+                            .filter(|b| b.kind() == "block")
+                            .collect();
+                        for b in blocks {
+                            block(b, src, class, facts, depth + 1);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            continue;
+        }
         let node = if child.kind() == "decorated_definition" {
             match child.child_by_field_name("definition") {
                 Some(d) => d,
@@ -32,31 +72,7 @@ fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts) {
         };
         match node.kind() {
             "function_definition" | "class_definition" => {
-                let Some(name) = node.child_by_field_name("name").map(|n| text(n, src)) else {
-                    continue;
-                };
-                let is_class = node.kind() == "class_definition";
-                let kind = match (is_class, class.is_empty()) {
-                    (true, _) => SymbolKind::Class,
-                    (false, true) => SymbolKind::Function,
-                    (false, false) => SymbolKind::Method,
-                };
-                let body = node.child_by_field_name("body");
-                let qualified = format!("{class}{name}");
-                let (start_line, end_line) = lines_of(child);
-                let sig = signature(node, body, src);
-                facts.symbols.push(Symbol {
-                    kind,
-                    name: qualified.clone(),
-                    signature: sig.trim_end_matches(':').trim_end().to_string(),
-                    doc: body.map(|b| docstring(b, src)).unwrap_or_default(),
-                    start_line,
-                    end_line,
-                    public: is_public(name) && (class.is_empty() || is_public(class)),
-                });
-                if let (true, Some(b)) = (is_class, body) {
-                    block(b, src, &format!("{qualified}."), facts);
-                }
+                definition(child, node, src, class, false, facts, depth)
             }
             "import_statement" if class.is_empty() => {
                 let mut c = node.walk();
@@ -105,6 +121,70 @@ fn block(list: Node, src: &[u8], class: &str, facts: &mut FileFacts) {
             "expression_statement" if class.is_empty() => constant(node, src, facts),
             _ => {}
         }
+    }
+}
+
+/// A function, method or class (`outer` is its decorated form, when it has one); `local`: it
+/// is defined in a function's body, where only that function sees it.
+fn definition(
+    outer: Node,
+    node: Node,
+    src: &[u8],
+    class: &str,
+    local: bool,
+    facts: &mut FileFacts,
+    depth: usize,
+) {
+    let Some(name) = node.child_by_field_name("name").map(|n| text(n, src)) else {
+        return;
+    };
+    let is_class = node.kind() == "class_definition";
+    let kind = match (is_class, class.is_empty() || local) {
+        (true, _) => SymbolKind::Class,
+        (false, true) => SymbolKind::Function,
+        (false, false) => SymbolKind::Method,
+    };
+    let body = node.child_by_field_name("body");
+    let qualified = format!("{class}{name}");
+    let (start_line, end_line) = lines_of(outer);
+    let sig = signature(node, body, src);
+    facts.symbols.push(Symbol {
+        kind,
+        name: qualified.clone(),
+        signature: sig.trim_end_matches(':').trim_end().to_string(),
+        doc: body.map(|b| docstring(b, src)).unwrap_or_default(),
+        start_line,
+        end_line,
+        public: !local && is_public(name) && (class.is_empty() || is_public(class)),
+    });
+    let Some(b) = body else { return };
+    if is_class && !local {
+        block(b, src, &format!("{qualified}."), facts, depth + 1);
+        return;
+    }
+    if depth >= MAX_NESTING {
+        return;
+    }
+    // The functions and classes a body defines for itself (a decorator's `wrapper`): named
+    // under it, private to it.
+    let mut inner = Vec::new();
+    visit_pruned(b, &mut |n| match n.kind() {
+        "function_definition" | "class_definition" => {
+            inner.push((n, n));
+            false
+        }
+        "decorated_definition" => {
+            if let Some(d) = n.child_by_field_name("definition") {
+                inner.push((n, d));
+            }
+            false
+        }
+        "lambda" => false,
+        _ => true,
+    });
+    let prefix = format!("{qualified}.");
+    for (o, d) in inner {
+        definition(o, d, src, &prefix, true, facts, depth + 1);
     }
 }
 
@@ -532,6 +612,22 @@ def _private():
         assert!(!symbol(&f, "Store._secret").public);
         assert!(!symbol(&f, "_private").public);
         assert_eq!(symbol(&f, "MAX_SIZE").kind, SymbolKind::Const);
+    }
+
+    #[test]
+    fn nested_and_conditional_definitions_are_listed() {
+        let code = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .app import Flask\n\n    class AppProxy(Flask):\n        def current(self): ...\nelse:\n    AppProxy = object\n\ntry:\n    import ujson as json\nexcept ImportError:\n    def dumps(o):\n        return ''\n\nclass Scaffold:\n    def route(self, rule):\n        \"\"\"Registers a view.\"\"\"\n        def decorator(f):\n            for _ in []:\n                def inner(): pass\n            return f\n        return decorator\n";
+        let f = facts(Language::Python, code);
+        assert_eq!(symbol(&f, "AppProxy").kind, SymbolKind::Class);
+        assert_eq!(symbol(&f, "AppProxy.current").kind, SymbolKind::Method);
+        assert_eq!(symbol(&f, "dumps").kind, SymbolKind::Function);
+        let decorator = symbol(&f, "Scaffold.route.decorator");
+        assert_eq!(decorator.kind, SymbolKind::Function);
+        assert!(!decorator.public);
+        assert!(!symbol(&f, "Scaffold.route.decorator.inner").public);
+        assert!(symbol(&f, "Scaffold.route").public);
+        // An import under `if TYPE_CHECKING:` is read like any other.
+        assert!(f.bindings.iter().any(|b| b.local == "Flask"));
     }
 
     #[test]
