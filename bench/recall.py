@@ -67,6 +67,28 @@ def is_test_file(path):
     )
 
 
+_LINES = {}
+
+
+def rust_test_item(repo, path, line):
+    """Whether the attributes right above a Rust item make it a test (`#[test]`,
+    `#[cfg(test)]`): a test function outside a test module is left out as one inside is."""
+    if path not in _LINES:
+        with open(os.path.join(repo, path), encoding="utf-8", errors="replace") as f:
+            _LINES[path] = f.read().splitlines()
+    lines = _LINES[path]
+    i = line - 2
+    while i >= 0:
+        above = lines[i].strip()
+        if not (above.startswith("#[") or above.startswith("//") or above.endswith(")]")):
+            break
+        compact = above.replace(" ", "")
+        if compact.startswith("#[test]") or compact.startswith("#[cfg(test)"):
+            return True
+        i -= 1
+    return False
+
+
 def ctags_defs(repo):
     langs = ",".join(KINDS)
     out = subprocess.run(
@@ -97,6 +119,8 @@ def ctags_defs(repo):
         if lang == "Rust" and re.search(r"(^|::|\.)tests?($|::|\.)", scope):
             continue
         if lang == "Rust" and kind == "module" and t["name"] in ("tests", "test"):
+            continue
+        if lang == "Rust" and rust_test_item(repo, path, t["line"]):
             continue
         if lang in ("C", "C++", "H") and kind == "macro" and re.search(
                 r"_(H|HPP|HH|HXX|INCLUDED|H_INCLUDED)_*$", t["name"].strip("_").upper()) \

@@ -66,10 +66,29 @@ impl Language {
     /// The language of a file from its path, and for a `.h` from its text too: C and C++
     /// share the extension, and a header that declares a class, a namespace or a template,
     /// or includes the C++ standard library, is C++.
+    ///
+    /// A script without an extension is in the language its `#!` line runs.
     pub fn detect(path: &str, text: &str) -> Option<Language> {
         match Language::from_path(path) {
             Some(Language::C) if path.ends_with(".h") && looks_like_cpp(text) => {
                 Some(Language::Cpp)
+            }
+            None if extension(path).is_none() && text.starts_with("#!") => {
+                let first = text.lines().next().unwrap_or("");
+                let runs = |name: &str| {
+                    first
+                        .split(|c: char| c == '/' || c.is_whitespace())
+                        .any(|w| w.starts_with(name))
+                };
+                if runs("python") {
+                    Some(Language::Python)
+                } else if runs("ruby") {
+                    Some(Language::Ruby)
+                } else if runs("node") {
+                    Some(Language::JavaScript)
+                } else {
+                    None
+                }
             }
             other => other,
         }
@@ -738,6 +757,14 @@ mod tests {
         ] {
             assert_eq!(Language::detect("db.h", cpp), Some(Language::Cpp), "{cpp}");
         }
+        assert_eq!(
+            Language::detect(
+                "benchsuite/benchsuite",
+                "#!/usr/bin/env python3\nimport os\n"
+            ),
+            Some(Language::Python)
+        );
+        assert_eq!(Language::detect("bin/tool", "#!/usr/bin/env bash\n"), None);
         assert_eq!(kind_label("README.md", "# x"), "Markdown");
         assert_eq!(kind_label("bin/tool", "#!/usr/bin/env bash\n"), "Shell");
         assert!(is_code_kind(kind_label("main.go", "")));

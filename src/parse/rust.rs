@@ -17,9 +17,46 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
     facts
 }
 
+/// How deep modules, impls and functions in functions are followed; deeper ones are left
+/// out, so a hostile file cannot exhaust the stack.
+const MAX_NESTING: usize = 32;
+
 fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
     let mut cursor = list.walk();
-    for node in list.named_children(&mut cursor) {
+    let nodes: Vec<Node> = list.named_children(&mut cursor).collect();
+    item_list(nodes, src, prefix, facts, 0, false);
+}
+
+/// The items a function body defines for itself (a `fn imp()` per platform, a helper
+/// struct): named under the function, private to it.
+fn local_items<'t>(body: Node<'t>) -> Vec<Node<'t>> {
+    let mut found = Vec::new();
+    super::visit_pruned(body, &mut |n| match n.kind() {
+        "function_item" | "struct_item" | "enum_item" | "union_item" | "trait_item"
+        | "type_item" | "const_item" | "static_item" | "impl_item" | "macro_definition"
+        | "mod_item" => {
+            found.push(n);
+            false
+        }
+        // Macro bodies are token trees, not syntax.
+        "token_tree" | "macro_invocation" => false,
+        _ => true,
+    });
+    found
+}
+
+fn item_list(
+    nodes: Vec<Node>,
+    src: &[u8],
+    prefix: &str,
+    facts: &mut FileFacts,
+    depth: usize,
+    local: bool,
+) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    for node in nodes {
         let kind = match node.kind() {
             "function_item" | "function_signature_item" => SymbolKind::Function,
             "struct_item" => SymbolKind::Struct,
@@ -32,7 +69,9 @@ fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
             "macro_definition" => SymbolKind::Macro,
             "mod_item" => SymbolKind::Module,
             "impl_item" => {
-                impl_block(node, src, prefix, facts);
+                if !is_test_only(node, src) {
+                    impl_block(node, src, prefix, facts, depth + 1, local);
+                }
                 continue;
             }
             "use_declaration" => {
@@ -76,7 +115,7 @@ fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
                 target: None,
             });
         }
-        let public = is_public(node);
+        let public = is_public(node) && !local;
         push_symbol(
             facts,
             node,
@@ -86,22 +125,35 @@ fn items(list: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
             format!("{prefix}{name}"),
             public,
         );
+        let inner = format!("{prefix}{name}::");
         match (kind, body) {
-            (SymbolKind::Module, Some(b)) => items(b, src, &format!("{prefix}{name}::"), facts),
-            (SymbolKind::Trait, Some(b)) => {
-                methods(b, src, &format!("{prefix}{name}::"), public, facts)
+            (SymbolKind::Module, Some(b)) => {
+                let mut c = b.walk();
+                let nodes: Vec<Node> = b.named_children(&mut c).collect();
+                item_list(nodes, src, &inner, facts, depth + 1, local);
+            }
+            (SymbolKind::Trait, Some(b)) => methods(b, src, &inner, public, facts, depth + 1),
+            (SymbolKind::Function, Some(b)) => {
+                item_list(local_items(b), src, &inner, facts, depth + 1, true)
             }
             _ => {}
         }
     }
 }
 
-fn impl_block(node: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
+fn impl_block(
+    node: Node,
+    src: &[u8],
+    prefix: &str,
+    facts: &mut FileFacts,
+    depth: usize,
+    local: bool,
+) {
     let Some(ty) = node.child_by_field_name("type") else {
         return;
     };
     // Methods of a trait impl are as visible as the type; inherent ones say so themselves.
-    let trait_impl = node.child_by_field_name("trait").is_some();
+    let trait_impl = node.child_by_field_name("trait").is_some() && !local;
     // `impl<P> Visitor for &'a mut P` documents `P`'s methods: no reference, lifetime or `dyn`.
     let written = text(ty, src);
     let type_name = written
@@ -115,14 +167,31 @@ fn impl_block(node: Node, src: &[u8], prefix: &str, facts: &mut FileFacts) {
         .trim();
     if let Some(body) = node.child_by_field_name("body") {
         let qualified = format!("{prefix}{type_name}::");
-        methods(body, src, &qualified, trait_impl, facts);
+        methods(body, src, &qualified, trait_impl, facts, depth);
     }
 }
 
-fn methods(body: Node, src: &[u8], prefix: &str, all_public: bool, facts: &mut FileFacts) {
+/// The methods, associated types and associated constants of an impl or a trait.
+fn methods(
+    body: Node,
+    src: &[u8],
+    prefix: &str,
+    all_public: bool,
+    facts: &mut FileFacts,
+    depth: usize,
+) {
+    if depth > MAX_NESTING {
+        return;
+    }
     let mut cursor = body.walk();
     for node in body.named_children(&mut cursor) {
-        if !matches!(node.kind(), "function_item" | "function_signature_item") {
+        let kind = match node.kind() {
+            "function_item" | "function_signature_item" => SymbolKind::Method,
+            "type_item" | "associated_type" => SymbolKind::Type,
+            "const_item" => SymbolKind::Const,
+            _ => continue,
+        };
+        if is_test_only(node, src) {
             continue;
         }
         let Some(name) = node.child_by_field_name("name") else {
@@ -131,7 +200,11 @@ fn methods(body: Node, src: &[u8], prefix: &str, all_public: bool, facts: &mut F
         let public = all_public || is_public(node);
         let fn_body = node.child_by_field_name("body");
         let name = format!("{prefix}{}", text(name, src));
-        push_symbol(facts, node, fn_body, src, SymbolKind::Method, name, public);
+        let inner = format!("{name}::");
+        push_symbol(facts, node, fn_body, src, kind, name, public);
+        if let Some(b) = fn_body.filter(|_| kind == SymbolKind::Method) {
+            item_list(local_items(b), src, &inner, facts, depth + 1, true);
+        }
     }
 }
 
@@ -824,6 +897,27 @@ mod inline { pub fn visible() {} }
             .all(|s| !s.name.starts_with("test_support")));
         assert!(symbol(&f, "inline::visible").public);
         assert!(f.identifiers.contains(&"Parser".to_string()));
+    }
+
+    #[test]
+    fn associated_items_and_functions_in_functions_are_listed() {
+        let f = facts(
+            Language::Rust,
+            "pub trait Matcher { type Error; const N: usize; }\npub struct M;\nimpl Matcher for M {\n    type Error = String;\n    const N: usize = 1;\n}\npub fn is_hidden(p: &str) -> bool {\n    #[cfg(unix)]\n    fn imp(p: &str) -> bool { p.starts_with('.') }\n    #[cfg(windows)]\n    fn imp(p: &str) -> bool { false }\n    imp(p)\n}\n#[test]\nfn t() {}\n",
+        );
+        assert_eq!(symbol(&f, "Matcher::Error").kind, SymbolKind::Type);
+        assert_eq!(symbol(&f, "M::Error").kind, SymbolKind::Type);
+        assert!(symbol(&f, "M::Error").public);
+        assert_eq!(symbol(&f, "M::N").kind, SymbolKind::Const);
+        let imps: Vec<&Symbol> = f
+            .symbols
+            .iter()
+            .filter(|s| s.name == "is_hidden::imp")
+            .collect();
+        assert_eq!(imps.len(), 2);
+        assert!(imps
+            .iter()
+            .all(|s| !s.public && s.kind == SymbolKind::Function));
     }
 
     #[test]
