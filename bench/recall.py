@@ -46,6 +46,10 @@ KINDS = {
     "PHP": {"class", "interface", "trait", "enum", "function", "define"},
 }
 
+# Build output committed beside the sources (`dist/axios.js` bundles `lib/`): copies, left out
+# as tests are.
+BUILD_DIRS = {"dist"}
+
 TEST_DIRS = {"test", "tests", "testdata", "test_data", "__tests__", "testing", "fixtures",
              "spec"}
 
@@ -73,10 +77,10 @@ _LINES = {}
 def rust_test_item(repo, path, line):
     """Whether the attributes right above a Rust item make it a test (`#[test]`,
     `#[cfg(test)]`): a test function outside a test module is left out as one inside is."""
-    if path not in _LINES:
+    if (repo, path) not in _LINES:
         with open(os.path.join(repo, path), encoding="utf-8", errors="replace") as f:
-            _LINES[path] = f.read().splitlines()
-    lines = _LINES[path]
+            _LINES[(repo, path)] = f.read().splitlines()
+    lines = _LINES[(repo, path)]
     i = line - 2
     while i >= 0:
         above = lines[i].strip()
@@ -87,6 +91,19 @@ def rust_test_item(repo, path, line):
             return True
         i -= 1
     return False
+
+
+def source_line(repo, path, line):
+    if (repo, path) not in _LINES:
+        with open(os.path.join(repo, path), encoding="utf-8", errors="replace") as f:
+            _LINES[(repo, path)] = f.read().splitlines()
+    lines = _LINES[(repo, path)]
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def ts_alias(repo, path, line, name):
+    text = source_line(repo, path, line)
+    return re.search(r"\btype\s+" + re.escape(name) + r"\b\s*(<|=|$)", text) is not None
 
 
 def ctags_defs(repo):
@@ -113,7 +130,7 @@ def ctags_defs(repo):
         if lang not in KINDS and lang != "H" or kind not in KINDS.get(lang, KINDS["C++"]) \
                 or path not in tracked:
             continue
-        if is_test_file(path):
+        if is_test_file(path) or any(p in BUILD_DIRS for p in path.split("/")[:-1]):
             continue
         scope = t.get("scope", "")
         if lang == "Rust" and re.search(r"(^|::|\.)tests?($|::|\.)", scope):
@@ -121,6 +138,16 @@ def ctags_defs(repo):
         if lang == "Rust" and kind == "module" and t["name"] in ("tests", "test"):
             continue
         if lang == "Rust" and rust_test_item(repo, path, t["line"]):
+            continue
+        # ctags 5.9 calls an object literal a class (`var users = { tj: {…} }`); a class is
+        # `class X` or a constructor `function X`.
+        if lang == "JavaScript" and kind == "class" and re.search(
+                r"\b" + re.escape(t["name"]) + r"\s*[:=]\s*\{", source_line(repo, path, t["line"])):
+            continue
+        # ctags 5.9 reads `import {type X}` as the definition of an alias `X`; only a line that
+        # says `type X =` (or `type X<…> =`) defines one.
+        if lang == "TypeScript" and kind == "alias" and not ts_alias(repo, path, t["line"],
+                                                                       t["name"]):
             continue
         if lang in ("C", "C++", "H") and kind == "macro" and re.search(
                 r"_(H|HPP|HH|HXX|INCLUDED|H_INCLUDED)_*$", t["name"].strip("_").upper()) \
@@ -169,6 +196,16 @@ def recall(repo):
                             "--quiet", "--json"], check=True, capture_output=True, text=True)
     report = json.loads(built.stdout)
     defs = ctags_defs(repo)
+    # ctags gives one JavaScript definition several tags on its line: a constructor function
+    # is a `class` and a `function`, `req.onabort = function handleAbort()` is `onabort` and
+    # `handleAbort`. Such a line is one definition, found when any of its names is shown.
+    js_lines = defaultdict(list)
+    for d in defs:
+        if d[0] == "JavaScript":
+            js_lines[(d[2], d[4])].append(d[3])
+    defs = [d for d in defs if d[0] != "JavaScript"] + [
+        ("JavaScript", "definition", path, names, line)
+        for (path, line), names in sorted(js_lines.items())]
     pages = {}
     per_lang = defaultdict(lambda: [0, 0])
     misses = defaultdict(list)
@@ -183,17 +220,18 @@ def recall(repo):
         if lang == "H":
             lang = "C" if page_lang == "C" else "C++"
         # ctags writes `operator ==`; the site `operator==`.
-        if name.startswith("operator"):
+        if isinstance(name, str) and name.startswith("operator"):
             name = name.replace(" ", "")
         per_lang[lang][0] += 1
+        names = name if isinstance(name, list) else [name]
         ok = listed is not None and any(
-            n == name and s <= line <= e for n, s, e in listed)
+            n in names and s <= line <= e for n, s, e in listed)
         if ok:
             per_lang[lang][1] += 1
         else:
             why = "no page" if listed is None else kind
             reasons[lang][why] += 1
-            misses[lang].append(f"{path}:{line} {kind} {name}")
+            misses[lang].append(f"{path}:{line} {kind} {'/'.join(names)}")
     name = os.path.basename(os.path.abspath(repo))
     # Parse throughput: the code files the build parsed, their bytes, the parse stage's time
     # (cold, beside the history crawl, which shares the cores).

@@ -25,11 +25,14 @@ pub(super) fn extract(root: Node, src: &[u8]) -> FileFacts {
     let no_names = Default::default();
     for node in top {
         match node.kind() {
-            "export_statement" => {
-                if let Some(decl) = node.child_by_field_name("declaration") {
-                    declaration(decl, node, src, true, &no_names, &mut facts);
-                }
-            }
+            "export_statement" => match node.child_by_field_name("declaration") {
+                Some(decl) => declaration(decl, node, src, true, &no_names, &mut facts),
+                // `export default supported && function adapter(config) {…}`
+                None => named_functions(node, src, &mut facts),
+            },
+            // CommonJS: `exports.x = function …`, `app.get = function …`,
+            // `User.prototype.save = function …`.
+            "expression_statement" => assigned(node, src, &mut facts),
             _ => declaration(node, node, src, !has_exports, &exported, &mut facts),
         }
     }
@@ -133,9 +136,227 @@ fn declaration(
         end_line,
         public,
     });
-    if let (SymbolKind::Class, Some(body)) = (kind, body) {
-        class_members(body, name, src, public, facts);
+    match (kind, body) {
+        (SymbolKind::Class | SymbolKind::Interface, Some(body)) => {
+            class_members(body, name, src, public, facts, 0)
+        }
+        (SymbolKind::Function, Some(body)) => local_functions(body, name, src, facts, 0),
+        _ => {}
     }
+}
+
+/// A function or class assigned to a property at the top of a file, as CommonJS modules
+/// define their API: `exports.parse` and `module.exports.parse` are `parse`,
+/// `Router.prototype.route` is the method `Router.route`, `app.listen` is `app.listen`.
+fn assigned(statement: Node, src: &[u8], facts: &mut FileFacts) {
+    let Some(a) = statement
+        .named_child(0)
+        .filter(|a| a.kind() == "assignment_expression")
+    else {
+        named_functions(statement, src, facts);
+        return;
+    };
+    let (Some(left), Some(right)) = (
+        a.child_by_field_name("left"),
+        a.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    let is_function = matches!(
+        right.kind(),
+        "arrow_function" | "function_expression" | "function" | "generator_function"
+    );
+    if !is_function && right.kind() != "class" {
+        return;
+    }
+    let path = text(left, src);
+    if left.kind() != "member_expression" || path.len() > 200 || path.contains(['[', '(', '\n']) {
+        return;
+    }
+    let mut segs: Vec<&str> = path.split('.').map(str::trim).collect();
+    // `module.exports = function name() {}`: the function's own name.
+    // An anonymous one is listed as what it is: the module's export.
+    let anonymous = segs == ["module", "exports"] && right.child_by_field_name("name").is_none();
+    if segs == ["module", "exports"] {
+        if let Some(n) = right.child_by_field_name("name") {
+            segs = vec![text(n, src)];
+        }
+    }
+    let skip = match segs.as_slice() {
+        _ if anonymous => 0,
+        ["module", "exports", ..] => 2,
+        ["exports", ..] => 1,
+        _ => 0,
+    };
+    let mut segs: Vec<&str> = segs[skip..].to_vec();
+    segs.retain(|s| *s != "prototype");
+    if segs.is_empty() || segs.iter().any(|s| s.is_empty()) {
+        return;
+    }
+    let name = segs.join(".");
+    let body = right.child_by_field_name("body");
+    let (start_line, end_line) = lines_of(statement);
+    let kind = match (right.kind() == "class", segs.len()) {
+        (true, _) => SymbolKind::Class,
+        (false, 1) => SymbolKind::Function,
+        _ if anonymous => SymbolKind::Function,
+        (false, _) => SymbolKind::Method,
+    };
+    facts.symbols.push(Symbol {
+        kind,
+        name: name.clone(),
+        signature: signature(statement, body, src),
+        doc: doc_comment(statement, src),
+        start_line,
+        end_line,
+        public: true,
+    });
+    if let Some(b) = body {
+        match kind {
+            SymbolKind::Class => class_members(b, &name, src, true, facts, 0),
+            _ => local_functions(b, &name, src, facts, 0),
+        }
+    }
+}
+
+/// Functions a top-level statement defines by name as it passes them on
+/// (`defineGetter(req, 'protocol', function protocol() {…})`), or assigns to a property
+/// inside a callback (`xhr.onload = function () {…}`).
+fn named_functions(statement: Node, src: &[u8], facts: &mut FileFacts) {
+    let mut found: Vec<(Node, String, Node)> = Vec::new();
+    visit_pruned(statement, &mut |n| match n.kind() {
+        "function_expression" | "function" => match n.child_by_field_name("name") {
+            Some(name) => {
+                found.push((n, text(name, src).to_string(), n));
+                false
+            }
+            None => true,
+        },
+        "assignment_expression" => {
+            let left = n.child_by_field_name("left");
+            let right = n.child_by_field_name("right").filter(|r| {
+                matches!(
+                    r.kind(),
+                    "function_expression" | "function" | "arrow_function"
+                ) && r.child_by_field_name("name").is_none()
+            });
+            match (left, right) {
+                (Some(l), Some(r)) if l.kind() == "member_expression" => {
+                    let path = text(l, src);
+                    if path.len() <= 200 && !path.contains(['[', '(', '\n']) {
+                        found.push((n, path.to_string(), r));
+                        return false;
+                    }
+                    true
+                }
+                _ => true,
+            }
+        }
+        "class" => false,
+        // An anonymous function's named ones are the statement's too.
+        _ => true,
+    });
+    for (n, name, function) in found {
+        let body = function.child_by_field_name("body");
+        let (start_line, end_line) = lines_of(n);
+        facts.symbols.push(Symbol {
+            kind: SymbolKind::Function,
+            name: name.clone(),
+            signature: signature(n, body, src),
+            doc: doc_comment(statement, src),
+            start_line,
+            end_line,
+            public: false,
+        });
+        if let Some(b) = body {
+            local_functions(b, &name, src, facts, 0);
+        }
+    }
+}
+
+/// How deep functions in functions are followed; deeper ones are left out, so a hostile file
+/// cannot exhaust the stack.
+const MAX_NESTING: usize = 32;
+
+/// The functions and classes a body declares for itself (a queue's `run`): named under the
+/// function, private to it.
+fn local_functions(body: Node, outer: &str, src: &[u8], facts: &mut FileFacts, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    let mut found = Vec::new();
+    visit_pruned(body, &mut |n| match n.kind() {
+        "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+            found.push((n, n));
+            false
+        }
+        // `return function generateETag(body) {…}`
+        "function_expression" | "function" if n.child_by_field_name("name").is_some() => {
+            found.push((n, n));
+            false
+        }
+        // `var app = function (req, res) {…}`
+        "variable_declarator" => {
+            let value = n.child_by_field_name("value").filter(|v| {
+                matches!(
+                    v.kind(),
+                    "arrow_function" | "function_expression" | "function" | "generator_function"
+                )
+            });
+            match value {
+                Some(v)
+                    if n.child_by_field_name("name")
+                        .is_some_and(|x| x.kind() == "identifier") =>
+                {
+                    found.push((n, v));
+                    false
+                }
+                _ => true,
+            }
+        }
+        _ => true,
+    });
+    for (n, definition) in found {
+        let Some(name) = n.child_by_field_name("name").map(|x| text(x, src)) else {
+            continue;
+        };
+        let inner = definition.child_by_field_name("body");
+        let qualified = format!("{outer}.{name}");
+        let (start_line, end_line) = lines_of(n);
+        let class = n.kind() == "class_declaration";
+        facts.symbols.push(Symbol {
+            kind: if class {
+                SymbolKind::Class
+            } else {
+                SymbolKind::Function
+            },
+            name: qualified.clone(),
+            signature: signature(n, inner, src),
+            doc: doc_comment(n, src),
+            start_line,
+            end_line,
+            public: false,
+        });
+        if let Some(b) = inner {
+            match class {
+                true => class_members(b, &qualified, src, false, facts, depth + 1),
+                false => local_functions(b, &qualified, src, facts, depth + 1),
+            }
+        }
+    }
+}
+
+/// The class a value makes: `class {…}`, or the fallback of `globalThis.X ?? class X {…}`.
+fn class_value(mut v: Node) -> Option<Node> {
+    for _ in 0..8 {
+        match v.kind() {
+            "class" => return Some(v),
+            "binary_expression" => v = v.child_by_field_name("right")?,
+            "parenthesized_expression" => v = v.named_child(0)?,
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn variables(
@@ -164,19 +385,34 @@ fn variables(
                 "arrow_function" | "function_expression" | "function" | "generator_function"
             )
         });
-        let is_class = value.is_some_and(|v| v.kind() == "class");
+        let class = value.and_then(class_value);
+        let is_class = class.is_some();
+        // `var User = { index: function (req, res) {…}, show(req) {…} }`: its functions are
+        // its methods.
+        let object = value
+            .filter(|v| v.kind() == "object")
+            .filter(|v| object_methods(*v).next().is_some());
         let named_export = exported.contains(text(name, src));
         // Plain values count only when exported: a module's private constants are detail.
         if !(is_function
             || is_class
+            || object.is_some()
             || named_export
             || (public && outer.kind() == "export_statement"))
         {
+            // `const p = toFlatObject(utils, function filter(prop) {…})`
+            if let Some(v) = value {
+                named_functions(v, src, facts);
+            }
             continue;
         }
         let public = public || named_export;
-        let body = value.and_then(|v| v.child_by_field_name("body"));
+        let body = class.or(value).and_then(|v| v.child_by_field_name("body"));
         let sig = match (is_function || is_class, value) {
+            (true, Some(v)) if class.is_some_and(|c| c != v) => {
+                // `const X = globalThis.X ?? class X {`: the declaration, not the class's head.
+                format!("{} …", signature(outer, Some(v), src))
+            }
             (true, _) => signature(outer, body, src),
             (false, Some(v)) if text(v, src).len() <= 40 && !text(v, src).contains('\n') => {
                 signature(outer, None, src)
@@ -188,6 +424,7 @@ fn variables(
             (false, None) => signature(outer, None, src),
         };
         let (start_line, end_line) = lines_of(outer);
+        let name = text(name, src);
         facts.symbols.push(Symbol {
             kind: if is_function {
                 SymbolKind::Function
@@ -196,23 +433,80 @@ fn variables(
             } else {
                 SymbolKind::Const
             },
-            name: text(name, src).to_string(),
+            name: name.to_string(),
             signature: sig.trim_end_matches(';').to_string(),
             doc: doc_comment(outer, src),
             start_line,
             end_line,
             public,
         });
+        match (class, body) {
+            (Some(_), Some(b)) => class_members(b, name, src, public, facts, 0),
+            (None, Some(b)) if is_function => local_functions(b, name, src, facts, 0),
+            _ => {}
+        }
+        for (key, method, function) in object.into_iter().flat_map(object_methods) {
+            let (start_line, end_line) = lines_of(method);
+            let body = function.child_by_field_name("body");
+            facts.symbols.push(Symbol {
+                kind: SymbolKind::Method,
+                name: format!("{name}.{}", text(key, src).trim_matches(['"', '\''])),
+                signature: signature(method, body, src),
+                doc: doc_comment(method, src),
+                start_line,
+                end_line,
+                public,
+            });
+        }
     }
 }
 
-fn class_members(body: Node, class: &str, src: &[u8], public: bool, facts: &mut FileFacts) {
+/// The functions of an object literal: (key, the pair or method, the function).
+fn object_methods(object: Node) -> impl Iterator<Item = (Node, Node, Node)> {
+    let mut cursor = object.walk();
+    let members: Vec<Node> = object.named_children(&mut cursor).collect();
+    members.into_iter().filter_map(|m| match m.kind() {
+        "method_definition" => Some((m.child_by_field_name("name")?, m, m)),
+        "pair" => {
+            let key = m.child_by_field_name("key")?;
+            let value = m.child_by_field_name("value")?;
+            let function = matches!(
+                value.kind(),
+                "arrow_function" | "function_expression" | "function" | "generator_function"
+            );
+            (function && matches!(key.kind(), "property_identifier" | "string"))
+                .then_some((key, m, value))
+        }
+        _ => None,
+    })
+}
+
+/// A class's methods, or an interface's (its method signatures and its properties of a
+/// function type, `add: <T>(fn: Job<T>) => Promise<T>`).
+fn class_members(
+    body: Node,
+    class: &str,
+    src: &[u8],
+    public: bool,
+    facts: &mut FileFacts,
+    depth: usize,
+) {
+    if depth > MAX_NESTING {
+        return;
+    }
     let mut cursor = body.walk();
     for member in body.named_children(&mut cursor) {
-        if !matches!(
-            member.kind(),
-            "method_definition" | "method_signature" | "abstract_method_signature"
-        ) {
+        let function_property = member.kind() == "property_signature"
+            && member
+                .child_by_field_name("type")
+                .and_then(|t| t.named_child(0))
+                .is_some_and(|t| t.kind() == "function_type");
+        if !function_property
+            && !matches!(
+                member.kind(),
+                "method_definition" | "method_signature" | "abstract_method_signature"
+            )
+        {
             continue;
         }
         let Some(name) = member.child_by_field_name("name").map(|n| text(n, src)) else {
@@ -224,15 +518,20 @@ fn class_members(body: Node, class: &str, src: &[u8], public: bool, facts: &mut 
                 .children(&mut c)
                 .any(|m| m.kind() == "accessibility_modifier" && text(m, src) != "public");
         let (start_line, end_line) = lines_of(member);
+        let qualified = format!("{class}.{name}");
+        let body = member.child_by_field_name("body");
         facts.symbols.push(Symbol {
             kind: SymbolKind::Method,
-            name: format!("{class}.{name}"),
-            signature: signature(member, member.child_by_field_name("body"), src),
+            name: qualified.clone(),
+            signature: signature(member, body, src),
             doc: doc_comment(member, src),
             start_line,
             end_line,
             public: public && !private,
         });
+        if let Some(b) = body {
+            local_functions(b, &qualified, src, facts, depth + 1);
+        }
     }
 }
 
@@ -753,6 +1052,30 @@ const hidden = () => 1;
         assert_eq!(symbol(&f, "MAX").signature, "export const MAX = 3");
         assert_eq!(symbol(&f, "handler").kind, SymbolKind::Function);
         assert!(!symbol(&f, "hidden").public);
+    }
+
+    #[test]
+    fn commonjs_assignments_objects_and_nested_functions_are_listed() {
+        let js = "/** Accepts. */\nreq.accepts = function () { return 1; };\nexports.parse = function parse(s) {};\nmodule.exports = function (app) {};\nRouter.prototype.route = function route(path) {};\nvar User = { index: function (req, res) {}, show(req) {} };\ndefineGetter(req, 'protocol', function protocol() {});\nexport function createQueue(n) {\n  function run() {}\n  return { add: run };\n}\nsearch.on('keyup', function () {\n  xhr.onload = function () {};\n});\n";
+        let f = facts(Language::JavaScript, js);
+        let accepts = symbol(&f, "req.accepts");
+        assert_eq!(accepts.kind, SymbolKind::Method);
+        assert_eq!(accepts.doc, "Accepts.");
+        assert_eq!(symbol(&f, "parse").kind, SymbolKind::Function);
+        assert_eq!(symbol(&f, "module.exports").kind, SymbolKind::Function);
+        assert_eq!(symbol(&f, "Router.route").kind, SymbolKind::Method);
+        assert_eq!(symbol(&f, "User.index").kind, SymbolKind::Method);
+        assert_eq!(symbol(&f, "User.show").kind, SymbolKind::Method);
+        assert_eq!(symbol(&f, "protocol").kind, SymbolKind::Function);
+        let run = symbol(&f, "createQueue.run");
+        assert!(!run.public);
+        assert_eq!(symbol(&f, "xhr.onload").kind, SymbolKind::Function);
+        let ts = "export interface Queue {\n  add: <T>(job: () => T) => Promise<T>;\n  size(): number;\n}\nexport const Stack = globalThis.Stack ?? class Stack {\n  use(v: number) {}\n};\n";
+        let f = facts(Language::TypeScript, ts);
+        assert_eq!(symbol(&f, "Queue.add").kind, SymbolKind::Method);
+        assert_eq!(symbol(&f, "Queue.size").kind, SymbolKind::Method);
+        assert_eq!(symbol(&f, "Stack").kind, SymbolKind::Class);
+        assert_eq!(symbol(&f, "Stack.use").kind, SymbolKind::Method);
     }
 
     #[test]
