@@ -232,26 +232,13 @@ fn named_functions(statement: Node, src: &[u8], facts: &mut FileFacts) {
             }
             None => true,
         },
-        "assignment_expression" => {
-            let left = n.child_by_field_name("left");
-            let right = n.child_by_field_name("right").filter(|r| {
-                matches!(
-                    r.kind(),
-                    "function_expression" | "function" | "arrow_function"
-                ) && r.child_by_field_name("name").is_none()
-            });
-            match (left, right) {
-                (Some(l), Some(r)) if l.kind() == "member_expression" => {
-                    let path = text(l, src);
-                    if path.len() <= 200 && !path.contains(['[', '(', '\n']) {
-                        found.push((n, path.to_string(), r));
-                        return false;
-                    }
-                    true
-                }
-                _ => true,
+        "assignment_expression" => match function_assignment(n, src) {
+            Some((path, r)) => {
+                found.push((n, path.to_string(), r));
+                false
             }
-        }
+            None => true,
+        },
         "class" => false,
         // An anonymous function's named ones are the statement's too.
         _ => true,
@@ -274,6 +261,21 @@ fn named_functions(statement: Node, src: &[u8], facts: &mut FileFacts) {
     }
 }
 
+/// `a.b = function () {…}`: the property's path and the (anonymous) function.
+fn function_assignment<'t>(n: Node<'t>, src: &'t [u8]) -> Option<(&'t str, Node<'t>)> {
+    let left = n
+        .child_by_field_name("left")
+        .filter(|l| l.kind() == "member_expression")?;
+    let right = n.child_by_field_name("right").filter(|r| {
+        matches!(
+            r.kind(),
+            "function_expression" | "function" | "arrow_function"
+        ) && r.child_by_field_name("name").is_none()
+    })?;
+    let path = text(left, src);
+    (path.len() <= 200 && !path.contains(['[', '(', '\n'])).then_some((path, right))
+}
+
 /// How deep functions in functions are followed; deeper ones are left out, so a hostile file
 /// cannot exhaust the stack.
 const MAX_NESTING: usize = 32;
@@ -293,6 +295,13 @@ fn local_functions(body: Node, outer: &str, src: &[u8], facts: &mut FileFacts, d
         // `return function generateETag(body) {…}`
         "function_expression" | "function" if n.child_by_field_name("name").is_some() => {
             found.push((n, n));
+            false
+        }
+        // `this.insert = function (evt) {…}` in a constructor: its method.
+        "assignment_expression" if function_assignment(n, src).is_some() => {
+            if let Some((_, r)) = function_assignment(n, src) {
+                found.push((n, r));
+            }
             false
         }
         // `var app = function (req, res) {…}`
@@ -317,16 +326,24 @@ fn local_functions(body: Node, outer: &str, src: &[u8], facts: &mut FileFacts, d
         _ => true,
     });
     for (n, definition) in found {
-        let Some(name) = n.child_by_field_name("name").map(|x| text(x, src)) else {
+        let assigned = function_assignment(n, src).map(|(path, _)| path);
+        let Some(name) = assigned.or_else(|| n.child_by_field_name("name").map(|x| text(x, src)))
+        else {
             continue;
         };
         let inner = definition.child_by_field_name("body");
-        let qualified = format!("{outer}.{name}");
+        let qualified = match name.strip_prefix("this.") {
+            Some(member) => format!("{outer}.{member}"),
+            None => format!("{outer}.{name}"),
+        };
         let (start_line, end_line) = lines_of(n);
         let class = n.kind() == "class_declaration";
+        let method = assigned.is_some_and(|p| p.starts_with("this."));
         facts.symbols.push(Symbol {
             kind: if class {
                 SymbolKind::Class
+            } else if method {
+                SymbolKind::Method
             } else {
                 SymbolKind::Function
             },
@@ -1070,6 +1087,11 @@ const hidden = () => 1;
         let run = symbol(&f, "createQueue.run");
         assert!(!run.public);
         assert_eq!(symbol(&f, "xhr.onload").kind, SymbolKind::Function);
+        let f = facts(
+            Language::JavaScript,
+            "function Type(name) {\n  this.insert = function (evt) { return 1; };\n}\n",
+        );
+        assert_eq!(symbol(&f, "Type.insert").kind, SymbolKind::Method);
         let ts = "export interface Queue {\n  add: <T>(job: () => T) => Promise<T>;\n  size(): number;\n}\nexport const Stack = globalThis.Stack ?? class Stack {\n  use(v: number) {}\n};\n";
         let f = facts(Language::TypeScript, ts);
         assert_eq!(symbol(&f, "Queue.add").kind, SymbolKind::Method);
