@@ -123,6 +123,13 @@ fn is_test_file(name: &str) -> bool {
     match ext {
         "py" => stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest",
         "go" => stem.ends_with("_test"),
+        // C and C++: `db_test.cc`, `arena_unittest.cc`, `test_parse.c`.
+        "c" | "cc" | "cpp" | "cxx" => {
+            stem.ends_with("_test")
+                || stem.ends_with("_tests")
+                || stem.ends_with("_unittest")
+                || stem.starts_with("test_")
+        }
         "js" | "ts" | "tsx" | "jsx" | "mjs" | "cjs" | "mts" | "cts" => {
             let inner = stem.rsplit_once('.').map(|(_, k)| k);
             matches!(inner, Some("test" | "spec"))

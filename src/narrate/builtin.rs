@@ -11,7 +11,7 @@ use crate::error::Result;
 pub struct BuiltinNarrator;
 
 /// Bumped whenever the wording changes, so cached narratives are written again.
-const VERSION: u32 = 13;
+const VERSION: u32 = 14;
 
 impl Narrator for BuiltinNarrator {
     fn id(&self) -> String {

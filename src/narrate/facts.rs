@@ -679,11 +679,19 @@ fn part_facts(
         v
     };
 
+    // The paragraph that names the part, under its section's heading: a section that names it
+    // in passing opens with words about something else.
     let readme_hits: Vec<ReadmeSection> = readme
         .iter()
         .filter(|(_, words)| mentions_part(words, cluster))
+        .filter_map(|(s, _)| {
+            let paragraph = paragraphs(&s.text).find(|p| mentions_part(&prose(p), cluster))?;
+            Some(ReadmeSection {
+                heading: s.heading.clone(),
+                text: paragraph.to_string(),
+            })
+        })
         .take(2)
-        .map(|(s, _)| s.clone())
         .collect();
 
     let activity = &input.insights.clusters[index];
@@ -1057,7 +1065,7 @@ fn mentions_part(text: &str, cluster: &Cluster) -> bool {
         return false;
     }
     if !cluster.dir.is_empty()
-        && (text.contains(&format!("{}/", cluster.dir))
+        && (names_path(text, &format!("{}/", cluster.dir))
             || text.split_whitespace().any(|w| w == cluster.dir))
     {
         return true;
@@ -1066,7 +1074,40 @@ fn mentions_part(text: &str, cluster: &Cluster) -> bool {
         .members
         .iter()
         .filter(|m| m.contains('/'))
-        .any(|m| text.contains(m.as_str()))
+        .any(|m| names_path(text, m))
+}
+
+/// Whether `text` names `path` from its start: `db/` is in "see db/impl.md", not in
+/// "google/leveldb/main".
+fn names_path(text: &str, path: &str) -> bool {
+    text.match_indices(path).any(|(at, _)| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')))
+    })
+}
+
+/// A section's paragraphs: its text split at blank lines, code blocks kept whole.
+fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
+    let mut out = Vec::new();
+    let (mut start, mut in_code, mut at) = (0, false, 0);
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if !in_code && line.trim().is_empty() {
+            if at > start {
+                out.push(&text[start..at]);
+            }
+            start = at + line.len();
+        }
+        at += line.len();
+    }
+    if at > start {
+        out.push(&text[start..at]);
+    }
+    out.into_iter().filter(|p| !p.trim().is_empty())
 }
 
 /// The repository's README at its root, if it has one.
@@ -1319,7 +1360,19 @@ fn overview_facts(input: &FactsInput, docs: &[(String, String)]) -> OverviewFact
 
 #[cfg(test)]
 mod tests {
-    use super::{fit_for_prompt, readme_intro};
+    use super::{fit_for_prompt, names_path, paragraphs, readme_intro};
+
+    #[test]
+    fn a_part_is_named_by_its_path_from_a_word_start_and_quoted_from_its_paragraph() {
+        assert!(names_path("See db/impl.md for more.", "db/"));
+        assert!(names_path("(db/version_set.cc)", "db/"));
+        assert!(!names_path("rebase on google/leveldb/main", "db/"));
+        let section = "See doc/index.md first.\n\nThe public interface is in include/leveldb/*.h.\n\n```\nx\n\ny\n```\n";
+        let found: Vec<&str> = paragraphs(section).collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[1].starts_with("The public interface"));
+        assert!(found[2].contains("x\n\ny"), "a code block stays whole");
+    }
     use crate::narrate::flows::{Flow, FlowNode, FlowStep};
     use crate::narrate::typemap::{Relation, TypeBox, TypeMap};
 
