@@ -166,6 +166,17 @@ impl Walk<'_> {
                 }
             }
             "function_definition" => {
+                // `Table(const Table&) = delete;` says what a class does not have.
+                let deleted = {
+                    let mut c = node.walk();
+                    let found = node
+                        .children(&mut c)
+                        .any(|n| n.kind() == "delete_method_clause");
+                    found
+                };
+                if deleted {
+                    return;
+                }
                 if let Some(d) = node.child_by_field_name("declarator") {
                     let head = self.head(node, outer, node.child_by_field_name("body"));
                     self.function(d, &head, scope, true);
@@ -987,6 +998,7 @@ class STORAGE_EXPORT Table : public Base {
   Status Get(const Slice& key) const;
   static int Count() { return count_; }
   bool operator==(const Table& other) const;
+  Table(const Table&) = delete;
   using Ptr = std::shared_ptr<Table>;
 
   struct Stats {
@@ -1067,6 +1079,13 @@ int main(int argc, char** argv) {
         assert_eq!(ctor.kind, SymbolKind::Method);
         assert_eq!(ctor.doc, "Opens a table.");
         assert_eq!(symbol(&f, "Table::~Table").kind, SymbolKind::Method);
+        // A deleted constructor is no API.
+        let ctors = f
+            .symbols
+            .iter()
+            .filter(|s| s.name == "Table::Table")
+            .count();
+        assert_eq!(ctors, 1);
         let get = symbol(&f, "Table::Get");
         assert!(get.doc.starts_with("Looks a key up."));
         assert!(get.public);
