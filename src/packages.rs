@@ -572,8 +572,28 @@ fn cmake(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Found {
     let mut entries = Vec::new();
     for f in &snapshot.files {
         let here = parent_dir(&f.path);
+        // A program a test, benchmark or example folder builds is no place to start.
+        let aside = here.split('/').any(|d| {
+            matches!(
+                d,
+                "test"
+                    | "tests"
+                    | "testing"
+                    | "bench"
+                    | "benches"
+                    | "benchmark"
+                    | "benchmarks"
+                    | "example"
+                    | "examples"
+                    | "fuzz"
+                    | "fuzzing"
+                    | "doc"
+                    | "docs"
+            )
+        });
         let ours = f.path.ends_with("CMakeLists.txt")
             && within(here, dir)
+            && !aside
             && !nested.iter().any(|n| within(here, n));
         if !ours {
             continue;
