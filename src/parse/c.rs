@@ -483,31 +483,69 @@ pub(super) fn file_doc(root: Node, src: &[u8]) -> String {
     let Some(first) = root.named_child(0).filter(|n| n.kind() == "comment") else {
         return String::new();
     };
-    let t = text(first, src);
-    let lower = t.to_ascii_lowercase();
-    let licence = [
-        "copyright",
-        "license",
-        "licence",
-        "spdx-",
-        "permission is hereby",
-    ]
-    .iter()
-    .any(|w| lower.contains(w));
-    let tagged = t.contains("@file") || t.contains("\\file");
-    let apart = first
-        .next_named_sibling()
-        .is_none_or(|n| n.start_position().row > first.end_position().row + 1);
-    // Kept: a tagged comment, or one that stands apart and is no licence.
-    if !tagged && (licence || !apart) {
-        return String::new();
+    // A run of `//` lines is one comment, as a reader sees it.
+    let mut last = first;
+    if text(first, src).starts_with("//") {
+        while let Some(next) = last.next_named_sibling().filter(|n| {
+            n.kind() == "comment"
+                && text(*n, src).starts_with("//")
+                && n.start_position().row == last.end_position().row + 1
+        }) {
+            last = next;
+        }
     }
-    comment_text(t)
-        .lines()
+    let mut lines: Vec<String> = Vec::new();
+    let mut node = Some(first);
+    while let Some(n) = node {
+        lines.extend(comment_text(text(n, src)).lines().map(str::to_string));
+        node = (n != last).then(|| n.next_named_sibling()).flatten();
+    }
+    let is_licence = |l: &str| {
+        let lower = l.to_ascii_lowercase();
+        [
+            "copyright",
+            "license",
+            "licence",
+            "spdx-",
+            "permission is hereby",
+            "all rights reserved",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    };
+    let whole = lines.join("\n");
+    let tagged = whole.contains("@file") || whole.contains("\\file");
+    let kept: Vec<&String> = lines
+        .iter()
         .filter(|l| {
             let l = l.trim_start();
             !l.starts_with("@file") && !l.starts_with("\\file")
         })
+        .collect();
+    // A licence block: the words before its first licence line describe the file (fmt's
+    // "Formatting library for C++ - the base API for char/UTF-8"), when there are some.
+    if let Some(at) = kept.iter().position(|l| is_licence(l)) {
+        let before = kept[..at]
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let words = before.split_whitespace().count();
+        return if words >= 3 {
+            before.trim().to_string()
+        } else {
+            String::new()
+        };
+    }
+    let apart = last
+        .next_named_sibling()
+        .is_none_or(|n| n.start_position().row > last.end_position().row + 1);
+    // Kept: a tagged comment, or one that stands apart from the declaration below.
+    if !tagged && !apart {
+        return String::new();
+    }
+    kept.iter()
+        .map(|l| l.as_str())
         .collect::<Vec<_>>()
         .join("\n")
         .trim()
@@ -1117,6 +1155,16 @@ int main(int argc, char **argv) { store_open(argv[1]); return 0; }
             specs,
             ["#include <stddef.h>", "#include \"util/strings.h\""]
         );
+    }
+
+    #[test]
+    fn a_licence_header_keeps_the_words_before_it() {
+        let code = "// Formatting library for C++ - the base API\n//\n// Copyright (c) 2012 - present, Someone\n// All rights reserved.\n\n#ifndef BASE_H_\n#define BASE_H_\nint f(void);\n#endif\n";
+        let f = facts_at(Language::C, "include/base.h", code);
+        assert_eq!(f.module_doc, "Formatting library for C++ - the base API");
+        // A comment right above the first declaration is that declaration's.
+        let f = facts_at(Language::C, "a.h", "// Opens it.\nint open(void);\n");
+        assert_eq!(f.module_doc, "");
     }
 
     #[test]
