@@ -572,25 +572,29 @@ fn cmake(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Found {
     let mut entries = Vec::new();
     for f in &snapshot.files {
         let here = parent_dir(&f.path);
-        // A program a test, benchmark or example folder builds is no place to start.
-        let aside = here.split('/').any(|d| {
-            matches!(
-                d,
-                "test"
-                    | "tests"
-                    | "testing"
-                    | "bench"
-                    | "benches"
-                    | "benchmark"
-                    | "benchmarks"
-                    | "example"
-                    | "examples"
-                    | "fuzz"
-                    | "fuzzing"
-                    | "doc"
-                    | "docs"
-            )
-        });
+        // A program a test, benchmark or example folder builds, or builds from, is no place
+        // to start.
+        let aside_dir = |dir: &str| {
+            dir.split('/').any(|d| {
+                matches!(
+                    d,
+                    "test"
+                        | "tests"
+                        | "testing"
+                        | "bench"
+                        | "benches"
+                        | "benchmark"
+                        | "benchmarks"
+                        | "example"
+                        | "examples"
+                        | "fuzz"
+                        | "fuzzing"
+                        | "doc"
+                        | "docs"
+                )
+            })
+        };
+        let aside = aside_dir(here);
         let ours = f.path.ends_with("CMakeLists.txt")
             && within(here, dir)
             && !aside
@@ -612,7 +616,7 @@ fn cmake(dir: &str, path: &str, text: &str, snapshot: &Snapshot) -> Found {
                         .iter()
                         .any(|f| &f.path == p && defines_c_main(&f.text))
                 });
-            if let Some(main) = main {
+            if let Some(main) = main.filter(|m| !aside_dir(parent_dir(m))) {
                 if !entries.iter().any(|e: &Entry| e.path == main) {
                     entries.push(Entry {
                         name: program.clone(),
