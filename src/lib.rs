@@ -841,19 +841,23 @@ fn build_state(
 }
 
 /// The project's name from its manifest at the revision (Cargo.toml, package.json,
-/// pyproject.toml), else the name of the repository's folder.
+/// pyproject.toml, …), else from the root's Visual Studio solution, else the name of the
+/// repository's folder.
 fn default_title(ws: &Workspace, packages: &packages::Packages) -> String {
     // A Go module is named by its path (`github.com/spf13/cobra`); the project by its last part.
     let name = packages.at_root().map(|p| match p.ecosystem {
         packages::Ecosystem::Go => parse::go_package_name(&p.name).to_string(),
         _ => p.name.clone(),
     });
-    name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
-        ws.root
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "repository".into())
-    })
+    let solution = Some(packages.solution.clone());
+    name.filter(|n| !n.trim().is_empty())
+        .or(solution.filter(|n| !n.is_empty()))
+        .unwrap_or_else(|| {
+            ws.root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "repository".into())
+        })
 }
 
 /// `.repowikiignore` at the repository root: like the config, it steers the tool, so it is

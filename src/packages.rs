@@ -86,6 +86,9 @@ pub struct Packages {
     pub root_source: String,
     /// Manifests that could not be read: path, why.
     pub unreadable: Vec<(String, String)>,
+    /// The name of the Visual Studio solution at the root (`Serilog.sln`), when there is one
+    /// and it lists a project the tree has: the product's name when no package is at the root.
+    pub solution: String,
 }
 
 impl Packages {
@@ -139,7 +142,10 @@ const NOT_OURS: &[&str] = &[
 
 pub fn read(snapshot: &Snapshot) -> Packages {
     let paths: BTreeSet<&str> = snapshot.files.iter().map(|f| f.path.as_str()).collect();
-    let mut out = Packages::default();
+    let mut out = Packages {
+        solution: solution_name(snapshot, &paths),
+        ..Packages::default()
+    };
     // Descriptions a workspace root lends its members (`description.workspace = true`).
     let mut workspace_description = String::new();
     if let Some(root) = snapshot.files.iter().find(|f| f.path == "Cargo.toml") {
@@ -1326,10 +1332,49 @@ fn npm(dir: &str, path: &str, text: &str, paths: &BTreeSet<&str>) -> Result<Foun
     })))
 }
 
+/// The one `.sln` at the root, by its file name, when a project it lists
+/// (`Project("{…}") = "Serilog", "src\Serilog\Serilog.csproj", "{…}"`) is in the tree; the
+/// projects themselves are read from their `.csproj` files.
+fn solution_name(snapshot: &Snapshot, paths: &BTreeSet<&str>) -> String {
+    let mut solutions = snapshot
+        .files
+        .iter()
+        .filter(|f| !f.path.contains('/') && f.path.to_ascii_lowercase().ends_with(".sln"));
+    let (Some(sln), None) = (solutions.next(), solutions.next()) else {
+        return String::new();
+    };
+    let lists_ours = sln.text.lines().any(|line| {
+        let Some(rest) = line.trim_start().strip_prefix("Project(") else {
+            return false;
+        };
+        rest.split('"')
+            .map(|p| p.replace('\\', "/"))
+            .any(|p| p.ends_with("proj") && paths.contains(p.as_str()))
+    });
+    match lists_ours {
+        true => shown(&sln.path[..sln.path.len() - 4]),
+        false => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::snapshot::SourceFile;
+
+    #[test]
+    fn a_root_solution_names_the_product_when_it_lists_a_project_of_the_tree() {
+        let sln = "Microsoft Visual Studio Solution File, Format Version 12.00\nProject(\"{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}\") = \"Kv\", \"src\\Kv\\Kv.csproj\", \"{1}\"\nEndProject\n";
+        let csproj = "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>";
+        let p = read(&snapshot(&[
+            ("Acme.Kv.sln", sln),
+            ("src/Kv/Kv.csproj", csproj),
+        ]));
+        assert_eq!(p.solution, "Acme.Kv");
+        // A solution whose projects are not in the tree names nothing.
+        let p = read(&snapshot(&[("Other.sln", sln), ("lib/Kv.csproj", csproj)]));
+        assert_eq!(p.solution, "");
+    }
 
     fn snapshot(files: &[(&str, &str)]) -> Snapshot {
         let mut files: Vec<SourceFile> = files
