@@ -81,9 +81,13 @@ pub(super) fn is_static(node: Node, src: &[u8]) -> bool {
 pub(super) fn declared_name<'t>(mut d: Node<'t>) -> Option<Node<'t>> {
     for _ in 0..MAX_DEPTH {
         match d.kind() {
-            "identifier" | "field_identifier" | "type_identifier" => return Some(d),
+            // (C++'s `a::b` and `T& r` too: the C++ front-end reads its declarators here.)
+            "identifier" | "field_identifier" | "type_identifier" | "qualified_identifier" => {
+                return Some(d)
+            }
             "function_declarator"
             | "pointer_declarator"
+            | "reference_declarator"
             | "array_declarator"
             | "init_declarator"
             | "attributed_declarator"
@@ -761,21 +765,10 @@ fn continuation(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
     if !is_macro_word(&t[..len]) || !t[len..].starts_with('(') {
         return;
     }
-    let mut depth = 0;
-    for (j, c) in t[len..].char_indices().take(SCAN) {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    let end = len + j + 1;
-                    if t[end..].trim_start().starts_with([';', '{', ':']) {
-                        blank(out, offset + indent, end);
-                    }
-                    return;
-                }
-            }
-            _ => {}
+    if let Some(close) = closing(&t[len..], '(', ')') {
+        let end = len + close + 1;
+        if t[end..].trim_start().starts_with([';', '{', ':']) {
+            blank(out, offset + indent, end);
         }
     }
 }
@@ -805,16 +798,9 @@ fn leading(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
         let opens_block = pos == indent && next.starts_with('{') && is_macro_word(word);
         // `class FMT_SO_VISIBILITY("default") format_error`
         if after_class && is_macro_word(word) && after.starts_with('(') {
-            let mut depth = 0;
-            let close = after.char_indices().take(SCAN).find(|&(_, c)| {
-                match c {
-                    '(' => depth += 1,
-                    ')' => depth -= 1,
-                    _ => {}
-                }
-                depth == 0
-            });
-            let Some((close, _)) = close else { break };
+            let Some(close) = closing(after, '(', ')') else {
+                break;
+            };
             blank(out, offset + pos, word_len + close + 1);
             let rest = &after[close + 1..];
             let gap = rest.len() - rest.trim_start().len();
@@ -828,16 +814,9 @@ fn leading(body: &str, indent: usize, offset: usize, out: &mut [u8]) {
             blank(out, offset + pos, word_len);
         } else if word == "template" && next.starts_with('<') {
             // `template <typename T> FMT_CONSTEXPR auto f()`: on past the head.
-            let mut depth = 0;
-            let head = next.char_indices().take(SCAN).find(|&(_, c)| {
-                match c {
-                    '<' => depth += 1,
-                    '>' => depth -= 1,
-                    _ => {}
-                }
-                depth == 0
-            });
-            let Some((close, _)) = head else { break };
+            let Some(close) = closing(next, '<', '>') else {
+                break;
+            };
             let after_head = &next[close + 1..];
             let gap = after_head.len() - after_head.trim_start().len();
             if gap == 0 {
@@ -971,20 +950,24 @@ fn is_macro_line(t: &str, last: char) -> bool {
     if !is_macro_word(&t[..len]) || !t[len..].starts_with('(') || !t.ends_with(')') {
         return false;
     }
-    let mut depth = 0i32;
-    for (j, c) in t[len..].char_indices().take(SCAN) {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return len + j + 1 == t.len() && matches!(last, ';' | '{' | '}');
-                }
+    closing(&t[len..], '(', ')')
+        .is_some_and(|close| len + close + 1 == t.len() && matches!(last, ';' | '{' | '}'))
+}
+
+/// Where the bracket `s` opens with closes (its byte offset), within `SCAN` characters.
+fn closing(s: &str, open: char, close: char) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in s.char_indices().take(SCAN) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
             }
-            _ => {}
         }
     }
-    false
+    None
 }
 
 /// How far a macro's arguments or a template head are looked for: a longer one is left as

@@ -204,7 +204,7 @@ impl Walk<'_> {
                         self.field(node, d);
                         continue;
                     }
-                    let Some(name) = declared_name(d).and_then(|n| self.short(n)) else {
+                    let Some(name) = c::declared_name(d).and_then(|n| self.short(n)) else {
                         continue;
                     };
                     if scope.in_class || constant || node.kind() == "declaration" {
@@ -363,7 +363,7 @@ impl Walk<'_> {
 
     /// A data member, for the references stage.
     fn field(&mut self, node: Node, d: Node) {
-        let Some(n) = declared_name(d) else {
+        let Some(n) = c::declared_name(d) else {
             return;
         };
         let ty = node
@@ -715,29 +715,6 @@ fn is_function(d: Node) -> bool {
     false
 }
 
-/// The name a variable's declarator declares.
-fn declared_name(mut d: Node) -> Option<Node> {
-    for _ in 0..MAX_DEPTH {
-        match d.kind() {
-            "identifier" | "field_identifier" | "type_identifier" | "qualified_identifier" => {
-                return Some(d)
-            }
-            "pointer_declarator"
-            | "reference_declarator"
-            | "array_declarator"
-            | "init_declarator"
-            | "attributed_declarator"
-            | "parenthesized_declarator" => {
-                d = d
-                    .child_by_field_name("declarator")
-                    .or_else(|| d.named_child(0))?;
-            }
-            _ => return None,
-        }
-    }
-    None
-}
-
 /// `const`, `constexpr` and `static const` declarations, which the code reads as constants.
 fn is_constant(node: Node, src: &[u8]) -> bool {
     let mut c = node.walk();
@@ -874,7 +851,9 @@ fn references(root: Node, src: &[u8], namespaces: &BTreeSet<String>, facts: &mut
                             }
                             continue;
                         }
-                        let Some(n) = declared_name(d) else { continue };
+                        let Some(n) = c::declared_name(d) else {
+                            continue;
+                        };
                         // `auto x = Make();` has the type of what it is given.
                         let ty = match (auto, d.child_by_field_name("value")) {
                             (true, Some(v)) => Some(TypeHint::Of(strip(value_path(v, src, 0))))
