@@ -123,7 +123,7 @@ fn collect_namespaces(root: Node, src: &[u8], out: &mut BTreeSet<String>) {
             }
             false
         }
-        k => CONTAINERS.contains(&k) || k == "declaration_list",
+        k => CONTAINERS.contains(&k),
     });
 }
 

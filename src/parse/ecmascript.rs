@@ -289,21 +289,22 @@ fn local_functions(body: Node, outer: &str, src: &[u8], facts: &mut FileFacts, d
     let mut found = Vec::new();
     visit_pruned(body, &mut |n| match n.kind() {
         "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-            found.push((n, n));
+            found.push((n, None, n));
             false
         }
         // `return function generateETag(body) {…}`
         "function_expression" | "function" if n.child_by_field_name("name").is_some() => {
-            found.push((n, n));
+            found.push((n, None, n));
             false
         }
         // `this.insert = function (evt) {…}` in a constructor: its method.
-        "assignment_expression" if function_assignment(n, src).is_some() => {
-            if let Some((_, r)) = function_assignment(n, src) {
-                found.push((n, r));
+        "assignment_expression" => match function_assignment(n, src) {
+            Some((path, r)) => {
+                found.push((n, Some(path), r));
+                false
             }
-            false
-        }
+            None => true,
+        },
         // `var app = function (req, res) {…}`
         "variable_declarator" => {
             let value = n.child_by_field_name("value").filter(|v| {
@@ -317,7 +318,7 @@ fn local_functions(body: Node, outer: &str, src: &[u8], facts: &mut FileFacts, d
                     if n.child_by_field_name("name")
                         .is_some_and(|x| x.kind() == "identifier") =>
                 {
-                    found.push((n, v));
+                    found.push((n, None, v));
                     false
                 }
                 _ => true,
@@ -325,8 +326,7 @@ fn local_functions(body: Node, outer: &str, src: &[u8], facts: &mut FileFacts, d
         }
         _ => true,
     });
-    for (n, definition) in found {
-        let assigned = function_assignment(n, src).map(|(path, _)| path);
+    for (n, assigned, definition) in found {
         let Some(name) = assigned.or_else(|| n.child_by_field_name("name").map(|x| text(x, src)))
         else {
             continue;
