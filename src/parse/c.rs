@@ -21,7 +21,7 @@ use super::{SymbolKind, TypeHint};
 /// Nodes that hold declarations without being one: conditional compilation, `extern "C"`,
 /// and what the parser could not make sense of (a whole file becomes one `ERROR` when a macro
 /// confuses it near its end; the declarations inside are still whole).
-const CONTAINERS: &[&str] = &[
+pub(super) const CONTAINERS: &[&str] = &[
     "translation_unit",
     "ERROR",
     "preproc_if",

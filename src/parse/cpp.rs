@@ -21,19 +21,10 @@ use super::c::{self, MAX_DEPTH};
 use super::{lines_of, signature, text, visit_pruned};
 use super::{Field, FileFacts, Local, RawRef, RefKind, Symbol, SymbolKind, TypeHint};
 
-/// Nodes that hold declarations without being one.
-const CONTAINERS: &[&str] = &[
-    "translation_unit",
-    "ERROR",
-    "preproc_if",
-    "preproc_ifdef",
-    "preproc_else",
-    "preproc_elif",
-    "preproc_elifdef",
-    "linkage_specification",
-    "declaration_list",
-    "export_declaration",
-];
+/// Nodes that hold declarations without being one: C's, and a module's `export { … }`.
+fn is_container(kind: &str) -> bool {
+    c::CONTAINERS.contains(&kind) || kind == "export_declaration"
+}
 
 /// How deep classes and namespaces are followed; deeper ones are left out, so a hostile file
 /// cannot exhaust the stack.
@@ -123,7 +114,7 @@ fn collect_namespaces(root: Node, src: &[u8], out: &mut BTreeSet<String>) {
             }
             false
         }
-        k => CONTAINERS.contains(&k),
+        k => is_container(k),
     });
 }
 
@@ -144,7 +135,7 @@ impl Walk<'_> {
     fn item(&mut self, node: Node, outer: Node, scope: &Scope, depth: usize) {
         let src = self.src;
         match node.kind() {
-            k if CONTAINERS.contains(&k) => self.items(node, scope, depth + 1),
+            k if is_container(k) => self.items(node, scope, depth + 1),
             "namespace_definition" => {
                 let anonymous = node.child_by_field_name("name").is_none();
                 if let Some(body) = node.child_by_field_name("body") {
@@ -733,7 +724,7 @@ fn includes(root: Node, src: &[u8], facts: &mut FileFacts) {
             false
         }
         "namespace_definition" => true,
-        k => CONTAINERS.contains(&k),
+        k => is_container(k),
     });
 }
 
@@ -767,8 +758,8 @@ fn references(root: Node, src: &[u8], namespaces: &BTreeSet<String>, facts: &mut
                 | "type_parameter_declaration"
                 | "optional_type_parameter_declaration"
         );
-        let holds_declarations = CONTAINERS.contains(&kind)
-            || matches!(kind, "field_declaration_list" | "template_declaration");
+        let holds_declarations =
+            is_container(kind) || matches!(kind, "field_declaration_list" | "template_declaration");
         if names_type || holds_declarations {
             let mut c = node.walk();
             for child in node.named_children(&mut c) {
