@@ -274,6 +274,7 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .map(|c| part_doc(c, input))
         .collect();
     let calls = super::flows::CallIndex::new(input);
+    let types = super::typemap::TypeMapIndex::new(input);
     // Each part's facts are its own: gathered on all cores.
     let parts: Vec<ClusterFacts> = input
         .clusters
@@ -282,7 +283,7 @@ pub fn gather(input: &FactsInput, context_tokens: usize) -> (Vec<ClusterFacts>, 
         .enumerate()
         .map(|(i, c)| {
             let flows = calls.part_flows(i);
-            let type_map = super::typemap::part_type_map(input, i);
+            let type_map = super::typemap::part_type_map(input, &types, i);
             let (prompt_flows, prompt_types, reserved) =
                 fit_for_prompt(&flows, type_map.as_ref(), context_tokens * 4 / 3);
             let budget = (context_tokens * 4).saturating_sub(reserved);
@@ -514,19 +515,42 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
     let root_file = root.and_then(|r| parsed.get(r));
     let mut out: Vec<KeySymbol> = Vec::new();
     for f in cluster.members.iter().filter_map(|m| parsed.get(m)) {
-        let importers: Vec<&str> = input
+        // Who may use the file's items: its importers, and their importers (a re-export),
+        // each looked up once for all the file's items.
+        type Importer<'a> = (&'a str, Option<&'a crate::parse::ParsedFile>);
+        let importers: Vec<(Importer, bool, Vec<Importer>)> = input
             .graph
             .importers_of(&f.path)
             .map(|(p, _)| p.as_str())
             .filter(|p| *p != f.path)
+            .map(|x| {
+                let further: Vec<Importer> = input
+                    .graph
+                    .importers_of(x)
+                    .map(|(y, _)| y.as_str())
+                    .filter(|y| *y != f.path && counts(y))
+                    .map(|y| (y, parsed.get(y)))
+                    .collect();
+                ((x, parsed.get(x)), counts(x), further)
+            })
             .collect();
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut listed: BTreeSet<&str> = BTreeSet::new();
         let page = page_of(input, &f.path);
+        // Each symbol's anchor on the file's page (the n-th of its name).
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let targets: Vec<String> = f
+            .facts
+            .symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let n = seen.entry(s.name.as_str()).or_default();
+                *n += 1;
+                symbol_target(&page, &s.name, *n - 1, i)
+            })
+            .collect();
+        let mut listed: BTreeSet<&str> = BTreeSet::new();
         for (i, s) in f.facts.symbols.iter().enumerate() {
-            let n = seen.entry(s.name.as_str()).or_default();
-            let target = symbol_target(&page, &s.name, *n, i);
-            *n += 1;
+            let target = targets[i].clone();
             let in_tests = s
                 .name
                 .split("::")
@@ -539,28 +563,23 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
             }
             let short = s.short_name();
             let mut users: BTreeSet<&str> = BTreeSet::new();
-            for &x in &importers {
-                let fx = parsed.get(x);
-                if !names(fx, short) {
+            for ((x, fx), counted, further) in &importers {
+                if !names(*fx, short) {
                     continue;
                 }
-                if counts(x) {
+                if *counted {
                     users.insert(x);
                 }
-                for (y, _) in input.graph.importers_of(x) {
-                    if y != &f.path && counts(y) && names(parsed.get(y), short) {
+                for (y, fy) in further {
+                    if names(*fy, short) {
                         users.insert(y);
                     }
                 }
             }
             let methods = if s.kind.is_type() {
                 let prefixes = [format!("{}::", s.name), format!("{}.", s.name)];
-                let mut seen_methods: BTreeMap<&str, usize> = BTreeMap::new();
                 let mut lines = Vec::new();
                 for (j, m) in f.facts.symbols.iter().enumerate() {
-                    let k = seen_methods.entry(m.name.as_str()).or_default();
-                    let page = symbol_target(&page, &m.name, *k, j);
-                    *k += 1;
                     let Some(rest) = prefixes
                         .iter()
                         .find_map(|p| m.name.strip_prefix(p.as_str()))
@@ -575,7 +594,7 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
                     {
                         lines.push(MethodLine {
                             name: rest.to_string(),
-                            page,
+                            page: targets[j].clone(),
                             doc_summary: first_sentence(&m.doc),
                         });
                     }

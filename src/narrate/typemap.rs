@@ -49,8 +49,84 @@ pub struct Relation {
     pub at_page: String,
 }
 
+/// What every part's type map reads, found once for all parts: the part of each file, and for
+/// each part the holds and edges that may touch it (in their order), so that a part's map does
+/// not go through every relation of the repository.
+pub struct TypeMapIndex {
+    part_of: Vec<Option<usize>>,
+    holds: Vec<Vec<u32>>,
+    edges: Vec<Vec<u32>>,
+}
+
+/// The kind of relation a type map draws from an edge, if any.
+fn drawn(kind: RefKind) -> bool {
+    matches!(
+        kind,
+        RefKind::Implements | RefKind::Extends | RefKind::TypeUse | RefKind::Create
+    )
+}
+
+/// The type name a method's name puts it under (`Store::put` -> `Store`).
+fn owner_name(name: &str) -> Option<&str> {
+    let prefix = name.rsplit_once("::").or_else(|| name.rsplit_once('.'))?.0;
+    prefix.rsplit([':', '.']).next()
+}
+
+impl TypeMapIndex {
+    pub fn new(input: &Analysis) -> TypeMapIndex {
+        let parts = input.clusters.clusters.len();
+        let part_of: Vec<Option<usize>> = input
+            .parsed
+            .files
+            .iter()
+            .map(|f| input.clusters.of_file.get(&f.path).copied())
+            .collect();
+        // The parts with a type of each short name: a method is drawn under its part's type of
+        // that name, wherever the method is defined.
+        let mut named: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+        for (f, file) in input.parsed.files.iter().enumerate() {
+            let Some(p) = part_of[f] else { continue };
+            for s in file.facts.symbols.iter().filter(|s| s.kind.is_type()) {
+                named.entry(s.short_name()).or_default().insert(p);
+            }
+        }
+        let mut holds = vec![Vec::new(); parts];
+        for (i, h) in input.references.holds.iter().enumerate() {
+            let mut to: BTreeSet<usize> = BTreeSet::new();
+            to.extend(part_of[h.owner.file as usize]);
+            to.extend(part_of[h.ty.file as usize]);
+            for p in to {
+                holds[p].push(i as u32);
+            }
+        }
+        let mut edges = vec![Vec::new(); parts];
+        for (i, e) in input.references.edges.iter().enumerate() {
+            let Some(from) = e.from.filter(|_| drawn(e.kind)) else {
+                continue;
+            };
+            let mut to: BTreeSet<usize> = BTreeSet::new();
+            to.extend(part_of[from.file as usize]);
+            to.extend(part_of[e.to.file as usize]);
+            let s = &input.parsed.files[from.file as usize].facts.symbols[from.symbol as usize];
+            if s.kind == SymbolKind::Method {
+                if let Some(parts) = owner_name(&s.name).and_then(|n| named.get(n)) {
+                    to.extend(parts);
+                }
+            }
+            for p in to {
+                edges[p].push(i as u32);
+            }
+        }
+        TypeMapIndex {
+            part_of,
+            holds,
+            edges,
+        }
+    }
+}
+
 /// The type map of one part, or none when its types do not relate.
-pub fn part_type_map(input: &Analysis, cluster: usize) -> Option<TypeMap> {
+pub fn part_type_map(input: &Analysis, index: &TypeMapIndex, cluster: usize) -> Option<TypeMap> {
     let c = &input.clusters.clusters[cluster];
     if c.role.is_some() {
         return None;
@@ -64,13 +140,7 @@ pub fn part_type_map(input: &Analysis, cluster: usize) -> Option<TypeMap> {
             .map(|i| i as u32)
     };
     let sym = |id: SymId| &input.parsed.files[id.file as usize].facts.symbols[id.symbol as usize];
-    let in_part = |id: SymId| {
-        input
-            .clusters
-            .of_file
-            .get(&input.parsed.files[id.file as usize].path)
-            == Some(&cluster)
-    };
+    let in_part = |id: SymId| index.part_of[id.file as usize] == Some(cluster);
     // The part's own types, by short name, for the methods that belong to them.
     let mut own: BTreeMap<&str, Vec<SymId>> = BTreeMap::new();
     for path in &c.members {
@@ -98,27 +168,27 @@ pub fn part_type_map(input: &Analysis, cluster: usize) -> Option<TypeMap> {
         if s.kind != SymbolKind::Method {
             return s.kind.is_type().then_some(id);
         }
-        let prefix = s
-            .name
-            .rsplit_once("::")
-            .or_else(|| s.name.rsplit_once('.'))?
-            .0;
-        let short = prefix.rsplit([':', '.']).next()?;
-        match own.get(short).map(Vec::as_slice) {
+        match own.get(owner_name(&s.name)?).map(Vec::as_slice) {
             Some([one]) => Some(*one),
             _ => None,
         }
     };
     // (from, to, kind) -> first (field, file, line) that says so.
     let mut found: BTreeMap<(SymId, SymId, &str), (String, u32, u32)> = BTreeMap::new();
-    for h in &input.references.holds {
+    for h in index.holds[cluster]
+        .iter()
+        .map(|&i| &input.references.holds[i as usize])
+    {
         if h.owner != h.ty && (in_part(h.owner) || in_part(h.ty)) {
             found
                 .entry((h.owner, h.ty, "holds"))
                 .or_insert((h.field.clone(), h.file, h.line));
         }
     }
-    for e in &input.references.edges {
+    for e in index.edges[cluster]
+        .iter()
+        .map(|&i| &input.references.edges[i as usize])
+    {
         let Some(from) = e.from else { continue };
         let kind = match e.kind {
             RefKind::Implements => "implements",
