@@ -148,6 +148,9 @@ struct Resolver<'a> {
     cpp_namespaces: std::collections::HashSet<&'a str>,
 }
 
+/// A file, as the module a Rust path names, and the segments of the path left inside it.
+type ModuleAndRest = (u32, Vec<String>);
+
 /// A local's line and the type the code gives it.
 type LocalAt<'a> = (u32, Option<&'a TypeHint>);
 
@@ -161,6 +164,10 @@ struct FileScope<'a> {
     globs: Vec<(Option<u32>, usize)>,
     /// The file each binding's import names (per name, for Python's `from m import a, b`).
     targets: Vec<Option<u32>>,
+    /// For each Rust `use` binding, the file of the deepest module its path names and the
+    /// segments left inside that file (found once: a file's calls go through its imports many
+    /// times). `None` for other bindings.
+    rust_uses: Vec<Option<Option<ModuleAndRest>>>,
     /// Line -> innermost symbol, and innermost type, around it (index 0 unused).
     innermost: Vec<Option<u32>>,
     innermost_type: Vec<Option<u32>>,
@@ -890,11 +897,9 @@ impl<'a> Resolver<'a> {
         }
         let facts = self.facts(file);
         let binding: &Binding = &facts.bindings[b];
-        let import = &facts.imports[binding.import as usize];
-        if let ImportSpec::RustUse(path) = &import.spec {
-            let segs: Vec<String> = path.split("::").map(str::to_string).collect();
-            let (target, inner) = resolve_rust_path(&segs, self.path_of(file), self.index)?;
-            let mut entity = Entity::Module(self.file_index(&target)?);
+        if let Some(found) = &self.files[file as usize].rust_uses[b] {
+            let (target, inner) = found.as_ref()?;
+            let mut entity = Entity::Module(*target);
             for (i, seg) in inner.iter().enumerate() {
                 entity = self.step(entity, seg, depth, last && i + 1 == inner.len())?;
             }
@@ -1078,6 +1083,27 @@ impl<'a> FileScope<'a> {
                     .map(|i| i as u32)
             })
             .collect();
+        let file_index = |path: &str| {
+            parsed
+                .files
+                .binary_search_by(|f| f.path.as_str().cmp(path))
+                .ok()
+                .map(|i| i as u32)
+        };
+        let rust_uses = facts
+            .bindings
+            .iter()
+            .map(|b| match &facts.imports.get(b.import as usize)?.spec {
+                ImportSpec::RustUse(path) => {
+                    let segs: Vec<String> = path.split("::").map(str::to_string).collect();
+                    Some(
+                        resolve_rust_path(&segs, &file.path, index)
+                            .and_then(|(target, inner)| Some((file_index(&target)?, inner))),
+                    )
+                }
+                _ => None,
+            })
+            .collect();
         let lines = file.lines.max(1) + 2;
         let mut innermost = vec![None; lines];
         let mut innermost_type = vec![None; lines];
@@ -1135,6 +1161,7 @@ impl<'a> FileScope<'a> {
             bindings,
             globs,
             targets,
+            rust_uses,
             innermost,
             innermost_type,
             innermost_module,
