@@ -35,7 +35,7 @@ pub struct FileChange {
     /// The diff's hunks, `[old_start, old_lines, new_start, new_lines]` as a unified diff with
     /// no context says them: what a line-range history maps lines back through. Empty for an
     /// added or deleted file, and for a change of more than `MAX_HUNKS` hunks (not traced).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub hunks: Vec<[u32; 4]>,
 }
 

@@ -672,12 +672,10 @@ fn the_history_pack_reads_only_what_it_does_not_know() {
     );
     assert_eq!(crawl(&cache), (81, 1, vec![]));
     // Spoil the first segment: its commits are read again, with one warning, then never again.
-    let pack: serde_json::Value =
-        serde_json::from_slice(&cache.get(Space::Commits, "pack").unwrap().unwrap()).unwrap();
-    let (key, size) = (
-        pack["segments"][0][0].as_str().unwrap().to_string(),
-        pack["segments"][0][1].as_u64().unwrap() as usize,
-    );
+    // The pack's head is its list of segments, (key, commits in it).
+    let segments: Vec<(String, usize)> =
+        repowiki::cache::decode(&cache.get(Space::Commits, "pack").unwrap().unwrap()).unwrap();
+    let (key, size) = segments[0].clone();
     cache.put(Space::Commits, &key, b"not json").unwrap();
     let (commits, read, warnings) = crawl(&cache);
     assert_eq!(

@@ -255,7 +255,7 @@ pub struct RawRef {
     pub line: u32,
     /// For implements/extends, the type that implements or extends, as written; any other
     /// reference belongs to the innermost symbol around its line.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub subject: Vec<String>,
 }
 
