@@ -300,10 +300,20 @@ pub struct Limits {
 /// from the page cache, which costs little.
 const MAPPED_PACK_LIMIT: usize = 32 << 20;
 
-fn limit_mapped_packs() {
+/// How much libgit2 keeps of the trees and commits it parsed (its default: 256 MiB). A crawl
+/// reads each tree about twice, the second time soon after the first, so a small cache keeps
+/// what is read again; the default only held on to the rest. rust-analyzer's cold build, same
+/// machine: 16 MiB gave a peak of 372 MiB against 419 MiB, and was no slower (21.1 s, 25.3 s).
+const OBJECT_CACHE_LIMIT: isize = 16 << 20;
+
+fn limit_git_memory() {
     // SAFETY: sets a global of libgit2's before this process maps any pack window for the
     // crawl; libgit2 takes its own lock around the window list.
     if let Err(e) = unsafe { git2::opts::set_mwindow_mapped_limit(MAPPED_PACK_LIMIT) } {
+        debug_assert!(false, "{e}");
+    }
+    // SAFETY: as above, a global set before the crawl reads any object.
+    if let Err(e) = unsafe { git2::opts::set_cache_max_size(OBJECT_CACHE_LIMIT) } {
         debug_assert!(false, "{e}");
     }
 }
@@ -322,7 +332,7 @@ pub fn crawl(
     // Objects come from the repository's own store: hashing each one again on every read
     // (libgit2's default) would cost as much as the diffs themselves.
     git2::opts::strict_hash_verification(false);
-    limit_mapped_packs();
+    limit_git_memory();
     // Grafts (`info/grafts`) cut or rewrite the history as a shallow clone does: said the same.
     let shallow = repo.is_shallow() || !grafted(repo).is_empty();
     // git honours replace refs (`git replace`); libgit2 does not: with any, the history is
