@@ -88,7 +88,9 @@ pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
             }
         }
     }
-    let mut counts: BTreeMap<(String, String), u32> = BTreeMap::new();
+    // Counted by reference: only the pairs kept are made owned (most pairs fall under the
+    // minimum, and a commit of n files makes n²/2 of them).
+    let mut counts: std::collections::HashMap<(&str, &str), u32> = Default::default();
     for (i, files) in touched.iter_mut().enumerate() {
         let commit = &history.commits[i];
         // Merges, bots' commits, bumps and formatting touch files together for no design
@@ -99,11 +101,14 @@ pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
         files.sort_unstable();
         for (x, a) in files.iter().enumerate() {
             for b in &files[x + 1..] {
-                *counts.entry((a.to_string(), b.to_string())).or_default() += 1;
+                *counts.entry((a, b)).or_default() += 1;
             }
         }
     }
-    counts.retain(|_, n| *n >= opts.min_cochange);
-    graph.cochange = counts;
+    graph.cochange = counts
+        .into_iter()
+        .filter(|&(_, n)| n >= opts.min_cochange)
+        .map(|((a, b), n)| ((a.to_string(), b.to_string()), n))
+        .collect();
     graph
 }
