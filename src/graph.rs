@@ -95,7 +95,7 @@ pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
         let commit = &history.commits[i];
         // Merges, bots' commits, bumps and formatting touch files together for no design
         // reason.
-        if commit.is_noise() || commit.changes.len() > opts.max_changeset || files.len() < 2 {
+        if files.len() < 2 || commit.changes.len() > opts.max_changeset || history.is_noise(i) {
             continue;
         }
         files.sort_unstable();

@@ -139,6 +139,9 @@ pub struct History {
     /// For each path as it is at the revision (renames followed back), the changes made to it,
     /// newest first.
     pub by_path: BTreeMap<String, Vec<Touch>>,
+    /// Per commit, whether it is noise (`Commit::is_noise`), worked out once on all cores:
+    /// every part and page asks again about the same commits.
+    pub(crate) noise: std::sync::OnceLock<Vec<bool>>,
 }
 
 /// One change to a file: `commits[commit].changes[change]`.
@@ -165,6 +168,15 @@ impl History {
 
     pub fn change(&self, touch: Touch) -> &FileChange {
         &self.commits[touch.commit].changes[touch.change]
+    }
+
+    /// Whether `commits[i]` is a merge, a bot's commit, a bump or formatting.
+    pub fn is_noise(&self, i: usize) -> bool {
+        self.noise
+            .get_or_init(|| self.commits.par_iter().map(Commit::is_noise).collect())
+            .get(i)
+            .copied()
+            .unwrap_or(false)
     }
 }
 
@@ -377,6 +389,7 @@ pub fn crawl(
             shallow,
             bounded,
             by_path,
+            noise: Default::default(),
         },
         diffed,
     ))
@@ -522,6 +535,7 @@ fn crawl_packed(
             shallow: false,
             bounded,
             by_path,
+            noise: Default::default(),
         },
         diffed,
     ))
@@ -1455,24 +1469,29 @@ fn is_binary(blob: &git2::Blob) -> bool {
 /// Going back in time, a rename `old -> new` means that `old`'s earlier commits belong to
 /// whatever `new` is called at the revision.
 fn follow_paths(commits: &[Commit]) -> BTreeMap<String, Vec<Touch>> {
-    let mut current_name: BTreeMap<String, String> = BTreeMap::new();
-    let mut by_path: BTreeMap<String, Vec<Touch>> = BTreeMap::new();
+    // By reference while the history is walked (a large history has hundreds of thousands of
+    // changes and some tens of thousands of paths): owned once per path at the end.
+    let mut current_name: HashMap<&str, &str> = HashMap::new();
+    let mut by_path: HashMap<&str, Vec<Touch>> = HashMap::new();
     for (i, commit) in commits.iter().enumerate() {
         for (c, change) in commit.changes.iter().enumerate() {
             let name = current_name
-                .get(&change.path)
-                .cloned()
-                .unwrap_or_else(|| change.path.clone());
-            by_path.entry(name.clone()).or_default().push(Touch {
+                .get(change.path.as_str())
+                .copied()
+                .unwrap_or(change.path.as_str());
+            by_path.entry(name).or_default().push(Touch {
                 commit: i,
                 change: c,
             });
             if let Some(old) = &change.old_path {
-                current_name.insert(old.clone(), name);
+                current_name.insert(old, name);
             }
         }
     }
     by_path
+        .into_iter()
+        .map(|(path, touches)| (path.to_string(), touches))
+        .collect()
 }
 
 #[cfg(test)]

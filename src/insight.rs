@@ -172,7 +172,7 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
             let candidates: Vec<usize> = commits
                 .iter()
                 .copied()
-                .filter(|&i| !history.commits[i].is_noise())
+                .filter(|&i| !history.is_noise(i))
                 .collect();
             let notable = notable_commits(history, &candidates, touched);
             let mut activity = activity_of(history, commits);

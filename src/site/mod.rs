@@ -286,13 +286,14 @@ fn symbol_story(input: &SiteInput, path: &str, s: &crate::parse::Symbol, root: &
     let commits = &input.analysis.history.commits;
     let story = crate::history::line_story(&input.analysis.history, path, s.start_line, s.end_line);
     let mut rows: Vec<(usize, Option<u32>)> = Vec::new();
-    if let Some(c) = story.created.filter(|&c| !commits[c].is_noise()) {
+    let history = &input.analysis.history;
+    if let Some(c) = story.created.filter(|&c| !history.is_noise(c)) {
         rows.push((c, None));
     }
     let mut changed: Vec<(usize, u32)> = story
         .changes
         .into_iter()
-        .filter(|&(c, _)| !commits[c].is_noise() && Some(c) != story.created)
+        .filter(|&(c, _)| !history.is_noise(c) && Some(c) != story.created)
         .collect();
     changed.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
     changed.truncate(STORY_CHANGES);
