@@ -381,6 +381,12 @@ fn random_edits_fixture(seed: u64) -> Fixture {
         .iter()
         .map(|(p, l, n)| (p.clone(), text(l, *n)))
         .chain([("data.bin".to_string(), vec![0u8, 1, 2, 3, 0, 9])])
+        // Control characters but no NUL: text to git (its lines are counted), binary to
+        // libgit2's own test.
+        .chain([(
+            "controls.txt".to_string(),
+            b"a\x01\x02\x03\x04\x05\x06\x07\x0e\x0f\x10\nb\x11\x12\n".to_vec(),
+        )])
         .collect();
     let refs: Vec<(&str, Option<&[u8]>)> = first
         .iter()
@@ -518,6 +524,10 @@ fn line_counts_agree_with_git_log_numstat() {
         let all = || expected.values().flatten();
         assert!(all().any(|c| c.1.is_some()), "the fixture has renames");
         assert!(all().any(|c| c.0 == "data.bin"), "and a binary file");
+        assert!(
+            all().any(|c| c.0 == "controls.txt" && c.2 == 2),
+            "and a text of control characters, whose lines git counts"
+        );
         // Loose objects as the fixture wrote them, then one pack as after `git gc`.
         assert_eq!(sorted(crawled(&root)), expected, "seed {seed}, loose");
         git(&["repack", "-adq"], &root);
