@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use crate::cluster::Clusters;
 use crate::graph::Graph;
 use crate::history::History;
@@ -126,39 +128,45 @@ pub struct ClusterActivity {
 }
 
 pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &Graph) -> Insights {
-    let mut files = BTreeMap::new();
-    for file in &parsed.files {
-        let touches: Vec<_> = history
-            .touches(&file.path)
-            .iter()
-            .filter(|t| !history.commits[t.commit].is_merge())
-            .collect();
-        let mut commits: Vec<usize> = touches.iter().map(|t| t.commit).collect();
-        commits.dedup();
-        let mut activity = activity_of(history, commits);
-        let mut by_lines: BTreeMap<&str, u64> = BTreeMap::new();
-        for &&t in &touches {
-            let change = history.change(t);
-            activity.lines_added += change.added as u64;
-            activity.lines_removed += change.removed as u64;
-            *by_lines
-                .entry(&history.commits[t.commit].author)
-                .or_default() += change.added as u64;
-        }
-        let mut by_lines: Vec<(String, u64)> = by_lines
-            .into_iter()
-            .map(|(a, n)| (a.to_string(), n))
-            .collect();
-        by_lines.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        activity.authors_by_lines = by_lines;
-        files.insert(file.path.clone(), activity);
-    }
+    // Each file's activity, then each part's, on all cores: each is its own.
+    let files: BTreeMap<String, Activity> = parsed
+        .files
+        .par_iter()
+        .map(|file| {
+            let touches: Vec<_> = history
+                .touches(&file.path)
+                .iter()
+                .filter(|t| !history.commits[t.commit].is_merge())
+                .collect();
+            let mut commits: Vec<usize> = touches.iter().map(|t| t.commit).collect();
+            commits.dedup();
+            let mut activity = activity_of(history, commits);
+            let mut by_lines: BTreeMap<&str, u64> = BTreeMap::new();
+            for &&t in &touches {
+                let change = history.change(t);
+                activity.lines_added += change.added as u64;
+                activity.lines_removed += change.removed as u64;
+                *by_lines
+                    .entry(&history.commits[t.commit].author)
+                    .or_default() += change.added as u64;
+            }
+            let mut by_lines: Vec<(String, u64)> = by_lines
+                .into_iter()
+                .map(|(a, n)| (a.to_string(), n))
+                .collect();
+            by_lines.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            activity.authors_by_lines = by_lines;
+            (file.path.clone(), activity)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
 
     let touched = files_touched_per_part(history, clusters);
     let clusters_activity = clusters
         .clusters
-        .iter()
-        .zip(&touched)
+        .par_iter()
+        .zip(touched.par_iter())
         .map(|(cluster, touched)| {
             let set: BTreeSet<usize> = cluster
                 .members
