@@ -1,7 +1,8 @@
 //! Stage 4: the file graph: import edges resolved by the parse stage, and co-change edges from
 //! the history (files changed by the same commit, bulk commits left out).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::history::History;
 use crate::parse::Parsed;
@@ -79,18 +80,19 @@ pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
         }
     }
 
-    // Which current files each commit touched (renames already followed by the history).
-    let mut touched: Vec<Vec<&str>> = vec![Vec::new(); history.commits.len()];
-    for file in &parsed.files {
+    // Which current files each commit touched (renames already followed by the history), by
+    // their index in `parsed.files`, whose order is the paths' order.
+    let mut touched: Vec<Vec<u32>> = vec![Vec::new(); history.commits.len()];
+    for (f, file) in parsed.files.iter().enumerate() {
         for i in history.commits_of(&file.path) {
-            if touched[i].last() != Some(&file.path.as_str()) {
-                touched[i].push(&file.path);
+            if touched[i].last() != Some(&(f as u32)) {
+                touched[i].push(f as u32);
             }
         }
     }
-    // Counted by reference: only the pairs kept are made owned (most pairs fall under the
-    // minimum, and a commit of n files makes n²/2 of them).
-    let mut counts: std::collections::HashMap<(&str, &str), u32> = Default::default();
+    // Counted by index pairs (a commit of n files makes n²/2 of them); only the pairs kept are
+    // named by their paths.
+    let mut counts: HashMap<u64, u32, BuildHasherDefault<PairHasher>> = HashMap::default();
     for (i, files) in touched.iter_mut().enumerate() {
         let commit = &history.commits[i];
         // Merges, bots' commits, bumps and formatting touch files together for no design
@@ -99,16 +101,43 @@ pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
             continue;
         }
         files.sort_unstable();
-        for (x, a) in files.iter().enumerate() {
-            for b in &files[x + 1..] {
-                *counts.entry((a, b)).or_default() += 1;
+        for (x, &a) in files.iter().enumerate() {
+            for &b in &files[x + 1..] {
+                *counts.entry(u64::from(a) << 32 | u64::from(b)).or_default() += 1;
             }
         }
     }
+    let path = |f: u64| parsed.files[f as usize].path.clone();
     graph.cochange = counts
         .into_iter()
         .filter(|&(_, n)| n >= opts.min_cochange)
-        .map(|((a, b), n)| ((a.to_string(), b.to_string()), n))
+        .map(|(pair, n)| ((path(pair >> 32), path(pair & u64::from(u32::MAX))), n))
         .collect();
     graph
+}
+
+/// Hashes a pair of file indices packed in a `u64`: the co-change count makes millions of
+/// lookups on a large history, and SipHash (the default, slow on purpose against keys chosen
+/// to collide) was a fifth of the graph stage; indices are no text a repository chooses.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    /// splitmix64's finaliser: every input bit moves every output bit, low ones included
+    /// (which pick the bucket).
+    fn write_u64(&mut self, n: u64) {
+        let z = (n ^ (n >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        self.0 = z ^ (z >> 31);
+    }
 }
