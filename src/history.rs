@@ -315,7 +315,7 @@ const MAPPED_PACK_LIMIT: usize = 32 << 20;
 /// How much libgit2 keeps of the trees and commits it parsed (its default: 256 MiB). A crawl
 /// reads each tree about twice, the second time soon after the first, so a small cache keeps
 /// what is read again; the default only held on to the rest. rust-analyzer's cold build, same
-/// machine: 16 MiB gave a peak of 372 MiB against 419 MiB, and was no slower (21.1 s, 25.3 s).
+/// machine: 16 MiB gave a peak of 372 MiB against 419 MiB, its time within run-to-run noise.
 const OBJECT_CACHE_LIMIT: isize = 16 << 20;
 
 fn limit_git_memory() {

@@ -158,8 +158,6 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
             activity.authors_by_lines = by_lines;
             (file.path.clone(), activity)
         })
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
 
     let touched = files_touched_per_part(history, clusters);
