@@ -34,6 +34,10 @@ pub enum Error {
     Git(#[from] git2::Error),
     #[error("template {name}: {message}")]
     Template { name: String, message: String },
+    #[error("no wiki has been built with the cache at {0}: run `repowiki build` first")]
+    NoWiki(PathBuf),
+    #[error("the search index at {path}: {message}")]
+    Index { path: PathBuf, message: String },
     #[error("narrator {narrator}: {message}")]
     Narrator { narrator: String, message: String },
 }

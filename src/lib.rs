@@ -5,6 +5,7 @@
 //! (see `build`): history -> snapshot -> packages -> parse -> graph -> cluster -> insight ->
 //! narrate -> site render -> site write.
 
+pub mod ask;
 pub mod cache;
 pub mod cluster;
 pub mod config;
@@ -16,7 +17,9 @@ pub mod graph;
 pub mod history;
 pub mod hook;
 pub mod insight;
+pub mod knowledge;
 pub mod lock;
+pub mod mcp;
 pub mod narrate;
 pub mod packages;
 pub mod parse;
@@ -423,131 +426,8 @@ pub fn build(
     };
     let config = &ws.config;
 
-    // The history is read on a thread of its own while the tree is read, parsed and resolved:
-    // neither needs the other, and each has stretches that keep one core only. (git2's
-    // `Repository` is not shared between threads: the history opens its own.)
-    let gitdir = ws.repo.path().to_path_buf();
-    let (crawled, analysed) = std::thread::scope(|scope| {
-        let crawl = scope.spawn(|| {
-            let t = Instant::now();
-            progress(Event::Started("history"));
-            let crawled = git2::Repository::open(&gitdir)
-                .map_err(Into::into)
-                .and_then(|repo| history::crawl(&repo, commit, &limits, &cache));
-            (crawled, t.elapsed().as_secs_f64())
-        });
-        let analysed = (|| -> Result<_> {
-            let snapshot = stages.run(
-                "snapshot",
-                || {
-                    let mut ignore = read_ignore_file(&ws.root);
-                    ignore.extend(config.snapshot.exclude.iter().cloned());
-                    let options = snapshot::SnapshotOptions {
-                        max_file_bytes: config.snapshot.max_file_bytes,
-                        ignore,
-                    };
-                    snapshot::read(&ws.repo, commit, &options, &cache)
-                },
-                |s| format!("{} files, {} skipped", s.files.len(), s.skipped.len()),
-            )?;
-            let packages = stages.run(
-                "packages",
-                || Ok(packages::read(&snapshot)),
-                |p| format!("{} packages", p.packages.len()),
-            )?;
-            // A manifest that cannot be read is no package; said in one line each, and the build goes on.
-            for (path, why) in &packages.unreadable {
-                let line = format!("warning: {path} was not read as a manifest: {why}");
-                progress(Event::Warning(report::for_terminal(&line)));
-            }
-            // The project's name: the config's, else its root package's, else its folder's.
-            let title = if ws.config.site.title.is_empty() {
-                default_title(&ws, &packages)
-            } else {
-                ws.config.site.title.clone()
-            };
-            let title = secrets::clean(&title).into_owned();
-            let (mut parsed, parsed_now) = stages.run(
-                "parse",
-                || Ok(parse::parse_all(&snapshot, &packages, &cache)),
-                |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
-            )?;
-            let references = stages.run(
-                "references",
-                || Ok(references::resolve(&snapshot, &packages, &parsed)),
-                |r| {
-                    format!(
-                        "{} of {} call sites resolved, {} outside the repository",
-                        r.stats.resolved, r.stats.calls, r.stats.external
-                    )
-                },
-            )?;
-            parsed.shed_references();
-            Ok((snapshot, packages, title, parsed, parsed_now, references))
-        })();
-        let crawled = crawl.join().expect("the history thread does not panic");
-        (crawled, analysed)
-    });
-    let ((history, diffed), seconds) = match crawled {
-        (Ok(h), seconds) => (h, seconds),
-        (Err(e), _) => return Err(e),
-    };
-    stages.seconds.insert("history".to_string(), seconds);
-    progress(Event::Finished {
-        stage: "history",
-        seconds,
-        detail: format!("{} commits, {diffed} read now", history.commits.len()),
-    });
-    let (snapshot, packages, title, parsed, parsed_now, references) = analysed?;
-    release_freed_memory();
-    report.title = title.clone();
-    let graph = stages.run(
-        "graph",
-        || {
-            let options = graph::GraphOptions {
-                max_changeset: config.history.max_changeset,
-                min_cochange: config.history.min_cochange,
-            };
-            Ok(graph::build(&parsed, &history, &options))
-        },
-        |g| {
-            format!(
-                "{} import edges",
-                g.imports.values().map(|m| m.len()).sum::<usize>()
-            )
-        },
-    )?;
-    let clusters = stages.run(
-        "cluster",
-        || {
-            Ok(cluster::cluster(
-                &parsed,
-                &graph,
-                &packages,
-                &config.cluster,
-                &title,
-            ))
-        },
-        |c| format!("{} parts", c.clusters.len()),
-    )?;
-    let insights = stages.run(
-        "insight",
-        || Ok(insight::analyse(&history, &parsed, &clusters, &graph)),
-        |_| String::new(),
-    )?;
-    let pages = site::paths::PageMap::new(parsed.files.iter().map(|f| f.path.as_str()));
-    let analysis = Analysis {
-        title,
-        snapshot,
-        packages,
-        history,
-        parsed,
-        references,
-        graph,
-        clusters,
-        insights,
-        pages,
-    };
+    let (analysis, diffed, parsed_now) = analyse(&ws, commit, &limits, &cache, &mut stages)?;
+    report.title = analysis.title.clone();
     if options.dry_run {
         let (parts, overview) = narrate::facts::gather(&analysis, config.model.context_tokens);
         let mut dry = report::DryRun::default();
@@ -711,6 +591,275 @@ pub fn build(
         )));
     }
     Ok(report)
+}
+
+/// The stages from the history crawl to insight, with what they found: the analysis of the
+/// repository at `commit`, how many commits were diffed now and how many files parsed now.
+/// Everything cached by an earlier build is read from `cache`.
+fn analyse(
+    ws: &Workspace,
+    commit: Oid,
+    limits: &history::Limits,
+    cache: &cache::CacheUse,
+    stages: &mut Stages,
+) -> Result<(Analysis, usize, usize)> {
+    let config = &ws.config;
+    let progress = stages.progress;
+    // The history is read on a thread of its own while the tree is read, parsed and resolved:
+    // neither needs the other, and each has stretches that keep one core only. (git2's
+    // `Repository` is not shared between threads: the history opens its own.)
+    let gitdir = ws.repo.path().to_path_buf();
+    let (crawled, analysed) = std::thread::scope(|scope| {
+        let crawl = scope.spawn(|| {
+            let t = Instant::now();
+            progress(Event::Started("history"));
+            let crawled = git2::Repository::open(&gitdir)
+                .map_err(Into::into)
+                .and_then(|repo| history::crawl(&repo, commit, limits, cache));
+            (crawled, t.elapsed().as_secs_f64())
+        });
+        let analysed = (|| -> Result<_> {
+            let snapshot = stages.run(
+                "snapshot",
+                || {
+                    let mut ignore = read_ignore_file(&ws.root);
+                    ignore.extend(config.snapshot.exclude.iter().cloned());
+                    let options = snapshot::SnapshotOptions {
+                        max_file_bytes: config.snapshot.max_file_bytes,
+                        ignore,
+                    };
+                    snapshot::read(&ws.repo, commit, &options, cache)
+                },
+                |s| format!("{} files, {} skipped", s.files.len(), s.skipped.len()),
+            )?;
+            let packages = stages.run(
+                "packages",
+                || Ok(packages::read(&snapshot)),
+                |p| format!("{} packages", p.packages.len()),
+            )?;
+            // A manifest that cannot be read is no package; said in one line each, and the build goes on.
+            for (path, why) in &packages.unreadable {
+                let line = format!("warning: {path} was not read as a manifest: {why}");
+                progress(Event::Warning(report::for_terminal(&line)));
+            }
+            // The project's name: the config's, else its root package's, else its folder's.
+            let title = if ws.config.site.title.is_empty() {
+                default_title(ws, &packages)
+            } else {
+                ws.config.site.title.clone()
+            };
+            let title = secrets::clean(&title).into_owned();
+            let (mut parsed, parsed_now) = stages.run(
+                "parse",
+                || Ok(parse::parse_all(&snapshot, &packages, cache)),
+                |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
+            )?;
+            let references = stages.run(
+                "references",
+                || Ok(references::resolve(&snapshot, &packages, &parsed)),
+                |r| {
+                    format!(
+                        "{} of {} call sites resolved, {} outside the repository",
+                        r.stats.resolved, r.stats.calls, r.stats.external
+                    )
+                },
+            )?;
+            parsed.shed_references();
+            Ok((snapshot, packages, title, parsed, parsed_now, references))
+        })();
+        let crawled = crawl.join().expect("the history thread does not panic");
+        (crawled, analysed)
+    });
+    let ((history, diffed), seconds) = match crawled {
+        (Ok(h), seconds) => (h, seconds),
+        (Err(e), _) => return Err(e),
+    };
+    stages.seconds.insert("history".to_string(), seconds);
+    progress(Event::Finished {
+        stage: "history",
+        seconds,
+        detail: format!("{} commits, {diffed} read now", history.commits.len()),
+    });
+    let (snapshot, packages, title, parsed, parsed_now, references) = analysed?;
+    release_freed_memory();
+    let graph = stages.run(
+        "graph",
+        || {
+            let options = graph::GraphOptions {
+                max_changeset: config.history.max_changeset,
+                min_cochange: config.history.min_cochange,
+            };
+            Ok(graph::build(&parsed, &history, &options))
+        },
+        |g| {
+            format!(
+                "{} import edges",
+                g.imports.values().map(|m| m.len()).sum::<usize>()
+            )
+        },
+    )?;
+    let clusters = stages.run(
+        "cluster",
+        || {
+            Ok(cluster::cluster(
+                &parsed,
+                &graph,
+                &packages,
+                &config.cluster,
+                &title,
+            ))
+        },
+        |c| format!("{} parts", c.clusters.len()),
+    )?;
+    let insights = stages.run(
+        "insight",
+        || Ok(insight::analyse(&history, &parsed, &clusters, &graph)),
+        |_| String::new(),
+    )?;
+    let pages = site::paths::PageMap::new(parsed.files.iter().map(|f| f.path.as_str()));
+    let analysis = Analysis {
+        title,
+        snapshot,
+        packages,
+        history,
+        parsed,
+        references,
+        graph,
+        clusters,
+        insights,
+        pages,
+    };
+    Ok((analysis, diffed, parsed_now))
+}
+
+/// How `ask` and `mcp` find the wiki they answer from.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Any folder inside the repository's work tree.
+    pub path: PathBuf,
+    /// The cache folder; default: the config's `cache` under the repository root.
+    pub cache_dir: Option<PathBuf>,
+    /// Build first when the wiki is older than HEAD (it is always built when there is none).
+    pub build: bool,
+}
+
+/// The wiki as the last build left it, read back into memory (from the cache, at the commit
+/// that build described) for `ask` and `mcp`. With no build yet, or with `build` and a wiki
+/// older than HEAD, the site is built first, as `repowiki build` would.
+pub fn load_wiki(
+    options: &LoadOptions,
+    narrator: &dyn Narrator,
+    progress: &(dyn Fn(Event) + Sync),
+) -> Result<knowledge::Knowledge> {
+    let ws = Workspace::open(&options.path)?;
+    let head = ws.resolve(None)?;
+    let out = ws.out_dir(None, Format::Html)?;
+    let cache_dir = ws.cache_dir(options.cache_dir.as_deref())?;
+    let built = state::load(&cache_dir).map(|s| s.commit);
+    let stale = built.as_deref() != Some(head.to_string().as_str());
+    if built.is_none() || (stale && options.build) {
+        build(
+            &BuildOptions {
+                path: options.path.clone(),
+                out: None,
+                rev: None,
+                cache_dir: options.cache_dir.clone(),
+                dry_run: false,
+                since: None,
+                max_commits: None,
+                base_url: None,
+                format: Format::Html,
+                force: false,
+            },
+            narrator,
+            progress,
+        )?;
+    }
+    let built = state::load(&cache_dir)
+        .map(|s| s.commit)
+        .ok_or_else(|| Error::NoWiki(cache_dir.clone()))?;
+    let commit = Oid::from_str(&built).map_err(|_| Error::NoWiki(cache_dir.clone()))?;
+    // The cache is read under the build's lock, and let go once the wiki is in memory: a
+    // server that runs for days must not hold back the post-commit hook's builds.
+    let _lock = lock::acquire(&out, &cache_dir, || {
+        progress(Event::Note(
+            "waiting for a build of this repository to finish".into(),
+        ))
+    })?;
+    let mut notes = Vec::new();
+    let sled_cache = cache::SledCache::open(&cache_dir, &mut notes);
+    let memory_cache = cache::MemoryCache::default();
+    let store: &dyn cache::Cache = match &sled_cache {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!("warning: {e}; reading the wiki without a cache"));
+            &memory_cache
+        }
+    };
+    for note in &notes {
+        progress(Event::Warning(note.clone()));
+    }
+    let cache = cache::CacheUse::new(store);
+    let limits = history::Limits {
+        since: history::parse_date(&ws.config.history.since),
+        max_commits: Some(ws.config.history.max_commits).filter(|&m| m > 0),
+    };
+    let mut stages = Stages {
+        progress,
+        seconds: Default::default(),
+    };
+    let (analysis, _, _) = analyse(&ws, commit, &limits, &cache, &mut stages)?;
+    let (part_facts, overview_facts) =
+        narrate::facts::gather(&analysis, ws.config.model.context_tokens);
+    let narratives = narrate::narrate(&part_facts, &overview_facts, narrator, &cache)?;
+    cache.flush();
+    drop(sled_cache);
+    let theme = site::theme::Theme::load(&ws.root)?;
+    let source_url = ws.source_url();
+    let freshness = ws.freshness(commit);
+    let input = site::SiteInput {
+        theme: &theme,
+        analysis: &analysis,
+        part_facts: &part_facts,
+        overview_facts: &overview_facts,
+        narratives: &narratives,
+        source_url: source_url.as_deref(),
+        base_url: "",
+        freshness: freshness.as_ref(),
+        unchanged_since: &|_, _| false,
+    };
+    let pages = site::wiki::render(&input)
+        .into_iter()
+        .map(|p| (p.path, String::from_utf8_lossy(&p.bytes).into_owned()))
+        .collect();
+    let remotes = ws
+        .repo
+        .remotes()
+        .map(|names| {
+            names
+                .iter()
+                .flatten()
+                .flatten()
+                .filter_map(|n| ws.repo.find_remote(n).ok()?.url().ok().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(knowledge::Knowledge {
+        name: ws
+            .root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        root: ws.root.clone(),
+        cache_dir,
+        remotes,
+        commit: built,
+        head: head.to_string(),
+        analysis,
+        part_facts,
+        narratives,
+        pages,
+    })
 }
 
 /// This program's identity: its version and, so that a rebuilt binary counts as a different

@@ -113,6 +113,42 @@ enum Command {
         #[command(subcommand)]
         action: ThemeAction,
     },
+    /// Answer a question about the repository from its wiki, code and history: the best
+    /// passages, each with a citation checked at the built commit.
+    Ask {
+        /// The question, in words.
+        question: String,
+        /// Any folder inside the repository [default: the current folder].
+        path: Option<PathBuf>,
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// How many passages [default: 5].
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Build first when the wiki is older than HEAD.
+        #[arg(long)]
+        build: bool,
+        /// Print the answer as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the wiki, the code and the history to agents over MCP: on stdin and stdout, or
+    /// over Streamable HTTP at http://ADDR/mcp with --http.
+    Mcp {
+        /// Any folder inside the repository [default: the current folder].
+        path: Option<PathBuf>,
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Serve over HTTP at this address (e.g. 127.0.0.1:8765) instead of stdio.
+        #[arg(long, value_name = "ADDR")]
+        http: Option<std::net::SocketAddr>,
+        /// Allow --http on an address other than loopback.
+        #[arg(long)]
+        allow_remote: bool,
+        /// Build first when the wiki is older than HEAD (with no wiki, it always builds).
+        #[arg(long)]
+        build: bool,
+    },
     /// Write a commented repowiki.toml with every default at the repository root.
     Init {
         path: Option<PathBuf>,
@@ -262,6 +298,21 @@ fn main() -> ExitCode {
             );
             Ok(())
         }),
+        Command::Ask {
+            question,
+            path,
+            cache_dir,
+            limit,
+            build,
+            json,
+        } => ask(here(path), cache_dir, build, &question, limit, json),
+        Command::Mcp {
+            path,
+            cache_dir,
+            http,
+            allow_remote,
+            build,
+        } => mcp(here(path), cache_dir, build, http, allow_remote),
         Command::Init { path, force } => repowiki::init(&here(path), force).map(|file| {
             println!("wrote {}", file.display());
         }),
@@ -314,6 +365,7 @@ fn hook(action: HookAction) -> Result<(), Error> {
     Ok(())
 }
 
+#[derive(Default)]
 struct ModelOverrides {
     provider: Option<String>,
     model: Option<String>,
@@ -423,6 +475,128 @@ fn build(
         print!("{}", terminal(&report.summary()));
     }
     Ok(())
+}
+
+/// The wiki in memory and its search index up to date, for `ask` and `mcp`. Only notes and
+/// warnings are said, on stderr (stdout may be the protocol's).
+fn load(
+    path: PathBuf,
+    cache_dir: Option<PathBuf>,
+    build: bool,
+) -> Result<(repowiki::knowledge::Knowledge, repowiki::ask::SearchIndex), Error> {
+    let narrator = narrator(&path, &ModelOverrides::default())?;
+    let progress = |event: Event| {
+        if let Event::Note(note) | Event::Warning(note) = &event {
+            eprintln!("repowiki: {}", terminal(note));
+        }
+    };
+    let options = repowiki::LoadOptions {
+        path,
+        cache_dir,
+        build,
+    };
+    let wiki = repowiki::load_wiki(&options, narrator.as_ref(), &progress)?;
+    let index = repowiki::ask::SearchIndex::update(&wiki)?;
+    Ok((wiki, index))
+}
+
+fn ask(
+    path: PathBuf,
+    cache_dir: Option<PathBuf>,
+    build: bool,
+    question: &str,
+    limit: usize,
+    json: bool,
+) -> Result<(), Error> {
+    let usage = |message: String| Error::Config {
+        path: "the question".into(),
+        message,
+    };
+    if question.len() > repowiki::ask::MAX_QUESTION {
+        return Err(usage(format!(
+            "it is {} bytes long; at most {} are taken",
+            question.len(),
+            repowiki::ask::MAX_QUESTION
+        )));
+    }
+    let (wiki, index) = load(path, cache_dir, build)?;
+    if json {
+        let hits = index
+            .search(question, &[], None, limit)
+            .map_err(|r| usage(r.0))?;
+        let results: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "kind": h.kind,
+                    "path": h.path,
+                    "start": h.start,
+                    "end": h.end,
+                    "citation": h.citation(),
+                    "verified": repowiki::ask::cites(&wiki, h),
+                    "title": h.title,
+                    "text": h.text,
+                    "score": h.score,
+                })
+            })
+            .collect();
+        let answer = serde_json::json!({
+            "commit": wiki.commit,
+            "question": question,
+            "results": results,
+        });
+        let text = serde_json::to_string_pretty(&answer).expect("serialises");
+        println!("{}", terminal(&text));
+        return Ok(());
+    }
+    let text = repowiki::ask::answer(&wiki, &index, question, limit).map_err(|r| usage(r.0))?;
+    print!("{}", terminal(&text));
+    Ok(())
+}
+
+fn mcp(
+    path: PathBuf,
+    cache_dir: Option<PathBuf>,
+    build: bool,
+    http: Option<std::net::SocketAddr>,
+    allow_remote: bool,
+) -> Result<(), Error> {
+    let usage = |message: String| Error::Config {
+        path: "--http".into(),
+        message,
+    };
+    if let Some(addr) = &http {
+        repowiki::mcp::check_address(addr, allow_remote).map_err(usage)?;
+    }
+    let (wiki, index) = load(path, cache_dir, build)?;
+    let stamp = wiki.stamp();
+    let server = repowiki::mcp::Server::new(wiki, index);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Io {
+            context: "cannot start the server".into(),
+            source: e,
+        })?;
+    let served = runtime.block_on(async move {
+        match http {
+            Some(addr) => {
+                repowiki::mcp::serve_http(server, addr, allow_remote, |bound| {
+                    eprintln!(
+                        "repowiki: serving {} over MCP at http://{bound}/mcp",
+                        terminal(&stamp)
+                    );
+                })
+                .await
+            }
+            None => repowiki::mcp::serve_stdio(server).await,
+        }
+    });
+    served.map_err(|e| Error::Io {
+        context: "the MCP server stopped".into(),
+        source: e,
+    })
 }
 
 /// What reaches the terminal: no secret, and no control character (a commit subject or file

@@ -382,7 +382,7 @@ pub(crate) fn grammar(language: Language) -> tree_sitter::Language {
 }
 
 /// Bumped whenever a front-end extracts something new, so cached parse results are redone.
-const FRONT_END_VERSION: u32 = 17;
+pub(crate) const FRONT_END_VERSION: u32 = 17;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.

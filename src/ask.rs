@@ -1,0 +1,569 @@
+//! `repowiki ask` and the `search` of `repowiki mcp`: retrieval over the wiki's narratives,
+//! the code's docs and symbols, the source and the commit messages, from a tantivy index under
+//! the cache folder (`<cache>/index`). The index is kept in groups of documents, one group per
+//! file blob, per commit and per wiki page; an update deletes the groups that are gone and adds
+//! the new ones, so a one-file commit reindexes one file, one commit and the pages that changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+use tantivy::schema::{Field, Schema, Value, INDEXED, STORED, STRING};
+use tantivy::schema::{IndexRecordOption, TextFieldIndexing, TextOptions};
+use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
+
+use crate::knowledge::{finish, Knowledge, Refusal};
+use crate::{Error, Result};
+
+/// Bumped when what is indexed, or how, changes: an index of another version is rebuilt.
+const INDEX_VERSION: u32 = 1;
+/// Lines per source passage.
+const CHUNK_LINES: usize = 40;
+/// The longest question taken, in bytes; longer ones are refused.
+pub const MAX_QUESTION: usize = 2_000;
+/// Results one search gives at most.
+pub const MAX_RESULTS: usize = 50;
+
+/// What a result is.
+pub const KINDS: [&str; 6] = ["page", "symbol", "file", "doc", "source", "commit"];
+
+struct Fields {
+    kind: Field,
+    path: Field,
+    title: Field,
+    body: Field,
+    start: Field,
+    end: Field,
+    group: Field,
+    /// Indexed, not stored: the words of the identifiers in the other fields.
+    words: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    // Stemmed English words; identifiers are split into their words before indexing.
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        kind: b.add_text_field("kind", STRING | STORED),
+        path: b.add_text_field("path", text.clone()),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        start: b.add_u64_field("start", INDEXED | STORED),
+        end: b.add_u64_field("end", STORED),
+        group: b.add_text_field("group", STRING),
+        words: b.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("en_stem")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
+    };
+    (b.build(), fields)
+}
+
+/// One search result: where it is and what it says.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    pub kind: String,
+    /// A path in the repository, a wiki page (`parts/x.md`), or for a commit its id.
+    pub path: String,
+    /// 1-based lines of `path` (0 when the result is not a range of lines).
+    pub start: u64,
+    pub end: u64,
+    pub title: String,
+    pub text: String,
+    pub score: f32,
+}
+
+impl Hit {
+    /// Where it is, as a citation: `path:start-end`, `path`, or `commit <id>`.
+    pub fn citation(&self) -> String {
+        match (self.kind.as_str(), self.start) {
+            ("commit", _) => format!("commit {}", self.path),
+            (_, 0) => self.path.clone(),
+            _ if self.end > self.start => format!("{}:{}-{}", self.path, self.start, self.end),
+            _ => format!("{}:{}", self.path, self.start),
+        }
+    }
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    pub dir: PathBuf,
+    /// What the last update did: groups added and removed.
+    pub added: usize,
+    pub removed: usize,
+}
+
+/// A document before it is added.
+struct Doc {
+    kind: &'static str,
+    path: String,
+    title: String,
+    body: String,
+    start: u64,
+    end: u64,
+}
+
+/// Each identifier's words (`parseDate` and `parse_date` as `parse date`), so that a question
+/// in words finds code that names them.
+fn split_words(text: &str) -> String {
+    let mut extra = String::new();
+    for ident in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
+        let has_case =
+            ident.chars().any(char::is_lowercase) && ident.chars().any(char::is_uppercase);
+        if !has_case {
+            continue;
+        }
+        let mut prev_lower = false;
+        for c in ident.chars() {
+            if c.is_uppercase() && prev_lower {
+                extra.push(' ');
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            extra.push(c);
+        }
+        extra.push(' ');
+    }
+    extra
+}
+
+/// Repository text as it may be stored: secrets cut.
+fn safe(text: &str) -> String {
+    crate::secrets::clean(text).into_owned()
+}
+
+fn hash(parts: &[&str]) -> String {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(str::as_bytes(p));
+        h.update(&[0]);
+    }
+    h.finalize().to_hex()[..20].to_string()
+}
+
+/// The groups the wiki at this commit is made of, each with its documents made on demand.
+enum Group<'k> {
+    File(usize),
+    Commit(usize),
+    Page(&'k str, &'k str),
+}
+
+fn groups(k: &Knowledge) -> BTreeMap<String, Group<'_>> {
+    let a = &k.analysis;
+    let mut out = BTreeMap::new();
+    let front = crate::parse::FRONT_END_VERSION.to_string();
+    for (i, f) in a.parsed.files.iter().enumerate() {
+        out.insert(
+            format!("f{}", hash(&[&f.path, &f.blob, &front])),
+            Group::File(i),
+        );
+    }
+    for (i, c) in a.history.commits.iter().enumerate() {
+        out.insert(format!("c{}", c.id), Group::Commit(i));
+    }
+    for (path, text) in &k.pages {
+        if path == "README.md" || path.starts_with("parts/") {
+            out.insert(format!("p{}", hash(&[path, text])), Group::Page(path, text));
+        }
+    }
+    out
+}
+
+fn is_doc_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".md", ".markdown", ".rst", ".txt", ".adoc"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
+    let a = &k.analysis;
+    let mut docs = Vec::new();
+    match *group {
+        Group::File(i) => {
+            let f = &a.parsed.files[i];
+            let names: Vec<&str> = f.facts.symbols.iter().map(|s| s.name.as_str()).collect();
+            docs.push(Doc {
+                kind: "file",
+                path: f.path.clone(),
+                title: safe(&f.path),
+                body: safe(&format!("{}\n{}", f.facts.module_doc, names.join(" "))),
+                start: 0,
+                end: 0,
+            });
+            for s in &f.facts.symbols {
+                docs.push(Doc {
+                    kind: "symbol",
+                    path: f.path.clone(),
+                    title: safe(&format!("{} {}", s.kind.name(), s.name)),
+                    body: safe(&format!("{}\n{}", s.signature, s.doc)),
+                    start: s.start_line as u64,
+                    end: s.end_line as u64,
+                });
+            }
+            let text = a
+                .snapshot
+                .files
+                .binary_search_by(|s| s.path.as_str().cmp(&f.path))
+                .map(|j| a.snapshot.files[j].text.as_str())
+                .unwrap_or("");
+            let kind = if is_doc_file(&f.path) {
+                "doc"
+            } else {
+                "source"
+            };
+            let lines: Vec<&str> = text.lines().collect();
+            for (n, chunk) in lines.chunks(CHUNK_LINES).enumerate() {
+                let start = n * CHUNK_LINES + 1;
+                docs.push(Doc {
+                    kind,
+                    path: f.path.clone(),
+                    title: safe(&f.path),
+                    body: safe(&chunk.join("\n")),
+                    start: start as u64,
+                    end: (start + chunk.len() - 1) as u64,
+                });
+            }
+        }
+        Group::Commit(i) => {
+            let c = &a.history.commits[i];
+            let (subject, body) = c.message.split_once('\n').unwrap_or((&c.message, ""));
+            let paths: Vec<&str> = c
+                .changes
+                .iter()
+                .take(50)
+                .map(|ch| ch.path.as_str())
+                .collect();
+            docs.push(Doc {
+                kind: "commit",
+                path: c.id.clone(),
+                title: safe(subject),
+                body: safe(&format!("{body}\n{}", paths.join("\n"))),
+                start: 0,
+                end: 0,
+            });
+        }
+        Group::Page(path, text) => {
+            // One passage per section: a question is about one thing.
+            let page_title = text
+                .lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .unwrap_or(path)
+                .to_string();
+            let mut sections: Vec<(String, String)> = vec![(page_title.clone(), String::new())];
+            for line in text.lines() {
+                if let Some(h) = line.strip_prefix("## ") {
+                    sections.push((format!("{page_title}: {h}"), String::new()));
+                } else if let Some(last) = sections.last_mut() {
+                    last.1.push_str(line);
+                    last.1.push('\n');
+                }
+            }
+            for (title, body) in sections {
+                if body.trim().is_empty() {
+                    continue;
+                }
+                docs.push(Doc {
+                    kind: "page",
+                    path: path.to_string(),
+                    title: safe(&title),
+                    body: safe(&body),
+                    start: 0,
+                    end: 0,
+                });
+            }
+        }
+    }
+    docs
+}
+
+fn index_error(dir: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Index {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// What the index holds, kept in its commit payload: its version and its groups.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Payload {
+    version: u32,
+    groups: BTreeSet<String>,
+}
+
+impl SearchIndex {
+    /// Opens the index of `k`'s wiki and brings it up to date: only the groups that changed
+    /// since the last update are indexed. An index that cannot be read is made again.
+    pub fn update(k: &Knowledge) -> Result<SearchIndex> {
+        let dir = k.cache_dir.join("index");
+        // Never through a link: the cache folder is ours, and so is everything in it.
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                return Err(index_error(&dir, "is not a folder repowiki made"));
+            }
+            Ok(_) => {}
+            Err(_) => std::fs::create_dir(&dir).map_err(|e| index_error(&dir, e))?,
+        }
+        let (schema, fields) = schema();
+        let opened = Index::open_in_dir(&dir).ok().and_then(|index| {
+            let payload: Payload = index
+                .load_metas()
+                .ok()?
+                .payload
+                .and_then(|p| serde_json::from_str(&p).ok())?;
+            (payload.version == INDEX_VERSION && index.schema() == schema)
+                .then_some((index, payload.groups))
+        });
+        let (index, old) = match opened {
+            Some(found) => found,
+            None => {
+                // Another version's files, or none: start afresh in the same folder.
+                for entry in std::fs::read_dir(&dir).map_err(|e| index_error(&dir, e))? {
+                    let entry = entry.map_err(|e| index_error(&dir, e))?;
+                    if entry.file_type().is_ok_and(|t| t.is_file()) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
+                let index =
+                    Index::create_in_dir(&dir, schema.clone()).map_err(|e| index_error(&dir, e))?;
+                (index, BTreeSet::new())
+            }
+        };
+        let want = groups(k);
+        let gone: Vec<&String> = old.iter().filter(|g| !want.contains_key(*g)).collect();
+        let new: Vec<(&String, &Group)> = want.iter().filter(|(g, _)| !old.contains(*g)).collect();
+        let (added, removed) = (new.len(), gone.len());
+        if added + removed > 0 {
+            let mut writer = writer(&index, &dir)?;
+            for g in &gone {
+                writer.delete_term(Term::from_field_text(fields.group, g));
+            }
+            use rayon::prelude::*;
+            let docs: Vec<(&String, Vec<Doc>)> = new
+                .par_iter()
+                .map(|(g, group)| (*g, docs_of(k, group)))
+                .collect();
+            for (g, docs) in docs {
+                for d in docs {
+                    let mut doc = TantivyDocument::default();
+                    doc.add_text(fields.kind, d.kind);
+                    doc.add_text(fields.path, &d.path);
+                    doc.add_text(fields.title, &d.title);
+                    doc.add_text(fields.body, &d.body);
+                    doc.add_u64(fields.start, d.start);
+                    doc.add_u64(fields.end, d.end);
+                    doc.add_text(fields.group, g);
+                    doc.add_text(
+                        fields.words,
+                        split_words(&format!("{} {} {}", d.path, d.title, d.body)),
+                    );
+                    writer.add_document(doc).map_err(|e| index_error(&dir, e))?;
+                }
+            }
+            let payload = Payload {
+                version: INDEX_VERSION,
+                groups: want.keys().cloned().collect(),
+            };
+            let mut commit = writer.prepare_commit().map_err(|e| index_error(&dir, e))?;
+            commit.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
+            commit.commit().map_err(|e| index_error(&dir, e))?;
+            writer
+                .wait_merging_threads()
+                .map_err(|e| index_error(&dir, e))?;
+        }
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| index_error(&dir, e))?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            dir,
+            added,
+            removed,
+        })
+    }
+
+    /// The best `limit` results for `query`, of the given kinds (all when empty) and under a
+    /// path prefix.
+    pub fn search(
+        &self,
+        query: &str,
+        kinds: &[String],
+        under: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Hit>, Refusal> {
+        if query.len() > MAX_QUESTION {
+            return Err(Refusal(format!(
+                "the question is {} bytes long; at most {MAX_QUESTION} are taken",
+                query.len()
+            )));
+        }
+        for kind in kinds {
+            if !KINDS.contains(&kind.as_str()) {
+                return Err(Refusal(format!(
+                    "no kind '{kind}': the kinds are {}",
+                    KINDS.join(", ")
+                )));
+            }
+        }
+        let terms = query_terms(query);
+        if terms.is_empty() {
+            return Err(Refusal("the question has no word to search for".into()));
+        }
+        let f = &self.fields;
+        let mut parser =
+            QueryParser::for_index(&self.index, vec![f.title, f.body, f.path, f.words]);
+        parser.set_field_boost(f.title, 2.0);
+        parser.set_field_boost(f.path, 1.5);
+        let (q, _) = parser.parse_query_lenient(&terms.join(" "));
+        let limit = limit.clamp(1, MAX_RESULTS);
+        let searcher = self.reader.searcher();
+        // Filtered after scoring: ask for more, then keep those of the kinds and path asked for.
+        let filtered = !kinds.is_empty() || under.is_some();
+        let want = if filtered { limit * 20 } else { limit };
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(want).order_by_score())
+            .map_err(|e| Refusal(format!("the search failed: {e}")))?;
+        let mut hits = Vec::new();
+        for (score, addr) in top {
+            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
+                continue;
+            };
+            let text = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+            let hit = Hit {
+                kind: text(f.kind),
+                path: text(f.path),
+                start: num(f.start),
+                end: num(f.end),
+                title: text(f.title),
+                text: text(f.body),
+                score,
+            };
+            if !kinds.is_empty() && !kinds.contains(&hit.kind) {
+                continue;
+            }
+            if let Some(prefix) = under {
+                let prefix = prefix.trim_end_matches('/');
+                if hit.path != prefix && !hit.path.starts_with(&format!("{prefix}/")) {
+                    continue;
+                }
+            }
+            hits.push(hit);
+            if hits.len() == limit {
+                break;
+            }
+        }
+        Ok(hits)
+    }
+}
+
+/// A writer for the index, waiting a while for another process that holds it.
+fn writer(index: &Index, dir: &Path) -> Result<IndexWriter> {
+    let started = std::time::Instant::now();
+    loop {
+        match index.writer_with_num_threads(1, 64_000_000) {
+            Ok(w) => return Ok(w),
+            Err(tantivy::TantivyError::LockFailure(..))
+                if started.elapsed() < std::time::Duration::from_secs(30) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => return Err(index_error(dir, e)),
+        }
+    }
+}
+
+/// Words that say nothing about where an answer is.
+const STOP: [&str; 40] = [
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
+    "i", "in", "is", "it", "of", "on", "or", "that", "the", "this", "to", "what", "when", "where",
+    "which", "who", "why", "with", "you", "we", "there", "they", "its", "get", "gets", "into",
+];
+
+/// The question's words, plain: nothing in it is query syntax.
+fn query_terms(question: &str) -> Vec<String> {
+    format!("{question} {}", split_words(question))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !STOP.contains(&w.as_str()))
+        .collect()
+}
+
+/// The best passages for a question, each with its citation checked at the built commit.
+pub fn answer(
+    k: &Knowledge,
+    index: &SearchIndex,
+    question: &str,
+    limit: usize,
+) -> Result<String, Refusal> {
+    let hits = index.search(question, &[], None, limit)?;
+    let mut out = format!("{}\n\nQuestion: {}\n\n", k.stamp(), question.trim());
+    if hits.is_empty() {
+        out += "Nothing in the wiki, the code or the history matches this question.\n";
+        return Ok(finish(out));
+    }
+    out += "The passages that answer it best, ranked (no model is configured: these are the sources, not a written answer):\n\n";
+    for (n, hit) in hits.iter().enumerate() {
+        let checked = if cites(k, hit) {
+            ""
+        } else {
+            " (not found at this commit)"
+        };
+        let _ = writeln!(
+            out,
+            "## {}. [{}] {}{checked}\n\n{}\n",
+            n + 1,
+            hit.kind,
+            hit.citation(),
+            hit.title
+        );
+        let excerpt: Vec<&str> = hit.text.lines().take(12).collect();
+        let _ = writeln!(
+            out,
+            "```\n{}\n```\n",
+            excerpt.join("\n").replace("```", "ʼʼʼ")
+        );
+    }
+    Ok(finish(out))
+}
+
+/// Whether a result's place exists at the built commit: its file and lines, its page, its
+/// commit.
+pub fn cites(k: &Knowledge, hit: &Hit) -> bool {
+    let a = &k.analysis;
+    match hit.kind.as_str() {
+        "commit" => a.history.commits.iter().any(|c| c.id == hit.path),
+        "page" => k.pages.contains_key(&hit.path),
+        _ => a
+            .snapshot
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(&hit.path))
+            .is_ok_and(|i| {
+                let lines = a.snapshot.files[i].text.lines().count() as u64;
+                hit.end <= lines.max(1) && hit.start <= hit.end.max(hit.start)
+            }),
+    }
+}
