@@ -138,7 +138,7 @@ impl Knowledge {
     /// The wiki's table of contents: its pages with one line each.
     pub fn structure(&self) -> String {
         let a = &self.analysis;
-        let mut out = format!("# {}: wiki pages\n\n{}\n\n", a.title, self.stamp());
+        let mut out = format!("{}\n\n# {}: wiki pages\n\n", self.stamp(), a.title);
         if let Some(o) = &self.narratives.overview {
             out += &format!("{}\n\n", o.summary);
         }

@@ -544,6 +544,7 @@ fn ask(
             "commit": wiki.commit,
             "question": question,
             "results": results,
+            "index": {"groups_added": index.added, "groups_removed": index.removed},
         });
         let text = serde_json::to_string_pretty(&answer).expect("serialises");
         println!("{}", terminal(&text));
