@@ -18,11 +18,53 @@ use crate::knowledge::{finish, Knowledge, Refusal};
 use crate::{Error, Result};
 
 /// Bumped when what is indexed, or how, changes: an index of another version is rebuilt.
-const INDEX_VERSION: u32 = 1;
+const INDEX_VERSION: u32 = 3;
 /// Lines per source passage.
 const CHUNK_LINES: usize = 40;
 /// The longest question taken, in bytes; longer ones are refused.
 pub const MAX_QUESTION: usize = 2_000;
+/// The sections of wiki pages that list what is indexed on its own (files, symbols, parts,
+/// commits): left out of the pages' passages, where they would match every question.
+const LIST_SECTIONS: [&str; 10] = [
+    "Files",
+    "Dependencies",
+    "Uses",
+    "Used by",
+    "Parts",
+    "The parts",
+    "History",
+    "Key symbols",
+    "Main types",
+    "Where to start",
+];
+
+/// How much a result of each kind counts against the others: the code and its docs first, the
+/// history's messages and the wiki's narratives after.
+fn kind_weight(kind: &str) -> f32 {
+    match kind {
+        "symbol" | "file" => 1.0,
+        "source" => 0.9,
+        "doc" => 0.8,
+        "commit" => 0.7,
+        _ => 0.6,
+    }
+}
+
+/// Files that test, measure, show or build the code count less than the code: a question is
+/// most often about how the code itself works.
+fn path_weight(kind: &str, path: &str) -> f32 {
+    if matches!(kind, "commit" | "page") {
+        return 1.0;
+    }
+    match crate::cluster::role_of(path) {
+        Some("tests" | "benchmarks" | "CI") => 0.6,
+        Some(_) => 0.8,
+        None => 1.0,
+    }
+}
+
+/// Results of one file or page a search gives at most.
+const PER_PATH: usize = 2;
 /// Results one search gives at most.
 pub const MAX_RESULTS: usize = 50;
 
@@ -195,12 +237,13 @@ fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
     match *group {
         Group::File(i) => {
             let f = &a.parsed.files[i];
-            let names: Vec<&str> = f.facts.symbols.iter().map(|s| s.name.as_str()).collect();
+            // Its doc only: the symbols are passages of their own, and a list of every name
+            // in a large file would match any question weakly and none well.
             docs.push(Doc {
                 kind: "file",
                 path: f.path.clone(),
                 title: safe(&f.path),
-                body: safe(&format!("{}\n{}", f.facts.module_doc, names.join(" "))),
+                body: safe(&f.facts.module_doc),
                 start: 0,
                 end: 0,
             });
@@ -273,7 +316,11 @@ fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
                 }
             }
             for (title, body) in sections {
-                if body.trim().is_empty() {
+                // Lists of files, names and commits: each of those is indexed on its own.
+                let list = LIST_SECTIONS
+                    .iter()
+                    .any(|l| title.ends_with(&format!(": {l}")));
+                if body.trim().is_empty() || list {
                     continue;
                 }
                 docs.push(Doc {
@@ -436,11 +483,11 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         // Filtered after scoring: ask for more, then keep those of the kinds and path asked for.
         let filtered = !kinds.is_empty() || under.is_some();
-        let want = if filtered { limit * 20 } else { limit };
+        let want = if filtered { limit * 20 } else { limit * 10 };
         let top = searcher
             .search(&q, &TopDocs::with_limit(want).order_by_score())
             .map_err(|e| Refusal(format!("the search failed: {e}")))?;
-        let mut hits = Vec::new();
+        let mut candidates = Vec::new();
         for (score, addr) in top {
             let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
                 continue;
@@ -461,6 +508,15 @@ impl SearchIndex {
                 text: text(f.body),
                 score,
             };
+            candidates.push(hit);
+        }
+        for hit in &mut candidates {
+            hit.score *= kind_weight(&hit.kind) * path_weight(&hit.kind, &hit.path);
+        }
+        candidates.sort_by(|x, y| y.score.total_cmp(&x.score));
+        let mut hits = Vec::new();
+        let mut per_path: std::collections::HashMap<String, usize> = Default::default();
+        for hit in candidates {
             if !kinds.is_empty() && !kinds.contains(&hit.kind) {
                 continue;
             }
@@ -470,6 +526,12 @@ impl SearchIndex {
                     continue;
                 }
             }
+            // At most two passages of one file or page: the others are better spent elsewhere.
+            let seen = per_path.entry(hit.path.clone()).or_insert(0usize);
+            if *seen == PER_PATH {
+                continue;
+            }
+            *seen += 1;
             hits.push(hit);
             if hits.len() == limit {
                 break;
@@ -527,19 +589,7 @@ pub fn answer(
     }
     out += "The passages that answer it best, ranked (no model is configured: these are the sources, not a written answer):\n\n";
     for (n, hit) in hits.iter().enumerate() {
-        let checked = if cites(k, hit) {
-            ""
-        } else {
-            " (not found at this commit)"
-        };
-        let _ = writeln!(
-            out,
-            "## {}. [{}] {}{checked}\n\n{}\n",
-            n + 1,
-            hit.kind,
-            hit.citation(),
-            hit.title
-        );
+        let _ = writeln!(out, "## {}\n\n{}\n", headline(k, n + 1, hit), hit.title);
         let excerpt: Vec<&str> = hit.text.lines().take(12).collect();
         let _ = writeln!(
             out,
@@ -548,6 +598,39 @@ pub fn answer(
         );
     }
     Ok(finish(out))
+}
+
+/// The repository files a result is about: its own path, or for a commit the files it changed
+/// (when it changed at most 10: a mass change is about none of them in particular).
+pub fn files_of(k: &Knowledge, hit: &Hit) -> Vec<String> {
+    match hit.kind.as_str() {
+        "page" => Vec::new(),
+        "commit" => k
+            .analysis
+            .history
+            .commits
+            .iter()
+            .find(|c| c.id == hit.path)
+            .filter(|c| c.changes.len() <= 10)
+            .map(|c| c.changes.iter().map(|ch| ch.path.clone()).collect())
+            .unwrap_or_default(),
+        _ => vec![hit.path.clone()],
+    }
+}
+
+/// A result's first line: its rank, kind, citation and, for a commit, the files it changed.
+pub fn headline(k: &Knowledge, n: usize, hit: &Hit) -> String {
+    let mut line = format!("{n}. [{}] {}", hit.kind, hit.citation());
+    if hit.kind == "commit" {
+        let files = files_of(k, hit);
+        if !files.is_empty() {
+            line += &format!(" (changed {})", files.join(", "));
+        }
+    }
+    if !cites(k, hit) {
+        line += " (not found at this commit)";
+    }
+    line
 }
 
 /// Whether a result's place exists at the built commit: its file and lines, its page, its

@@ -138,6 +138,12 @@ fn is_test_file(name: &str) -> bool {
     }
 }
 
+/// What a file is for when it is not the code itself, judged by its path alone: "tests",
+/// "benchmarks", "examples", "docs" or "CI".
+pub fn role_of(path: &str) -> Option<&'static str> {
+    role(path, "").map(Role::label)
+}
+
 /// The role of a file, judged by its path inside its package (or the repository).
 fn role(path: &str, base: &str) -> Option<Role> {
     let rel = if base.is_empty() {

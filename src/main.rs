@@ -533,6 +533,7 @@ fn ask(
                     "start": h.start,
                     "end": h.end,
                     "citation": h.citation(),
+                    "files": repowiki::ask::files_of(&wiki, h),
                     "verified": repowiki::ask::cites(&wiki, h),
                     "title": h.title,
                     "text": h.text,

@@ -194,10 +194,8 @@ impl Server {
                         .take(3)
                         .collect();
                     out += &format!(
-                        "{}. [{}] {} — {}\n   {}\n",
-                        n + 1,
-                        h.kind,
-                        h.citation(),
+                        "{} — {}\n   {}\n",
+                        ask::headline(k, n + 1, h),
                         h.title.lines().next().unwrap_or(""),
                         excerpt.join("\n   ")
                     );

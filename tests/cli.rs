@@ -261,6 +261,22 @@ fn llms_txt_lists_every_page_with_one_line() {
         "{llms}"
     );
     assert!(llms.contains("](https://demo.example/wiki/history.html)"));
+    assert!(llms.contains("](https://demo.example/wiki/llms-full.txt)"));
+    // llms-full.txt: the overview, the history and every part page, with links to the site.
+    let full = read(&out.join("llms-full.txt"));
+    assert!(full.starts_with("# demo\n"), "{full}");
+    for page in ["# History", "# demo::engine"] {
+        assert!(full.contains(page), "{page}: {full}");
+    }
+    assert!(
+        full.contains("](https://demo.example/wiki/files/src/engine/core.rs.html"),
+        "{full}"
+    );
+    assert!(
+        full.contains("](https://demo.example/wiki/parts/src-engine.html)"),
+        "{full}"
+    );
+    assert!(!full.contains(".md)") && !full.contains(".md#"), "{full}");
 }
 
 #[test]

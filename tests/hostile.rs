@@ -421,8 +421,8 @@ fn names_that_clashed_and_paths_too_long_for_a_work_tree_get_pages_of_their_own(
         "{:?}",
         markdown_problems(&wiki)
     );
-    // llms.txt: no raw HTML, no link but the site's own pages.
-    let llms = read(&site.join("llms.txt"));
+    // llms.txt and llms-full.txt: no raw HTML, no link but the site's own pages.
+    let llms = read(&site.join("llms.txt")) + &read(&site.join("llms-full.txt"));
     for event in pulldown_cmark::Parser::new(&llms) {
         match event {
             pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {

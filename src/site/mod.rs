@@ -139,6 +139,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         ("risk.js", risk_js(input, &index)),
         ("nav.js", nav(input, &index)),
         ("llms.txt", llms_txt(input)),
+        ("llms-full.txt", wiki::full_text(input, &grounder)),
         ("search.js", search_index(input)),
         // GitHub Pages would otherwise hide the folders that start with `_`.
         (".nojekyll", String::new()),
@@ -568,7 +569,10 @@ fn llms_txt(input: &SiteInput) -> String {
     out += &format!(
         "- [Overview]({base}index.html): what the repository is and how its parts fit together\n"
     );
-    out += &format!("- [History]({base}history.html): activity, hotspots, change coupling, contributors\n\n## Parts\n\n");
+    out += &format!(
+        "- [History]({base}history.html): activity, hotspots, change coupling, contributors\n"
+    );
+    out += &format!("- [The whole wiki in one file]({base}llms-full.txt): the overview, the history and every part page\n\n## Parts\n\n");
     for (i, c) in a.clusters.clusters.iter().enumerate() {
         let summary = input
             .narratives

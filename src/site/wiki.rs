@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
+use rayon::prelude::*;
 
 use super::grounding::{Grounder, Reference};
 use super::paths::{root_of, PageMap};
@@ -615,6 +616,91 @@ fn history(input: &SiteInput) -> String {
 }
 
 /// Every page of the markdown wiki, sorted by path.
+/// `llms-full.txt`: the overview, the history and every part page as one markdown file, for
+/// agents that read a whole wiki at once. File pages are left out (one per file, they would make
+/// it as large as the repository; `llms.txt` lists them). Links go to the site's HTML pages,
+/// under the base URL when there is one.
+pub fn full_text(input: &SiteInput, g: &Grounder) -> String {
+    let a = input.analysis;
+    let mut pages = vec![
+        ("README.md".to_string(), overview(input, g)),
+        ("history.md".to_string(), history(input)),
+    ];
+    let mut parts: Vec<(String, String)> = (0..a.clusters.clusters.len())
+        .into_par_iter()
+        .map(|i| part(input, g, i))
+        .collect();
+    pages.append(&mut parts);
+    let mut out = String::new();
+    for (path, text) in pages {
+        let text = clean(&text, &root_of(&path), None);
+        out += &to_site_links(&text, &path, input.base_url);
+        out += "\n\n---\n\n";
+    }
+    out
+}
+
+/// A markdown page's relative links to other markdown pages, made links to their HTML pages
+/// from the site's root (`base`, ending in `/`, or none).
+fn to_site_links(md: &str, page: &str, base: &str) -> String {
+    let dir: Vec<&str> = page.split('/').collect();
+    let dir = &dir[..dir.len() - 1];
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    for (event, range) in Parser::new_ext(md, options).into_offset_iter() {
+        let Event::Start(Tag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        if dest_url.contains(':') || dest_url.starts_with('/') || dest_url.starts_with('#') {
+            continue;
+        }
+        let (target, anchor) = dest_url.split_once('#').unwrap_or((&dest_url, ""));
+        let Some(target_md) = target.strip_suffix(".md") else {
+            continue;
+        };
+        let mut at: Vec<&str> = dir.to_vec();
+        for segment in target_md.split('/') {
+            match segment {
+                ".." => {
+                    at.pop();
+                }
+                "." | "" => {}
+                s => at.push(s),
+            }
+        }
+        let joined = at.join("/");
+        let html = if joined == "README" {
+            "index.html".to_string()
+        } else {
+            format!("{joined}.html")
+        };
+        let url = match anchor {
+            "" => format!("{base}{html}"),
+            a => format!("{base}{html}#{a}"),
+        };
+        let needle = format!("]({dest_url}");
+        if let Some(found) = md[range.clone()].find(&needle) {
+            let start = range.start + found + 2;
+            edits.push((start..start + dest_url.len(), url));
+        }
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(md.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&md[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&md[at..]);
+    out
+}
+
 pub fn render(input: &SiteInput) -> Vec<Page> {
     let a = input.analysis;
     let g = Grounder::new(a);
