@@ -15,6 +15,7 @@ use tantivy::schema::{IndexRecordOption, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 use crate::knowledge::{finish, Knowledge, Refusal};
+use crate::narrate::backend::{Backend, Prompt};
 use crate::{Error, Result};
 
 /// Bumped when what is indexed, or how, changes: an index of another version is rebuilt.
@@ -574,12 +575,16 @@ fn query_terms(question: &str) -> Vec<String> {
         .collect()
 }
 
-/// The best passages for a question, each with its citation checked at the built commit.
+/// The answer to a question. With a model, written by it from the best passages only, every
+/// citation in it checked at the built commit (one that does not resolve is marked), and the
+/// passages listed after it; with none (or when the model fails), the passages themselves,
+/// ranked, each with its citation checked.
 pub fn answer(
     k: &Knowledge,
     index: &SearchIndex,
     question: &str,
     limit: usize,
+    model: Option<&dyn Backend>,
 ) -> Result<String, Refusal> {
     let hits = index.search(question, &[], None, limit)?;
     let mut out = format!("{}\n\nQuestion: {}\n\n", k.stamp(), question.trim());
@@ -587,7 +592,23 @@ pub fn answer(
         out += "Nothing in the wiki, the code or the history matches this question.\n";
         return Ok(finish(out));
     }
-    out += "The passages that answer it best, ranked (no model is configured: these are the sources, not a written answer):\n\n";
+    if let Some(model) = model {
+        match written(k, model, question, &hits) {
+            Ok(text) => {
+                out += &text;
+                out += "\n\n## Sources (the passages the answer was written from)\n\n";
+                for (n, hit) in hits.iter().enumerate() {
+                    out += &format!("- {}\n", headline(k, n + 1, hit));
+                }
+                return Ok(finish(out));
+            }
+            Err(why) => {
+                out += &format!("(The model did not answer: {why}. The passages follow.)\n\n");
+            }
+        }
+    } else {
+        out += "The passages that answer it best, ranked (no model is configured: these are the sources, not a written answer):\n\n";
+    }
     for (n, hit) in hits.iter().enumerate() {
         let _ = writeln!(out, "## {}\n\n{}\n", headline(k, n + 1, hit), hit.title);
         let excerpt: Vec<&str> = hit.text.lines().take(12).collect();
@@ -598,6 +619,77 @@ pub fn answer(
         );
     }
     Ok(finish(out))
+}
+
+const ANSWER_SYSTEM: &str = "You answer questions about a software repository for a developer who is new to it. Use only the numbered passages you are given: they are from the repository's code, docs, commit messages and wiki at one commit. Cite each claim with the passage's place in backticks exactly as given, like `src/lib.rs:10-20` or `commit 1a2b3c4`. If the passages do not answer the question, say so plainly; never guess. Answer in a few short paragraphs of markdown.";
+
+/// The model's answer from the passages, with its citations checked.
+fn written(
+    k: &Knowledge,
+    model: &dyn Backend,
+    question: &str,
+    hits: &[Hit],
+) -> Result<String, String> {
+    let mut user = format!("Question: {}\n\nPassages:\n", question.trim());
+    for (n, hit) in hits.iter().enumerate() {
+        let text: Vec<&str> = hit.text.lines().take(60).collect();
+        let _ = write!(
+            user,
+            "\n[{}] `{}` ({}: {})\n{}\n",
+            n + 1,
+            hit.citation(),
+            hit.kind,
+            hit.title.lines().next().unwrap_or(""),
+            text.join("\n")
+        );
+    }
+    let prompt = Prompt {
+        system: ANSWER_SYSTEM,
+        user: &crate::secrets::clean(&user),
+        max_tokens: 800,
+        temperature: 0.1,
+    };
+    let completion = model.complete(&prompt)?;
+    Ok(check_citations(k, completion.text.trim()))
+}
+
+/// Every `path:lines` (or `path:line`) the text cites, checked at the built commit: one that
+/// names no file there, or lines past its end, is marked.
+pub fn check_citations(k: &Knowledge, text: &str) -> String {
+    static CITE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let cite = CITE.get_or_init(|| {
+        regex::Regex::new(r"([A-Za-z0-9_][A-Za-z0-9_./+-]*\.[A-Za-z0-9]+):([0-9]+)(?:-([0-9]+))?")
+            .expect("a valid pattern")
+    });
+    let files = &k.analysis.snapshot.files;
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in cite.captures_iter(text) {
+        let whole = m.get(0).expect("the whole match");
+        let path = &m[1];
+        let start: u64 = m[2].parse().unwrap_or(0);
+        let end: u64 = m
+            .get(3)
+            .and_then(|e| e.as_str().parse().ok())
+            .unwrap_or(start);
+        let lines = files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| files[i].text.lines().count() as u64);
+        let ok = lines.is_some_and(|n| start >= 1 && start <= end && end <= n.max(1));
+        // After the closing backtick, when the citation is in one.
+        let mut close = whole.end();
+        if text[close..].starts_with('`') {
+            close += 1;
+        }
+        out.push_str(&text[at..close]);
+        if !ok {
+            out.push_str(" *(not found at this commit)*");
+        }
+        at = close;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// The repository files a result is about: its own path, or for a commit the files it changed

@@ -375,6 +375,16 @@ struct ModelOverrides {
 
 /// The narrator the repository's config asks for, with the command line's overrides.
 fn narrator(path: &std::path::Path, o: &ModelOverrides) -> Result<Box<dyn Narrator>, Error> {
+    let (m, prompts) = model_config(path, o)?;
+    repowiki::narrator_for(&m, Some(&prompts))
+}
+
+/// The model settings of the repository's config with the command line's overrides, checked,
+/// and where the repository's prompt templates are.
+fn model_config(
+    path: &std::path::Path,
+    o: &ModelOverrides,
+) -> Result<(repowiki::config::ModelConfig, PathBuf), Error> {
     let ws = Workspace::open(path)?;
     let mut m = ws.config.model.clone();
     let usage = |message: String| Error::Config {
@@ -411,7 +421,7 @@ fn narrator(path: &std::path::Path, o: &ModelOverrides) -> Result<Box<dyn Narrat
             m.provider.name()
         )));
     }
-    repowiki::narrator_for(&m, Some(&ws.prompt_dir()))
+    Ok((m, ws.prompt_dir()))
 }
 
 fn build(
@@ -479,12 +489,23 @@ fn build(
 
 /// The wiki in memory and its search index up to date, for `ask` and `mcp`. Only notes and
 /// warnings are said, on stderr (stdout may be the protocol's).
+type Model = Option<Box<dyn repowiki::narrate::backend::Backend>>;
+
 fn load(
     path: PathBuf,
     cache_dir: Option<PathBuf>,
     build: bool,
-) -> Result<(repowiki::knowledge::Knowledge, repowiki::ask::SearchIndex), Error> {
-    let narrator = narrator(&path, &ModelOverrides::default())?;
+) -> Result<
+    (
+        repowiki::knowledge::Knowledge,
+        repowiki::ask::SearchIndex,
+        Model,
+    ),
+    Error,
+> {
+    let (m, prompts) = model_config(&path, &ModelOverrides::default())?;
+    let narrator = repowiki::narrator_for(&m, Some(&prompts))?;
+    let model = repowiki::narrate::backend::for_config(&m)?;
     let progress = |event: Event| {
         if let Event::Note(note) | Event::Warning(note) = &event {
             eprintln!("repowiki: {}", terminal(note));
@@ -497,7 +518,7 @@ fn load(
     };
     let wiki = repowiki::load_wiki(&options, narrator.as_ref(), &progress)?;
     let index = repowiki::ask::SearchIndex::update(&wiki)?;
-    Ok((wiki, index))
+    Ok((wiki, index, model))
 }
 
 fn ask(
@@ -519,7 +540,7 @@ fn ask(
             repowiki::ask::MAX_QUESTION
         )));
     }
-    let (wiki, index) = load(path, cache_dir, build)?;
+    let (wiki, index, model) = load(path, cache_dir, build)?;
     if json {
         let hits = index
             .search(question, &[], None, limit)
@@ -551,7 +572,8 @@ fn ask(
         println!("{}", terminal(&text));
         return Ok(());
     }
-    let text = repowiki::ask::answer(&wiki, &index, question, limit).map_err(|r| usage(r.0))?;
+    let text = repowiki::ask::answer(&wiki, &index, question, limit, model.as_deref())
+        .map_err(|r| usage(r.0))?;
     print!("{}", terminal(&text));
     Ok(())
 }
@@ -570,9 +592,9 @@ fn mcp(
     if let Some(addr) = &http {
         repowiki::mcp::check_address(addr, allow_remote).map_err(usage)?;
     }
-    let (wiki, index) = load(path, cache_dir, build)?;
+    let (wiki, index, model) = load(path, cache_dir, build)?;
     let stamp = wiki.stamp();
-    let server = repowiki::mcp::Server::new(wiki, index);
+    let server = repowiki::mcp::Server::new(wiki, index, model);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -21,12 +21,15 @@ use serde_json::json;
 
 use crate::ask::{self, SearchIndex};
 use crate::knowledge::{finish, Knowledge, Refusal};
+use crate::narrate::backend::Backend;
 
 /// What the server holds: the wiki and its index, read once at start.
 #[derive(Clone)]
 pub struct Server {
     wiki: Arc<Knowledge>,
     index: Arc<SearchIndex>,
+    /// The model that writes `ask_question`'s answers, when one is configured.
+    model: Arc<Option<Box<dyn Backend>>>,
 }
 
 /// The scheme of every page's resource address: `repowiki://wiki/parts/cli.md`.
@@ -145,10 +148,11 @@ fn refused(r: Refusal) -> ErrorData {
 }
 
 impl Server {
-    pub fn new(wiki: Knowledge, index: SearchIndex) -> Server {
+    pub fn new(wiki: Knowledge, index: SearchIndex, model: Option<Box<dyn Backend>>) -> Server {
         Server {
             wiki: Arc::new(wiki),
             index: Arc::new(index),
+            model: Arc::new(model),
         }
     }
 
@@ -172,7 +176,7 @@ impl Server {
                 let q = a.question.ok_or_else(|| {
                     ErrorData::invalid_params("ask_question: a question is needed", None)
                 })?;
-                ask::answer(k, &self.index, &q, 5).map_err(refused)
+                ask::answer(k, &self.index, &q, 5, self.model.as_deref()).map_err(refused)
             }
             "search" => {
                 let a: SearchArgs = args(name, given)?;
@@ -291,7 +295,14 @@ impl ServerHandler for Server {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let text = self.call(&request.name, request.arguments)?;
+        // A tool may wait on a model over blocking HTTP: off the async workers.
+        let server = self.clone();
+        let text =
+            tokio::task::spawn_blocking(move || server.call(&request.name, request.arguments))
+                .await
+                .map_err(|e| {
+                    ErrorData::internal_error(format!("the tool call failed: {e}"), None)
+                })??;
         Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
     }
 

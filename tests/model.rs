@@ -720,3 +720,63 @@ fn the_built_in_narrator_makes_no_http_client_so_needs_no_ca_bundle() {
         stderr(&o)
     );
 }
+
+#[test]
+fn ask_with_a_model_answers_from_the_passages_and_marks_citations_that_do_not_resolve() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    configure(&f, "openai", &format!("{}/v1", server.url()), "");
+    server.set_default(Reply::Complete(NARRATIVE.into()));
+    let (o, _) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let built = server.requests().len();
+    server.set_default(Reply::Complete(
+        "The left pad helper is `pad` (`src/helpers.rs:4-6`); it formats the name right-aligned. \
+         See also `src/nowhere.rs:1-3` and `src/helpers.rs:900-901`."
+            .into(),
+    ));
+    let out = repowiki()
+        .args(["ask", "where is the left pad helper"])
+        .arg(f.root())
+        .env("REPOWIKI_TEST_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    // One call: the wiki came from the cache, the answer from the model.
+    let requests = server.requests();
+    assert_eq!(requests.len(), built + 1, "{text}");
+    let prompt = requests.last().unwrap().body["messages"].to_string();
+    assert!(
+        prompt.contains("Use only the numbered passages"),
+        "{prompt}"
+    );
+    assert!(prompt.contains("where is the left pad helper"), "{prompt}");
+    assert!(prompt.contains("`src/helpers.rs:4-6`"), "{prompt}");
+    assert!(
+        text.contains("(`src/helpers.rs:4-6`); it formats"),
+        "a citation that resolves is left as it is: {text}"
+    );
+    assert!(
+        text.contains("`src/nowhere.rs:1-3` *(not found at this commit)*"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`src/helpers.rs:900-901` *(not found at this commit)*"),
+        "{text}"
+    );
+    assert!(text.contains("## Sources"), "{text}");
+    assert_key_nowhere(&f, &[&out]);
+    // The model fails: the passages are the answer, said so.
+    server.set_default(Reply::Status(500, None, "{}".into()));
+    let out = repowiki()
+        .args(["ask", "where is the left pad helper"])
+        .arg(f.root())
+        .env("REPOWIKI_TEST_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("The model did not answer"), "{text}");
+    assert!(text.contains("## 1. [symbol] src/helpers.rs:4-6"), "{text}");
+}
