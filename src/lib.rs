@@ -755,6 +755,7 @@ pub fn load_wiki(
     let head = ws.resolve(None)?;
     let out = ws.out_dir(None, Format::Html)?;
     let cache_dir = ws.cache_dir(options.cache_dir.as_deref())?;
+    confine::no_links_within(&cache_dir)?;
     let built = state::load(&cache_dir).map(|s| s.commit);
     let stale = built.as_deref() != Some(head.to_string().as_str());
     if built.is_none() || (stale && options.build) {

@@ -517,7 +517,12 @@ fn load(
         build,
     };
     let wiki = repowiki::load_wiki(&options, narrator.as_ref(), &progress)?;
-    let index = repowiki::ask::SearchIndex::update(&wiki)?;
+    let ask = Workspace::open(&options.path)?.config.ask;
+    let embedder = repowiki::narrate::backend::embeddings::Embedder::for_config(&ask)?;
+    let index = repowiki::ask::SearchIndex::update(&wiki, embedder)?;
+    for w in &index.warnings {
+        eprintln!("repowiki: {}", terminal(w));
+    }
     Ok((wiki, index, model))
 }
 

@@ -780,3 +780,55 @@ fn ask_with_a_model_answers_from_the_passages_and_marks_citations_that_do_not_re
     assert!(text.contains("The model did not answer"), "{text}");
     assert!(text.contains("## 1. [symbol] src/helpers.rs:4-6"), "{text}");
 }
+
+#[test]
+fn ask_ranks_by_meaning_with_an_embeddings_server_and_asks_for_each_passage_once() {
+    let server = ModelServer::start();
+    let f = Fixture::standard();
+    let root = f.root();
+    let out = run(&["build", root.to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    fs::write(
+        root.join("repowiki.toml"),
+        format!(
+            "[ask]\nembeddings-url = \"{}/v1\"\nembeddings-model = \"e5\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    server.set_default(Reply::Complete(String::new()));
+    let ask = || {
+        let out = run(&[
+            "ask",
+            "where is the left pad helper",
+            root.to_str().unwrap(),
+            "--json",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (answer, stderr(&out))
+    };
+    let (answer, _) = ask();
+    assert_eq!(answer["results"][0]["path"], "src/helpers.rs", "{answer:#}");
+    let first = server.requests();
+    assert!(first.len() >= 2, "the passages, then the question");
+    for r in &first {
+        assert_eq!(r.path, "/v1/embeddings");
+        assert_eq!(r.body["model"], "e5");
+        assert!(r.body["input"].as_array().unwrap().len() <= 16);
+    }
+    // Asked again: only the question is embedded.
+    ask();
+    assert_eq!(server.requests().len(), first.len() + 1);
+    // The index made again from nothing: the passages' vectors are kept by content.
+    fs::remove_dir_all(root.join(".repowiki/cache/index")).unwrap();
+    ask();
+    assert_eq!(server.requests().len(), first.len() + 2);
+    // The server fails: words alone rank, said in one line.
+    fs::remove_dir_all(root.join(".repowiki/cache/index")).unwrap();
+    fs::remove_dir_all(root.join(".repowiki/cache/embeddings")).unwrap();
+    server.set_default(Reply::Status(500, None, "{}".into()));
+    let (answer, err) = ask();
+    assert!(err.contains("ranking by words only"), "{err}");
+    assert_eq!(answer["results"][0]["path"], "src/helpers.rs", "{answer:#}");
+}

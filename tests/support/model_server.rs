@@ -162,6 +162,9 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
     };
     let done = || state.lock().unwrap().in_flight -= 1;
     let (status, extra, text) = match reply {
+        Reply::Complete(_) if path.ends_with("/embeddings") => {
+            (200, String::new(), embeddings(&body))
+        }
         Reply::Complete(text) => (200, String::new(), completion(&path, &text)),
         Reply::Status(code, after, text) => (
             code,
@@ -212,6 +215,38 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) -> std::io::Result<()> {
     stream.write_all(response.as_bytes())?;
     stream.flush()?;
     Ok(())
+}
+
+/// The Embeddings API's answer for the request's inputs: each text's words hashed into 64
+/// dimensions, so that texts sharing words are near each other.
+fn embeddings(body: &serde_json::Value) -> String {
+    let inputs: Vec<String> = match &body["input"] {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|v| v.as_str().unwrap_or("").to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let data: Vec<serde_json::Value> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let mut v = vec![0.0f32; 64];
+            for word in text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 2)
+            {
+                let h = word
+                    .to_lowercase()
+                    .bytes()
+                    .fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
+                v[(h % 64) as usize] += 1.0;
+            }
+            serde_json::json!({"object": "embedding", "index": i, "embedding": v})
+        })
+        .collect();
+    serde_json::json!({"object": "list", "data": data, "model": body["model"], "usage": {"prompt_tokens": 1, "total_tokens": 1}}).to_string()
 }
 
 /// A completion in the shape of the protocol the path belongs to.

@@ -2,6 +2,7 @@
 //! module holds what they share: the client, retries with backoff, and keeping the key secret.
 
 mod anthropic;
+pub mod embeddings;
 mod ollama;
 mod openai;
 
