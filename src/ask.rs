@@ -154,6 +154,9 @@ pub struct SearchIndex {
     vectors: Vec<(tantivy::DocAddress, Vec<f32>)>,
     /// What went wrong but did not stop the index (an embeddings server that failed).
     pub warnings: Vec<String>,
+    /// The project's own name, in words: in a question about it, it says nothing about where
+    /// the answer is (and would find every file that names the project).
+    own_name: Vec<String>,
     /// What the last update did: groups added and removed.
     pub added: usize,
     pub removed: usize,
@@ -502,7 +505,12 @@ impl SearchIndex {
         } else {
             Vec::new()
         };
+        let own_name = [k.analysis.title.as_str(), k.name.as_str()]
+            .iter()
+            .flat_map(|n| query_terms(n))
+            .collect();
         Ok(SearchIndex {
+            own_name,
             index,
             reader,
             fields,
@@ -538,7 +546,10 @@ impl SearchIndex {
                 )));
             }
         }
-        let terms = query_terms(query);
+        let mut terms = query_terms(query);
+        if terms.iter().any(|t| !self.own_name.contains(t)) {
+            terms.retain(|t| !self.own_name.contains(t));
+        }
         if terms.is_empty() {
             return Err(Refusal("the question has no word to search for".into()));
         }

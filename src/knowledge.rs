@@ -310,9 +310,16 @@ impl Knowledge {
             if path.is_some_and(|p| p != f.path) {
                 continue;
             }
+            // The qualified name, when given, is the one meant.
+            if f.facts.symbols.iter().any(|s| s.name == name) {
+                for s in f.facts.symbols.iter().filter(|s| s.name == name) {
+                    found.push((f.path.clone(), s.start_line, s.end_line, s.name.clone()));
+                }
+                continue;
+            }
             for s in &f.facts.symbols {
-                if s.name == name || s.short_name() == name {
-                    found.push((f.path.clone(), s.start_line, s.end_line));
+                if s.short_name() == name {
+                    found.push((f.path.clone(), s.start_line, s.end_line, s.name.clone()));
                 }
             }
         }
@@ -322,16 +329,20 @@ impl Knowledge {
                 path.map(|p| format!(" in {p}")).unwrap_or_default(),
                 self.short()
             )),
-            1 => Ok(found.remove(0)),
+            1 => {
+                let (p, a, b, _) = found.remove(0);
+                Ok((p, a, b))
+            }
             n => {
                 let at: Vec<String> = found
                     .iter()
                     .take(10)
-                    .map(|(p, l, _)| format!("{p}:{l}"))
+                    .map(|(p, l, _, q)| format!("{q} at {p}:{l}"))
                     .collect();
                 refuse(format!(
-                    "{n} symbols are named '{name}' ({}): give the path too",
-                    at.join(", ")
+                    "{n} symbols are named '{name}' ({}): give the qualified name{}",
+                    at.join(", "),
+                    if path.is_none() { " or the path" } else { "" }
                 ))
             }
         }
@@ -389,8 +400,8 @@ impl Knowledge {
                 let touches = h.touches(&path);
                 let _ = writeln!(
                     out,
-                    "{} commits changed {path} (renames followed); the newest {}, merges left out:\n",
-                    touches.len(),
+                    "{} changed {path} (renames followed); the newest {}, merges left out:\n",
+                    plural(touches.len(), "commit"),
                     MAX_WHY.min(touches.len())
                 );
                 shown.extend(
@@ -520,8 +531,11 @@ impl Knowledge {
         for h in hot {
             let _ = writeln!(
                 out,
-                "- {}: {} commits, {} branching points, {} lines",
-                h.path, h.commits, h.branches, h.lines
+                "- {}: {}, {}, {}",
+                h.path,
+                plural(h.commits, "commit"),
+                plural(h.branches as usize, "branching point"),
+                plural(h.lines, "line")
             );
         }
         out += "\n## Knowledge at risk (one author wrote most of it and has not been active lately)\n\n";
@@ -564,7 +578,11 @@ impl Knowledge {
             out += "None.\n";
         }
         for (author, n) in owners.iter().take(8) {
-            let _ = writeln!(out, "- {author}: {n} commits that changed these files");
+            let _ = writeln!(
+                out,
+                "- {author}: {} that changed these files",
+                plural(*n, "commit")
+            );
         }
         out += "\n## Change coupling (files that change together)\n\n";
         let coupled: Vec<_> = ins
@@ -579,10 +597,10 @@ impl Knowledge {
         for c in coupled {
             let _ = writeln!(
                 out,
-                "- {} and {}: {} commits together ({}%){}",
+                "- {} and {}: {} together ({}%){}",
                 c.a,
                 c.b,
-                c.shared,
+                plural(c.shared as usize, "commit"),
                 c.degree,
                 if c.hidden {
                     ", with no import between them"
@@ -723,5 +741,14 @@ fn kind_word(kind: crate::parse::RefKind) -> &'static str {
         TypeUse => "type use",
         Implements => "implements",
         Extends => "extends",
+    }
+}
+
+/// `1 commit`, `2 commits`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
