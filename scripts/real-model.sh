@@ -4,7 +4,7 @@
 # and builds the wiki of a generated fixture repository and of this repository with the
 # `openai` provider. It checks the plumbing, never the wording (the model is tiny): every part
 # narrated by the model, tokens reported, a second build calls nothing, references checked, no
-# script in any page. It prints how long the build of this repository took and its tokens.
+# script in any page; and `repowiki ask` answered by the model with its sources listed. It prints how long the build of this repository took and its tokens.
 #
 #   scripts/real-model.sh            (run by .ci/run; not part of plain `cargo test`)
 set -euo pipefail
@@ -114,6 +114,27 @@ PY
 echo "== a generated fixture repository"
 python3 bench/gen_repo.py "$work/fixture" --files 40 --commits 30 >/dev/null
 check "$work/fixture" fixture
+echo "== ask, answered by the model from the passages"
+"$bin" ask "what does the main module do" "$work/fixture" >"$work/ask.txt"
+python3 - "$work/ask.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+problems = []
+if "The model did not answer" in text:
+    problems.append("the model's call failed")
+answer, _, sources = text.partition("## Sources")
+if not sources:
+    problems.append("no sources after the answer")
+written = answer.split("Question:", 1)[-1].split("\n", 1)[-1].strip()
+if len(written) < 20:
+    problems.append(f"no written answer: {written!r}")
+cited = re.findall(r"[A-Za-z0-9_][A-Za-z0-9_./+-]*\.[A-Za-z0-9]+:[0-9]+(?:-[0-9]+)?", written)
+marked = written.count("(not found at this commit)")
+print(f"ask: {len(written)} characters written, {len(cited)} citations, {marked} marked not found; {sources.count(chr(10)) - 2} sources")
+if problems:
+    print("PROBLEMS:\n  " + "\n  ".join(problems))
+    sys.exit(1)
+PY
 echo "== this repository"
 git clone --quiet "$here" "$work/self"
 check "$work/self" repowiki

@@ -825,6 +825,15 @@ fn query_terms(question: &str) -> Vec<String> {
         .collect()
 }
 
+/// The model that writes answers, with the budget its settings give it.
+pub struct AnswerModel {
+    pub backend: Box<dyn Backend>,
+    /// Tokens of passages one prompt may hold (`model.context-tokens`).
+    pub context_tokens: usize,
+    /// Tokens the answer may take (`model.max-output-tokens`).
+    pub max_output_tokens: u32,
+}
+
 /// The answer to a question. With a model, written by it from the best passages only, every
 /// citation in it checked at the built commit (one that does not resolve is marked), and the
 /// passages listed after it; with none (or when the model fails), the passages themselves,
@@ -834,7 +843,7 @@ pub fn answer(
     index: &SearchIndex,
     question: &str,
     limit: usize,
-    model: Option<&dyn Backend>,
+    model: Option<&AnswerModel>,
 ) -> Result<String, Refusal> {
     let hits = index.search(question, &[], None, limit)?;
     let mut out = format!("{}\n\nQuestion: {}\n\n", k.stamp(), question.trim());
@@ -876,13 +885,24 @@ const ANSWER_SYSTEM: &str = "You answer questions about a software repository fo
 /// The model's answer from the passages, with its citations checked.
 fn written(
     k: &Knowledge,
-    model: &dyn Backend,
+    model: &AnswerModel,
     question: &str,
     hits: &[Hit],
 ) -> Result<String, String> {
     let mut user = format!("Question: {}\n\nPassages:\n", question.trim());
+    // About four bytes a token: the passages share the prompt's budget, each cut to its part.
+    let share = model.context_tokens * 4 / hits.len().max(1);
     for (n, hit) in hits.iter().enumerate() {
         let text: Vec<&str> = hit.text.lines().take(60).collect();
+        let mut text = text.join("\n");
+        if text.len() > share {
+            let mut cut = share;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text += " […]";
+        }
         let _ = write!(
             user,
             "\n[{}] `{}` ({}: {})\n{}\n",
@@ -890,16 +910,16 @@ fn written(
             hit.citation(),
             hit.kind,
             hit.title.lines().next().unwrap_or(""),
-            text.join("\n")
+            text
         );
     }
     let prompt = Prompt {
         system: ANSWER_SYSTEM,
         user: &crate::secrets::clean(&user),
-        max_tokens: 800,
+        max_tokens: model.max_output_tokens,
         temperature: 0.1,
     };
-    let completion = model.complete(&prompt)?;
+    let completion = model.backend.complete(&prompt)?;
     Ok(check_citations(k, completion.text.trim()))
 }
 
@@ -937,6 +957,43 @@ pub fn check_citations(k: &Knowledge, text: &str) -> String {
             out.push_str(" *(not found at this commit)*");
         }
         at = close;
+    }
+    out.push_str(&text[at..]);
+    check_paths(k, &out)
+}
+
+/// Every path the text names in backticks (`src/app.rs`, `crates/ignore/`), checked at the
+/// built commit: one that names no file or folder there is marked.
+fn check_paths(k: &Knowledge, text: &str) -> String {
+    static SPAN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let span = SPAN.get_or_init(|| {
+        regex::Regex::new(r"`([A-Za-z0-9_.][A-Za-z0-9_./+-]*/[A-Za-z0-9_./+-]*|[A-Za-z0-9_][A-Za-z0-9_+-]*\.(?:rs|py|ts|tsx|js|jsx|mjs|go|java|kt|c|h|cc|cpp|hpp|rb|php|cs|md|rst|toml|json|ya?ml|txt|lock|cfg|ini))`")
+            .expect("a valid pattern")
+    });
+    let files = &k.analysis.snapshot.files;
+    let exists = |p: &str| {
+        let p = p.trim_end_matches('/');
+        let at = files.partition_point(|f| f.path.as_str() < p);
+        files.get(at).is_some_and(|f| {
+            f.path == p || (f.path.starts_with(p) && f.path.as_bytes().get(p.len()) == Some(&b'/'))
+        }) || k.analysis.snapshot.skipped.iter().any(|f| f.path == p)
+            || files.iter().any(|f| f.path.ends_with(&format!("/{p}")))
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in span.captures_iter(text) {
+        let whole = m.get(0).expect("the whole match");
+        let path = &m[1];
+        // A `path:lines` was checked already; a URL or a version is no path.
+        let marked = text[whole.end()..].starts_with(" *(not found");
+        if marked || path.contains("://") || !exists(path) && path.contains("..") {
+            continue;
+        }
+        out.push_str(&text[at..whole.end()]);
+        if !exists(path) {
+            out.push_str(" *(not found at this commit)*");
+        }
+        at = whole.end();
     }
     out.push_str(&text[at..]);
     out

@@ -489,7 +489,7 @@ fn build(
 
 /// The wiki in memory and its search index up to date, for `ask` and `mcp`. Only notes and
 /// warnings are said, on stderr (stdout may be the protocol's).
-type Model = Option<Box<dyn repowiki::narrate::backend::Backend>>;
+type Model = Option<repowiki::ask::AnswerModel>;
 
 fn load(
     path: PathBuf,
@@ -505,7 +505,12 @@ fn load(
 > {
     let (m, prompts) = model_config(&path, &ModelOverrides::default())?;
     let narrator = repowiki::narrator_for(&m, Some(&prompts))?;
-    let model = repowiki::narrate::backend::for_config(&m)?;
+    let model =
+        repowiki::narrate::backend::for_config(&m)?.map(|backend| repowiki::ask::AnswerModel {
+            backend,
+            context_tokens: m.context_tokens,
+            max_output_tokens: m.max_output_tokens,
+        });
     let progress = |event: Event| {
         if let Event::Note(note) | Event::Warning(note) = &event {
             eprintln!("repowiki: {}", terminal(note));
@@ -577,7 +582,7 @@ fn ask(
         println!("{}", terminal(&text));
         return Ok(());
     }
-    let text = repowiki::ask::answer(&wiki, &index, question, limit, model.as_deref())
+    let text = repowiki::ask::answer(&wiki, &index, question, limit, model.as_ref())
         .map_err(|r| usage(r.0))?;
     print!("{}", terminal(&text));
     Ok(())

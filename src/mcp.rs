@@ -21,7 +21,6 @@ use serde_json::json;
 
 use crate::ask::{self, SearchIndex};
 use crate::knowledge::{finish, Knowledge, Refusal};
-use crate::narrate::backend::Backend;
 
 /// What the server holds: the wiki and its index, read once at start.
 #[derive(Clone)]
@@ -29,7 +28,7 @@ pub struct Server {
     wiki: Arc<Knowledge>,
     index: Arc<SearchIndex>,
     /// The model that writes `ask_question`'s answers, when one is configured.
-    model: Arc<Option<Box<dyn Backend>>>,
+    model: Arc<Option<ask::AnswerModel>>,
 }
 
 /// The scheme of every page's resource address: `repowiki://wiki/parts/cli.md`.
@@ -148,7 +147,7 @@ fn refused(r: Refusal) -> ErrorData {
 }
 
 impl Server {
-    pub fn new(wiki: Knowledge, index: SearchIndex, model: Option<Box<dyn Backend>>) -> Server {
+    pub fn new(wiki: Knowledge, index: SearchIndex, model: Option<ask::AnswerModel>) -> Server {
         Server {
             wiki: Arc::new(wiki),
             index: Arc::new(index),
@@ -176,7 +175,7 @@ impl Server {
                 let q = a.question.ok_or_else(|| {
                     ErrorData::invalid_params("ask_question: a question is needed", None)
                 })?;
-                ask::answer(k, &self.index, &q, 5, self.model.as_deref()).map_err(refused)
+                ask::answer(k, &self.index, &q, 5, self.model.as_ref().as_ref()).map_err(refused)
             }
             "search" => {
                 let a: SearchArgs = args(name, given)?;

@@ -732,7 +732,8 @@ fn ask_with_a_model_answers_from_the_passages_and_marks_citations_that_do_not_re
     let built = server.requests().len();
     server.set_default(Reply::Complete(
         "The left pad helper is `pad` (`src/helpers.rs:4-6`); it formats the name right-aligned. \
-         See also `src/nowhere.rs:1-3` and `src/helpers.rs:900-901`."
+         See also `src/nowhere.rs:1-3` and `src/helpers.rs:900-901`, `src/engine/` and \
+         `src/app.rs`; `Widget.label` is Python."
             .into(),
     ));
     let out = repowiki()
@@ -764,6 +765,18 @@ fn ask_with_a_model_answers_from_the_passages_and_marks_citations_that_do_not_re
     assert!(
         text.contains("`src/helpers.rs:900-901` *(not found at this commit)*"),
         "{text}"
+    );
+    assert!(
+        text.contains("`src/engine/`, and") || text.contains("`src/engine/` and"),
+        "a folder that is there: {text}"
+    );
+    assert!(
+        text.contains("`src/app.rs` *(not found at this commit)*"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`Widget.label` is Python"),
+        "a name is no path: {text}"
     );
     assert!(text.contains("## Sources"), "{text}");
     assert_key_nowhere(&f, &[&out]);
