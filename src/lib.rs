@@ -388,13 +388,7 @@ pub fn build(
     let mut notes = Vec::new();
     let sled_cache = cache::SledCache::open(&cache_dir, &mut notes);
     let memory_cache = cache::MemoryCache::default();
-    let store: &dyn cache::Cache = match &sled_cache {
-        Ok(c) => c,
-        Err(e) => {
-            notes.push(format!("warning: {e}; building without a cache"));
-            &memory_cache
-        }
-    };
+    let store = cache_or_memory(&sled_cache, &memory_cache, &mut notes, "building");
     // git honours replace refs, and so does repowiki: said, since the pages then differ from
     // what the objects alone say.
     let replaced = history::replaced_commits(&ws.repo).len();
@@ -732,6 +726,23 @@ fn analyse(
     Ok((analysis, diffed, parsed_now))
 }
 
+/// The sled cache, or when it cannot be opened the memory cache, said in a warning (`doing`:
+/// what goes on without it).
+fn cache_or_memory<'c>(
+    sled: &'c std::result::Result<cache::SledCache, String>,
+    memory: &'c cache::MemoryCache,
+    notes: &mut Vec<String>,
+    doing: &str,
+) -> &'c dyn cache::Cache {
+    match sled {
+        Ok(c) => c,
+        Err(e) => {
+            notes.push(format!("warning: {e}; {doing} without a cache"));
+            memory
+        }
+    }
+}
+
 /// How `ask` and `mcp` find the wiki they answer from.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -790,13 +801,7 @@ pub fn load_wiki(
     let mut notes = Vec::new();
     let sled_cache = cache::SledCache::open(&cache_dir, &mut notes);
     let memory_cache = cache::MemoryCache::default();
-    let store: &dyn cache::Cache = match &sled_cache {
-        Ok(c) => c,
-        Err(e) => {
-            notes.push(format!("warning: {e}; reading the wiki without a cache"));
-            &memory_cache
-        }
-    };
+    let store = cache_or_memory(&sled_cache, &memory_cache, &mut notes, "reading the wiki");
     for note in &notes {
         progress(Event::Warning(note.clone()));
     }

@@ -173,6 +173,8 @@ fn one_function_edit_renarrates_its_part_and_rewrites_only_the_pages_that_show_i
             "files/src/engine/core.rs.html",
             "history.html",
             "index.html",
+            // It holds the overview, the history and the part pages.
+            "llms-full.txt",
             "llms.txt",
             "parts/src-engine.html",
             "site-info.js",

@@ -163,7 +163,12 @@ fn clean_once(md: &str, root: &str, grounder: Option<&Grounder>) -> String {
             _ => {}
         }
     }
-    // Apply from the end; nested edits (a link inside an image) keep the outer one.
+    apply(md, edits)
+}
+
+/// `md` with each range replaced by its text, in order; of edits that overlap (a link inside
+/// an image), the outer one is kept.
+fn apply(md: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
     edits.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
     let mut out = String::with_capacity(md.len());
     let mut at = 0;
@@ -686,19 +691,7 @@ fn to_site_links(md: &str, page: &str, base: &str) -> String {
             edits.push((start..start + dest_url.len(), url));
         }
     }
-    edits.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(md.len());
-    let mut at = 0;
-    for (range, text) in edits {
-        if range.start < at {
-            continue;
-        }
-        out.push_str(&md[at..range.start]);
-        out.push_str(&text);
-        at = range.end;
-    }
-    out.push_str(&md[at..]);
-    out
+    apply(md, edits)
 }
 
 pub fn render(input: &SiteInput) -> Vec<Page> {
