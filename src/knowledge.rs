@@ -115,10 +115,12 @@ impl Knowledge {
                 [name] => name.to_string(),
                 _ => String::new(),
             };
+            // Or the remote's whole address, or a tail of it that starts at a `/`.
+            let url = url.to_ascii_lowercase();
+            let want = want.to_ascii_lowercase();
             want.eq_ignore_ascii_case(&owner_name)
-                || url
-                    .to_ascii_lowercase()
-                    .ends_with(&want.to_ascii_lowercase())
+                || url == want
+                || url.ends_with(&format!("/{want}"))
         });
         if matches {
             return Ok(());

@@ -289,6 +289,9 @@ fn send(stdin: &mut impl Write, message: serde_json::Value) {
 #[test]
 fn a_closed_stdin_or_garbage_ends_or_answers_cleanly() {
     let f = built();
+    f.repo
+        .remote("origin", "https://github.com/acme/demo.git")
+        .unwrap();
     let mut child = repowiki()
         .args(["mcp", f.root().to_str().unwrap()])
         .stdin(Stdio::piped())
@@ -320,6 +323,23 @@ fn a_closed_stdin_or_garbage_ends_or_answers_cleanly() {
         line.contains("\"error\"") && line.contains("leaves the repository"),
         "{line}"
     );
+    // A repository is named as DeepWiki users name it, and a near miss is another repository.
+    for (id, name, served) in [
+        (3, "acme/demo", true),
+        (4, "https://github.com/acme/demo", true),
+        (5, "demo", true),
+        (6, "me/demo", false),
+        (7, "acme/dem", false),
+    ] {
+        send(
+            &mut stdin,
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": "read_wiki_structure", "arguments": {"repoName": name}}}),
+        );
+        line.clear();
+        stdout.read_line(&mut line).unwrap();
+        assert_eq!(line.contains("wiki pages"), served, "{name}: {line}");
+        assert_eq!(line.contains("not served here"), !served, "{name}: {line}");
+    }
     // The client goes away: the server ends, with success.
     drop(stdin);
     let status = child.wait().unwrap();
