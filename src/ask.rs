@@ -20,7 +20,7 @@ use crate::narrate::backend::{Backend, Prompt};
 use crate::{Error, Result};
 
 /// Bumped when what is indexed, or how, changes: an index of another version is rebuilt.
-const INDEX_VERSION: u32 = 3;
+const INDEX_VERSION: u32 = 4;
 /// Lines per source passage.
 const CHUNK_LINES: usize = 40;
 /// The longest question taken, in bytes; longer ones are refused.
@@ -179,20 +179,74 @@ fn split_words(text: &str) -> String {
     for ident in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
         let has_case =
             ident.chars().any(char::is_lowercase) && ident.chars().any(char::is_uppercase);
-        if !has_case {
-            continue;
-        }
+        let mut words = String::new();
         let mut prev_lower = false;
         for c in ident.chars() {
-            if c.is_uppercase() && prev_lower {
-                extra.push(' ');
+            if c.is_uppercase() && prev_lower || c == '_' {
+                words.push(' ');
             }
             prev_lower = c.is_lowercase() || c.is_ascii_digit();
-            extra.push(c);
+            if c != '_' {
+                words.push(c);
+            }
         }
-        extra.push(' ');
+        if has_case {
+            extra += &words;
+            extra.push(' ');
+        }
+        // The words that code abbreviates, spelled out: a question says "memory map", the
+        // code `mmap`.
+        for word in words.split(' ') {
+            if let Some(long) = spelled_out(&word.to_ascii_lowercase()) {
+                extra += long;
+                extra.push(' ');
+            }
+        }
     }
     extra
+}
+
+/// What common abbreviations in code stand for.
+fn spelled_out(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "mmap" => "memory map",
+        "cfg" | "conf" => "configuration",
+        "ctx" => "context",
+        "fs" => "file system",
+        "db" => "database",
+        "dir" | "dirs" => "directory",
+        "err" | "errs" => "error",
+        "msg" | "msgs" => "message",
+        "req" => "request",
+        "resp" | "res" => "response",
+        "buf" => "buffer",
+        "env" => "environment",
+        "init" => "initialize",
+        "param" | "params" => "parameter",
+        "arg" | "args" => "argument",
+        "auth" => "authentication",
+        "util" | "utils" => "utility",
+        "pkg" => "package",
+        "repo" => "repository",
+        "tmp" | "temp" => "temporary",
+        "idx" => "index",
+        "iter" => "iterator",
+        "ptr" => "pointer",
+        "tx" => "transaction",
+        "num" => "number",
+        "len" => "length",
+        "lib" => "library",
+        "doc" | "docs" => "documentation",
+        "impl" => "implementation",
+        "fmt" => "format",
+        "cmd" => "command",
+        "cli" => "command line",
+        "ui" => "user interface",
+        "gc" => "garbage collection",
+        "io" => "input output",
+        "regex" | "re" => "regular expression",
+        _ => return None,
+    })
 }
 
 /// Repository text as it may be stored: secrets cut.
