@@ -240,6 +240,28 @@ fn the_official_python_and_typescript_clients_use_every_tool_over_stdio_and_http
     check("typescript stdio", &report(node));
 
     let server = HttpServer::start(&f.root());
+    // Clients that go away mid-request and mid-answer: the server goes on serving (the
+    // clients below are answered).
+    let authority = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/mcp")
+        .to_string();
+    for body in [
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"gone","version":"1"}}}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"read_wiki_contents","arguments":{"repoName":"demo"}}}"#,
+    ] {
+        for cut in [body.len() / 2, body.len()] {
+            let mut stream = std::net::TcpStream::connect(&authority).unwrap();
+            let head = format!(
+                "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(&body.as_bytes()[..cut]).unwrap();
+            drop(stream);
+        }
+    }
     let mut py = Command::new(&python);
     py.arg(clients().join("client.py"))
         .args(["http", &server.url]);
@@ -340,8 +362,13 @@ fn a_closed_stdin_or_garbage_ends_or_answers_cleanly() {
         assert_eq!(line.contains("wiki pages"), served, "{name}: {line}");
         assert_eq!(line.contains("not served here"), !served, "{name}: {line}");
     }
-    // The client goes away: the server ends, with success.
+    // The client asks, and goes away before the answer: the server ends, with success.
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "read_wiki_contents", "arguments": {"repoName": "demo"}}}),
+    );
     drop(stdin);
+    drop(stdout);
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
