@@ -364,3 +364,56 @@ fn two_builds_into_one_site_with_different_caches_take_turns() {
     assert!(site.join("index.html").exists());
     assert!(broken_links(&site).is_empty());
 }
+
+/// `repowiki mcp` and `ask` read only what the snapshot read: a committed link to a file
+/// outside is no source to serve, whatever path names it.
+#[test]
+fn mcp_and_ask_never_read_through_a_committed_link() {
+    use std::io::{BufRead, BufReader, Write};
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    fs::write(&secret, "the neighbour's private words: zanzibar quokka\n").unwrap();
+    let mut f = Fixture::standard();
+    commit_links(&mut f, &[("docs/secret.txt", &secret)]);
+    let o = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = run(&[
+        "ask",
+        "zanzibar quokka private words",
+        f.root().to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("quokka\\n"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("neighbour"));
+    let mut child = repowiki()
+        .args(["mcp", f.root().to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    for message in [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "read_source", "arguments": {"path": "docs/secret.txt"}}}),
+    ] {
+        writeln!(stdin, "{message}").unwrap();
+        stdin.flush().unwrap();
+        if message.get("id").is_some() {
+            line.clear();
+            stdout.read_line(&mut line).unwrap();
+        }
+    }
+    assert!(
+        line.contains("\"error\"") && line.contains("symlink"),
+        "{line}"
+    );
+    assert!(!line.contains("quokka"), "{line}");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
