@@ -33,8 +33,6 @@ pub struct AskConfig {
     /// empty: words only.
     pub embeddings_url: String,
     pub embeddings_model: String,
-    /// The environment variable holding the key, if the server needs one.
-    pub embeddings_key_env: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -294,8 +292,8 @@ temperature = 0.2
 # they rank by meaning too. Vectors are kept per passage's content, so each is asked once.
 embeddings-url = ""
 embeddings-model = ""
-# The environment variable that holds its key, when it needs one.
-embeddings-key-env = ""
+# A key, when the server needs one, comes from REPOWIKI_EMBEDDINGS_KEY only: a committed
+# repowiki.toml may not choose which of your variables is sent.
 "#;
 
 /// The largest `snapshot.max-file-bytes`: a page shows at most so much of one file anyway.

@@ -721,6 +721,16 @@ fn the_built_in_narrator_makes_no_http_client_so_needs_no_ca_bundle() {
     );
 }
 
+/// `repowiki ask` about the left-pad helper, with the model's key in the environment.
+fn ask_with_key(f: &Fixture) -> std::process::Output {
+    repowiki()
+        .args(["ask", "where is the left pad helper"])
+        .arg(f.root())
+        .env("REPOWIKI_TEST_KEY", KEY)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn ask_with_a_model_answers_from_the_passages_and_marks_citations_that_do_not_resolve() {
     let server = ModelServer::start();
@@ -736,12 +746,7 @@ fn ask_with_a_model_answers_from_the_passages_and_marks_citations_that_do_not_re
          `src/app.rs`; `Widget.label` is Python."
             .into(),
     ));
-    let out = repowiki()
-        .args(["ask", "where is the left pad helper"])
-        .arg(f.root())
-        .env("REPOWIKI_TEST_KEY", KEY)
-        .output()
-        .unwrap();
+    let out = ask_with_key(&f);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     // One call: the wiki came from the cache, the answer from the model.
@@ -782,12 +787,7 @@ fn ask_with_a_model_answers_from_the_passages_and_marks_citations_that_do_not_re
     assert_key_nowhere(&f, &[&out]);
     // The model fails: the passages are the answer, said so.
     server.set_default(Reply::Status(500, None, "{}".into()));
-    let out = repowiki()
-        .args(["ask", "where is the left pad helper"])
-        .arg(f.root())
-        .env("REPOWIKI_TEST_KEY", KEY)
-        .output()
-        .unwrap();
+    let out = ask_with_key(&f);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(text.contains("The model did not answer"), "{text}");
@@ -837,6 +837,47 @@ fn ask_ranks_by_meaning_with_an_embeddings_server_and_asks_for_each_passage_once
     fs::remove_dir_all(root.join(".repowiki/cache/index")).unwrap();
     ask();
     assert_eq!(server.requests().len(), first.len() + 2);
+    // A key comes from REPOWIKI_EMBEDDINGS_KEY alone, and is shown nowhere; a committed
+    // config cannot name another variable to send.
+    let out = repowiki()
+        .args(["ask", "where is the left pad helper"])
+        .arg(&root)
+        .env("REPOWIKI_EMBEDDINGS_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        server.requests().last().unwrap().header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_key_nowhere(&f, &[&out]);
+    fs::write(
+        root.join("repowiki.toml"),
+        format!(
+            "[ask]\nembeddings-url = \"{}/v1\"\nembeddings-model = \"e5\"\nembeddings-key-env = \"HOME\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "ask",
+        "where is the left pad helper",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("embeddings-key-env"),
+        "{}",
+        stderr(&out)
+    );
+    fs::write(
+        root.join("repowiki.toml"),
+        format!(
+            "[ask]\nembeddings-url = \"{}/v1\"\nembeddings-model = \"e5\"\n",
+            server.url()
+        ),
+    )
+    .unwrap();
     // The server fails: words alone rank, said in one line.
     fs::remove_dir_all(root.join(".repowiki/cache/index")).unwrap();
     fs::remove_dir_all(root.join(".repowiki/cache/embeddings")).unwrap();

@@ -7,6 +7,9 @@ use super::{Endpoint, Http};
 use crate::config::{AskConfig, ModelConfig};
 use crate::{Error, Result};
 
+/// The only variable an embeddings key is read from.
+pub const KEY_ENV: &str = "REPOWIKI_EMBEDDINGS_KEY";
+
 /// Passages sent in one request.
 pub const BATCH: usize = 16;
 
@@ -35,10 +38,9 @@ impl Embedder {
                 "ask.embeddings-model is needed with ask.embeddings-url".into(),
             ));
         }
-        let key = Some(ask.embeddings_key_env.as_str())
-            .filter(|k| !k.is_empty())
-            .and_then(|k| std::env::var(k).ok())
-            .filter(|k| !k.is_empty());
+        // One fixed variable: `[ask]` may be committed by a hostile clone, which must not pick
+        // which of the user's variables (`AWS_SECRET_ACCESS_KEY`, …) is sent to its address.
+        let key = std::env::var(KEY_ENV).ok().filter(|k| !k.is_empty());
         if let Some(k) = &key {
             crate::secrets::remember(k);
         }
