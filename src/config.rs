@@ -33,6 +33,10 @@ pub struct AskConfig {
     /// empty: words only.
     pub embeddings_url: String,
     pub embeddings_model: String,
+    /// The address came from the user (`REPOWIKI_EMBEDDINGS_URL`), not from a file a clone
+    /// may have committed: only then, or on this machine, does the key go to it.
+    #[serde(skip)]
+    pub embeddings_url_given: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -95,6 +99,11 @@ pub struct ModelConfig {
     pub model: String,
     /// Empty: the provider's usual address.
     pub base_url: String,
+    /// The address came from the user (`--base-url`, `REPOWIKI_MODEL_URL`), not from a file a
+    /// clone may have committed: only then, at the provider's own address, or on this machine
+    /// does the key go to it.
+    #[serde(skip)]
+    pub base_url_given: bool,
     /// The name of the environment variable that holds the key (never the key itself).
     pub api_key_env: String,
     /// Calls at once.
@@ -119,6 +128,7 @@ impl Default for ModelConfig {
             provider: Provider::Builtin,
             model: String::new(),
             base_url: String::new(),
+            base_url_given: false,
             api_key_env: String::new(),
             concurrency: 4,
             timeout_seconds: 120,
@@ -272,7 +282,9 @@ model = ""
 # Empty: the provider's usual address (for a local server, e.g. "http://127.0.0.1:8080/v1").
 base-url = ""
 # The NAME of the environment variable holding the key; empty: OPENAI_API_KEY or
-# ANTHROPIC_API_KEY. The key itself never goes in this file.
+# ANTHROPIC_API_KEY. The key itself never goes in this file. A clone may commit this file, so
+# the key is sent only to the provider's own address, a server on this machine, or an address
+# you give (--base-url or REPOWIKI_MODEL_URL), never to another address written here.
 api-key-env = ""
 # Calls at once, seconds per call, tries after a failed one, first wait between tries (ms).
 concurrency = 4
@@ -293,7 +305,8 @@ temperature = 0.2
 embeddings-url = ""
 embeddings-model = ""
 # A key, when the server needs one, comes from REPOWIKI_EMBEDDINGS_KEY only: a committed
-# repowiki.toml may not choose which of your variables is sent.
+# repowiki.toml may not choose which of your variables is sent. It goes to a server on this
+# machine, or to an address you give in REPOWIKI_EMBEDDINGS_URL, never to another one written here.
 "#;
 
 /// The largest `snapshot.max-file-bytes`: a page shows at most so much of one file anyway.

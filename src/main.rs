@@ -401,17 +401,24 @@ fn model_config(
     if let Some(model) = &o.model {
         m.model = model.clone();
     }
-    if let Some(url) = &o.base_url {
+    // The user's own address, from the command line or the environment: the key may go there.
+    let given = o.base_url.clone().or_else(|| {
+        std::env::var("REPOWIKI_MODEL_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+    });
+    if let Some(url) = &given {
         m.base_url = url.clone();
+        m.base_url_given = true;
     }
     if let Some(t) = o.max_tokens {
         m.max_tokens = t;
     }
     m.check().map_err(usage)?;
-    if let Some(url) = o.base_url.as_deref().filter(|u| !u.is_empty()) {
+    if let Some(url) = given.as_deref().filter(|u| !u.is_empty()) {
         if !repowiki::config::plain_url(url, "") {
             return Err(usage(
-                "--base-url must be an http:// or https:// address".into(),
+                "--base-url (or REPOWIKI_MODEL_URL) must be an http:// or https:// address".into(),
             ));
         }
     }
@@ -522,7 +529,15 @@ fn load(
         build,
     };
     let wiki = repowiki::load_wiki(&options, narrator.as_ref(), &progress)?;
-    let ask = Workspace::open(&options.path)?.config.ask;
+    let mut ask = Workspace::open(&options.path)?.config.ask;
+    // The user's own embeddings server: the key may go there.
+    if let Some(url) = std::env::var("REPOWIKI_EMBEDDINGS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        ask.embeddings_url = url;
+        ask.embeddings_url_given = true;
+    }
     let embedder = repowiki::narrate::backend::embeddings::Embedder::for_config(&ask)?;
     let index = repowiki::ask::SearchIndex::update(&wiki, embedder)?;
     for w in &index.warnings {

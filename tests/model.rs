@@ -419,6 +419,100 @@ fn the_key_never_shows_even_when_the_server_echoes_it() {
     assert_key_nowhere(&f, &[&o]);
 }
 
+/// A committed repowiki.toml names the model server. A clone's file may name the attacker's, so
+/// the key goes only to the provider's own address, a server on this machine, or an address the
+/// user gave. 0.0.0.0 reaches the test's server on Linux while not being a loopback address.
+#[test]
+fn a_key_is_sent_only_to_an_address_the_user_chose() {
+    let server = ModelServer::start();
+    let elsewhere = server.url().replace("127.0.0.1", "0.0.0.0");
+    let f = Fixture::standard();
+    configure(&f, "openai", &format!("{elsewhere}/v1"), "retries = 0\n");
+    let (o, _) = build(&f, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!server.requests().is_empty(), "the server is still asked");
+    for r in server.requests() {
+        assert_eq!(
+            r.header("authorization"),
+            None,
+            "the key went to {elsewhere}"
+        );
+    }
+    assert!(
+        stderr(&o).contains("REPOWIKI_TEST_KEY is not sent to http://0.0.0.0"),
+        "{}",
+        stderr(&o)
+    );
+    assert_key_nowhere(&f, &[&o]);
+    // The same address given by the user, in the environment: the key goes.
+    let g = Fixture::standard();
+    configure(&g, "openai", "https://attacker.invalid/v1", "retries = 0\n");
+    let o = repowiki()
+        .args(["build", "--json", "--quiet"])
+        .arg(g.root())
+        .env("REPOWIKI_TEST_KEY", KEY)
+        .env("REPOWIKI_MODEL_URL", format!("{elsewhere}/v1"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let last = server.requests().last().unwrap().clone();
+    assert_eq!(
+        last.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    // A provider that cannot work without its key says why it was kept back.
+    let h = Fixture::standard();
+    configure(&h, "anthropic", "https://attacker.invalid", "");
+    let o = repowiki()
+        .args(["build"])
+        .arg(h.root())
+        .env("REPOWIKI_TEST_KEY", KEY)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not sent to https://attacker.invalid"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!h.root().join(".repowiki/site/index.html").exists());
+    // The embeddings key alike.
+    let e = Fixture::standard();
+    let out = run(&["build", e.root().to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    fs::write(
+        e.root().join("repowiki.toml"),
+        format!("[ask]\nembeddings-url = \"{elsewhere}/v1\"\nembeddings-model = \"e5\"\n"),
+    )
+    .unwrap();
+    server.set_default(Reply::Complete(String::new()));
+    let ask = |url: Option<&str>| {
+        let mut cmd = repowiki();
+        cmd.args(["ask", "where is the left pad helper"])
+            .arg(e.root())
+            .env("REPOWIKI_EMBEDDINGS_KEY", KEY);
+        if let Some(u) = url {
+            cmd.env("REPOWIKI_EMBEDDINGS_URL", u);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        (server.requests().last().unwrap().clone(), out)
+    };
+    let (r, out) = ask(None);
+    assert_eq!(r.path, "/v1/embeddings");
+    assert_eq!(r.header("authorization"), None);
+    assert!(
+        stderr(&out).contains("REPOWIKI_EMBEDDINGS_KEY is not sent"),
+        "{}",
+        stderr(&out)
+    );
+    let (r, _) = ask(Some(&format!("{elsewhere}/v1")));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+}
+
 #[test]
 fn a_missing_key_is_a_usage_error_that_names_the_variable() {
     let f = Fixture::standard();

@@ -40,9 +40,17 @@ impl Embedder {
         }
         // One fixed variable: `[ask]` may be committed by a hostile clone, which must not pick
         // which of the user's variables (`AWS_SECRET_ACCESS_KEY`, …) is sent to its address.
-        let key = std::env::var(KEY_ENV).ok().filter(|k| !k.is_empty());
+        let mut key = std::env::var(KEY_ENV).ok().filter(|k| !k.is_empty());
         if let Some(k) = &key {
             crate::secrets::remember(k);
+        }
+        // And only to an address the user gave or a server on this machine.
+        if key.is_some() && !(ask.embeddings_url_given || endpoint.on_this_machine()) {
+            key = None;
+            eprintln!(
+                "repowiki: the key in {KEY_ENV} is not sent to {}: that address comes from repowiki.toml, which a clone may have committed; give it in REPOWIKI_EMBEDDINGS_URL to send the key there",
+                endpoint.shown
+            );
         }
         let settings = ModelConfig {
             timeout_seconds: 60,

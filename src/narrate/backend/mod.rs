@@ -54,16 +54,30 @@ pub fn for_config(config: &ModelConfig) -> Result<Option<Box<dyn Backend>>> {
         message: format!("model.base-url: {message}"),
     })?;
     let hosted = config.base_url() == config.provider.default_base_url();
+    let mut key = key;
+    let mut withheld = None;
+    if key.is_some() && !(hosted || config.base_url_given || endpoint.on_this_machine()) {
+        key = None;
+        withheld = Some(format!(
+            "the key in {key_env} is not sent to {}: that address comes from repowiki.toml, which a clone may have committed; give it with --base-url or REPOWIKI_MODEL_URL to send the key there",
+            endpoint.shown
+        ));
+    }
     let needs_key = matches!(config.provider, Provider::Anthropic)
         || (matches!(config.provider, Provider::Openai) && hosted);
     if key.is_none() && needs_key {
         return Err(Error::Config {
             path: "repowiki.toml".into(),
-            message: format!(
+            message: withheld.unwrap_or(format!(
                 "the {} provider needs a key: set the environment variable {key_env} (named by `model.api-key-env`)",
                 config.provider.name()
-            ),
+            )),
         });
+    }
+    if let Some(w) = &withheld {
+        // Said where it is decided: the backend is made before any progress channel exists,
+        // and the build goes on without the key (a server that needs none still answers).
+        eprintln!("repowiki: {w}");
     }
     let http = Http::new(config, endpoint)?;
     let model = config.model.clone();
@@ -114,6 +128,20 @@ impl Endpoint {
             query,
             user,
         })
+    }
+
+    /// A server on this machine (`localhost`, 127.0.0.0/8, ::1): the user runs it, so a key
+    /// sent there stays with the user whoever named the address.
+    pub(crate) fn on_this_machine(&self) -> bool {
+        let Some(url) = reqwest::Url::parse(&self.shown).ok() else {
+            return false;
+        };
+        let host = url.host_str().unwrap_or_default();
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || bare
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
     }
 
     /// Where a request for `path` goes (the query string kept after the path).
