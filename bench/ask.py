@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Retrieval quality and speed of `repowiki ask` / `repowiki mcp` on real repositories.
 
-    python3 bench/ask.py [--bin BIN] [--rounds N] REPO...
+    python3 bench/ask.py [--bin BIN] [--rounds N] [--fixtures] REPO...
 
 Each REPO is a path to a clone, named `owner+name` (or given as `owner/name=PATH`); the
 questions for it come from bench/ask-eval.json. For each repository it prints:
@@ -10,8 +10,11 @@ questions for it come from bench/ask-eval.json. For each repository it prints:
   (a commit counts for the files it changed), with the questions missed;
 - latency of the MCP `search` and `ask_question` calls (p50, p95, over every question and
   round), and of `why`, `risk` and `read_source`, measured from the request written to the
-  answer read on the server's stdio.
-The fixtures' questions are asked by `cargo test --test ask_eval`.
+  answer read on the server's stdio;
+- latency of the command line's `repowiki ask Q PATH` (the whole process, p50 and p95), once
+  the index is up to date: it then answers from the index alone.
+With --fixtures, the fixtures' questions are asked too (by `cargo test --release --test
+ask_eval`, which builds them) and the total over every question is printed.
 """
 
 import json
@@ -92,18 +95,34 @@ def main():
     args = sys.argv[1:]
     binary = os.path.join(HERE, "..", "target", "release", "repowiki")
     rounds = 3
+    fixtures = False
     while args and args[0].startswith("--"):
         flag = args.pop(0)
         if flag == "--bin":
             binary = args.pop(0)
         elif flag == "--rounds":
             rounds = int(args.pop(0))
+        elif flag == "--fixtures":
+            fixtures = True
     if not args:
         sys.exit(__doc__)
     binary = os.path.abspath(binary)
     questions = json.load(open(os.path.join(HERE, "ask-eval.json")))["questions"]
-    print(f"$ python3 bench/ask.py --rounds {rounds} {' '.join(args)}")
+    print(f"$ python3 bench/ask.py --rounds {rounds}{' --fixtures' if fixtures else ''} {' '.join(args)}")
     total_asked = total_found = 0
+    fixture_asked = fixture_found = 0
+    if fixtures:
+        test = subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "ask_eval", "--",
+                               "--nocapture"], cwd=os.path.join(HERE, ".."), capture_output=True,
+                              text=True)
+        m = re.search(r"recall@5 on the fixtures: (\d+)/(\d+)", test.stdout)
+        if not m:
+            sys.exit("the fixtures' evaluation printed no recall:\n" + test.stdout + test.stderr)
+        fixture_found, fixture_asked = int(m.group(1)), int(m.group(2))
+        print(f"\nfixtures: recall@5 {fixture_found}/{fixture_asked} = {fixture_found / fixture_asked:.2f}")
+        for line in test.stdout.splitlines():
+            if line.startswith("missed:"):
+                print("    " + line)
     for arg in args:
         name, path = (arg.split("=", 1) if "=" in arg else
                       (os.path.basename(os.path.abspath(arg)).replace("+", "/", 1), arg))
@@ -144,6 +163,12 @@ def main():
                         ("read_source", {"path": mine[0]["files"][0], "startLine": 1, "endLine": 200})]:
             other[tool] = statistics.median(server.call(tool, a)[0] for _ in range(5))
         server.close()
+        # The command line, once the index is up to date (the server brought it up to date).
+        cli_t = []
+        for q in mine:
+            t = time.perf_counter()
+            subprocess.run([binary, "ask", q["q"], path], check=True, stdout=subprocess.DEVNULL)
+            cli_t.append(time.perf_counter() - t)
         total_asked += len(mine)
         total_found += found
         print(f"\n{name} ({path})")
@@ -154,8 +179,12 @@ def main():
         ms = lambda v: f"{v * 1000:.1f} ms"
         print(f"  search: p50 {ms(pct(search_t, .5))}, p95 {ms(pct(search_t, .95))}; ask_question: p50 {ms(pct(ask_t, .5))}, p95 {ms(pct(ask_t, .95))} ({len(search_t)} calls each)")
         print("  " + ", ".join(f"{t} {ms(v)}" for t, v in other.items()) + " (medians of 5)")
+        print(f"  command line `repowiki ask Q PATH`, whole process: p50 {ms(pct(cli_t, .5))}, p95 {ms(pct(cli_t, .95))} ({len(cli_t)} questions)")
     if total_asked:
         print(f"\nall real repositories: recall@5 {total_found}/{total_asked} = {total_found / total_asked:.2f}")
+    if total_asked and fixture_asked:
+        found, asked = total_found + fixture_found, total_asked + fixture_asked
+        print(f"every question (fixtures and real repositories): recall@5 {found}/{asked} = {found / asked:.2f}")
 
 
 main()

@@ -20,7 +20,7 @@ use crate::narrate::backend::{Backend, Prompt};
 use crate::{Error, Result};
 
 /// Bumped when what is indexed, or how, changes: an index of another version is rebuilt.
-const INDEX_VERSION: u32 = 4;
+const INDEX_VERSION: u32 = 5;
 /// Lines per source passage.
 const CHUNK_LINES: usize = 40;
 /// The longest question taken, in bytes; longer ones are refused.
@@ -85,6 +85,8 @@ struct Fields {
     words: Field,
     /// The passage's embedding (little-endian f32s), when an embedder is configured.
     vector: Field,
+    /// Stored only: for a commit, the files it changed (when at most 10), one per line.
+    files: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -106,6 +108,7 @@ fn schema() -> (Schema, Fields) {
         end: b.add_u64_field("end", STORED),
         group: b.add_text_field("group", STRING),
         vector: b.add_bytes_field("vector", STORED),
+        files: b.add_text_field("files", STORED),
         words: b.add_text_field(
             "words",
             TextOptions::default().set_indexing_options(
@@ -130,6 +133,9 @@ pub struct Hit {
     pub title: String,
     pub text: String,
     pub score: f32,
+    /// The repository files it is about: its own path, or for a commit the files it changed
+    /// (when it changed at most 10: a mass change is about none of them in particular).
+    pub files: Vec<String>,
 }
 
 impl Hit {
@@ -170,6 +176,8 @@ struct Doc {
     body: String,
     start: u64,
     end: u64,
+    /// A commit's files (see `Hit::files`).
+    files: Vec<String>,
 }
 
 /// Each identifier's words (`parseDate` and `parse_date` as `parse date`), so that a question
@@ -313,6 +321,7 @@ fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
                 body: safe(&f.facts.module_doc),
                 start: 0,
                 end: 0,
+                files: Vec::new(),
             });
             for s in &f.facts.symbols {
                 docs.push(Doc {
@@ -322,6 +331,7 @@ fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
                     body: safe(&format!("{}\n{}", s.signature, s.doc)),
                     start: s.start_line as u64,
                     end: s.end_line as u64,
+                    files: Vec::new(),
                 });
             }
             let text = a
@@ -345,6 +355,7 @@ fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
                     body: safe(&chunk.join("\n")),
                     start: start as u64,
                     end: (start + chunk.len() - 1) as u64,
+                    files: Vec::new(),
                 });
             }
         }
@@ -364,6 +375,11 @@ fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
                 body: safe(&format!("{body}\n{}", paths.join("\n"))),
                 start: 0,
                 end: 0,
+                files: if c.changes.len() <= 10 {
+                    c.changes.iter().map(|ch| ch.path.clone()).collect()
+                } else {
+                    Vec::new()
+                },
             });
         }
         Group::Page(path, text) => {
@@ -397,6 +413,7 @@ fn docs_of(k: &Knowledge, group: &Group) -> Vec<Doc> {
                     body: safe(&body),
                     start: 0,
                     end: 0,
+                    files: Vec::new(),
                 });
             }
         }
@@ -411,43 +428,110 @@ fn index_error(dir: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
-/// What the index holds, kept in its commit payload: its version and its groups.
+/// What the index holds, kept in its commit payload: its version, the file naming its groups,
+/// and enough to answer from it alone when it is up to date (`SearchIndex::open_current`).
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct Payload {
     version: u32,
-    groups: BTreeSet<String>,
+    /// The groups are in a file of their own beside the index, named by their hash, not in
+    /// the payload: tantivy reads its meta file whole each time the index is opened, and a
+    /// long history's 30,000 commit groups made each open cost 40 ms.
+    groups: String,
     /// The embedder whose vectors the documents hold ("" for none).
     #[serde(default)]
     embedder: String,
+    /// The wiki it was last brought up to date with (`Knowledge::key`).
+    #[serde(default)]
+    wiki: String,
+    /// The project's own name, in words (see `SearchIndex::own_name`).
+    #[serde(default)]
+    own_name: Vec<String>,
+}
+
+/// The index folder in a cache, refused when it is a link or not a folder.
+fn index_dir(cache_dir: &Path) -> Result<PathBuf> {
+    let dir = cache_dir.join("index");
+    // Never through a link: the cache folder is ours, and so is everything in it.
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+            Err(index_error(&dir, "is not a folder repowiki made"))
+        }
+        _ => Ok(dir),
+    }
+}
+
+/// The groups the file `name` holds, when it is whole (its name is its text's hash).
+fn read_groups(dir: &Path, name: &str) -> Option<BTreeSet<String>> {
+    if name.is_empty() {
+        return Some(BTreeSet::new());
+    }
+    let bytes = crate::confine::read(dir, Path::new(name)).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    (groups_file(&text) == name).then(|| text.lines().map(str::to_string).collect())
+}
+
+fn groups_file(text: &str) -> String {
+    format!("groups-{}.txt", hash(&[text]))
+}
+
+/// Writes the groups' file (before the commit that names it) and returns its name.
+fn write_groups(dir: &Path, groups: &BTreeSet<String>) -> Result<String> {
+    let text: String = groups.iter().map(|g| format!("{g}\n")).collect();
+    let name = groups_file(&text);
+    crate::confine::write(dir, Path::new(&name), text.as_bytes(), true)
+        .map_err(|e| index_error(dir, e))?;
+    Ok(name)
+}
+
+/// Removes the groups' files that the index no longer names.
+fn remove_other_groups(dir: &Path, keep: &str) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("groups-") && name != keep {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn payload_of(index: &Index) -> Option<Payload> {
+    index
+        .load_metas()
+        .ok()?
+        .payload
+        .and_then(|p| serde_json::from_str(&p).ok())
+}
+
+fn reader_of(index: &Index, dir: &Path) -> Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| index_error(dir, e))
 }
 
 impl SearchIndex {
     /// Opens the index of `k`'s wiki and brings it up to date: only the groups that changed
     /// since the last update are indexed. An index that cannot be read is made again.
     pub fn update(k: &Knowledge, embedder: Option<Embedder>) -> Result<SearchIndex> {
-        let dir = k.cache_dir.join("index");
-        // Never through a link: the cache folder is ours, and so is everything in it.
-        match std::fs::symlink_metadata(&dir) {
-            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
-                return Err(index_error(&dir, "is not a folder repowiki made"));
-            }
-            Ok(_) => {}
-            Err(_) => std::fs::create_dir(&dir).map_err(|e| index_error(&dir, e))?,
+        let dir = index_dir(&k.cache_dir)?;
+        if !dir.exists() {
+            std::fs::create_dir(&dir).map_err(|e| index_error(&dir, e))?;
         }
         // tantivy writes its files by name: none of them may be a link planted there.
         crate::confine::no_links_within(&dir)?;
         let (schema, fields) = schema();
         let opened = Index::open_in_dir(&dir).ok().and_then(|index| {
-            let payload: Payload = index
-                .load_metas()
-                .ok()?
-                .payload
-                .and_then(|p| serde_json::from_str(&p).ok())?;
+            let payload = payload_of(&index)?;
             let same_embedder = payload.embedder == embedder.as_ref().map_or("", |e| &e.id);
+            let groups = read_groups(&dir, &payload.groups)?;
             (payload.version == INDEX_VERSION && index.schema() == schema && same_embedder)
-                .then_some((index, payload.groups))
+                .then_some((index, groups, payload.wiki))
         });
-        let (index, old) = match opened {
+        let own_name: Vec<String> = [k.analysis.title.as_str(), k.name.as_str()]
+            .iter()
+            .flat_map(|n| query_terms(n))
+            .collect();
+        let (index, old, old_wiki) = match opened {
             Some(found) => found,
             None => {
                 // Another version's files, or none: start afresh in the same folder.
@@ -459,7 +543,7 @@ impl SearchIndex {
                 }
                 let index =
                     Index::create_in_dir(&dir, schema.clone()).map_err(|e| index_error(&dir, e))?;
-                (index, BTreeSet::new())
+                (index, BTreeSet::new(), String::new())
             }
         };
         let mut warnings = Vec::new();
@@ -468,7 +552,9 @@ impl SearchIndex {
         let gone: Vec<&String> = old.iter().filter(|g| !want.contains_key(*g)).collect();
         let new: Vec<(&String, &Group)> = want.iter().filter(|(g, _)| !old.contains(*g)).collect();
         let (added, removed) = (new.len(), gone.len());
-        if added + removed > 0 {
+        // The same documents from another wiki key (a new narrator that wrote the same): only
+        // the payload is written again.
+        if added + removed > 0 || old_wiki != k.key {
             let mut writer = writer(&index, &dir)?;
             for g in &gone {
                 writer.delete_term(Term::from_field_text(fields.group, g));
@@ -517,6 +603,9 @@ impl SearchIndex {
                     doc.add_u64(fields.start, d.start);
                     doc.add_u64(fields.end, d.end);
                     doc.add_text(fields.group, g);
+                    if !d.files.is_empty() {
+                        doc.add_text(fields.files, d.files.join("\n"));
+                    }
                     doc.add_text(
                         fields.words,
                         split_words(&format!("{} {} {}", d.path, d.title, d.body)),
@@ -530,17 +619,19 @@ impl SearchIndex {
             }
             // Without the vectors asked for, nothing is kept as done: the next update tries
             // again from the start.
+            let groups = match failed {
+                true => String::new(),
+                false => write_groups(&dir, &want.keys().cloned().collect())?,
+            };
             let payload = Payload {
                 version: INDEX_VERSION,
-                groups: if failed {
-                    BTreeSet::new()
-                } else {
-                    want.keys().cloned().collect()
-                },
+                groups: groups.clone(),
                 embedder: match (&embedder, failed) {
                     (Some(e), false) => e.id.clone(),
                     _ => String::new(),
                 },
+                wiki: if failed { String::new() } else { k.key.clone() },
+                own_name: own_name.clone(),
             };
             let mut commit = writer.prepare_commit().map_err(|e| index_error(&dir, e))?;
             commit.set_payload(&serde_json::to_string(&payload).unwrap_or_default());
@@ -548,21 +639,14 @@ impl SearchIndex {
             writer
                 .wait_merging_threads()
                 .map_err(|e| index_error(&dir, e))?;
+            remove_other_groups(&dir, &groups);
         }
-        let reader = index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| index_error(&dir, e))?;
+        let reader = reader_of(&index, &dir)?;
         let vectors = if embedder.is_some() && !failed {
             load_vectors(&reader, &fields)
         } else {
             Vec::new()
         };
-        let own_name = [k.analysis.title.as_str(), k.name.as_str()]
-            .iter()
-            .flat_map(|n| query_terms(n))
-            .collect();
         Ok(SearchIndex {
             own_name,
             index,
@@ -575,6 +659,55 @@ impl SearchIndex {
             added,
             removed,
         })
+    }
+
+    /// The index in `cache_dir` when it was last brought up to date with the wiki `key` (and
+    /// the same embedder): then it answers alone, without the wiki read back into memory, which
+    /// is what makes a `repowiki ask` on a large repository take milliseconds, not seconds.
+    /// None when it is missing, of another version, or behind.
+    pub fn open_current(
+        cache_dir: &Path,
+        key: &str,
+        embedder: &mut Option<Embedder>,
+    ) -> Result<Option<SearchIndex>> {
+        let dir = index_dir(cache_dir)?;
+        if !dir.is_dir() {
+            return Ok(None);
+        }
+        crate::confine::no_links_within(&dir)?;
+        let (schema, fields) = schema();
+        let Ok(index) = Index::open_in_dir(&dir) else {
+            return Ok(None);
+        };
+        let Some(payload) = payload_of(&index) else {
+            return Ok(None);
+        };
+        let embedder_id = embedder.as_ref().map_or("", |e| e.id.as_str());
+        if payload.version != INDEX_VERSION
+            || index.schema() != schema
+            || payload.embedder != embedder_id
+            || payload.wiki.is_empty()
+            || payload.wiki != key
+        {
+            return Ok(None);
+        }
+        let reader = reader_of(&index, &dir)?;
+        let vectors = match embedder {
+            Some(_) => load_vectors(&reader, &fields),
+            None => Vec::new(),
+        };
+        Ok(Some(SearchIndex {
+            own_name: payload.own_name,
+            index,
+            reader,
+            fields,
+            dir,
+            embedder: embedder.take(),
+            vectors,
+            warnings: Vec::new(),
+            added: 0,
+            removed: 0,
+        }))
     }
 
     /// The best `limit` results for `query`, of the given kinds (all when empty) and under a
@@ -692,9 +825,17 @@ impl SearchIndex {
                 .to_string()
         };
         let num = |field: Field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let kind = text(f.kind);
+        let path = text(f.path);
+        let files = match kind.as_str() {
+            "page" => Vec::new(),
+            "commit" => text(f.files).lines().map(str::to_string).collect(),
+            _ => vec![path.clone()],
+        };
         Some(Hit {
-            kind: text(f.kind),
-            path: text(f.path),
+            files,
+            kind,
+            path,
             start: num(f.start),
             end: num(f.end),
             title: text(f.title),
@@ -900,30 +1041,63 @@ pub fn answer(
     model: Option<&AnswerModel>,
 ) -> Result<String, Refusal> {
     let hits = index.search(question, &[], None, limit)?;
-    let mut out = format!("{}\n\nQuestion: {}\n\n", k.stamp(), question.trim());
-    if hits.is_empty() {
-        out += "Nothing in the wiki, the code or the history matches this question.\n";
-        return Ok(finish(out));
-    }
-    if let Some(model) = model {
+    let found = |hit: &Hit| cites(k, hit);
+    if let (Some(model), false) = (model, hits.is_empty()) {
+        let mut out = format!("{}\n\nQuestion: {}\n\n", k.stamp(), question.trim());
         match written(k, model, question, &hits) {
             Ok(text) => {
                 out += &text;
                 out += "\n\n## Sources (the passages the answer was written from)\n\n";
                 for (n, hit) in hits.iter().enumerate() {
-                    out += &format!("- {}\n", headline(k, n + 1, hit));
+                    out += &format!("- {}\n", headline(n + 1, hit, found(hit)));
                 }
                 return Ok(finish(out));
             }
             Err(why) => {
-                out += &format!("(The model did not answer: {why}. The passages follow.)\n\n");
+                let note = format!("(The model did not answer: {why}. The passages follow.)");
+                return Ok(passages(&k.stamp(), question, &hits, &note, &found));
             }
         }
-    } else {
-        out += "The passages that answer it best, ranked (no model is configured: these are the sources, not a written answer):\n\n";
     }
+    Ok(passages(&k.stamp(), question, &hits, NO_MODEL, &found))
+}
+
+const NO_MODEL: &str = "The passages that answer it best, ranked (no model is configured: these are the sources, not a written answer):";
+
+/// The answer from an index that is current (`SearchIndex::open_current`), with no model and
+/// no wiki in memory: every place in the index was read from the snapshot at the commit the
+/// stamp names, so each citation resolves there.
+pub fn answer_from_index(
+    stamp: &str,
+    index: &SearchIndex,
+    question: &str,
+    limit: usize,
+) -> Result<String, Refusal> {
+    let hits = index.search(question, &[], None, limit)?;
+    Ok(passages(stamp, question, &hits, NO_MODEL, &|_| true))
+}
+
+/// The passages as the answer, ranked, each under its checked citation.
+fn passages(
+    stamp: &str,
+    question: &str,
+    hits: &[Hit],
+    note: &str,
+    found: &dyn Fn(&Hit) -> bool,
+) -> String {
+    let mut out = format!("{stamp}\n\nQuestion: {}\n\n", question.trim());
+    if hits.is_empty() {
+        out += "Nothing in the wiki, the code or the history matches this question.\n";
+        return finish(out);
+    }
+    let _ = writeln!(out, "{note}\n");
     for (n, hit) in hits.iter().enumerate() {
-        let _ = writeln!(out, "## {}\n\n{}\n", headline(k, n + 1, hit), hit.title);
+        let _ = writeln!(
+            out,
+            "## {}\n\n{}\n",
+            headline(n + 1, hit, found(hit)),
+            hit.title
+        );
         let excerpt: Vec<&str> = hit.text.lines().take(12).collect();
         let _ = writeln!(
             out,
@@ -931,7 +1105,7 @@ pub fn answer(
             excerpt.join("\n").replace("```", "ʼʼʼ")
         );
     }
-    Ok(finish(out))
+    finish(out)
 }
 
 const ANSWER_SYSTEM: &str = "You answer questions about a software repository for a developer who is new to it. Use only the numbered passages you are given: they are from the repository's code, docs, commit messages and wiki at one commit. Cite each claim with the passage's place in backticks exactly as given, like `src/lib.rs:10-20` or `commit 1a2b3c4`. If the passages do not answer the question, say so plainly; never guess. Answer in a few short paragraphs of markdown.";
@@ -1053,34 +1227,14 @@ fn check_paths(k: &Knowledge, text: &str) -> String {
     out
 }
 
-/// The repository files a result is about: its own path, or for a commit the files it changed
-/// (when it changed at most 10: a mass change is about none of them in particular).
-pub fn files_of(k: &Knowledge, hit: &Hit) -> Vec<String> {
-    match hit.kind.as_str() {
-        "page" => Vec::new(),
-        "commit" => k
-            .analysis
-            .history
-            .commits
-            .iter()
-            .find(|c| c.id == hit.path)
-            .filter(|c| c.changes.len() <= 10)
-            .map(|c| c.changes.iter().map(|ch| ch.path.clone()).collect())
-            .unwrap_or_default(),
-        _ => vec![hit.path.clone()],
-    }
-}
-
-/// A result's first line: its rank, kind, citation and, for a commit, the files it changed.
-pub fn headline(k: &Knowledge, n: usize, hit: &Hit) -> String {
+/// A result's first line: its rank, kind, citation and, for a commit, the files it changed;
+/// `found`: whether its place exists at the built commit.
+pub fn headline(n: usize, hit: &Hit, found: bool) -> String {
     let mut line = format!("{n}. [{}] {}", hit.kind, hit.citation());
-    if hit.kind == "commit" {
-        let files = files_of(k, hit);
-        if !files.is_empty() {
-            line += &format!(" (changed {})", files.join(", "));
-        }
+    if hit.kind == "commit" && !hit.files.is_empty() {
+        line += &format!(" (changed {})", hit.files.join(", "));
     }
-    if !cites(k, hit) {
+    if !found {
         line += " (not found at this commit)";
     }
     line

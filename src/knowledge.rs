@@ -34,6 +34,9 @@ pub struct Knowledge {
     pub commit: String,
     /// HEAD when the wiki was read: when it differs, the wiki is older than the work tree.
     pub head: String,
+    /// What identifies this wiki: its commit and the settings it was made with (narrator,
+    /// config). The search index remembers the key it was last brought up to date with.
+    pub key: String,
     pub analysis: Analysis,
     pub part_facts: Vec<ClusterFacts>,
     pub narratives: Narratives,
@@ -76,6 +79,22 @@ pub fn finish(text: String) -> String {
     )
 }
 
+/// The line every answer starts with: the repository, the commit the wiki describes, and
+/// whether that is HEAD.
+pub fn stamp(name: &str, commit: &str, head: &str) -> String {
+    let mut line = format!(
+        "repository {name}, commit {}",
+        &commit[..commit.len().min(12)]
+    );
+    if head != commit {
+        line += &format!(
+            " (HEAD is {}: the wiki is older; `repowiki build` or `--build` brings it up to date)",
+            &head[..head.len().min(12)]
+        );
+    }
+    line
+}
+
 impl Knowledge {
     fn short(&self) -> &str {
         &self.commit[..self.commit.len().min(12)]
@@ -83,14 +102,7 @@ impl Knowledge {
 
     /// The line every answer starts with: which commit it describes, and whether that is HEAD.
     pub fn stamp(&self) -> String {
-        let mut line = format!("repository {}, commit {}", self.name, self.short());
-        if self.head != self.commit {
-            line += &format!(
-                " (HEAD is {}: the wiki is older; `repowiki build` or `--build` brings it up to date)",
-                &self.head[..self.head.len().min(12)]
-            );
-        }
-        line
+        stamp(&self.name, &self.commit, &self.head)
     }
 
     /// Whether `name` is this repository: its folder name, or `owner/name` (or a longer form)

@@ -498,20 +498,48 @@ fn build(
 /// warnings are said, on stderr (stdout may be the protocol's).
 type Model = Option<repowiki::ask::AnswerModel>;
 
+/// What `ask` and `mcp` answer from: the wiki read back with its index brought up to date, or,
+/// when the index is current and no model is needed, the index alone.
+enum Loaded {
+    Wiki(
+        Box<repowiki::knowledge::Knowledge>,
+        repowiki::ask::SearchIndex,
+        Model,
+    ),
+    Index(repowiki::CurrentIndex),
+}
+
+/// `index_alone`: the index may answer by itself when no model writes the answer (`--json`
+/// never asks one).
 fn load(
     path: PathBuf,
     cache_dir: Option<PathBuf>,
     build: bool,
-) -> Result<
-    (
-        repowiki::knowledge::Knowledge,
-        repowiki::ask::SearchIndex,
-        Model,
-    ),
-    Error,
-> {
+    index_alone: Option<bool>,
+) -> Result<Loaded, Error> {
     let (m, prompts) = model_config(&path, &ModelOverrides::default())?;
     let narrator = repowiki::narrator_for(&m, Some(&prompts))?;
+    let options = repowiki::LoadOptions {
+        path,
+        cache_dir,
+        build,
+    };
+    let mut ask = Workspace::open(&options.path)?.config.ask;
+    // The user's own embeddings server: the key may go there.
+    if let Some(url) = std::env::var("REPOWIKI_EMBEDDINGS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        ask.embeddings_url = url;
+        ask.embeddings_url_given = true;
+    }
+    let mut embedder = repowiki::narrate::backend::embeddings::Embedder::for_config(&ask)?;
+    let no_model = m.provider == Provider::Builtin;
+    if index_alone.is_some_and(|json| json || no_model) {
+        if let Some(current) = repowiki::current_index(&options, &narrator.id(), &mut embedder)? {
+            return Ok(Loaded::Index(current));
+        }
+    }
     let model =
         repowiki::narrate::backend::for_config(&m)?.map(|backend| repowiki::ask::AnswerModel {
             backend,
@@ -523,27 +551,12 @@ fn load(
             eprintln!("repowiki: {}", terminal(note));
         }
     };
-    let options = repowiki::LoadOptions {
-        path,
-        cache_dir,
-        build,
-    };
     let wiki = repowiki::load_wiki(&options, narrator.as_ref(), &progress)?;
-    let mut ask = Workspace::open(&options.path)?.config.ask;
-    // The user's own embeddings server: the key may go there.
-    if let Some(url) = std::env::var("REPOWIKI_EMBEDDINGS_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        ask.embeddings_url = url;
-        ask.embeddings_url_given = true;
-    }
-    let embedder = repowiki::narrate::backend::embeddings::Embedder::for_config(&ask)?;
     let index = repowiki::ask::SearchIndex::update(&wiki, embedder)?;
     for w in &index.warnings {
         eprintln!("repowiki: {}", terminal(w));
     }
-    Ok((wiki, index, model))
+    Ok(Loaded::Wiki(Box::new(wiki), index, model))
 }
 
 fn ask(
@@ -565,7 +578,17 @@ fn ask(
             repowiki::ask::MAX_QUESTION
         )));
     }
-    let (wiki, index, model) = load(path, cache_dir, build)?;
+    let loaded = load(path, cache_dir, build, Some(json))?;
+    let (index, commit) = match &loaded {
+        Loaded::Wiki(wiki, index, _) => (index, wiki.commit.as_str()),
+        Loaded::Index(current) => (&current.index, current.commit.as_str()),
+    };
+    // Whether a result's place exists at the built commit: an index that answers alone was
+    // made from that commit's files, so each of its places does.
+    let found = |h: &repowiki::ask::Hit| match &loaded {
+        Loaded::Wiki(wiki, _, _) => repowiki::ask::cites(wiki, h),
+        Loaded::Index(_) => true,
+    };
     if json {
         let hits = index
             .search(question, &[], None, limit)
@@ -579,8 +602,8 @@ fn ask(
                     "start": h.start,
                     "end": h.end,
                     "citation": h.citation(),
-                    "files": repowiki::ask::files_of(&wiki, h),
-                    "verified": repowiki::ask::cites(&wiki, h),
+                    "files": h.files,
+                    "verified": found(h),
                     "title": h.title,
                     "text": h.text,
                     "score": h.score,
@@ -588,17 +611,27 @@ fn ask(
             })
             .collect();
         let answer = serde_json::json!({
-            "commit": wiki.commit,
+            "commit": commit,
             "question": question,
             "results": results,
-            "index": {"groups_added": index.added, "groups_removed": index.removed},
+            "index": {
+                "groups_added": index.added,
+                "groups_removed": index.removed,
+                // Whether the index answered alone or the wiki was read back first.
+                "alone": matches!(loaded, Loaded::Index(_)),
+            },
         });
         let text = serde_json::to_string_pretty(&answer).expect("serialises");
         println!("{}", terminal(&text));
         return Ok(());
     }
-    let text = repowiki::ask::answer(&wiki, &index, question, limit, model.as_ref())
-        .map_err(|r| usage(r.0))?;
+    let text = match &loaded {
+        Loaded::Wiki(wiki, index, model) => {
+            repowiki::ask::answer(wiki, index, question, limit, model.as_ref())
+        }
+        Loaded::Index(c) => repowiki::ask::answer_from_index(&c.stamp, &c.index, question, limit),
+    }
+    .map_err(|r| usage(r.0))?;
     print!("{}", terminal(&text));
     Ok(())
 }
@@ -617,9 +650,11 @@ fn mcp(
     if let Some(addr) = &http {
         repowiki::mcp::check_address(addr, allow_remote).map_err(usage)?;
     }
-    let (wiki, index, model) = load(path, cache_dir, build)?;
+    let Loaded::Wiki(wiki, index, model) = load(path, cache_dir, build, None)? else {
+        unreachable!("the wiki is read back unless the index may answer alone")
+    };
     let stamp = wiki.stamp();
-    let server = repowiki::mcp::Server::new(wiki, index, model);
+    let server = repowiki::mcp::Server::new(*wiki, index, model);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

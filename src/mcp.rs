@@ -198,7 +198,7 @@ impl Server {
                         .collect();
                     out += &format!(
                         "{} — {}\n   {}\n",
-                        ask::headline(k, n + 1, h),
+                        ask::headline(n + 1, h, ask::cites(k, h)),
                         h.title.lines().next().unwrap_or(""),
                         excerpt.join("\n   ")
                     );

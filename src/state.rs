@@ -57,6 +57,18 @@ pub fn load(cache_dir: &Path) -> Option<BuildState> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// Only the commit the last build described: the rest of the state is skipped, not kept.
+pub fn load_commit(cache_dir: &Path) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Commit {
+        commit: String,
+    }
+    let bytes = crate::confine::read(cache_dir, Path::new(FILE)).ok()?;
+    serde_json::from_slice::<Commit>(&bytes)
+        .ok()
+        .map(|c| c.commit)
+}
+
 /// Length and modification time of each site file, to tell later that nobody changed them.
 pub fn fingerprint<'a>(
     out: &Path,

@@ -395,6 +395,39 @@ fn ask_answers_with_citations_that_resolve() {
         answer["commit"].as_str().unwrap(),
         f.repo.head().unwrap().target().unwrap().to_string()
     );
+    assert_eq!(
+        answer["index"]["alone"], false,
+        "the first ask reads the wiki back"
+    );
+    // Asked again, the index is current: it answers alone, and the same.
+    let again = run(&[
+        "ask",
+        "which helper shouts a name",
+        root.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["index"]["alone"], true, "{again:#}");
+    assert_eq!(again["results"], answer["results"]);
+    assert_eq!(again["commit"], answer["commit"]);
+    let text = run(&["ask", "which helper shouts a name", root.to_str().unwrap()]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.starts_with("repository "), "{text}");
+    assert!(text.contains("1. [symbol] src/helpers.rs:"), "{text}");
+    // Other settings make another wiki: the index is not taken as current for it.
+    let config = root.join("repowiki.toml");
+    std::fs::write(&config, "[site]\ntitle = \"Other\"\n").unwrap();
+    let other = run(&[
+        "ask",
+        "which helper shouts",
+        root.to_str().unwrap(),
+        "--json",
+    ]);
+    let other: serde_json::Value = serde_json::from_slice(&other.stdout).unwrap();
+    assert_eq!(other["index"]["alone"], false, "{other:#}");
+    std::fs::remove_file(&config).unwrap();
     // A one-file commit: the index takes one file and one commit, not everything again.
     f.commit(
         "more",
