@@ -79,6 +79,35 @@ pub fn finish(text: String) -> String {
     )
 }
 
+/// `out` and then each page whole while they fit in `budget` bytes; the pages that do not are
+/// named at the end, to be read one by one, so that no page is ever cut in the middle.
+fn whole_pages<'p>(
+    mut out: String,
+    pages: impl Iterator<Item = (&'p str, &'p str)>,
+    budget: usize,
+) -> String {
+    // Room for the list of the pages left out.
+    let budget = budget.saturating_sub(budget / 20);
+    let mut left: Vec<&str> = Vec::new();
+    for (path, text) in pages {
+        let piece = format!("\n\n---\n<!-- {path} -->\n\n{text}");
+        if left.is_empty() && out.len() + piece.len() <= budget {
+            out += &piece;
+        } else {
+            left.push(path);
+        }
+    }
+    if !left.is_empty() {
+        let _ = write!(
+            out,
+            "\n\n---\n\n{} more did not fit in one answer; read each with `page`: {}\n",
+            plural(left.len(), "part page"),
+            left.join(", ")
+        );
+    }
+    out
+}
+
 /// The line every answer starts with: the repository, the commit the wiki describes, and
 /// whether that is HEAD.
 pub fn stamp(name: &str, commit: &str, head: &str) -> String {
@@ -202,13 +231,12 @@ impl Knowledge {
                 .get("README.md")
                 .map(String::as_str)
                 .unwrap_or("");
-            for (path, text) in self.pages.range("parts/".to_string()..) {
-                if !path.starts_with("parts/") {
-                    break;
-                }
-                out += &format!("\n\n---\n<!-- {path} -->\n\n{text}");
-            }
-            return Ok(finish(out));
+            let parts = self
+                .pages
+                .range("parts/".to_string()..)
+                .take_while(|(path, _)| path.starts_with("parts/"))
+                .map(|(path, text)| (path.as_str(), text.as_str()));
+            return Ok(finish(whole_pages(out, parts, MAX_ANSWER)));
         };
         let page = page
             .trim_start_matches("repowiki://wiki/")
@@ -764,5 +792,31 @@ fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_that_do_not_fit_are_named_not_cut() {
+        let big = "x".repeat(400);
+        let pages = [
+            ("parts/a.md", "# A\nshort"),
+            ("parts/b.md", big.as_str()),
+            ("parts/c.md", "# C\nshort too"),
+        ];
+        let out = whole_pages("# Overview\n".into(), pages.into_iter(), 400);
+        assert!(out.contains("# A\nshort"), "{out}");
+        assert!(!out.contains("xxxx"), "a page is whole or absent: {out}");
+        // After one page is left out, the later ones are too: the reader gets a contiguous run.
+        assert!(!out.contains("short too"), "{out}");
+        assert!(
+            out.ends_with("2 part pages more did not fit in one answer; read each with `page`: parts/b.md, parts/c.md\n"),
+            "{out}"
+        );
+        let all = whole_pages(String::new(), pages.into_iter(), 10_000);
+        assert!(all.contains("short too") && all.contains("xxxx") && !all.contains("did not fit"));
     }
 }

@@ -650,11 +650,21 @@ fn mcp(
     if let Some(addr) = &http {
         repowiki::mcp::check_address(addr, allow_remote).map_err(usage)?;
     }
-    let Loaded::Wiki(wiki, index, model) = load(path, cache_dir, build, None)? else {
+    let Loaded::Wiki(wiki, index, model) = load(path.clone(), cache_dir.clone(), build, None)?
+    else {
         unreachable!("the wiki is read back unless the index may answer alone")
     };
     let stamp = wiki.stamp();
-    let server = repowiki::mcp::Server::new(*wiki, index, model);
+    // After a build, the wiki is read again as at start (never building: that is the build's).
+    let reload: repowiki::mcp::Reload =
+        Box::new(
+            move || match load(path.clone(), cache_dir.clone(), false, None) {
+                Ok(Loaded::Wiki(wiki, index, _)) => Ok((*wiki, index)),
+                Ok(Loaded::Index(_)) => unreachable!("the wiki is read back for mcp"),
+                Err(e) => Err(e),
+            },
+        );
+    let server = repowiki::mcp::Server::new(*wiki, index, model, Some(reload));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

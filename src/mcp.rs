@@ -6,7 +6,7 @@
 //! line, and the server goes on serving.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -22,13 +22,36 @@ use serde_json::json;
 use crate::ask::{self, SearchIndex};
 use crate::knowledge::{finish, Knowledge, Refusal};
 
-/// What the server holds: the wiki and its index, read once at start.
+/// What the server holds: the wiki and its index, read at start and again after each build.
 #[derive(Clone)]
 pub struct Server {
-    wiki: Arc<Knowledge>,
-    index: Arc<SearchIndex>,
+    served: Arc<RwLock<Arc<Served>>>,
+    /// Reads the wiki and its index back again, after a build (the post-commit hook's, or
+    /// anyone's) has made a newer one: a server that runs for days follows the repository.
+    reload: Arc<Option<Reload>>,
+    /// Held while the wiki is read again: one reload at a time, the others answer meanwhile.
+    /// It holds the build whose wiki could not be read, not tried again.
+    reloading: Arc<Mutex<Option<BuildMark>>>,
     /// The model that writes `ask_question`'s answers, when one is configured.
     model: Arc<Option<ask::AnswerModel>>,
+}
+
+/// How the server reads the wiki back: as `repowiki mcp` read it at start.
+pub type Reload = Box<dyn Fn() -> crate::Result<(Knowledge, SearchIndex)> + Send + Sync>;
+
+/// The wiki answered from, its index, and the build state's file as it was when it was read.
+pub struct Served {
+    pub wiki: Knowledge,
+    pub index: SearchIndex,
+    built: Option<BuildMark>,
+}
+
+/// Length and modification time of the cache's build state: a build rewrites it.
+type BuildMark = (u64, std::time::SystemTime);
+
+fn build_mark(cache_dir: &std::path::Path) -> Option<BuildMark> {
+    let m = std::fs::symlink_metadata(cache_dir.join(crate::state::FILE)).ok()?;
+    Some((m.len(), m.modified().ok()?))
 }
 
 /// The scheme of every page's resource address: `repowiki://wiki/parts/cli.md`.
@@ -56,7 +79,7 @@ pub fn tools() -> Vec<Tool> {
         ),
         tool(
             "read_wiki_contents",
-            "A page of the wiki as markdown (e.g. README.md, history.md, parts/<slug>.md, files/<path>.md, or a part's name); with no page, the overview and every part page.",
+            "A page of the wiki as markdown (e.g. README.md, history.md, parts/<slug>.md, files/<path>.md, or a part's name); with no page, the overview and the part pages, whole, as many as fit in one answer (those that do not are named at the end, to read with page).",
             json!({"type": "object", "properties": {"repoName": repo, "page": {"type": "string", "description": "A page path from read_wiki_structure, or a part's name"}}, "required": ["repoName"]}),
         ),
         tool(
@@ -147,17 +170,75 @@ fn refused(r: Refusal) -> ErrorData {
 }
 
 impl Server {
-    pub fn new(wiki: Knowledge, index: SearchIndex, model: Option<ask::AnswerModel>) -> Server {
+    pub fn new(
+        wiki: Knowledge,
+        index: SearchIndex,
+        model: Option<ask::AnswerModel>,
+        reload: Option<Reload>,
+    ) -> Server {
+        let built = build_mark(&wiki.cache_dir);
         Server {
-            wiki: Arc::new(wiki),
-            index: Arc::new(index),
+            served: Arc::new(RwLock::new(Arc::new(Served { wiki, index, built }))),
+            reload: Arc::new(reload),
+            reloading: Arc::new(Mutex::new(None)),
             model: Arc::new(model),
+        }
+    }
+
+    /// The wiki to answer from: read again first when a build has happened since it was read
+    /// (and no other call is reading it already). A wiki that cannot be read again is said on
+    /// stderr, and the last one goes on serving until the next build.
+    pub fn current(&self) -> Arc<Served> {
+        let read = || match self.served.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        let served = read();
+        let Some(reload) = self.reload.as_ref() else {
+            return served;
+        };
+        let now = build_mark(&served.wiki.cache_dir);
+        if now.is_none() || now == served.built {
+            return served;
+        }
+        let Ok(mut failed) = self.reloading.try_lock() else {
+            return served;
+        };
+        // Another call may have read it while this one came to the lock.
+        let served = read();
+        if now == served.built || *failed == now {
+            return served;
+        }
+        match reload() {
+            Ok((wiki, index)) => {
+                *failed = None;
+                let fresh = Arc::new(Served {
+                    wiki,
+                    index,
+                    built: now,
+                });
+                match self.served.write() {
+                    Ok(mut s) => *s = fresh.clone(),
+                    Err(poisoned) => *poisoned.into_inner() = fresh.clone(),
+                }
+                fresh
+            }
+            Err(e) => {
+                *failed = now;
+                eprintln!(
+                    "repowiki: warning: the wiki of the new build could not be read ({e}); still serving commit {}",
+                    served.wiki.commit
+                );
+                served
+            }
         }
     }
 
     /// One tool call, answered as text (or a JSON-RPC error).
     pub fn call(&self, name: &str, given: Option<JsonObject>) -> Result<String, ErrorData> {
-        let k = &self.wiki;
+        let served = self.current();
+        let k = &served.wiki;
+        let index = &served.index;
         match name {
             "read_wiki_structure" => {
                 let a: RepoArgs = args(name, given)?;
@@ -175,12 +256,11 @@ impl Server {
                 let q = a.question.ok_or_else(|| {
                     ErrorData::invalid_params("ask_question: a question is needed", None)
                 })?;
-                ask::answer(k, &self.index, &q, 5, self.model.as_ref().as_ref()).map_err(refused)
+                ask::answer(k, index, &q, 5, self.model.as_ref().as_ref()).map_err(refused)
             }
             "search" => {
                 let a: SearchArgs = args(name, given)?;
-                let hits = self
-                    .index
+                let hits = index
                     .search(&a.query, &a.kinds, a.path.as_deref(), a.limit.unwrap_or(10))
                     .map_err(refused)?;
                 let mut out = format!(
@@ -245,14 +325,22 @@ impl Server {
         }
     }
 
-    fn page_of(&self, uri: &str) -> Result<String, ErrorData> {
+    /// `current`, off the async workers (reading a wiki back takes seconds on a large one).
+    async fn fresh(&self) -> Result<Arc<Served>, ErrorData> {
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || server.current())
+            .await
+            .map_err(|e| ErrorData::internal_error(format!("reading the wiki failed: {e}"), None))
+    }
+
+    fn page_of(served: &Served, uri: &str) -> Result<String, ErrorData> {
         let path = uri.strip_prefix(RESOURCE_PREFIX).ok_or_else(|| {
             ErrorData::resource_not_found(
                 format!("no resource {uri}: addresses start with {RESOURCE_PREFIX}"),
                 None,
             )
         })?;
-        match self.wiki.pages.get(path) {
+        match served.wiki.pages.get(path) {
             Some(text) => Ok(finish(text.clone())),
             None => Err(ErrorData::resource_not_found(
                 format!("no wiki page {path}"),
@@ -264,6 +352,11 @@ impl Server {
 
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
+        // Not read again here: this is answered at once, on the async workers.
+        let served = match self.served.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
         ServerConfig::new(
             ServerCapabilities::builder()
                 .enable_tools()
@@ -273,7 +366,7 @@ impl ServerHandler for Server {
         .with_server_info(Implementation::new("repowiki", env!("CARGO_PKG_VERSION")))
         .with_instructions(format!(
             "The living wiki of {}, built by repowiki at commit {}: start with read_wiki_structure, ask with ask_question or search, read code with read_source, and ask why and risk of the history.",
-            self.wiki.name, self.wiki.commit
+            served.wiki.name, served.wiki.commit
         ))
     }
 
@@ -316,7 +409,8 @@ impl ServerHandler for Server {
                 .parse()
                 .map_err(|_| ErrorData::invalid_params(format!("bad cursor '{c}'"), None))?,
         };
-        let pages = &self.wiki.pages;
+        let served = self.fresh().await?;
+        let pages = &served.wiki.pages;
         let resources: Vec<Resource> = pages
             .iter()
             .skip(start)
@@ -342,7 +436,8 @@ impl ServerHandler for Server {
         request: ReadResourceRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let text = self.page_of(&request.uri)?;
+        let served = self.fresh().await?;
+        let text = Server::page_of(&served, &request.uri)?;
         Ok(ReadResourceResult::new(vec![
             ResourceContents::text(text, request.uri.clone()).with_mime_type("text/markdown")
         ])

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-const FILE: &str = "state.json";
+pub const FILE: &str = "state.json";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BuildState {

@@ -470,3 +470,99 @@ fn ask_answers_with_citations_that_resolve() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("at most 2000"), "{}", stderr(&out));
 }
+
+/// A request on stdio and its answer.
+fn request(
+    stdin: &mut impl Write,
+    stdout: &mut impl BufRead,
+    id: u64,
+    method: &str,
+    params: serde_json::Value,
+) -> serde_json::Value {
+    send(
+        stdin,
+        serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+    );
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    serde_json::from_str(&line).unwrap()
+}
+
+fn tool_text(answer: &serde_json::Value) -> String {
+    answer["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .to_string()
+}
+
+#[test]
+fn a_running_server_follows_each_new_build() {
+    let mut f = built();
+    let mut child = repowiki()
+        .args(["mcp", f.root().to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    request(
+        &mut stdin,
+        &mut stdout,
+        1,
+        "initialize",
+        serde_json::json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}),
+    );
+    send(
+        &mut stdin,
+        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    );
+    let first = f.repo.head().unwrap().target().unwrap().to_string();
+    let search = serde_json::json!({"name": "search", "arguments": {"query": "whisper", "kinds": ["symbol"]}});
+    let text = tool_text(&request(
+        &mut stdin,
+        &mut stdout,
+        2,
+        "tools/call",
+        search.clone(),
+    ));
+    assert!(text.contains(&first[..12]), "{text}");
+    assert!(!text.contains("function whisper"), "{text}");
+    // A commit, not built yet: the server goes on serving the wiki it has, and says HEAD moved.
+    f.commit(
+        "whisper",
+        &[(
+            "src/helpers.rs",
+            Some(format!("{}\n/// Whispers a name.\npub fn whisper(name: &str) -> String {{\n    name.to_lowercase()\n}}\n", UTIL_RS.replace("left-pad", "pad-left")).as_bytes()),
+        )],
+        "Add whisper",
+        "Alice Smith",
+        T0 + 9 * 86_400,
+    );
+    let second = f.repo.head().unwrap().target().unwrap().to_string();
+    let text = tool_text(&request(
+        &mut stdin,
+        &mut stdout,
+        3,
+        "tools/call",
+        search.clone(),
+    ));
+    assert!(text.contains(&first[..12]), "{text}");
+    // Built (as the post-commit hook would): the next call answers from the new wiki.
+    let out = run(&["build", f.root().to_str().unwrap(), "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = tool_text(&request(&mut stdin, &mut stdout, 4, "tools/call", search));
+    assert!(text.contains(&second[..12]), "{text}");
+    assert!(text.contains("function whisper"), "{text}");
+    let page = request(
+        &mut stdin,
+        &mut stdout,
+        5,
+        "resources/read",
+        serde_json::json!({"uri": "repowiki://wiki/history.md"}),
+    );
+    assert!(page.to_string().contains("Add whisper"), "{page}");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
