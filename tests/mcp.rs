@@ -308,12 +308,14 @@ fn send(stdin: &mut impl Write, message: serde_json::Value) {
     stdin.flush().unwrap();
 }
 
-#[test]
-fn a_closed_stdin_or_garbage_ends_or_answers_cleanly() {
-    let f = built();
-    f.repo
-        .remote("origin", "https://github.com/acme/demo.git")
-        .unwrap();
+/// `repowiki mcp` on the fixture over stdio, past the handshake.
+fn start_stdio(
+    f: &Fixture,
+) -> (
+    Child,
+    std::process::ChildStdin,
+    BufReader<std::process::ChildStdout>,
+) {
     let mut child = repowiki()
         .args(["mcp", f.root().to_str().unwrap()])
         .stdin(Stdio::piped())
@@ -323,18 +325,29 @@ fn a_closed_stdin_or_garbage_ends_or_answers_cleanly() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    send(
+    let hello = request(
         &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}),
+        &mut stdout,
+        1,
+        "initialize",
+        serde_json::json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}),
     );
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    assert!(line.contains("\"repowiki\""), "{line}");
+    assert_eq!(hello["result"]["serverInfo"]["name"], "repowiki", "{hello}");
     send(
         &mut stdin,
         serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
     );
+    (child, stdin, stdout)
+}
+
+#[test]
+fn a_closed_stdin_or_garbage_ends_or_answers_cleanly() {
+    let f = built();
+    f.repo
+        .remote("origin", "https://github.com/acme/demo.git")
+        .unwrap();
+    let (mut child, mut stdin, mut stdout) = start_stdio(&f);
+    let mut line = String::new();
     send(
         &mut stdin,
         serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "read_source", "arguments": {"path": "src/../../../etc/passwd"}}}),
@@ -498,26 +511,7 @@ fn tool_text(answer: &serde_json::Value) -> String {
 #[test]
 fn a_running_server_follows_each_new_build() {
     let mut f = built();
-    let mut child = repowiki()
-        .args(["mcp", f.root().to_str().unwrap()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    request(
-        &mut stdin,
-        &mut stdout,
-        1,
-        "initialize",
-        serde_json::json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}),
-    );
-    send(
-        &mut stdin,
-        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
+    let (mut child, mut stdin, mut stdout) = start_stdio(&f);
     let first = f.repo.head().unwrap().target().unwrap().to_string();
     let search = serde_json::json!({"name": "search", "arguments": {"query": "whisper", "kinds": ["symbol"]}});
     let text = tool_text(&request(
