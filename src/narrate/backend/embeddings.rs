@@ -47,10 +47,10 @@ impl Embedder {
         // And only to an address the user gave or a server on this machine.
         if key.is_some() && !(ask.embeddings_url_given || endpoint.on_this_machine()) {
             key = None;
-            eprintln!(
-                "repowiki: the key in {KEY_ENV} is not sent to {}: that address comes from repowiki.toml, which a clone may have committed; give it in REPOWIKI_EMBEDDINGS_URL to send the key there",
+            super::say_once(&format!(
+                "the key in {KEY_ENV} is not sent to {}: that address comes from repowiki.toml, which a clone may have committed; give it in REPOWIKI_EMBEDDINGS_URL to send the key there",
                 endpoint.shown
-            );
+            ));
         }
         let settings = ModelConfig {
             timeout_seconds: 60,

@@ -77,7 +77,7 @@ pub fn for_config(config: &ModelConfig) -> Result<Option<Box<dyn Backend>>> {
     if let Some(w) = &withheld {
         // Said where it is decided: the backend is made before any progress channel exists,
         // and the build goes on without the key (a server that needs none still answers).
-        eprintln!("repowiki: {w}");
+        say_once(w);
     }
     let http = Http::new(config, endpoint)?;
     let model = config.model.clone();
@@ -87,6 +87,17 @@ pub fn for_config(config: &ModelConfig) -> Result<Option<Box<dyn Backend>>> {
         Provider::Anthropic => Some(Box::new(anthropic::Anthropic { http, model, key })),
         Provider::Ollama => Some(Box::new(ollama::Ollama { http, model })),
     })
+}
+
+/// One line on stderr, once per process (`ask` makes a backend for the narrator and another
+/// for its answers).
+pub(crate) fn say_once(line: &str) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|p| p.into_inner());
+    if !said.iter().any(|s| s == line) {
+        eprintln!("repowiki: {line}");
+        said.push(line.to_string());
+    }
 }
 
 /// A model server's address, taken apart: credentials (`user:pass@`) and a query string
