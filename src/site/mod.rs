@@ -503,51 +503,67 @@ fn search_index(input: &SiteInput) -> String {
             if c.role.is_some() { 3 } else { 0 }
         ]));
     }
-    for f in &a.parsed.files {
-        let Some(page) = a.pages.file(&f.path) else {
-            continue;
-        };
-        let in_role = a
-            .clusters
-            .of_file
-            .get(&f.path)
-            .is_some_and(|&c| a.clusters.clusters[c].role.is_some());
-        entries.push(serde_json::json!([
-            "file",
-            f.path,
-            short(&f.facts.module_doc),
-            page,
-            f.path,
-            if in_role { 3 } else { 1 }
-        ]));
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, s) in f.facts.symbols.iter().enumerate() {
-            let n = seen.entry(s.name.as_str()).or_default();
-            let target = paths::symbol_target(page, &s.name, *n, i);
-            *n += 1;
-            let macro_ = s.kind == crate::parse::SymbolKind::Macro;
-            if s.public || s.kind.is_type() || macro_ {
-                let weight = match (in_role, s.public, s.kind.is_type()) {
-                    (true, _, _) => 3,
-                    (false, true, true) => 0,
-                    (false, true, false) => 1,
-                    (false, false, _) => 2,
-                };
-                entries.push(serde_json::json!([
-                    s.kind.name(),
-                    s.name,
-                    short(&s.doc),
-                    target,
-                    f.path,
-                    weight
-                ]));
-            }
-        }
-    }
+    // Each file's entries are made on their own, on all cores, and listed in file order.
+    let files: Vec<Vec<serde_json::Value>> = a
+        .parsed
+        .files
+        .par_iter()
+        .map(|f| file_entries(a, f, &short))
+        .collect();
+    entries.extend(files.into_iter().flatten());
     let json = serde_json::json!({ "entries": entries })
         .to_string()
         .replace('<', "\\u003c");
     format!("window.REPOWIKI_SEARCH = {json};\n")
+}
+
+/// A file's entries in the search index: the file, and its public items, types and macros.
+fn file_entries(
+    a: &crate::Analysis,
+    f: &crate::parse::ParsedFile,
+    short: &(dyn Fn(&str) -> String + Sync),
+) -> Vec<serde_json::Value> {
+    let Some(page) = a.pages.file(&f.path) else {
+        return Vec::new();
+    };
+    let mut entries = Vec::new();
+    let in_role = a
+        .clusters
+        .of_file
+        .get(&f.path)
+        .is_some_and(|&c| a.clusters.clusters[c].role.is_some());
+    entries.push(serde_json::json!([
+        "file",
+        f.path,
+        short(&f.facts.module_doc),
+        page,
+        f.path,
+        if in_role { 3 } else { 1 }
+    ]));
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, s) in f.facts.symbols.iter().enumerate() {
+        let n = seen.entry(s.name.as_str()).or_default();
+        let target = paths::symbol_target(page, &s.name, *n, i);
+        *n += 1;
+        let macro_ = s.kind == crate::parse::SymbolKind::Macro;
+        if s.public || s.kind.is_type() || macro_ {
+            let weight = match (in_role, s.public, s.kind.is_type()) {
+                (true, _, _) => 3,
+                (false, true, true) => 0,
+                (false, true, false) => 1,
+                (false, false, _) => 2,
+            };
+            entries.push(serde_json::json!([
+                s.kind.name(),
+                s.name,
+                short(&s.doc),
+                target,
+                f.path,
+                weight
+            ]));
+        }
+    }
+    entries
 }
 
 /// `llms.txt`: the pages of the wiki with one line each, for agents and other tools.
