@@ -2,7 +2,7 @@
 //! true of the repository at the revision; a narrator adds words, never facts.
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -485,6 +485,35 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
         })
 }
 
+/// Which of `names` (sorted, distinct) a file's identifiers (sorted) hold: one pass over both
+/// lists, or a search per name when the names are very few against the identifiers.
+fn names_held(file: Option<&crate::parse::ParsedFile>, names: &[&str]) -> Vec<bool> {
+    let mut held = vec![false; names.len()];
+    let Some(f) = file else { return held };
+    let ids = &f.facts.identifiers;
+    // Each step of a search lands somewhere new in memory; the pass reads the lists in order.
+    let searches = names.len() * (usize::BITS - ids.len().leading_zeros()) as usize;
+    if searches * 4 < ids.len() + names.len() {
+        for (h, name) in held.iter_mut().zip(names) {
+            *h = ids.binary_search_by(|i| i.as_str().cmp(name)).is_ok();
+        }
+        return held;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < ids.len() && j < names.len() {
+        match ids[i].as_str().cmp(names[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                held[j] = true;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    held
+}
+
 /// Whether a file's identifiers (sorted) hold `name`.
 fn names(file: Option<&crate::parse::ParsedFile>, name: &str) -> bool {
     file.is_some_and(|f| {
@@ -501,7 +530,7 @@ fn names(file: Option<&crate::parse::ParsedFile>, name: &str) -> bool {
 /// module, or imports a module that imports its module and names it (a re-export, a facade).
 /// Tests, benchmarks and examples do not count as users; test modules' items are no key items;
 /// overloads are one item.
-fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
+fn key_symbols<'a>(cluster: &Cluster, input: &'a FactsInput) -> Vec<KeySymbol> {
     const KEEP: usize = 12;
     let parsed = &input.parsed;
     let counts = |path: &str| input.clusters.of(path).is_some_and(|c| c.role.is_none());
@@ -517,23 +546,51 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
     for f in cluster.members.iter().filter_map(|m| parsed.get(m)) {
         // Who may use the file's items: its importers, and their importers (a re-export),
         // each looked up once for all the file's items.
-        type Importer<'a> = (&'a str, Option<&'a crate::parse::ParsedFile>);
-        let importers: Vec<(Importer, bool, Vec<Importer>)> = input
+        // Each file is numbered once (`users`), so that whether it names an item is looked up
+        // once per item, not once for every importer it imports through.
+        let mut users: Vec<Option<&crate::parse::ParsedFile>> = Vec::new();
+        let mut number: HashMap<&str, usize> = HashMap::new();
+        let mut number_of = |p: &'a str| {
+            *number.entry(p).or_insert_with(|| {
+                users.push(parsed.get(p));
+                users.len() - 1
+            })
+        };
+        let importers: Vec<(usize, bool, Vec<usize>)> = input
             .graph
             .importers_of(&f.path)
             .map(|(p, _)| p.as_str())
             .filter(|p| *p != f.path)
             .map(|x| {
-                let further: Vec<Importer> = input
+                let further: Vec<usize> = input
                     .graph
                     .importers_of(x)
                     .map(|(y, _)| y.as_str())
                     .filter(|y| *y != f.path && counts(y))
-                    .map(|y| (y, parsed.get(y)))
+                    .map(&mut number_of)
                     .collect();
-                ((x, parsed.get(x)), counts(x), further)
+                (number_of(x), counts(x), further)
             })
             .collect();
+        // The file's item names, sorted: each direct importer is asked about all of them at
+        // once, in one pass over its identifiers where that is shorter than a search per name.
+        let mut shorts: Vec<&str> = f
+            .facts
+            .symbols
+            .iter()
+            .filter(|s| !matches!(s.kind, SymbolKind::Method | SymbolKind::Module))
+            .map(|s| s.short_name())
+            .collect();
+        shorts.sort_unstable();
+        shorts.dedup();
+        let mut held: Vec<Option<Vec<bool>>> = vec![None; users.len()];
+        for (x, _, _) in &importers {
+            if held[*x].is_none() {
+                held[*x] = Some(names_held(users[*x], &shorts));
+            }
+        }
+        let mut named = vec![0u8; users.len()];
+        let mut using = vec![false; users.len()];
         let page = page_of(input, &f.path);
         // Each symbol's anchor on the file's page (the n-th of its name).
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -562,20 +619,33 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
                 continue;
             }
             let short = s.short_name();
-            let mut users: BTreeSet<&str> = BTreeSet::new();
-            for ((x, fx), counted, further) in &importers {
-                if !names(*fx, short) {
+            let at = shorts.binary_search(&short).unwrap_or_default();
+            // Whether file k names the item: 0 not asked yet, 1 no, 2 yes.
+            named.fill(0);
+            let mut names_it = |k: usize| {
+                if let Some(h) = &held[k] {
+                    return h[at];
+                }
+                if named[k] == 0 {
+                    named[k] = 1 + u8::from(names(users[k], short));
+                }
+                named[k] == 2
+            };
+            using.fill(false);
+            for (x, counted, further) in &importers {
+                if !names_it(*x) {
                     continue;
                 }
                 if *counted {
-                    users.insert(x);
+                    using[*x] = true;
                 }
-                for (y, fy) in further {
-                    if names(*fy, short) {
-                        users.insert(y);
+                for &y in further {
+                    if names_it(y) {
+                        using[y] = true;
                     }
                 }
             }
+            let used_in = using.iter().filter(|&&u| u).count();
             let methods = if s.kind.is_type() {
                 let prefixes = [format!("{}::", s.name), format!("{}.", s.name)];
                 let mut lines = Vec::new();
@@ -618,7 +688,7 @@ fn key_symbols(cluster: &Cluster, input: &FactsInput) -> Vec<KeySymbol> {
                 path: f.path.clone(),
                 line: s.start_line,
                 page: target,
-                used_in: users.len(),
+                used_in,
                 public: s.public,
                 methods,
             });
@@ -1379,7 +1449,43 @@ fn overview_facts(input: &FactsInput, docs: &[(String, String)]) -> OverviewFact
 
 #[cfg(test)]
 mod tests {
-    use super::{fit_for_prompt, names_path, paragraphs, readme_intro};
+    use super::{fit_for_prompt, names, names_held, names_path, paragraphs, readme_intro};
+
+    #[test]
+    fn names_held_says_what_a_search_per_name_says() {
+        let file = |ids: &[&str]| crate::parse::ParsedFile {
+            path: "a.rs".into(),
+            blob: String::new(),
+            language: None,
+            kind: "Rust",
+            lines: 1,
+            facts: crate::parse::FileFacts {
+                identifiers: ids.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            },
+            note: None,
+        };
+        let many: Vec<String> = (0..500).map(|i| format!("id{i:03}")).collect();
+        let mut many: Vec<&str> = many.iter().map(String::as_str).collect();
+        many.sort_unstable();
+        // Few names against many identifiers (a search each), and many against few (one pass).
+        for (ids, names_asked) in [
+            (many.clone(), vec!["id007", "id250", "nope"]),
+            (vec!["Parser", "build", "id250"], many.clone()),
+            (
+                vec!["Parser", "build"],
+                vec!["Parser", "Tree", "build", "zz"],
+            ),
+            (vec![], vec!["a"]),
+        ] {
+            let f = file(&ids);
+            let held = names_held(Some(&f), &names_asked);
+            for (name, h) in names_asked.iter().zip(&held) {
+                assert_eq!(*h, names(Some(&f), name), "{name}");
+            }
+        }
+        assert_eq!(names_held(None, &["a", "b"]), vec![false, false]);
+    }
 
     #[test]
     fn a_part_is_named_by_its_path_from_a_word_start_and_quoted_from_its_paragraph() {

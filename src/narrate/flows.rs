@@ -463,7 +463,8 @@ pub(crate) fn line_page(input: &Analysis, path: &str, line: u32) -> String {
         .files
         .binary_search_by(|f| f.path.as_str().cmp(path))
         .is_ok_and(|i| {
-            crate::site::highlight::shows_line(&input.snapshot.files[i].text, line as usize)
+            let file = &input.snapshot.files[i];
+            crate::site::highlight::shows_counted_line(&file.text, file.lines, line as usize)
         });
     match shown {
         true => format!("{page}#L{line}"),

@@ -123,10 +123,9 @@ impl<'a> Grounder<'a> {
             return match self.files.get(path) {
                 Some(&n) if first >= 1 && first <= last && last as usize <= n.max(1) => {
                     // The file page's source view has an anchor on every line it shows.
-                    let anchored = self
-                        .texts
-                        .get(path)
-                        .is_some_and(|t| super::highlight::shows_line(t, first as usize));
+                    let anchored = self.texts.get(path).is_some_and(|t| {
+                        super::highlight::shows_counted_line(t, n, first as usize)
+                    });
                     Reference::Found(self.pages.file(path).map(|p| match anchored {
                         true => format!("{p}#L{first}"),
                         false => p.to_string(),

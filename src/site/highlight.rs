@@ -192,11 +192,38 @@ pub fn shown_lines(text: &str) -> usize {
     text.split_inclusive('\n').count()
 }
 
+/// `shows_line` for a text whose line count is known (`SourceFile::lines`): a text within the
+/// byte limit needs no reading at all.
+pub fn shows_counted_line(text: &str, lines: usize, line: usize) -> bool {
+    let shown = match text.len() <= MAX_VIEW_BYTES {
+        true => line >= 1 && line <= lines.min(MAX_VIEW_LINES),
+        false => shows_line(text, line),
+    };
+    debug_assert_eq!(shown, shows_line(text, line), "line {line} of {lines}");
+    shown
+}
+
 /// Whether the source view of `text` shows line `line` (1-based): `line <= shown_lines(text)`,
 /// reading no further than that line.
 pub fn shows_line(text: &str, line: usize) -> bool {
     if line == 0 {
         return false;
+    }
+    // A text within the byte limit shows its lines up to the line limit: the line is shown
+    // when it exists, which the newlines before it say (found with memchr: flows and citations
+    // ask this of deep lines in large files thousands of times a build).
+    if text.len() <= MAX_VIEW_BYTES {
+        if line > MAX_VIEW_LINES {
+            return false;
+        }
+        let start = match line - 1 {
+            0 => 0,
+            k => match memchr::memchr_iter(b'\n', text.as_bytes()).nth(k - 1) {
+                Some(newline) => newline + 1,
+                None => return false,
+            },
+        };
+        return start < text.len();
     }
     let mut bytes = 0;
     for (n, l) in text.split_inclusive('\n').enumerate() {
@@ -261,7 +288,18 @@ mod tests {
     fn shows_line_agrees_with_shown_lines() {
         let long = "x\n".repeat(MAX_VIEW_LINES + 10);
         let wide = format!("{}\n{}\nend", "y".repeat(MAX_VIEW_BYTES), "z");
-        for text in ["", "a", "a\nb", "a\nb\n", long.as_str(), wide.as_str()] {
+        let lines = "x\n".repeat(MAX_VIEW_LINES - 1) + "last";
+        for text in [
+            "",
+            "a",
+            "\n",
+            "\n\n",
+            "a\nb",
+            "a\nb\n",
+            long.as_str(),
+            wide.as_str(),
+            lines.as_str(),
+        ] {
             let shown = shown_lines(text);
             for line in 0..shown + 3 {
                 assert_eq!(shows_line(text, line), line >= 1 && line <= shown, "{line}");

@@ -72,6 +72,10 @@ fn clean(md: &str, root: &str, grounder: Option<&Grounder>) -> String {
     // after it, which then links through a reference definition: found by fuzzing), so the
     // cleaning repeats until a pass finds nothing to change.
     let mut text = clean_once(md, root, grounder);
+    // Nothing changed: the next pass would find what this one found.
+    if text == md {
+        return text;
+    }
     for _ in 0..8 {
         let again = clean_once(&text, root, None);
         if again == text {
