@@ -144,20 +144,21 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         // GitHub Pages would otherwise hide the folders that start with `_`.
         (".nojekyll", String::new()),
     ];
-    for (path, text) in shared {
-        rendered += 1;
-        writer.page(&Page {
+    // Handed over together, so that they are compared, redacted and staged on all cores
+    // (llms-full.txt alone is megabytes).
+    let mut pages: Vec<Page> = shared
+        .into_iter()
+        .map(|(path, text)| Page {
             path: path.to_string(),
             bytes: text.into_bytes(),
-        })?;
-    }
-    for (name, bytes) in &input.theme.assets {
-        rendered += 1;
-        writer.page(&Page {
-            path: format!("assets/{name}"),
-            bytes: bytes.clone(),
-        })?;
-    }
+        })
+        .collect();
+    pages.extend(input.theme.assets.iter().map(|(name, bytes)| Page {
+        path: format!("assets/{name}"),
+        bytes: bytes.clone(),
+    }));
+    rendered += pages.len();
+    writer.pages(&pages)?;
     for page in &kept {
         writer.keep(page);
     }
