@@ -21,6 +21,9 @@ round starts from the same place.
 
     bench/real.py REPO [REPO ...]          BENCH_ROUNDS=3 by default
     BENCH_BIN=/path/to/repowiki bench/real.py REPO   (another build of repowiki, for before/after)
+    BENCH_FILE=path/in/repo bench/real.py REPO       (the file the one-file commits edit; by
+                                                     default a code file from the middle of
+                                                     the list)
 """
 
 import json
@@ -85,6 +88,12 @@ def bench(binary, repo, work):
     name = os.path.basename(os.path.abspath(repo).rstrip("/"))
     clone = os.path.join(work, name)
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", repo, clone], check=True)
+    files = git(clone, "ls-files", "*.rs", "*.py", "*.ts", "*.js").splitlines()
+    files = [f for f in files if "test" not in f and not f.endswith(("/mod.rs", "__init__.py"))] or files
+    # BENCH_FILE picks the file a one-file commit edits (a large file costs more to render).
+    edited = os.environ.get("BENCH_FILE") or files[len(files) // 2]
+    if edited not in git(clone, "ls-files").splitlines():
+        sys.exit(f"BENCH_FILE={edited} is not a file of {repo}")
     cache, site = os.path.join(work, name + ".cache"), os.path.join(work, name + ".site")
 
     def build():
@@ -109,9 +118,6 @@ def bench(binary, repo, work):
         ratios_cold.append(c[0] / n[0])
     noops = [build() for _ in range(ROUNDS)]
 
-    files = git(clone, "ls-files", "*.rs", "*.py", "*.ts", "*.js").splitlines()
-    files = [f for f in files if "test" not in f and not f.endswith(("/mod.rs", "__init__.py"))] or files
-    edited = files[len(files) // 2]
     head_time = int(git(clone, "log", "-1", "--format=%ct"))
     one = {"minute": [], "month": []}
     for r in range(ROUNDS):
