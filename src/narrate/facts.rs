@@ -485,6 +485,9 @@ fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool
         })
 }
 
+/// Most answers `key_symbols` keeps at once for one file's importers (16 MiB of them).
+const HELD_ANSWERS: usize = 1 << 24;
+
 /// Which of `names` (sorted, distinct) a file's identifiers (sorted) hold: one pass over both
 /// lists, or a search per name when the names are very few against the identifiers.
 fn names_held(file: Option<&crate::parse::ParsedFile>, names: &[&str]) -> Vec<bool> {
@@ -584,9 +587,13 @@ fn key_symbols<'a>(cluster: &Cluster, input: &'a FactsInput) -> Vec<KeySymbol> {
         shorts.sort_unstable();
         shorts.dedup();
         let mut held: Vec<Option<Vec<bool>>> = vec![None; users.len()];
-        for (x, _, _) in &importers {
-            if held[*x].is_none() {
-                held[*x] = Some(names_held(users[*x], &shorts));
+        // Memory holds one answer per (importer, name): beyond a bound (a generated header of
+        // 50,000 names that 2,000 files include), each item is searched for on its own.
+        if shorts.len().saturating_mul(importers.len()) <= HELD_ANSWERS {
+            for (x, _, _) in &importers {
+                if held[*x].is_none() {
+                    held[*x] = Some(names_held(users[*x], &shorts));
+                }
             }
         }
         let mut named = vec![0u8; users.len()];
