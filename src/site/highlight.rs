@@ -209,22 +209,6 @@ pub fn shows_line(text: &str, line: usize) -> bool {
     if line == 0 {
         return false;
     }
-    // A text within the byte limit shows its lines up to the line limit: the line is shown
-    // when it exists, which the newlines before it say (found with memchr: flows and citations
-    // ask this of deep lines in large files thousands of times a build).
-    if text.len() <= MAX_VIEW_BYTES {
-        if line > MAX_VIEW_LINES {
-            return false;
-        }
-        let start = match line - 1 {
-            0 => 0,
-            k => match memchr::memchr_iter(b'\n', text.as_bytes()).nth(k - 1) {
-                Some(newline) => newline + 1,
-                None => return false,
-            },
-        };
-        return start < text.len();
-    }
     let mut bytes = 0;
     for (n, l) in text.split_inclusive('\n').enumerate() {
         bytes += l.len();
@@ -301,8 +285,14 @@ mod tests {
             lines.as_str(),
         ] {
             let shown = shown_lines(text);
+            let lines = text.lines().count();
             for line in 0..shown + 3 {
                 assert_eq!(shows_line(text, line), line >= 1 && line <= shown, "{line}");
+                assert_eq!(
+                    shows_counted_line(text, lines, line),
+                    line >= 1 && line <= shown,
+                    "{line}"
+                );
             }
         }
     }

@@ -640,7 +640,7 @@ pub fn full_text(input: &SiteInput, g: &Grounder) -> String {
         .map(|i| part(input, g, i))
         .collect();
     pages.append(&mut parts);
-    // Each page is cleaned on its own (three passes of the markdown parser over it): on all
+    // Each page is cleaned on its own (two or more passes of the markdown parser over it): on all
     // cores, then joined in order.
     let cleaned: Vec<String> = pages
         .par_iter()
