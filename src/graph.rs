@@ -60,26 +60,45 @@ impl Graph {
 }
 
 pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
-    let mut graph = Graph::default();
+    // Three maps, none reading another: made at once.
+    let ((imports, imported_by), cochange) = rayon::join(
+        || rayon::join(|| imports(parsed, false), || imports(parsed, true)),
+        || cochange(parsed, history, opts),
+    );
+    Graph {
+        imports,
+        imported_by,
+        cochange,
+    }
+}
+
+/// importer -> imported -> import statements; `reversed`: imported -> importer -> the same.
+fn imports(parsed: &Parsed, reversed: bool) -> BTreeMap<String, BTreeMap<String, u32>> {
+    let mut map: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
     for file in &parsed.files {
         for import in &file.facts.imports {
             if let Some(target) = &import.target {
-                *graph
-                    .imports
-                    .entry(file.path.clone())
+                let (from, to) = match reversed {
+                    false => (&file.path, target),
+                    true => (target, &file.path),
+                };
+                *map.entry(from.clone())
                     .or_default()
-                    .entry(target.clone())
-                    .or_default() += 1;
-                *graph
-                    .imported_by
-                    .entry(target.clone())
-                    .or_default()
-                    .entry(file.path.clone())
+                    .entry(to.clone())
                     .or_default() += 1;
             }
         }
     }
+    map
+}
 
+/// (a, b) with a < b -> commits that changed both, for the pairs changed together at least
+/// `opts.min_cochange` times.
+fn cochange(
+    parsed: &Parsed,
+    history: &History,
+    opts: &GraphOptions,
+) -> BTreeMap<(String, String), u32> {
     // Which current files each commit touched (renames already followed by the history), by
     // their index in `parsed.files`, whose order is the paths' order.
     let mut touched: Vec<Vec<u32>> = vec![Vec::new(); history.commits.len()];
@@ -108,12 +127,11 @@ pub fn build(parsed: &Parsed, history: &History, opts: &GraphOptions) -> Graph {
         }
     }
     let path = |f: u64| parsed.files[f as usize].path.clone();
-    graph.cochange = counts
+    counts
         .into_iter()
         .filter(|&(_, n)| n >= opts.min_cochange)
         .map(|(pair, n)| ((path(pair >> 32), path(pair & u64::from(u32::MAX))), n))
-        .collect();
-    graph
+        .collect()
 }
 
 /// Hashes a pair of file indices packed in a `u64`: the co-change count makes millions of

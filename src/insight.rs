@@ -128,39 +128,12 @@ pub struct ClusterActivity {
 }
 
 pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &Graph) -> Insights {
-    // Each file's activity, then each part's, on all cores: each is its own.
-    let files: BTreeMap<String, Activity> = parsed
-        .files
-        .par_iter()
-        .map(|file| {
-            let touches: Vec<_> = history
-                .touches(&file.path)
-                .iter()
-                .filter(|t| !history.commits[t.commit].is_merge())
-                .collect();
-            let mut commits: Vec<usize> = touches.iter().map(|t| t.commit).collect();
-            commits.dedup();
-            let mut activity = activity_of(history, commits);
-            let mut by_lines: BTreeMap<&str, u64> = BTreeMap::new();
-            for &&t in &touches {
-                let change = history.change(t);
-                activity.lines_added += change.added as u64;
-                activity.lines_removed += change.removed as u64;
-                *by_lines
-                    .entry(&history.commits[t.commit].author)
-                    .or_default() += change.added as u64;
-            }
-            let mut by_lines: Vec<(String, u64)> = by_lines
-                .into_iter()
-                .map(|(a, n)| (a.to_string(), n))
-                .collect();
-            by_lines.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            activity.authors_by_lines = by_lines;
-            (file.path.clone(), activity)
-        })
-        .collect();
-
-    let touched = files_touched_per_part(history, clusters);
+    // Each file's activity, then each part's, on all cores: each is its own. Which commits
+    // touched each part is counted beside the files' activity (it reads the history alone).
+    let (files, touched) = rayon::join(
+        || file_activity(history, parsed),
+        || files_touched_per_part(history, clusters),
+    );
     let clusters_activity = clusters
         .clusters
         .par_iter()
@@ -198,34 +171,86 @@ pub fn analyse(history: &History, parsed: &Parsed, clusters: &Clusters, graph: &
         .map(|(p, a)| (p.clone(), a.commits.len()))
         .collect();
     most_changed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let all: Vec<usize> = (0..history.commits.len())
-        .filter(|&i| !history.commits[i].is_merge())
-        .collect();
     let now = history.commits.first().map(|c| c.time).unwrap_or(0);
-    let contributors = contributors(history);
-    let hotspots = hotspots(&files, parsed);
-    let couplings = couplings(graph, &files);
-    let part_couplings = part_couplings(&couplings, clusters, graph);
     let code: BTreeSet<&str> = parsed
         .files
         .iter()
         .filter(|f| f.is_code())
         .map(|f| f.path.as_str())
         .collect();
-    let at_risk = at_risk(&files, &contributors, clusters, &code, now);
+    // The figures below read what is above, never each other: made at once.
+    let (mut authors, mut by_month, mut hot, mut coupled, mut people) =
+        (None, None, None, None, None);
+    rayon::scope(|s| {
+        s.spawn(|_| {
+            let all: Vec<usize> = (0..history.commits.len())
+                .filter(|&i| !history.commits[i].is_merge())
+                .collect();
+            authors = Some(activity_of(history, all).authors);
+        });
+        s.spawn(|_| by_month = Some(monthly(history)));
+        s.spawn(|_| hot = Some(hotspots(&files, parsed)));
+        s.spawn(|_| {
+            let couplings = couplings(graph, &files);
+            let parts = part_couplings(&couplings, clusters, graph);
+            coupled = Some((couplings, parts));
+        });
+        s.spawn(|_| {
+            let contributors = contributors(history);
+            let at_risk = at_risk(&files, &contributors, clusters, &code, now);
+            people = Some((contributors, at_risk));
+        });
+    });
+    let (couplings, part_couplings) = coupled.expect("made");
+    let (contributors, at_risk) = people.expect("made");
     Insights {
-        authors: activity_of(history, all).authors,
-        monthly: monthly(history),
+        authors: authors.expect("made"),
+        monthly: by_month.expect("made"),
         files,
         clusters: clusters_activity,
         most_changed,
         contributors,
-        hotspots,
+        hotspots: hot.expect("made"),
         couplings,
         part_couplings,
         at_risk,
         now,
     }
+}
+
+/// Each file's activity: the commits that touched it (merges left out), newest first, and
+/// its lines added and removed, by author.
+fn file_activity(history: &History, parsed: &Parsed) -> BTreeMap<String, Activity> {
+    parsed
+        .files
+        .par_iter()
+        .map(|file| {
+            let touches: Vec<_> = history
+                .touches(&file.path)
+                .iter()
+                .filter(|t| !history.commits[t.commit].is_merge())
+                .collect();
+            let mut commits: Vec<usize> = touches.iter().map(|t| t.commit).collect();
+            commits.dedup();
+            let mut activity = activity_of(history, commits);
+            let mut by_lines: BTreeMap<&str, u64> = BTreeMap::new();
+            for &&t in &touches {
+                let change = history.change(t);
+                activity.lines_added += change.added as u64;
+                activity.lines_removed += change.removed as u64;
+                *by_lines
+                    .entry(&history.commits[t.commit].author)
+                    .or_default() += change.added as u64;
+            }
+            let mut by_lines: Vec<(String, u64)> = by_lines
+                .into_iter()
+                .map(|(a, n)| (a.to_string(), n))
+                .collect();
+            by_lines.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            activity.authors_by_lines = by_lines;
+            (file.path.clone(), activity)
+        })
+        .collect()
 }
 
 fn contributors(history: &History) -> Vec<Contributor> {

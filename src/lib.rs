@@ -584,6 +584,13 @@ pub fn build(
             "warning: {e}; the next build will not know what this one did"
         )));
     }
+    // What the build learned is millions of small allocations (0.1 s to free after a one-file
+    // build of rust-analyzer, 0.4 s after a cold one): freed on a thread of its own, so that
+    // the report goes out without waiting for it. (Where no thread can be started, here.)
+    let learned = (analysis, part_facts, overview_facts, narratives, state);
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(learned));
     Ok(report)
 }
 
