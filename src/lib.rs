@@ -485,38 +485,37 @@ pub fn build(
     }
     release_freed_memory();
     let mut writer = site::Writer::begin(&out)?;
-    let keys = stages
-        .run(
-            "render",
-            || {
-                let input = site::SiteInput {
-                    theme: &theme,
-                    analysis: &analysis,
-                    part_facts: &part_facts,
-                    overview_facts: &overview_facts,
-                    narratives: &narratives,
-                    source_url: source_url.as_deref(),
-                    base_url: &base_url,
-                    freshness: freshness.as_ref(),
-                    unchanged_since: &unchanged_since,
-                };
-                match options.format {
-                    Format::Html => site::render(&input, &mut writer),
-                    Format::Markdown => {
-                        let pages = site::wiki::render(&input);
-                        for page in &pages {
-                            writer.page(page)?;
-                        }
-                        Ok(site::Rendered {
-                            rendered: pages.len(),
-                            ..Default::default()
-                        })
+    let rendered = stages.run(
+        "render",
+        || {
+            let input = site::SiteInput {
+                theme: &theme,
+                analysis: &analysis,
+                part_facts: &part_facts,
+                overview_facts: &overview_facts,
+                narratives: &narratives,
+                source_url: source_url.as_deref(),
+                base_url: &base_url,
+                freshness: freshness.as_ref(),
+                unchanged_since: &unchanged_since,
+                last_asked: last.as_ref().map(|l| &l.asked),
+            };
+            match options.format {
+                Format::Html => site::render(&input, &mut writer),
+                Format::Markdown => {
+                    let pages = site::wiki::render(&input);
+                    for page in &pages {
+                        writer.page(page)?;
                     }
+                    Ok(site::Rendered {
+                        rendered: pages.len(),
+                        ..Default::default()
+                    })
                 }
-            },
-            |r| format!("{} rendered, {} kept", r.rendered, r.kept),
-        )?
-        .keys;
+            }
+        },
+        |r| format!("{} rendered, {} kept", r.rendered, r.kept),
+    )?;
     let all_pages: Vec<String> = writer.paths().map(str::to_string).collect();
     let written = stages.run(
         "write",
@@ -577,7 +576,8 @@ pub fn build(
     let fingerprint = state::fingerprint(&out, all_pages.iter().map(String::as_str));
     let mut state = build_state(&analysis, &out, settings, &report, fingerprint);
     state.settings_base = settings_hash(&ws, &narrator.id());
-    state.page_keys = keys;
+    state.page_keys = rendered.keys;
+    state.asked = rendered.asked;
     // The site is written: a state that cannot be saved costs the next build its shortcuts only.
     if let Err(e) = state::save(&cache_dir, &state) {
         progress(Event::Warning(format!(
@@ -891,6 +891,7 @@ pub fn load_wiki(
         base_url: "",
         freshness: freshness.as_ref(),
         unchanged_since: &|_, _| false,
+        last_asked: None,
     };
     let pages = site::wiki::render(&input)
         .into_iter()
@@ -1035,6 +1036,7 @@ fn build_state(
         report: Some(report.clone()),
         site,
         page_keys: Default::default(),
+        asked: Default::default(),
         tree,
         parts: a
             .clusters

@@ -29,6 +29,10 @@ pub struct BuildState {
     pub site: BTreeMap<String, (u64, u64)>,
     /// The input key of each file page (see `site::file_page_key`).
     pub page_keys: BTreeMap<String, String>,
+    /// Per part page, the texts its narrative asked the grounder about (see
+    /// `site::part_page_key`).
+    #[serde(default)]
+    pub asked: BTreeMap<String, Vec<String>>,
     pub parts: Vec<PartState>,
 }
 

@@ -196,6 +196,109 @@ fn one_function_edit_renarrates_its_part_and_rewrites_only_the_pages_that_show_i
     assert_same_as_a_fresh_build(&f);
 }
 
+/// The built-in narrator, with one more sentence in every part's narrative: it names
+/// `Gadget`, which the repository does not have until a commit adds it.
+struct Citing;
+
+impl Narrator for Citing {
+    fn id(&self) -> String {
+        "citing-test".into()
+    }
+    fn narrate_part(&self, facts: &ClusterFacts) -> repowiki::Result<Narrative> {
+        let mut n = BuiltinNarrator.narrate_part(facts)?;
+        n.markdown += "\n\nIt is meant to work with `Gadget` one day.\n";
+        Ok(n)
+    }
+    fn narrate_overview(&self, facts: &OverviewFacts) -> repowiki::Result<Narrative> {
+        BuiltinNarrator.narrate_overview(facts)
+    }
+}
+
+/// Builds with `narrator` into `site` (cache beside it); returns what the render stage said
+/// (`N rendered, M kept`).
+fn build_into(f: &Fixture, narrator: &dyn Narrator, site: &Path) -> String {
+    let options = BuildOptions {
+        path: f.root(),
+        out: Some(site.to_path_buf()),
+        rev: None,
+        cache_dir: Some(site.with_extension("cache")),
+        dry_run: false,
+        since: None,
+        max_commits: None,
+        base_url: None,
+        format: Default::default(),
+        force: false,
+    };
+    let said = Mutex::new(String::new());
+    repowiki::build(&options, narrator, &|e| {
+        if let repowiki::Event::Finished {
+            stage: "render",
+            detail,
+            ..
+        } = e
+        {
+            *said.lock().unwrap() = detail;
+        }
+    })
+    .expect("build");
+    said.into_inner().unwrap()
+}
+
+#[test]
+fn a_part_page_is_kept_while_its_inputs_hold_and_follows_what_its_citations_find() {
+    let mut f = Fixture::standard();
+    let site = f.dir.path().join("citing-site");
+    let first = build_into(&f, &Citing, &site);
+    let engine = || read(&site.join("parts/src-engine.html"));
+    assert!(
+        engine().contains("class=\"unverified\""),
+        "`Gadget` is not in the repository yet"
+    );
+    let parts = fs::read_dir(site.join("parts")).unwrap().count();
+    // A commit that only adds a Python file: the Rust parts' facts and narratives stay, but
+    // what their narratives cite is now found.
+    f.commit(
+        "gadget",
+        &[(
+            "py/app/gadget.py",
+            Some(b"class Gadget:\n    \"\"\"A gadget.\"\"\"\n".as_slice()),
+        )],
+        "Add the gadget",
+        "Dana Lee",
+        T1,
+    );
+    build_into(&f, &Citing, &site);
+    assert!(
+        !engine().contains("class=\"unverified\""),
+        "the page follows its citation, though its facts did not change"
+    );
+    // Nothing changes: every part page is kept, not rendered again.
+    f.commit(
+        "readme",
+        &[("NOTES.txt", Some(b"notes\n".as_slice()))],
+        "Add notes",
+        "Dana Lee",
+        T1 + 60,
+    );
+    let said = build_into(&f, &Citing, &site);
+    let kept: usize = said
+        .split(", ")
+        .find_map(|s| s.strip_suffix(" kept"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said} ({first} at first)"));
+    assert!(
+        kept >= parts,
+        "{said}: every one of the {parts} part pages is kept"
+    );
+    let fresh = f.dir.path().join("citing-fresh");
+    build_into(&f, &Citing, &fresh);
+    assert_eq!(
+        snapshot_of(&site),
+        snapshot_of(&fresh),
+        "as a fresh build makes it"
+    );
+}
+
 fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
     walk(dir)
         .into_iter()

@@ -14,15 +14,27 @@ pub fn render(md: &str, root: &str) -> String {
 /// Like `render`, and with a grounder every citation is checked: found ones become links,
 /// missing ones are marked.
 pub fn render_grounded(md: &str, root: &str, grounder: Option<&Grounder>) -> (String, Grounding) {
+    let (html, stats, _) = render_citing(md, root, grounder);
+    (html, stats)
+}
+
+/// `render_grounded`, with every text the grounder was asked about, in order: the same
+/// markdown whose texts the grounder answers the same renders the same.
+pub fn render_citing(
+    md: &str,
+    root: &str,
+    grounder: Option<&Grounder>,
+) -> (String, Grounding, Vec<String>) {
     let events = sanitised(md, root, None);
     let mut stats = Grounding::default();
+    let mut asked = Vec::new();
     let events: Vec<Event> = match grounder {
-        Some(g) => ground(events.into_iter(), g, root, &mut stats),
+        Some(g) => ground(events.into_iter(), g, root, &mut stats, &mut asked),
         None => events,
     };
     let mut out = String::new();
     html::push_html(&mut out, events.into_iter());
-    (out, stats)
+    (out, stats, asked)
 }
 
 /// How a doc comment's links and headings are made: every link that is not an http(s) or
@@ -387,14 +399,18 @@ fn ground<'e>(
     g: &Grounder,
     root: &str,
     stats: &mut Grounding,
+    asked: &mut Vec<String>,
 ) -> Vec<Event<'e>> {
     let mut out = Vec::new();
     let (mut in_link, mut in_code_block, mut in_quote) = (0usize, false, 0usize);
     // A quote is the repository's words, not a citation: what it names is linked when found,
     // and left as written when not.
-    let check = |text: &str, in_quote: usize| match g.check(text) {
-        Reference::Missing if in_quote > 0 => Reference::None,
-        r => r,
+    let mut check = |text: &str, in_quote: usize| {
+        asked.push(text.to_string());
+        match g.check(text) {
+            Reference::Missing if in_quote > 0 => Reference::None,
+            r => r,
+        }
     };
     for event in events {
         match event {

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::cache::CacheUse;
 use crate::error::{Error, Result};
 use crate::history::Commit;
 use crate::narrate::{first_sentence, ClusterFacts, Narratives, OverviewFacts};
@@ -44,8 +45,11 @@ pub struct Rendered {
     /// File pages not rendered because their inputs and their file on disk are exactly as the
     /// last build left them: they stay as they are.
     pub kept: usize,
-    /// Every file page's input key (see `file_page_key`), for the next build.
+    /// Every file and part page's input key (see `file_page_key`, `part_page_key`), for the
+    /// next build.
     pub keys: BTreeMap<String, String>,
+    /// Per part page, the texts its narrative asked the grounder about, for the next build.
+    pub asked: BTreeMap<String, Vec<String>>,
 }
 
 pub struct SiteInput<'a> {
@@ -64,6 +68,8 @@ pub struct SiteInput<'a> {
     /// Whether the page at a path, rendered last time from the given key, is still on disk as
     /// it was written (so it need not be rendered again).
     pub unchanged_since: &'a (dyn Fn(&str, &str) -> bool + Sync),
+    /// Per part page, the texts its narrative asked the grounder about in the last build.
+    pub last_asked: Option<&'a BTreeMap<String, Vec<String>>>,
 }
 
 fn engine(theme: &theme::Theme) -> Result<Tera> {
@@ -125,6 +131,33 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         }
         keys.insert(page.clone(), key.clone());
     }
+    // A part's page is kept, as a file's is, when its inputs are the last build's.
+    let layout = parts_layout(input);
+    let none = Vec::new();
+    let last_asked =
+        |page: &str| -> &[String] { input.last_asked.and_then(|m| m.get(page)).unwrap_or(&none) };
+    let key_of = |i: usize, asked: &[String]| {
+        part_page_key(input, &grounder, &index, i, asked, (&fingerprint, &layout))
+    };
+    let part_pages: Vec<(String, String)> = (0..input.analysis.clusters.clusters.len())
+        .into_par_iter()
+        .map(|i| {
+            let page = PageMap::part(&input.analysis.clusters.clusters[i].slug);
+            let key = key_of(i, last_asked(&page));
+            (page, key)
+        })
+        .collect();
+    let mut asked = BTreeMap::new();
+    let mut parts: Vec<Job> = Vec::new();
+    for (i, (page, key)) in part_pages.into_iter().enumerate() {
+        if (input.unchanged_since)(&page, &key) {
+            kept.push(page.clone());
+            asked.insert(page.clone(), last_asked(&page).to_vec());
+            keys.insert(page, key);
+        } else {
+            parts.push(Job::Part(i));
+        }
+    }
     // Rendered a batch at a time and handed to the writer, which stages what changed: memory
     // holds one batch of pages, not the site (100,000 file pages are over a gigabyte). The
     // overview, history and part pages are small (rust-analyzer's 190 parts: 11 MB) and go in
@@ -134,15 +167,23 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     let rest = files.split_off(files.len().min(RENDER_BATCH));
     let mut first = files;
     first.extend([Job::Overview, Job::History]);
-    first.extend((0..input.analysis.clusters.clusters.len()).map(Job::Part));
+    first.extend(parts);
     let mut rendered = 0;
     for batch in std::iter::once(first.as_slice()).chain(rest.chunks(RENDER_BATCH)) {
-        let pages: Vec<Page> = batch
+        let (pages, texts): (Vec<Page>, Vec<Option<Vec<String>>>) = batch
             .par_iter()
             .map(|job| render_job(&tera, input, &grounder, &index, job))
-            .collect::<Result<_>>()?;
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
         writer.pages(&pages)?;
         rendered += pages.len();
+        for ((job, page), texts) in batch.iter().zip(&pages).zip(texts) {
+            if let (Job::Part(i), Some(texts)) = (job, texts) {
+                keys.insert(page.path.clone(), key_of(*i, &texts));
+                asked.insert(page.path.clone(), texts);
+            }
+        }
     }
     let shared = [
         ("site-info.js", site_info(input)),
@@ -176,6 +217,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         rendered,
         kept: kept.len(),
         keys,
+        asked,
     })
 }
 
@@ -191,13 +233,15 @@ enum Job<'a> {
     File(&'a str),
 }
 
+/// A page, with (for a part's page) the texts its narrative asked the grounder about.
 fn render_job(
     tera: &Tera,
     input: &SiteInput,
     grounder: &grounding::Grounder,
     index: &FileIndex,
     job: &Job,
-) -> Result<Page> {
+) -> Result<(Page, Option<Vec<String>>)> {
+    let mut asked = None;
     let (path, template, ctx) = match job {
         Job::Overview => (
             "index.html".to_string(),
@@ -211,11 +255,9 @@ fn render_job(
         ),
         Job::Part(i) => {
             let slug = &input.analysis.clusters.clusters[*i].slug;
-            (
-                PageMap::part(slug),
-                "part.html",
-                part(input, grounder, index, *i),
-            )
+            let (ctx, texts) = part(input, grounder, index, *i);
+            asked = Some(texts);
+            (PageMap::part(slug), "part.html", ctx)
         }
         Job::File(p) => {
             let page = input.analysis.pages.file(p).unwrap_or_default().to_string();
@@ -227,10 +269,11 @@ fn render_job(
         name: template.to_string(),
         message: format!("{path}: {e}"),
     })?;
-    Ok(Page {
+    let page = Page {
         path,
         bytes: html.into_bytes(),
-    })
+    };
+    Ok((page, asked))
 }
 
 fn site_info(input: &SiteInput) -> String {
@@ -478,6 +521,83 @@ fn file_page_key(
         put(&index.part_keys[k]);
     }
     put(&index.docs.links_key(path, &root_of(page)));
+    h.finalize().to_hex().to_string()
+}
+
+/// Bumped with any change to how part pages are rendered that the binary's version does not
+/// already capture.
+const PART_PAGE_VERSION: u32 = 1;
+
+/// Every part's name, page and place (what part pages link to and nest by), hashed once.
+fn parts_layout(input: &SiteInput) -> String {
+    let mut h = blake3::Hasher::new();
+    for c in &input.analysis.clusters.clusters {
+        let encoded = CacheUse::encode(&(&c.id, &c.name, &c.slug, c.role, &c.within));
+        h.update(&(encoded.len() as u64).to_le_bytes());
+        h.update(&encoded);
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// A hash of everything a part's page is made from: its facts (flows and type map too), its
+/// narrative, the texts that narrative asked the grounder about last time (`asked`) with what
+/// the grounder answers now, the part and every part's name and place (`layout`), its
+/// members' pages, the commits and counts it lists, the docs that mention it, and its two
+/// diagrams. Equal keys make equal pages: when the narrative is the one rendered last time,
+/// its citations are the same texts, and the same answers ground them the same way.
+fn part_page_key(
+    input: &SiteInput,
+    grounder: &grounding::Grounder,
+    index: &FileIndex,
+    i: usize,
+    asked: &[String],
+    (theme, layout): (&str, &str),
+) -> String {
+    let a = input.analysis;
+    let cluster = &a.clusters.clusters[i];
+    let facts = &input.part_facts[i];
+    let page = PageMap::part(&cluster.slug);
+    let root = root_of(&page);
+    let mut h = blake3::Hasher::new();
+    let mut put = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    put(format!("part v{PART_PAGE_VERSION} {}", crate::program_stamp()).as_bytes());
+    put(theme.as_bytes());
+    put(layout.as_bytes());
+    put(a.title.as_bytes());
+    put(&CacheUse::encode(&(a.history.partial(), &page)));
+    put(&CacheUse::encode(facts));
+    put(&CacheUse::encode(&facts.flows));
+    put(&CacheUse::encode(&facts.type_map));
+    put(&CacheUse::encode(&input.narratives.parts.get(i)));
+    for text in asked {
+        put(text.as_bytes());
+        put(format!("{:?}", grounder.check(text)).as_bytes());
+    }
+    put(&CacheUse::encode(&cluster.members));
+    for m in &cluster.members {
+        put(a.pages.file(m).unwrap_or("-").as_bytes());
+        let commits = a.insights.files.get(m).map(|f| f.commits.len());
+        put(&CacheUse::encode(&commits));
+    }
+    let newest =
+        newest(input, cluster.members.iter().map(String::as_str)).or(a.history.commits.first());
+    put(&CacheUse::encode(&newest.map(|c| (&c.id, c.time))));
+    let mentions = index.mentions.get(i).map(Vec::as_slice).unwrap_or_default();
+    let docs = document_links(input, index, &mentions[..mentions.len().min(10)]);
+    put(serde_json::Value::Array(docs).to_string().as_bytes());
+    put(package_diagram(input, i, &root).0.as_bytes());
+    put(part_diagram(input, i, &root).0.as_bytes());
+    let activity = &a.insights.clusters[i].activity;
+    for &c in activity.commits.iter().take(25) {
+        put(&CacheUse::encode(&commit_row(&a.history.commits[c])));
+    }
+    put(&CacheUse::encode(&years(activity, &a.history)));
+    for (p, _, _) in &facts.history.hotspots {
+        put(a.pages.file(p).unwrap_or("-").as_bytes());
+    }
     h.finalize().to_hex().to_string()
 }
 
@@ -801,14 +921,15 @@ fn base(
 }
 
 /// A narrative as HTML, its citations checked, and what the page says about it.
+/// Returns the texts the grounder was asked about.
 fn narrative_html(
     ctx: &mut Context,
     n: Option<&crate::narrate::Narrative>,
     root: &str,
     grounder: &grounding::Grounder,
-) {
-    let (html, grounding) = n
-        .map(|n| markdown::render_grounded(&n.markdown, root, Some(grounder)))
+) -> Vec<String> {
+    let (html, grounding, asked) = n
+        .map(|n| markdown::render_citing(&n.markdown, root, Some(grounder)))
         .unwrap_or_default();
     let (html, toc) = heading_ids(&html);
     // The type map and the flows belong right after the architecture: the narrative is cut
@@ -827,6 +948,7 @@ fn narrative_html(
         "narrative_note",
         &n.map(|n| n.note.clone()).unwrap_or_default(),
     );
+    asked
 }
 
 /// Gives the narrative's sections ids (`n-what-it-is-for`), for the page's table of contents:
@@ -1374,7 +1496,13 @@ fn newest<'a>(input: &'a SiteInput, paths: impl Iterator<Item = &'a str>) -> Opt
         .map(|i| &input.analysis.history.commits[i])
 }
 
-fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i: usize) -> Context {
+/// A part's page, with the texts its narrative asked the grounder about (see `part_page_key`).
+fn part(
+    input: &SiteInput,
+    grounder: &grounding::Grounder,
+    index: &FileIndex,
+    i: usize,
+) -> (Context, Vec<String>) {
     let cluster = &input.analysis.clusters.clusters[i];
     let facts = &input.part_facts[i];
     let page = PageMap::part(&cluster.slug);
@@ -1459,7 +1587,7 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
         ),
     };
     ctx.insert("narrator", &narrator);
-    narrative_html(&mut ctx, narrative, &root, grounder);
+    let asked = narrative_html(&mut ctx, narrative, &root, grounder);
     let files: Vec<serde_json::Value> = facts
         .files
         .iter()
@@ -1546,7 +1674,7 @@ fn part(input: &SiteInput, grounder: &grounding::Grounder, index: &FileIndex, i:
             "last": h.last.as_ref().map(|c| serde_json::json!({"date": c.date, "short": c.short})),
         }),
     );
-    ctx
+    (ctx, asked)
 }
 
 fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &str) -> Context {
