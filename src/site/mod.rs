@@ -139,18 +139,19 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     let key_of = |i: usize, asked: &[String]| {
         part_page_key(input, &grounder, &index, i, asked, (&fingerprint, &layout))
     };
-    let part_pages: Vec<(String, String)> = (0..input.analysis.clusters.clusters.len())
+    // (Without a last build, as in a first one, no page can be kept: no key is worked out.)
+    let part_pages: Vec<(String, Option<String>)> = (0..input.analysis.clusters.clusters.len())
         .into_par_iter()
         .map(|i| {
             let page = PageMap::part(&input.analysis.clusters.clusters[i].slug);
-            let key = key_of(i, last_asked(&page));
+            let key = input.last_asked.map(|_| key_of(i, last_asked(&page)));
             (page, key)
         })
         .collect();
     let mut asked = BTreeMap::new();
     let mut parts: Vec<Job> = Vec::new();
     for (i, (page, key)) in part_pages.into_iter().enumerate() {
-        if (input.unchanged_since)(&page, &key) {
+        if let Some(key) = key.filter(|key| (input.unchanged_since)(&page, key)) {
             kept.push(page.clone());
             asked.insert(page.clone(), last_asked(&page).to_vec());
             keys.insert(page, key);
