@@ -42,8 +42,8 @@ pub struct Page {
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub rendered: usize,
-    /// File pages not rendered because their inputs and their file on disk are exactly as the
-    /// last build left them: they stay as they are.
+    /// File and part pages not rendered because their inputs and their file on disk are
+    /// exactly as the last build left them: they stay as they are.
     pub kept: usize,
     /// Every file and part page's input key (see `file_page_key`, `part_page_key`), for the
     /// next build.
@@ -179,11 +179,19 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
             .unzip();
         writer.pages(&pages)?;
         rendered += pages.len();
-        for ((job, page), texts) in batch.iter().zip(&pages).zip(texts) {
-            if let (Job::Part(i), Some(texts)) = (job, texts) {
-                keys.insert(page.path.clone(), key_of(*i, &texts));
-                asked.insert(page.path.clone(), texts);
-            }
+        // Each part page rendered now, keyed by what its narrative asked this time.
+        let made: Vec<(String, String, Vec<String>)> = batch
+            .par_iter()
+            .zip(&pages)
+            .zip(texts)
+            .filter_map(|((job, page), texts)| match (job, texts) {
+                (Job::Part(i), Some(texts)) => Some((page.path.clone(), key_of(*i, &texts), texts)),
+                _ => None,
+            })
+            .collect();
+        for (page, key, texts) in made {
+            keys.insert(page.clone(), key);
+            asked.insert(page, texts);
         }
     }
     let shared = [
