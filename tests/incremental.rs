@@ -42,20 +42,25 @@ struct Built {
     overviews: usize,
 }
 
-fn build_lib(f: &Fixture) -> Built {
-    let narrator = Counting::default();
-    let options = BuildOptions {
+/// A build of the fixture into `out`, with its cache in `cache`.
+fn options(f: &Fixture, out: &Path, cache: &Path) -> BuildOptions {
+    BuildOptions {
         path: f.root(),
-        out: Some(site_of(f)),
+        out: Some(out.to_path_buf()),
         rev: None,
-        cache_dir: Some(f.dir.path().join("cache")),
+        cache_dir: Some(cache.to_path_buf()),
         dry_run: false,
         since: None,
         max_commits: None,
         base_url: None,
         format: Default::default(),
         force: false,
-    };
+    }
+}
+
+fn build_lib(f: &Fixture) -> Built {
+    let narrator = Counting::default();
+    let options = options(f, &site_of(f), &f.dir.path().join("cache"));
     let report = repowiki::build(&options, &narrator, &|_| {}).expect("build");
     let mut parts = narrator.parts.into_inner().unwrap();
     parts.sort();
@@ -74,18 +79,7 @@ fn site_of(f: &Fixture) -> PathBuf {
 fn assert_same_as_a_fresh_build(f: &Fixture) {
     let fresh = f.dir.path().join("fresh-site");
     let _ = fs::remove_dir_all(&fresh);
-    let options = BuildOptions {
-        path: f.root(),
-        out: Some(fresh.clone()),
-        rev: None,
-        cache_dir: Some(f.dir.path().join("fresh-cache")),
-        dry_run: false,
-        since: None,
-        max_commits: None,
-        base_url: None,
-        format: Default::default(),
-        force: false,
-    };
+    let options = options(f, &fresh, &f.dir.path().join("fresh-cache"));
     let _ = fs::remove_dir_all(f.dir.path().join("fresh-cache"));
     repowiki::build(&options, &BuiltinNarrator, &|_| {}).expect("fresh build");
     let (a, b) = (snapshot_of(&site_of(f)), snapshot_of(&fresh));
@@ -217,18 +211,7 @@ impl Narrator for Citing {
 /// Builds with `narrator` into `site` (cache beside it); returns what the render stage said
 /// (`N rendered, M kept`).
 fn build_into(f: &Fixture, narrator: &dyn Narrator, site: &Path) -> String {
-    let options = BuildOptions {
-        path: f.root(),
-        out: Some(site.to_path_buf()),
-        rev: None,
-        cache_dir: Some(site.with_extension("cache")),
-        dry_run: false,
-        since: None,
-        max_commits: None,
-        base_url: None,
-        format: Default::default(),
-        force: false,
-    };
+    let options = options(f, site, &site.with_extension("cache"));
     let said = Mutex::new(String::new());
     repowiki::build(&options, narrator, &|e| {
         if let repowiki::Event::Finished {
