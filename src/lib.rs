@@ -514,7 +514,12 @@ pub fn build(
                 }
             }
         },
-        |r| format!("{} rendered, {} kept", r.rendered, r.kept),
+        |r| {
+            format!(
+                "{} rendered, {} kept ({} of them part pages)",
+                r.rendered, r.kept, r.kept_parts
+            )
+        },
     )?;
     let all_pages: Vec<String> = writer.paths().map(str::to_string).collect();
     let written = stages.run(

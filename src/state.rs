@@ -27,7 +27,8 @@ pub struct BuildState {
     pub report: Option<crate::Report>,
     /// Every file of the site as written: path -> (length, modification time in ns).
     pub site: BTreeMap<String, (u64, u64)>,
-    /// The input key of each file page (see `site::file_page_key`).
+    /// The input key of each file and part page (see `site::file_page_key`,
+    /// `site::part_page_key`).
     pub page_keys: BTreeMap<String, String>,
     /// Per part page, the texts its narrative asked the grounder about (see
     /// `site::part_page_key`).

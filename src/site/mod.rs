@@ -45,6 +45,8 @@ pub struct Rendered {
     /// File and part pages not rendered because their inputs and their file on disk are
     /// exactly as the last build left them: they stay as they are.
     pub kept: usize,
+    /// How many of those are part pages.
+    pub kept_parts: usize,
     /// Every file and part page's input key (see `file_page_key`, `part_page_key`), for the
     /// next build.
     pub keys: BTreeMap<String, String>,
@@ -121,6 +123,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         })
         .collect();
     let mut kept = Vec::new();
+    let mut kept_parts = 0;
     let mut keys = BTreeMap::new();
     let mut files: Vec<Job> = Vec::new();
     for (path, page, key) in &file_jobs {
@@ -131,29 +134,24 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         }
         keys.insert(page.clone(), key.clone());
     }
-    // A part's page is kept, as a file's is, when its inputs are the last build's.
+    // A part's page is kept, as a file's is, when its inputs are the last build's: all but
+    // its citations are hashed once here, and those are answered again by the grounder.
     let layout = parts_layout(input);
-    let none = Vec::new();
-    let last_asked =
-        |page: &str| -> &[String] { input.last_asked.and_then(|m| m.get(page)).unwrap_or(&none) };
-    let key_of = |i: usize, asked: &[String]| {
-        part_page_key(input, &grounder, &index, i, asked, (&fingerprint, &layout))
-    };
-    // (Without a last build, as in a first one, no page can be kept: no key is worked out.)
-    let part_pages: Vec<(String, Option<String>)> = (0..input.analysis.clusters.clusters.len())
+    let bases: Vec<String> = (0..input.analysis.clusters.clusters.len())
         .into_par_iter()
-        .map(|i| {
-            let page = PageMap::part(&input.analysis.clusters.clusters[i].slug);
-            let key = input.last_asked.map(|_| key_of(i, last_asked(&page)));
-            (page, key)
-        })
+        .map(|i| part_page_base(input, &index, i, (&fingerprint, &layout)))
         .collect();
+    let none = Vec::new();
     let mut asked = BTreeMap::new();
     let mut parts: Vec<Job> = Vec::new();
-    for (i, (page, key)) in part_pages.into_iter().enumerate() {
-        if let Some(key) = key.filter(|key| (input.unchanged_since)(&page, key)) {
+    for (i, base) in bases.iter().enumerate() {
+        let page = PageMap::part(&input.analysis.clusters.clusters[i].slug);
+        let last = input.last_asked.and_then(|m| m.get(&page)).unwrap_or(&none);
+        let key = part_page_key(base, &grounder, last);
+        if (input.unchanged_since)(&page, &key) {
+            kept_parts += 1;
             kept.push(page.clone());
-            asked.insert(page.clone(), last_asked(&page).to_vec());
+            asked.insert(page.clone(), last.clone());
             keys.insert(page, key);
         } else {
             parts.push(Job::Part(i));
@@ -180,18 +178,14 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         writer.pages(&pages)?;
         rendered += pages.len();
         // Each part page rendered now, keyed by what its narrative asked this time.
-        let made: Vec<(String, String, Vec<String>)> = batch
-            .par_iter()
-            .zip(&pages)
-            .zip(texts)
-            .filter_map(|((job, page), texts)| match (job, texts) {
-                (Job::Part(i), Some(texts)) => Some((page.path.clone(), key_of(*i, &texts), texts)),
-                _ => None,
-            })
-            .collect();
-        for (page, key, texts) in made {
-            keys.insert(page.clone(), key);
-            asked.insert(page, texts);
+        for ((job, page), texts) in batch.iter().zip(&pages).zip(texts) {
+            if let (Job::Part(i), Some(texts)) = (job, texts) {
+                keys.insert(
+                    page.path.clone(),
+                    part_page_key(&bases[*i], &grounder, &texts),
+                );
+                asked.insert(page.path.clone(), texts);
+            }
         }
     }
     let shared = [
@@ -225,6 +219,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     Ok(Rendered {
         rendered,
         kept: kept.len(),
+        kept_parts,
         keys,
         asked,
     })
@@ -548,18 +543,14 @@ fn parts_layout(input: &SiteInput) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// A hash of everything a part's page is made from: its facts (flows and type map too), its
-/// narrative, the texts that narrative asked the grounder about last time (`asked`) with what
-/// the grounder answers now, the part and every part's name and place (`layout`), its
+/// A hash of everything a part's page is made from but its citations: its facts (flows and
+/// type map too), its narrative, the part and every part's name and place (`layout`), its
 /// members' pages, the commits and counts it lists, the docs that mention it, and its two
-/// diagrams. Equal keys make equal pages: when the narrative is the one rendered last time,
-/// its citations are the same texts, and the same answers ground them the same way.
-fn part_page_key(
+/// diagrams.
+fn part_page_base(
     input: &SiteInput,
-    grounder: &grounding::Grounder,
     index: &FileIndex,
     i: usize,
-    asked: &[String],
     (theme, layout): (&str, &str),
 ) -> String {
     let a = input.analysis;
@@ -581,10 +572,6 @@ fn part_page_key(
     put(&CacheUse::encode(&facts.flows));
     put(&CacheUse::encode(&facts.type_map));
     put(&CacheUse::encode(&input.narratives.parts.get(i)));
-    for text in asked {
-        put(text.as_bytes());
-        put(format!("{:?}", grounder.check(text)).as_bytes());
-    }
     put(&CacheUse::encode(&cluster.members));
     for m in &cluster.members {
         put(a.pages.file(m).unwrap_or("-").as_bytes());
@@ -606,6 +593,23 @@ fn part_page_key(
     put(&CacheUse::encode(&years(activity, &a.history)));
     for (p, _, _) in &facts.history.hotspots {
         put(a.pages.file(p).unwrap_or("-").as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// A part page's key: its `base`, and what the grounder answers now to each text its narrative
+/// asked about (`asked`, from the build that rendered it). Equal keys make equal pages: the
+/// narrative is in the base, so when it is the one rendered then, its citations are the same
+/// texts, and the same answers ground them the same way.
+fn part_page_key(base: &str, grounder: &grounding::Grounder, asked: &[String]) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(base.as_bytes());
+    for text in asked {
+        let answer = format!("{:?}", grounder.check(text));
+        for bytes in [text.as_str(), answer.as_str()] {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes.as_bytes());
+        }
     }
     h.finalize().to_hex().to_string()
 }
@@ -957,6 +961,10 @@ fn narrative_html(
         "narrative_note",
         &n.map(|n| n.note.clone()).unwrap_or_default(),
     );
+    // Each text once: the answers, not how often a text is cited, are what can change.
+    let mut asked = asked;
+    asked.sort_unstable();
+    asked.dedup();
     asked
 }
 
