@@ -17,15 +17,26 @@ pub enum Space {
     Commits,
     Parse,
     Narratives,
+    /// The colours of a file's source view, by its text.
+    Colours,
     Meta,
 }
 
 impl Space {
+    const ALL: [Space; 5] = [
+        Space::Commits,
+        Space::Parse,
+        Space::Narratives,
+        Space::Colours,
+        Space::Meta,
+    ];
+
     fn name(self) -> &'static str {
         match self {
             Space::Commits => "commits",
             Space::Parse => "parse",
             Space::Narratives => "narratives",
+            Space::Colours => "colours",
             Space::Meta => "meta",
         }
     }
@@ -148,7 +159,7 @@ fn open_sled(dir: &Path) -> Result<sled::Db, String> {
     match result {
         Ok(Ok(db)) => {
             // Touch every space once, so that damage shows now rather than mid-build.
-            for space in [Space::Commits, Space::Parse, Space::Narratives, Space::Meta] {
+            for space in Space::ALL {
                 db.open_tree(space.name()).map_err(|e| e.to_string())?;
             }
             Ok(db)
@@ -197,7 +208,7 @@ impl Cache for SledCache {
     }
 
     fn clear(&self) -> Result<(), String> {
-        for space in [Space::Commits, Space::Parse, Space::Narratives, Space::Meta] {
+        for space in Space::ALL {
             self.tree(space)?.clear().map_err(|e| e.to_string())?;
         }
         Ok(())

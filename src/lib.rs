@@ -499,6 +499,7 @@ pub fn build(
                 freshness: freshness.as_ref(),
                 unchanged_since: &unchanged_since,
                 last_asked: last.as_ref().map(|l| &l.asked),
+                cache: Some(&cache),
             };
             match options.format {
                 Format::Html => site::render(&input, &mut writer),
@@ -897,6 +898,7 @@ pub fn load_wiki(
         freshness: freshness.as_ref(),
         unchanged_since: &|_, _| false,
         last_asked: None,
+        cache: None,
     };
     let pages = site::wiki::render(&input)
         .into_iter()

@@ -410,7 +410,12 @@ pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> 
                     note: cached.note,
                 };
             }
-            let parsed = parse_file(parsers, file);
+            let (parsed, tree) = parse_file_keeping_tree(parsers, file);
+            // The file's page colours its text with the same grammar: from this tree, so that
+            // the page need not parse the file again.
+            let colours = crate::site::highlight::colours(language, &file.text, tree.as_ref());
+            drop(tree);
+            crate::site::highlight::keep_colours(cache, language, &file.text, colours.as_deref());
             parsed_now.fetch_add(1, Ordering::Relaxed);
             cache.put(
                 Space::Parse,
@@ -550,6 +555,16 @@ pub const MAX_PARSE_LINES: usize = 100_000;
 pub const MAX_PARSE_BYTES: usize = 4 << 20;
 
 fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
+    parse_file_keeping_tree(parsers, file).0
+}
+
+/// `parse_file`, with the tree of the file's text as written when that is what was parsed
+/// (not for C and C++ with macros blanked, nor C# with directives blanked, nor a file past
+/// the bounds the source view's colours are read from the whole tree within).
+fn parse_file_keeping_tree(
+    parsers: &mut Parsers,
+    file: &SourceFile,
+) -> (ParsedFile, Option<tree_sitter::Tree>) {
     let mut parsed = ParsedFile {
         path: file.path.clone(),
         blob: file.blob.clone(),
@@ -560,7 +575,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
         note: None,
     };
     let Some(language) = file.language else {
-        return parsed;
+        return (parsed, None);
     };
     // A parse tree takes about two hundred times the file's bytes: past these bounds a file
     // is listed and shown, not parsed, so one file cannot take the memory of the build.
@@ -569,7 +584,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
             "not parsed: over {MAX_PARSE_LINES} lines or {} MiB; its items are not listed",
             MAX_PARSE_BYTES >> 20
         ));
-        return parsed;
+        return (parsed, None);
     }
     let src = file.text.as_bytes();
     // C and C++ are parsed with their export and attribute macros blanked out (same bytes,
@@ -579,7 +594,7 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
     let parse_src = unmacroed.as_ref().map_or(src, |t| t.as_bytes());
     let Some(mut tree) = parsers.get(language).parse(parse_src, None) else {
         parsed.note = Some("the parser gave up on this file".into());
-        return parsed;
+        return (parsed, None);
     };
     // C#'s grammar loses a whole type to an `#if` in the middle of its body; read again with
     // the directives blanked out (same bytes, same lines), the type is whole.
@@ -613,7 +628,9 @@ fn parse_file(parsers: &mut Parsers, file: &SourceFile) -> ParsedFile {
     if root.has_error() {
         parsed.note = Some("syntax errors: the symbols listed may be incomplete".into());
     }
-    parsed
+    let as_written = src == file.text.as_bytes() && parse_src == src;
+    let kept = (as_written && crate::site::highlight::parses_whole(&file.text)).then_some(tree);
+    (parsed, kept)
 }
 
 /// The text of a node (empty when it is not valid UTF-8, which lossy decoding rules out).

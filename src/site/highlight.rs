@@ -5,8 +5,9 @@
 use std::fmt::Write;
 use std::sync::OnceLock;
 
-use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator};
+use tree_sitter::{Parser, Query, QueryCursor, StreamingIterator, Tree};
 
+use crate::cache::{CacheUse, Space};
 use crate::snapshot::Language;
 
 /// Past this size a file is shown without colours (still numbered and anchored).
@@ -126,22 +127,49 @@ fn query(language: Language) -> Option<&'static Compiled> {
         .as_ref()
 }
 
-/// One class per byte of `text` (0: plain).
-fn classes(language: Language, text: &str) -> Option<Vec<u8>> {
-    if text.len() > MAX_HIGHLIGHT_BYTES {
+/// Bumped when the colours of a text change (the queries, the classes, how they are painted).
+const COLOURS_VERSION: u32 = 1;
+
+/// Whether the colours of `text` come from the tree of the whole text, as the parse stage
+/// makes it (a file within its bounds), rather than from a tree of the shown part alone.
+pub fn parses_whole(text: &str) -> bool {
+    text.len() <= crate::parse::MAX_PARSE_BYTES
+        && text.split_inclusive('\n').count() <= crate::parse::MAX_PARSE_LINES
+}
+
+/// The colours of what the source view of `text` shows: one class per byte of it (0: plain).
+/// They are read from `tree`, the tree of the whole text when the parse stage has it (so a
+/// file is not parsed a second time to be coloured), else from a tree made here of what
+/// `parses_whole` says: the same tree, so the colours do not depend on which stage made it.
+pub fn colours(language: Language, text: &str, tree: Option<&Tree>) -> Option<Vec<u8>> {
+    let end = shown_end(text);
+    if end > MAX_HIGHLIGHT_BYTES {
         return None;
     }
     let (query, class_of_capture) = query(language)?;
-    let mut parser = Parser::new();
-    parser.set_language(&crate::parse::grammar(language)).ok()?;
-    let tree = parser.parse(text, None)?;
-    if deeper_than(&tree, MAX_HIGHLIGHT_DEPTH) {
+    let made;
+    let tree = match tree {
+        Some(tree) => tree,
+        None => {
+            let mut parser = Parser::new();
+            parser.set_language(&crate::parse::grammar(language)).ok()?;
+            let source = if parses_whole(text) {
+                text
+            } else {
+                &text[..end]
+            };
+            made = parser.parse(source, None)?;
+            &made
+        }
+    };
+    if deeper_than(tree, MAX_HIGHLIGHT_DEPTH) {
         return None;
     }
     // (length, pattern, start, end, class): painted longest first so that inner nodes win, and
     // for the same node the earliest pattern last, so that it wins (the queries' convention).
     let mut spans: Vec<(usize, usize, usize, usize, u8)> = Vec::new();
     let mut cursor = QueryCursor::new();
+    cursor.set_byte_range(0..end);
     let started = std::time::Instant::now();
     let mut out_of_time = false;
     let mut budget = |_: &tree_sitter::QueryCursorState| {
@@ -158,9 +186,9 @@ fn classes(language: Language, text: &str) -> Option<Vec<u8>> {
     while let Some((m, i)) = captures.next() {
         let c = m.captures()[*i];
         let class = class_of_capture[c.index as usize];
-        if class != 0 {
-            let r = c.node.byte_range();
-            spans.push((r.len(), m.pattern_index, r.start, r.end, class));
+        let r = c.node.byte_range();
+        if class != 0 && r.start < end {
+            spans.push((r.len(), m.pattern_index, r.start, r.end.min(end), class));
         }
     }
     drop(captures);
@@ -168,11 +196,59 @@ fn classes(language: Language, text: &str) -> Option<Vec<u8>> {
         return None;
     }
     spans.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let mut out = vec![0u8; text.len()];
+    let mut out = vec![0u8; end];
     for (_, _, start, end, class) in spans {
-        out[start.min(text.len())..end.min(text.len())].fill(class);
+        out[start..end].fill(class);
     }
     Some(out)
+}
+
+/// Where the colours of a text are kept: by the text itself (its bytes are what they colour).
+fn colours_key(language: Language, text: &str) -> String {
+    let hash = blake3::hash(text.as_bytes()).to_hex();
+    format!("{language:?}:{}:v{COLOURS_VERSION}", &hash[..32])
+}
+
+/// Colours as kept: runs of (length, class).
+type Runs = Vec<(u32, u8)>;
+
+/// Keeps the colours of `text` in the cache, for the page that shows it.
+pub fn keep_colours(cache: &CacheUse, language: Language, text: &str, colours: Option<&[u8]>) {
+    let runs: Option<Runs> = colours.map(|c| {
+        let mut runs: Runs = Vec::new();
+        for &class in c {
+            match runs.last_mut() {
+                Some((n, last)) if *last == class => *n += 1,
+                _ => runs.push((1, class)),
+            }
+        }
+        runs
+    });
+    cache.put(Space::Colours, &colours_key(language, text), &runs);
+}
+
+/// The colours of `text`: kept by the parse stage or an earlier build, else worked out now
+/// (and kept).
+fn kept_colours(cache: Option<&CacheUse>, language: Language, text: &str) -> Option<Vec<u8>> {
+    let Some(cache) = cache else {
+        return colours(language, text, None);
+    };
+    let key = colours_key(language, text);
+    if let Some(runs) = cache.get::<Option<Runs>>(Space::Colours, &key) {
+        let runs = runs?;
+        let end = shown_end(text);
+        let mut out = Vec::with_capacity(end);
+        for (n, class) in runs {
+            out.resize(out.len() + n as usize, class);
+        }
+        // A value that does not fit the text is no answer (a cache is never trusted blindly).
+        if out.len() == end {
+            return Some(out);
+        }
+    }
+    let made = colours(language, text, None);
+    keep_colours(cache, language, text, made.as_deref());
+    made
 }
 
 /// A source view shows at most this many lines and this many bytes of a file (then says so):
@@ -222,17 +298,19 @@ pub fn shows_line(text: &str, line: usize) -> bool {
     false
 }
 
-/// The file as numbered, anchored, coloured lines, ready to sit inside `<pre><code>`: the
-/// first `shown_lines` of them.
-pub fn source_view(language: Option<Language>, text: &str) -> String {
-    let shown = shown_lines(text);
-    let end = text
-        .split_inclusive('\n')
-        .take(shown)
+/// How many bytes of `text` its source view shows.
+fn shown_end(text: &str) -> usize {
+    text.split_inclusive('\n')
+        .take(shown_lines(text))
         .map(str::len)
-        .sum::<usize>();
-    let text = &text[..end];
-    let colours = language.and_then(|l| classes(l, text));
+        .sum::<usize>()
+}
+
+/// The file as numbered, anchored, coloured lines, ready to sit inside `<pre><code>`: the
+/// first `shown_lines` of them. Colours are looked up in `cache` when there is one.
+pub fn source_view(language: Option<Language>, text: &str, cache: Option<&CacheUse>) -> String {
+    let colours = language.and_then(|l| kept_colours(cache, l, text));
+    let text = &text[..shown_end(text)];
     let mut out = String::with_capacity(text.len() * 2);
     let mut offset = 0;
     for (n, line) in text.split_inclusive('\n').enumerate() {
@@ -314,6 +392,7 @@ mod tests {
         let html = source_view(
             Some(Language::Rust),
             "// a <b> & c\nfn main() {\n    let s = \"</span><script>\";\n}\n",
+            None,
         );
         assert_eq!(html.matches("class=\"line\"").count(), 4);
         assert!(html.contains("id=\"L2\""));
@@ -335,9 +414,60 @@ mod tests {
         }
     }
 
+    /// A view that stops mid-file is coloured from the tree of the whole file: the function
+    /// whose body the view cuts off is still a function (a tree of the shown part alone ends
+    /// in an error there, and left its name plain).
+    #[test]
+    fn a_view_cut_short_is_coloured_from_the_whole_file() {
+        let text = "// x\n".repeat(MAX_VIEW_LINES - 1) + "fn last() {\n    1\n}\n";
+        assert_eq!(shown_lines(&text), MAX_VIEW_LINES);
+        let html = source_view(Some(Language::Rust), &text, None);
+        let last = html.rsplit("<span class=\"line\"").next().unwrap();
+        assert!(
+            last.contains(&format!("id=\"L{MAX_VIEW_LINES}\"")),
+            "{last}"
+        );
+        assert!(last.contains("<span class=\"f\">last</span>"), "{last}");
+        assert!(!html.contains("id=\"L5001\""));
+    }
+
+    /// The parse stage's tree, the cache and a parse of its own give a page the same colours;
+    /// a kept value that does not fit the text is not used.
+    #[test]
+    fn kept_colours_are_the_colours_worked_out() {
+        let memory = crate::cache::MemoryCache::default();
+        let cache = CacheUse::new(&memory);
+        let text = "/* a */ fn main() { let s = \"x\"; }\nstruct S;\n";
+        let own = source_view(Some(Language::Rust), text, None);
+        let mut parser = Parser::new();
+        parser
+            .set_language(&crate::parse::grammar(Language::Rust))
+            .unwrap();
+        let tree = parser.parse(text, None).unwrap();
+        let from_tree = colours(Language::Rust, text, Some(&tree));
+        assert_eq!(from_tree, colours(Language::Rust, text, None));
+        keep_colours(&cache, Language::Rust, text, from_tree.as_deref());
+        assert_eq!(source_view(Some(Language::Rust), text, Some(&cache)), own);
+        // Kept for another text of another length: worked out again, and kept right.
+        keep_colours(&cache, Language::Rust, text, Some(&[1, 2, 3]));
+        assert_eq!(source_view(Some(Language::Rust), text, Some(&cache)), own);
+        let kept = cache.get::<Option<Runs>>(Space::Colours, &colours_key(Language::Rust, text));
+        let length: u32 = kept.flatten().unwrap().iter().map(|r| r.0).sum();
+        assert_eq!(length as usize, text.len());
+        // Missing: worked out and kept.
+        let other = "fn other() {}\n";
+        assert_eq!(
+            source_view(Some(Language::Rust), other, Some(&cache)),
+            source_view(Some(Language::Rust), other, None)
+        );
+        assert!(cache
+            .get::<Option<Runs>>(Space::Colours, &colours_key(Language::Rust, other))
+            .is_some());
+    }
+
     #[test]
     fn multi_line_strings_are_coloured_on_every_line() {
-        let html = source_view(Some(Language::Python), "x = \"\"\"one\ntwo\"\"\"\n");
+        let html = source_view(Some(Language::Python), "x = \"\"\"one\ntwo\"\"\"\n", None);
         assert!(
             html.contains("<span class=\"s\">two&quot;&quot;&quot;</span>"),
             "{html}"
@@ -346,7 +476,7 @@ mod tests {
 
     #[test]
     fn files_without_a_grammar_are_plain() {
-        let html = source_view(None, "a\r\nb");
+        let html = source_view(None, "a\r\nb", None);
         assert_eq!(
             html,
             "<span class=\"line\" id=\"L1\"><a class=\"ln\" href=\"#L1\">1</a>a\n</span><span class=\"line\" id=\"L2\"><a class=\"ln\" href=\"#L2\">2</a>b\n</span>"
@@ -372,7 +502,7 @@ mod tests {
                 Some(Language::Tsx),
                 Some(Language::JavaScript),
             ][g.below(6)];
-            let html = source_view(language, &text);
+            let html = source_view(language, &text, None);
             assert_eq!(
                 html.matches("<span class=\"line\"").count(),
                 text.split_inclusive('\n').count(),

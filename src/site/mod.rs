@@ -72,6 +72,9 @@ pub struct SiteInput<'a> {
     pub unchanged_since: &'a (dyn Fn(&str, &str) -> bool + Sync),
     /// Per part page, the texts its narrative asked the grounder about in the last build.
     pub last_asked: Option<&'a BTreeMap<String, Vec<String>>>,
+    /// Where the colours of source views are kept (the parse stage keeps those of the files it
+    /// parsed); none: each view is coloured from a parse of its own.
+    pub cache: Option<&'a crate::cache::CacheUse<'a>>,
 }
 
 fn engine(theme: &theme::Theme) -> Result<Tera> {
@@ -1864,7 +1867,7 @@ fn file<'a>(input: &SiteInput<'a>, index: &FileIndex<'a>, path: &'a str, page: &
     ctx.insert(
         "source",
         &text
-            .map(|s| highlight::source_view(s.language, &s.text))
+            .map(|s| highlight::source_view(s.language, &s.text, input.cache))
             .unwrap_or_default(),
     );
     let mut imports: Vec<serde_json::Value> = Vec::new();
