@@ -435,6 +435,13 @@ fn load_pack(cache: &CacheUse) -> (Pack, HashMap<Oid, Commit>) {
     (pack, known)
 }
 
+/// Whether the cache keeps no commit of any history (a cold build reads them all from git).
+pub fn nothing_kept(cache: &CacheUse) -> bool {
+    cache
+        .get::<Pack>(Space::Commits, PACK_KEY)
+        .is_none_or(|p| p.segments.is_empty())
+}
+
 /// Stores `commits` as one segment of the pack; returns its entry.
 fn put_segment(cache: &CacheUse, commits: &[&Commit]) -> (String, usize) {
     let mut h = blake3::Hasher::new();

@@ -277,6 +277,24 @@ fn release_freed_memory() {
     }
 }
 
+/// `work`, on `pool`'s threads when there is one.
+fn on<T: Send>(pool: &Option<rayon::ThreadPool>, work: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+/// Lowers the calling thread's priority as far as it goes (on Linux a thread's nice value is
+/// its own; elsewhere it would be the whole process's, so nothing is done).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only changes this thread's scheduling weight.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 19);
+    }
+}
+
 /// Times each stage and reports it.
 struct Stages<'a> {
     progress: &'a (dyn Fn(Event) + Sync),
@@ -616,6 +634,19 @@ fn analyse(
     // neither needs the other, and each has stretches that keep one core only. (git2's
     // `Repository` is not shared between threads: the history opens its own.)
     let gitdir = ws.repo.path().to_path_buf();
+    // When the history is read from git whole (none of it kept), the crawl is the longest
+    // stretch of the build: the tree is then parsed and resolved at a lower priority, filling
+    // what the crawl leaves of the cores (each segment's last slow commits) rather than taking
+    // turns with it. Otherwise the tree is the longer stretch, and nothing is lowered.
+    let beside = history::nothing_kept(cache)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("tree-{i}"))
+                .start_handler(|_| lower_priority())
+                .build()
+                .ok()
+        })
+        .flatten();
     let (crawled, analysed) = std::thread::scope(|scope| {
         let crawl = scope.spawn(|| {
             let t = Instant::now();
@@ -658,12 +689,20 @@ fn analyse(
             let title = secrets::clean(&title).into_owned();
             let (mut parsed, parsed_now) = stages.run(
                 "parse",
-                || Ok(parse::parse_all(&snapshot, &packages, cache)),
+                || {
+                    Ok(on(&beside, || {
+                        parse::parse_all(&snapshot, &packages, cache)
+                    }))
+                },
                 |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
             )?;
             let references = stages.run(
                 "references",
-                || Ok(references::resolve(&snapshot, &packages, &parsed)),
+                || {
+                    Ok(on(&beside, || {
+                        references::resolve(&snapshot, &packages, &parsed)
+                    }))
+                },
                 |r| {
                     format!(
                         "{} of {} call sites resolved, {} outside the repository",
