@@ -238,11 +238,16 @@ fn kept_colours(cache: Option<&CacheUse>, language: Language, text: &str) -> Opt
         let runs = runs?;
         let end = shown_end(text);
         let mut out = Vec::with_capacity(end);
-        for (n, class) in runs {
-            out.resize(out.len() + n as usize, class);
-        }
-        // A value that does not fit the text is no answer (a cache is never trusted blindly).
-        if out.len() == end {
+        // A value that does not fit the text, or names no class, is no answer (a cache is
+        // never trusted blindly).
+        let fits = runs.iter().all(|&(n, class)| {
+            let fits = out.len() + n as usize <= end && (class as usize) < CLASSES.len();
+            if fits {
+                out.resize(out.len() + n as usize, class);
+            }
+            fits
+        });
+        if fits && out.len() == end {
             return Some(out);
         }
     }
@@ -448,8 +453,11 @@ mod tests {
         assert_eq!(from_tree, colours(Language::Rust, text, None));
         keep_colours(&cache, Language::Rust, text, from_tree.as_deref());
         assert_eq!(source_view(Some(Language::Rust), text, Some(&cache)), own);
-        // Kept for another text of another length: worked out again, and kept right.
+        // Kept for another text of another length, or with a class there is none of: worked
+        // out again, and kept right.
         keep_colours(&cache, Language::Rust, text, Some(&[1, 2, 3]));
+        assert_eq!(source_view(Some(Language::Rust), text, Some(&cache)), own);
+        keep_colours(&cache, Language::Rust, text, Some(&vec![200; text.len()]));
         assert_eq!(source_view(Some(Language::Rust), text, Some(&cache)), own);
         let kept = cache.get::<Option<Runs>>(Space::Colours, &colours_key(Language::Rust, text));
         let length: u32 = kept.flatten().unwrap().iter().map(|r| r.0).sum();
