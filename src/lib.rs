@@ -438,7 +438,9 @@ pub fn build(
     };
     let config = &ws.config;
 
-    let (analysis, diffed, parsed_now) = analyse(&ws, commit, &limits, &cache, &mut stages)?;
+    // Source views are HTML pages' only: the parse stage colours them for the HTML site.
+    let views = options.format == Format::Html;
+    let (analysis, diffed, parsed_now) = analyse(&ws, commit, &limits, &cache, views, &mut stages)?;
     report.title = analysis.title.clone();
     if options.dry_run {
         let (parts, overview) = narrate::facts::gather(&analysis, config.model.context_tokens);
@@ -626,6 +628,7 @@ fn analyse(
     commit: Oid,
     limits: &history::Limits,
     cache: &cache::CacheUse,
+    views: bool,
     stages: &mut Stages,
 ) -> Result<(Analysis, usize, usize)> {
     let config = &ws.config;
@@ -691,7 +694,7 @@ fn analyse(
                 "parse",
                 || {
                     Ok(on(&beside, || {
-                        parse::parse_all(&snapshot, &packages, cache)
+                        parse::parse_all(&snapshot, &packages, cache, views)
                     }))
                 },
                 |(p, n)| format!("{} code files, {n} parsed now", p.code_files()),
@@ -917,7 +920,7 @@ pub fn load_wiki(
         progress,
         seconds: Default::default(),
     };
-    let (analysis, _, _) = analyse(&ws, commit, &limits, &cache, &mut stages)?;
+    let (analysis, _, _) = analyse(&ws, commit, &limits, &cache, false, &mut stages)?;
     let (part_facts, overview_facts) =
         narrate::facts::gather(&analysis, ws.config.model.context_tokens);
     let narratives = narrate::narrate(&part_facts, &overview_facts, narrator, &cache)?;

@@ -1587,7 +1587,8 @@ pub(crate) mod tests {
         snapshot.files.sort_by(|a, b| a.path.cmp(&b.path));
         let packages = crate::packages::read(&snapshot);
         let memory = MemoryCache::default();
-        let (parsed, _) = crate::parse::parse_all(&snapshot, &packages, &CacheUse::new(&memory));
+        let (parsed, _) =
+            crate::parse::parse_all(&snapshot, &packages, &CacheUse::new(&memory), false);
         let refs = resolve(&snapshot, &packages, &parsed);
         (parsed, refs)
     }

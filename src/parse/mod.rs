@@ -386,7 +386,14 @@ pub(crate) const FRONT_END_VERSION: u32 = 17;
 
 /// Parses every file of the snapshot (a blob parsed by an earlier build comes from the cache)
 /// and resolves imports against the snapshot's paths. Returns how many files were parsed now.
-pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> (Parsed, usize) {
+/// With `views` (an HTML site), the colours of the source view of each file parsed now are
+/// worked out from its tree and kept in the cache.
+pub fn parse_all(
+    snapshot: &Snapshot,
+    packages: &Packages,
+    cache: &CacheUse,
+    views: bool,
+) -> (Parsed, usize) {
     let rules = crate::secrets::fingerprint();
     let parsed_now = AtomicUsize::new(0);
     let mut files: Vec<ParsedFile> = snapshot
@@ -413,9 +420,16 @@ pub fn parse_all(snapshot: &Snapshot, packages: &Packages, cache: &CacheUse) -> 
             let (parsed, tree) = parse_file_keeping_tree(parsers, file);
             // The file's page colours its text with the same grammar: from this tree, so that
             // the page need not parse the file again.
-            let colours = crate::site::highlight::colours(language, &file.text, tree.as_ref());
-            drop(tree);
-            crate::site::highlight::keep_colours(cache, language, &file.text, colours.as_deref());
+            if views {
+                let colours = crate::site::highlight::colours(language, &file.text, tree.as_ref());
+                drop(tree);
+                crate::site::highlight::keep_colours(
+                    cache,
+                    language,
+                    &file.text,
+                    colours.as_deref(),
+                );
+            }
             parsed_now.fetch_add(1, Ordering::Relaxed);
             cache.put(
                 Space::Parse,
