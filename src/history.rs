@@ -436,6 +436,8 @@ fn load_pack(cache: &CacheUse) -> (Pack, HashMap<Oid, Commit>) {
 }
 
 /// Whether the cache keeps no commit of any history (a cold build reads them all from git).
+/// A shallow clone's commits are kept one by one, not in the pack: it counts as nothing kept
+/// (its crawl is short either way).
 pub fn nothing_kept(cache: &CacheUse) -> bool {
     cache
         .get::<Pack>(Space::Commits, PACK_KEY)
