@@ -142,7 +142,16 @@ pub fn parses_whole(text: &str) -> bool {
 /// file is not parsed a second time to be coloured), else from a tree made here of what
 /// `parses_whole` says: the same tree, so the colours do not depend on which stage made it.
 pub fn colours(language: Language, text: &str, tree: Option<&Tree>) -> Option<Vec<u8>> {
-    let end = shown_end(text);
+    colours_of_view(language, text, shown_end(text), tree)
+}
+
+/// `colours`, for a view that shows `text[..end]`.
+fn colours_of_view(
+    language: Language,
+    text: &str,
+    end: usize,
+    tree: Option<&Tree>,
+) -> Option<Vec<u8>> {
     if end > MAX_HIGHLIGHT_BYTES {
         return None;
     }
@@ -227,16 +236,20 @@ pub fn keep_colours(cache: &CacheUse, language: Language, text: &str, colours: O
     cache.put(Space::Colours, &colours_key(language, text), &runs);
 }
 
-/// The colours of `text`: kept by the parse stage or an earlier build, else worked out now
-/// (and kept).
-fn kept_colours(cache: Option<&CacheUse>, language: Language, text: &str) -> Option<Vec<u8>> {
+/// The colours of the view of `text[..end]`: kept by the parse stage or an earlier build, else
+/// worked out now (and kept).
+fn kept_colours(
+    cache: Option<&CacheUse>,
+    language: Language,
+    text: &str,
+    end: usize,
+) -> Option<Vec<u8>> {
     let Some(cache) = cache else {
-        return colours(language, text, None);
+        return colours_of_view(language, text, end, None);
     };
     let key = colours_key(language, text);
     if let Some(runs) = cache.get::<Option<Runs>>(Space::Colours, &key) {
         let runs = runs?;
-        let end = shown_end(text);
         let mut out = Vec::with_capacity(end);
         // A value that does not fit the text, or names no class, is no answer (a cache is
         // never trusted blindly).
@@ -251,7 +264,7 @@ fn kept_colours(cache: Option<&CacheUse>, language: Language, text: &str) -> Opt
             return Some(out);
         }
     }
-    let made = colours(language, text, None);
+    let made = colours_of_view(language, text, end, None);
     keep_colours(cache, language, text, made.as_deref());
     made
 }
@@ -314,8 +327,9 @@ fn shown_end(text: &str) -> usize {
 /// The file as numbered, anchored, coloured lines, ready to sit inside `<pre><code>`: the
 /// first `shown_lines` of them. Colours are looked up in `cache` when there is one.
 pub fn source_view(language: Option<Language>, text: &str, cache: Option<&CacheUse>) -> String {
-    let colours = language.and_then(|l| kept_colours(cache, l, text));
-    let text = &text[..shown_end(text)];
+    let end = shown_end(text);
+    let colours = language.and_then(|l| kept_colours(cache, l, text, end));
+    let text = &text[..end];
     let mut out = String::with_capacity(text.len() * 2);
     let mut offset = 0;
     for (n, line) in text.split_inclusive('\n').enumerate() {
