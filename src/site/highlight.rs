@@ -467,6 +467,14 @@ mod tests {
         assert_eq!(from_tree, colours(Language::Rust, text, None));
         keep_colours(&cache, Language::Rust, text, from_tree.as_deref());
         assert_eq!(source_view(Some(Language::Rust), text, Some(&cache)), own);
+        // What is kept is what the view shows: kept as all keywords, the view shows them so.
+        keep_colours(&cache, Language::Rust, text, Some(&vec![1; text.len()]));
+        let kept = source_view(Some(Language::Rust), text, Some(&cache));
+        assert!(
+            kept.contains("<span class=\"k\">/* a */ fn main()"),
+            "{kept}"
+        );
+        assert!(!kept.contains("class=\"f\""), "{kept}");
         // Kept for another text of another length, or with a class there is none of: worked
         // out again, and kept right.
         keep_colours(&cache, Language::Rust, text, Some(&[1, 2, 3]));
