@@ -19,15 +19,18 @@ pub enum Space {
     Narratives,
     /// The colours of a file's source view, by its text.
     Colours,
+    /// Each part's section of `llms-full.txt`, by what its page is made from.
+    Sections,
     Meta,
 }
 
 impl Space {
-    const ALL: [Space; 5] = [
+    const ALL: [Space; 6] = [
         Space::Commits,
         Space::Parse,
         Space::Narratives,
         Space::Colours,
+        Space::Sections,
         Space::Meta,
     ];
 
@@ -37,6 +40,7 @@ impl Space {
             Space::Parse => "parse",
             Space::Narratives => "narratives",
             Space::Colours => "colours",
+            Space::Sections => "sections",
             Space::Meta => "meta",
         }
     }

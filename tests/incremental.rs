@@ -237,6 +237,10 @@ fn a_part_page_is_kept_while_its_inputs_hold_and_follows_what_its_citations_find
         engine().contains("class=\"unverified\""),
         "`Gadget` is not in the repository yet"
     );
+    // llms-full.txt says so too, in the part's section (kept in the cache from now on).
+    let unfound = "`Gadget` *(not found in the repository)*";
+    let full = || read(&site.join("llms-full.txt"));
+    assert!(full().contains(unfound), "{}", full());
     let parts = fs::read_dir(site.join("parts")).unwrap().count();
     // A commit that only adds a Python file: the Rust parts' facts and narratives stay, but
     // what their narratives cite is now found.
@@ -254,6 +258,10 @@ fn a_part_page_is_kept_while_its_inputs_hold_and_follows_what_its_citations_find
     assert!(
         !engine().contains("class=\"unverified\""),
         "the page follows its citation, though its facts did not change"
+    );
+    assert!(
+        !full().contains(unfound),
+        "so does the part's section of llms-full.txt"
     );
     // A commit to the web part's code: every other part page is kept, not rendered again.
     let widget = read(&f.root().join("web/src/widget.ts")) + "// one more line\n";

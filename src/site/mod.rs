@@ -196,7 +196,7 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         ("risk.js", risk_js(input, &index)),
         ("nav.js", nav(input, &index)),
         ("llms.txt", llms_txt(input)),
-        ("llms-full.txt", wiki::full_text(input, &grounder)),
+        ("llms-full.txt", wiki::full_text(input, &grounder, &bases)),
         ("search.js", search_index(input)),
         // GitHub Pages would otherwise hide the folders that start with `_`.
         (".nojekyll", String::new()),

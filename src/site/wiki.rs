@@ -9,10 +9,12 @@ use std::fmt::Write;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::grounding::{Grounder, Reference};
 use super::paths::{root_of, PageMap};
 use super::{first_sentence, Page, SiteInput};
+use crate::cache::Space;
 use crate::narrate::date;
 
 /// The markdown path of an HTML page: `index.html` is the README.
@@ -68,10 +70,18 @@ fn code(s: &str) -> String {
 /// grounder each cited path, line or name checked (found: linked where it has a page; missing:
 /// marked).
 fn clean(md: &str, root: &str, grounder: Option<&Grounder>) -> String {
+    match grounder {
+        Some(g) => clean_asking(md, root, Some(&|text: &str| g.check(text))),
+        None => clean_asking(md, root, None),
+    }
+}
+
+/// `clean`, with the grounder's answers from `ask` (which may note what was asked).
+fn clean_asking(md: &str, root: &str, ask: Option<Ask>) -> String {
     // Escaping can change how the rest parses (an escaped `<div>` no longer hides the `[r]`
     // after it, which then links through a reference definition: found by fuzzing), so the
     // cleaning repeats until a pass finds nothing to change.
-    let mut text = clean_once(md, root, grounder);
+    let mut text = clean_once(md, root, ask);
     // Nothing changed: the next pass would find what this one found.
     if text == md {
         return text;
@@ -87,7 +97,10 @@ fn clean(md: &str, root: &str, grounder: Option<&Grounder>) -> String {
     esc(md)
 }
 
-fn clean_once(md: &str, root: &str, grounder: Option<&Grounder>) -> String {
+/// What the grounder answers to a text a narrative cites.
+type Ask<'a> = &'a dyn Fn(&str) -> Reference;
+
+fn clean_once(md: &str, root: &str, ask: Option<Ask>) -> String {
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
@@ -147,8 +160,8 @@ fn clean_once(md: &str, root: &str, grounder: Option<&Grounder>) -> String {
             }
             Event::End(pulldown_cmark::TagEnd::Link) => in_link = in_link.saturating_sub(1),
             Event::Code(text) if in_link == 0 => {
-                let Some(g) = grounder else { continue };
-                match g.check(&text) {
+                let Some(ask) = ask else { continue };
+                match ask(&text) {
                     Reference::Found(Some(page)) => {
                         edits.push((
                             range,
@@ -282,19 +295,31 @@ fn overview(input: &SiteInput, g: &Grounder) -> String {
 }
 
 fn part(input: &SiteInput, g: &Grounder, i: usize) -> (String, String) {
+    let c = &input.analysis.clusters.clusters[i];
+    let mut out = String::new();
+    header(&mut out, input, &c.name);
+    out += &part_body(input, &|text: &str| g.check(text), i);
+    (md_path(&PageMap::part(&c.slug)), out)
+}
+
+/// A part's page under its header (which names the built commit).
+fn part_body(input: &SiteInput, ask: Ask, i: usize) -> String {
     let a = input.analysis;
     let c = &a.clusters.clusters[i];
     let page = PageMap::part(&c.slug);
     let root = root_of(&page);
     let facts = &input.part_facts[i];
     let mut out = String::new();
-    header(&mut out, input, &c.name);
     if let Some(n) = input.narratives.parts.get(i) {
         let _ = writeln!(out, "> {}\n", esc(&n.summary));
         if !n.note.is_empty() {
             let _ = writeln!(out, "*{}*\n", esc(&n.note));
         }
-        let _ = writeln!(out, "{}\n", clean(&n.markdown, &root, Some(g)).trim());
+        let _ = writeln!(
+            out,
+            "{}\n",
+            clean_asking(&n.markdown, &root, Some(ask)).trim()
+        );
     }
     if let Some(map) = &facts.type_map {
         types_md(&mut out, map, &root);
@@ -362,7 +387,7 @@ fn part(input: &SiteInput, g: &Grounder, i: usize) -> (String, String) {
         out.push_str("\n## History\n\n");
         commits_table(&mut out, input, commits.iter().take(25).copied());
     }
-    (md_path(&page), out)
+    out
 }
 
 /// "the binary `rg`": the fixed words escaped, the names as code.
@@ -629,32 +654,99 @@ fn history(input: &SiteInput) -> String {
 /// agents that read a whole wiki at once. File pages are left out (one per file, they would make
 /// it as large as the repository; `llms.txt` lists them). Links go to the site's HTML pages,
 /// under the base URL when there is one.
-pub fn full_text(input: &SiteInput, g: &Grounder) -> String {
+///
+/// A part's section is the same text as long as its page's `bases` (everything the page is
+/// made from but its citations) and the grounder's answers to what its narrative cites are:
+/// such a section is taken from the cache, under its header, which names the built commit.
+pub fn full_text(input: &SiteInput, g: &Grounder, bases: &[String]) -> String {
     let a = input.analysis;
-    let mut pages = vec![
+    let pages = [
         ("README.md".to_string(), overview(input, g)),
         ("history.md".to_string(), history(input)),
     ];
-    let mut parts: Vec<(String, String)> = (0..a.clusters.clusters.len())
-        .into_par_iter()
-        .map(|i| part(input, g, i))
-        .collect();
-    pages.append(&mut parts);
     // Each page is cleaned on its own (two or more passes of the markdown parser over it): on all
     // cores, then joined in order.
-    let cleaned: Vec<String> = pages
+    let site_text = |path: &str, text: &str| {
+        let text = clean(text, &root_of(path), None);
+        to_site_links(&text, path, input.base_url)
+    };
+    let mut cleaned: Vec<String> = pages
         .par_iter()
-        .map(|(path, text)| {
-            let text = clean(text, &root_of(path), None);
-            to_site_links(&text, path, input.base_url)
+        .map(|(path, text)| site_text(path, text))
+        .collect();
+    let parts: Vec<String> = (0..a.clusters.clusters.len())
+        .into_par_iter()
+        .map(|i| {
+            let c = &a.clusters.clusters[i];
+            let path = md_path(&PageMap::part(&c.slug));
+            let mut head = String::new();
+            header(&mut head, input, &c.name);
+            let mut text = site_text(&path, &head);
+            let key = bases.get(i).map(|b| section_key(b, &path, input.base_url));
+            let cache = input.cache.zip(key.as_ref());
+            let kept = cache
+                .and_then(|(cache, key)| cache.get::<Section>(Space::Sections, key))
+                .filter(|s| s.answers.iter().all(|(t, was)| answer(g, t) == *was));
+            if let Some(kept) = kept {
+                return text + &kept.text;
+            }
+            let answers = std::cell::RefCell::new(Vec::new());
+            let ask = |t: &str| {
+                answers.borrow_mut().push((t.to_string(), answer(g, t)));
+                g.check(t)
+            };
+            let body = site_text(&path, &part_body(input, &ask, i));
+            if let Some((cache, key)) = cache {
+                let section = Section {
+                    text: body,
+                    answers: answers.into_inner(),
+                };
+                cache.put(Space::Sections, key, &section);
+                text += &section.text;
+            } else {
+                text += &body;
+            }
+            text
         })
         .collect();
+    cleaned.extend(parts);
     let mut out = String::with_capacity(cleaned.iter().map(|t| t.len() + 7).sum());
     for text in cleaned {
         out += &text;
         out += "\n\n---\n\n";
     }
     out
+}
+
+/// A part's section of `llms-full.txt` under its header, as the site shows it, with the texts
+/// its narrative cited and what the grounder answered to each.
+#[derive(Serialize, Deserialize)]
+struct Section {
+    text: String,
+    answers: Vec<(String, String)>,
+}
+
+/// Bumped with any change to how a part's section is written that the binary's version does
+/// not already capture.
+const SECTION_VERSION: u32 = 1;
+
+fn section_key(base: &str, path: &str, base_url: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    for s in [
+        &format!("llms-full section v{SECTION_VERSION}"),
+        base,
+        path,
+        base_url,
+    ] {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// The grounder's answer to a cited text, as kept.
+fn answer(g: &Grounder, text: &str) -> String {
+    format!("{:?}", g.check(text))
 }
 
 /// A markdown page's relative links to other markdown pages, made links to their HTML pages
