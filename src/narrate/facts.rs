@@ -449,40 +449,51 @@ fn package_facts(cluster: &Cluster, input: &FactsInput) -> Option<PackageFacts> 
     })
 }
 
-/// Whether `file` imports `name` from the module at `target`: `use a::b::Name` (or `a::b::*`),
-/// `from .b import Name` (or `*`); for JavaScript, whose imports keep no names here, an import
-/// of the module and a mention of the name.
-fn names_from(file: &crate::parse::ParsedFile, target: &str, name: &str) -> bool {
+/// Whether `file` imports `name` through `imports`, its imports of one module (`imports_of`):
+/// `use a::b::Name` (or `a::b::*`), `from .b import Name` (or `*`); for JavaScript, whose
+/// imports keep no names here, an import of the module and a mention of the name.
+fn names_through(
+    file: &crate::parse::ParsedFile,
+    imports: &[&crate::parse::Import],
+    name: &str,
+) -> bool {
     use crate::parse::ImportSpec;
+    imports.iter().any(|i| match &i.spec {
+        ImportSpec::RustUse(path) => {
+            let last = path.rsplit("::").next().unwrap_or(path);
+            last == name || last == "*" || last.ends_with(&format!(" as {name}"))
+        }
+        ImportSpec::RustMod(_) => false,
+        ImportSpec::Python { names, .. } => names
+            .iter()
+            .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
+        ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
+        ImportSpec::Include { .. } => true,
+        ImportSpec::Require { .. } | ImportSpec::PhpInclude(_) => names(Some(file), name),
+        ImportSpec::PhpUse { path, alias } => {
+            alias.as_deref() == Some(name) || path.rsplit('\\').next() == Some(name)
+        }
+        ImportSpec::Using { path, alias, .. } => {
+            alias.as_deref() == Some(name)
+                || path.rsplit('.').next() == Some(name)
+                || alias.is_none()
+        }
+        ImportSpec::Java { path, .. } => {
+            let last = path.rsplit('.').next().unwrap_or(path);
+            last == name || last == "*"
+        }
+    })
+}
+
+/// `file`'s imports of the module at `target`.
+fn imports_of<'a>(
+    file: &'a crate::parse::ParsedFile,
+    target: &'a str,
+) -> impl Iterator<Item = &'a crate::parse::Import> + 'a {
     file.facts
         .imports
         .iter()
-        .filter(|i| i.target.as_deref() == Some(target))
-        .any(|i| match &i.spec {
-            ImportSpec::RustUse(path) => {
-                let last = path.rsplit("::").next().unwrap_or(path);
-                last == name || last == "*" || last.ends_with(&format!(" as {name}"))
-            }
-            ImportSpec::RustMod(_) => false,
-            ImportSpec::Python { names, .. } => names
-                .iter()
-                .any(|n| n == name || n == "*" || n.split(" as ").next() == Some(name)),
-            ImportSpec::Js(_) | ImportSpec::Go(_) => names(Some(file), name),
-            ImportSpec::Include { .. } => true,
-            ImportSpec::Require { .. } | ImportSpec::PhpInclude(_) => names(Some(file), name),
-            ImportSpec::PhpUse { path, alias } => {
-                alias.as_deref() == Some(name) || path.rsplit('\\').next() == Some(name)
-            }
-            ImportSpec::Using { path, alias, .. } => {
-                alias.as_deref() == Some(name)
-                    || path.rsplit('.').next() == Some(name)
-                    || alias.is_none()
-            }
-            ImportSpec::Java { path, .. } => {
-                let last = path.rsplit('.').next().unwrap_or(path);
-                last == name || last == "*"
-            }
-        })
+        .filter(move |i| i.target.as_deref() == Some(target))
 }
 
 /// Most answers `key_symbols` keeps at once for one file's importers (16 MiB of them).
@@ -612,6 +623,21 @@ fn key_symbols<'a>(cluster: &Cluster, input: &'a FactsInput) -> Vec<KeySymbol> {
                 symbol_target(&page, &s.name, *n - 1, i)
             })
             .collect();
+        // The symbols by name, to find a type's methods (`Type::name`, `Type.name`) by search
+        // rather than by a pass over all of them for each type.
+        let mut by_name: Vec<(&str, usize)> = f
+            .facts
+            .symbols
+            .iter()
+            .enumerate()
+            .map(|(j, m)| (m.name.as_str(), j))
+            .collect();
+        by_name.sort_unstable();
+        // What the package's root module imports from this file.
+        let from_root: Vec<_> = root_file
+            .into_iter()
+            .flat_map(|r| imports_of(r, &f.path))
+            .collect();
         let mut listed: BTreeSet<&str> = BTreeSet::new();
         for (i, s) in f.facts.symbols.iter().enumerate() {
             let target = targets[i].clone();
@@ -655,8 +681,21 @@ fn key_symbols<'a>(cluster: &Cluster, input: &'a FactsInput) -> Vec<KeySymbol> {
             let used_in = using.iter().filter(|&&u| u).count();
             let methods = if s.kind.is_type() {
                 let prefixes = [format!("{}::", s.name), format!("{}.", s.name)];
+                // Every symbol whose name starts with a prefix, in the file's order.
+                let mut under: Vec<usize> = prefixes
+                    .iter()
+                    .flat_map(|p| {
+                        let from = by_name.partition_point(|(n, _)| *n < p.as_str());
+                        by_name[from..]
+                            .iter()
+                            .take_while(|(n, _)| n.starts_with(p.as_str()))
+                            .map(|&(_, j)| j)
+                    })
+                    .collect();
+                under.sort_unstable();
                 let mut lines = Vec::new();
-                for (j, m) in f.facts.symbols.iter().enumerate() {
+                for j in under {
+                    let m = &f.facts.symbols[j];
                     let Some(rest) = prefixes
                         .iter()
                         .find_map(|p| m.name.strip_prefix(p.as_str()))
@@ -685,7 +724,7 @@ fn key_symbols<'a>(cluster: &Cluster, input: &'a FactsInput) -> Vec<KeySymbol> {
             };
             let at_root = s.public
                 && (root == Some(f.path.as_str())
-                    || root_file.is_some_and(|r| names_from(r, &f.path, short)));
+                    || root_file.is_some_and(|r| names_through(r, &from_root, short)));
             out.push(KeySymbol {
                 at_root,
                 name: s.name.clone(),
