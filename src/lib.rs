@@ -440,6 +440,9 @@ pub fn build(
 
     // Source views are HTML pages' only: the parse stage colours them for the HTML site.
     let views = options.format == Format::Html;
+    if let Some(last) = last.as_ref().filter(|_| views) {
+        site::highlight::prepare_for_changes(&ws.repo, &last.commit, commit);
+    }
     let (analysis, diffed, parsed_now) = analyse(&ws, commit, &limits, &cache, views, &mut stages)?;
     report.title = analysis.title.clone();
     if options.dry_run {
