@@ -78,15 +78,20 @@ pub struct CommitFact {
 
 impl CommitFact {
     pub fn of(commit: &Commit) -> CommitFact {
-        let body: Vec<&str> = commit.message.lines().skip(1).collect();
+        let body = commit
+            .message
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n");
         CommitFact {
             id: commit.id.clone(),
             short: commit.short_id().to_string(),
             date: date(commit.time),
             author: commit.author.clone(),
             subject: commit.subject().to_string(),
-            why: super::commit_why(&body.join("\n")).unwrap_or_default(),
-            body: body.join("\n").trim().to_string(),
+            why: super::commit_why(&body).unwrap_or_default(),
+            body: body.trim().to_string(),
         }
     }
 }

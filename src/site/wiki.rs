@@ -692,8 +692,11 @@ pub fn full_text(input: &SiteInput, g: &Grounder, bases: &[String]) -> String {
             }
             let answers = std::cell::RefCell::new(Vec::new());
             let ask = |t: &str| {
-                answers.borrow_mut().push((t.to_string(), answer(g, t)));
-                g.check(t)
+                let found = g.check(t);
+                answers
+                    .borrow_mut()
+                    .push((t.to_string(), format!("{found:?}")));
+                found
             };
             let body = site_text(&path, &part_body(input, &ask, i));
             if let Some((cache, key)) = cache {
@@ -718,8 +721,8 @@ pub fn full_text(input: &SiteInput, g: &Grounder, bases: &[String]) -> String {
     out
 }
 
-/// A part's section of `llms-full.txt` under its header, as the site shows it, with the texts
-/// its narrative cited and what the grounder answered to each.
+/// A part's section of `llms-full.txt` without its header, as the site shows it, with the
+/// texts its narrative cited and what the grounder answered to each (`answer`).
 #[derive(Serialize, Deserialize)]
 struct Section {
     text: String,
