@@ -20,6 +20,14 @@ pub enum Reference {
     Missing,
 }
 
+impl Reference {
+    /// The answer as a build keeps it, for the next build to compare: a page (or a section of
+    /// `llms-full.txt`) is kept while what its narrative cites gets the same answers.
+    pub fn kept(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Grounding {
     pub checked: usize,

@@ -686,16 +686,14 @@ pub fn full_text(input: &SiteInput, g: &Grounder, bases: &[String]) -> String {
             let cache = input.cache.zip(key.as_ref());
             let kept = cache
                 .and_then(|(cache, key)| cache.get::<Section>(Space::Sections, key))
-                .filter(|s| s.answers.iter().all(|(t, was)| answer(g, t) == *was));
+                .filter(|s| s.answers.iter().all(|(t, was)| g.check(t).kept() == *was));
             if let Some(kept) = kept {
                 return text + &kept.text;
             }
             let answers = std::cell::RefCell::new(Vec::new());
             let ask = |t: &str| {
                 let found = g.check(t);
-                answers
-                    .borrow_mut()
-                    .push((t.to_string(), format!("{found:?}")));
+                answers.borrow_mut().push((t.to_string(), found.kept()));
                 found
             };
             let body = site_text(&path, &part_body(input, &ask, i));
@@ -722,7 +720,7 @@ pub fn full_text(input: &SiteInput, g: &Grounder, bases: &[String]) -> String {
 }
 
 /// A part's section of `llms-full.txt` without its header, as the site shows it, with the
-/// texts its narrative cited and what the grounder answered to each (`answer`).
+/// texts its narrative cited and what the grounder answered to each (`Reference::kept`).
 #[derive(Serialize, Deserialize)]
 struct Section {
     text: String,
@@ -745,11 +743,6 @@ fn section_key(base: &str, path: &str, base_url: &str) -> String {
         h.update(s.as_bytes());
     }
     h.finalize().to_hex().to_string()
-}
-
-/// The grounder's answer to a cited text, as kept.
-fn answer(g: &Grounder, text: &str) -> String {
-    format!("{:?}", g.check(text))
 }
 
 /// A markdown page's relative links to other markdown pages, made links to their HTML pages
