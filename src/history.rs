@@ -5,7 +5,9 @@
 //! the commits that are not merges: a merge's lines are its branches' commits', which are
 //! counted already (`git log --numstat` does not diff merges either).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, ObjectType, Oid, Repository, Sort};
 use rayon::prelude::*;
@@ -411,9 +413,9 @@ const SEGMENT: usize = 4096;
 /// Segments smaller than half of `SEGMENT` beyond this many are merged into one.
 const SMALL_SEGMENTS: usize = 8;
 
-/// What the pack holds, by commit id (nothing when it is missing or damaged: a cache is never a
-/// reason to fail, and the commits are read again).
-fn load_pack(cache: &CacheUse) -> (Pack, HashMap<Oid, Commit>) {
+/// The pack and what its segments hold, in the pack's order (nothing when it is missing or
+/// damaged: a cache is never a reason to fail, and the commits are read again).
+fn load_pack(cache: &CacheUse) -> (Pack, Vec<Vec<Commit>>) {
     let Some(mut pack) = cache.get::<Pack>(Space::Commits, PACK_KEY) else {
         return Default::default();
     };
@@ -426,13 +428,79 @@ fn load_pack(cache: &CacheUse) -> (Pack, HashMap<Oid, Commit>) {
     // again and kept in a new one), so that it is not tried again at every build.
     let mut readable = segments.iter().map(Option::is_some);
     pack.segments.retain(|_| readable.next().unwrap_or(false));
-    let mut known = HashMap::new();
-    for commit in segments.into_iter().flatten().flatten() {
-        if let Ok(id) = Oid::from_str(&commit.id) {
-            known.insert(id, commit);
+    (pack, segments.into_iter().flatten().collect())
+}
+
+/// The order of the commits reachable from `head`, newest first, as `topological` gives it
+/// with no limits: for each commit, its segment (an index into `segments`, keys of the pack)
+/// and its place there. A rebuild whose new commits are a line of one-parent commits on top
+/// of `head` puts them in front of it (the walk would give the same order, see
+/// `line_onto`): no graph of the whole history is built, no commit looked up by id.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Order {
+    head: String,
+    segments: Vec<String>,
+    places: Vec<(u32, u32)>,
+}
+
+const ORDER_KEY: &str = "order";
+
+/// The commits from `rev` down to `head`, `head` left out, newest first, when each of them has
+/// exactly one parent (and there are not more than a segment's worth). Then `topological`
+/// from `rev` gives them first, in this order, and then `head`'s order as it was: each of
+/// them is the only commit ready when it comes out (its one child came just before), none is
+/// an ancestor of `head`, and once they are out the walk stands where a walk from `head`
+/// starts.
+fn line_onto(repo: &Repository, rev: Oid, head: Oid) -> Option<Vec<Oid>> {
+    let mut line = Vec::new();
+    let mut id = rev;
+    while id != head {
+        if line.len() >= SEGMENT {
+            return None;
         }
+        let commit = repo.find_commit(id).ok()?;
+        if commit.parent_count() != 1 {
+            return None;
+        }
+        line.push(id);
+        id = commit.parent_id(0).ok()?;
     }
-    (pack, known)
+    Some(line)
+}
+
+/// The commits `order` names, taken out of `segments` (aligned with `keys`), newest first,
+/// each with where it is kept; `None` when the order does not fit what the pack holds (a
+/// segment merged away, a place out of range), and then nothing is taken.
+fn take_in_order(
+    order: &Order,
+    keys: &[String],
+    segments: &mut [Vec<Option<Commit>>],
+) -> Option<Vec<Entry>> {
+    let index: Vec<u32> = order
+        .segments
+        .iter()
+        .map(|k| keys.iter().position(|key| key == k).map(|i| i as u32))
+        .collect::<Option<_>>()?;
+    let mut seen: Vec<Vec<bool>> = segments.iter().map(|s| vec![false; s.len()]).collect();
+    for &(s, i) in &order.places {
+        let s = *index.get(s as usize)? as usize;
+        let slot = seen[s].get_mut(i as usize)?;
+        if *slot || segments[s][i as usize].is_none() {
+            return None;
+        }
+        *slot = true;
+    }
+    Some(
+        order
+            .places
+            .iter()
+            .map(|&(s, i)| {
+                let s = index[s as usize];
+                let commit = segments[s as usize][i as usize].take().expect("checked");
+                (commit, Some((s, i)))
+            })
+            .collect(),
+    )
 }
 
 /// Whether the cache keeps no commit of any history (a cold build reads them all from git).
@@ -455,16 +523,131 @@ fn put_segment(cache: &CacheUse, commits: &[&Commit]) -> (String, usize) {
     (key, commits.len())
 }
 
+/// A commit and where the pack keeps it (segment, place), if it does.
+type Entry = (Commit, Option<(u32, u32)>);
+
 /// The crawl of a full history (no replace refs, not shallow): the commits the pack holds are
 /// taken from it, parents and all, so that a rebuild reads from git only the commits that are
-/// new; the rest are diffed on all cores, a segment at a time.
+/// new; the rest are diffed on all cores, a segment at a time. When the new commits are a line
+/// on top of the last build's (see `Order`), the pack's order is taken as it is.
 fn crawl_packed(
     repo: &Repository,
     rev: Oid,
     limits: &Limits,
     cache: &CacheUse,
 ) -> Result<(History, usize)> {
-    let (mut pack, mut known) = load_pack(cache);
+    let (mut pack, segments) = load_pack(cache);
+    let keys: Vec<String> = pack.segments.iter().map(|s| s.0.clone()).collect();
+    let mut segments: Vec<Vec<Option<Commit>>> = segments
+        .into_iter()
+        .map(|s| s.into_iter().map(Some).collect())
+        .collect();
+    let unbounded = limits.since.is_none() && limits.max_commits.is_none();
+    let order = unbounded
+        .then(|| cache.get::<Order>(Space::Commits, ORDER_KEY))
+        .flatten();
+    let on_order = order.as_ref().and_then(|order| {
+        let line = line_onto(repo, rev, Oid::from_str(&order.head).ok()?)?;
+        Some((line, take_in_order(order, &keys, &mut segments)?))
+    });
+    // New segments, in the order they are added after the pack's.
+    let mut added = Vec::new();
+    let none = std::collections::HashSet::new();
+    let (mut entries, bounded, diffed, same_order) = match on_order {
+        Some((line, taken)) => {
+            let read = read_commits(repo, rev, &line, &none, &[])?;
+            let diffed = read.len();
+            let mut entries = keep_read(cache, read, keys.len(), &mut added);
+            entries.extend(taken);
+            (entries, false, diffed, diffed == 0)
+        }
+        None => {
+            let (entries, bounded, diffed) =
+                walk_packed(repo, rev, limits, cache, segments, keys.len(), &mut added)?;
+            (entries, bounded, diffed, false)
+        }
+    };
+    if !added.is_empty() {
+        pack.segments.extend(added);
+        compact(cache, &mut pack, &mut entries);
+        cache.put(Space::Commits, PACK_KEY, &pack);
+    }
+    // The order of `rev`, for the next build, when every commit of it is kept.
+    let places: Option<Vec<(u32, u32)>> = entries.iter().map(|e| e.1).collect();
+    if let Some(places) = places.filter(|_| unbounded && !bounded && !same_order) {
+        let segments = pack.segments.iter().map(|s| s.0.clone()).collect();
+        let head = rev.to_string();
+        cache.put(
+            Space::Commits,
+            ORDER_KEY,
+            &Order {
+                head,
+                segments,
+                places,
+            },
+        );
+    }
+    let commits: Vec<Commit> = entries.into_iter().map(|e| e.0).collect();
+    let by_path = follow_paths(&commits);
+    Ok((
+        History {
+            commits: join_identities(commits, &mailmap_at(repo, rev)),
+            shallow: false,
+            bounded,
+            by_path,
+            noise: Default::default(),
+        },
+        diffed,
+    ))
+}
+
+/// Keeps the complete ones of `read` (just read from git) as a new segment, the `index`-th
+/// of the pack's; returns them all, in their order, each with where it is kept.
+fn keep_read(
+    cache: &CacheUse,
+    read: Vec<(Commit, bool)>,
+    index: usize,
+    added: &mut Vec<(String, usize)>,
+) -> Vec<Entry> {
+    let kept: Vec<&Commit> = read.iter().filter(|c| c.1).map(|c| &c.0).collect();
+    let segment = (!kept.is_empty()).then(|| {
+        added.push(put_segment(cache, &kept));
+        (index + added.len() - 1) as u32
+    });
+    let mut next = 0;
+    read.into_iter()
+        .map(|(commit, complete)| {
+            let place = segment.filter(|_| complete).map(|s| {
+                next += 1;
+                (s, next - 1)
+            });
+            (commit, place)
+        })
+        .collect()
+}
+
+/// The crawl that walks the graph of every commit reachable from `rev` (from the pack's
+/// `segments`, the first `packed` of the pack, where they hold the commit, else from git) and
+/// orders it; returns the commits with where they are kept, whether the limits left some out,
+/// and how many were read from git.
+fn walk_packed(
+    repo: &Repository,
+    rev: Oid,
+    limits: &Limits,
+    cache: &CacheUse,
+    segments: Vec<Vec<Option<Commit>>>,
+    packed: usize,
+    added: &mut Vec<(String, usize)>,
+) -> Result<(Vec<Entry>, bool, usize)> {
+    let mut known: HashMap<Oid, Entry> = HashMap::new();
+    for (s, segment) in segments.into_iter().enumerate() {
+        for (i, commit) in segment.into_iter().enumerate() {
+            let Some(commit) = commit else { continue };
+            if let Ok(id) = Oid::from_str(&commit.id) {
+                known.insert(id, (commit, Some((s as u32, i as u32))));
+            }
+        }
+    }
     // The graph of every commit reachable from `rev`: (time, parents) from the pack where it
     // knows the commit, else from the commit object's headers.
     let mut graph: HashMap<Oid, (i64, Vec<Oid>)> = HashMap::new();
@@ -474,7 +657,7 @@ fn crawl_packed(
             continue;
         }
         let node = match known.get(&id) {
-            Some(c) => Some((
+            Some((c, _)) => Some((
                 c.time,
                 c.parents
                     .iter()
@@ -495,35 +678,38 @@ fn crawl_packed(
     }
     let (ids, bounded) = topological(&graph, rev, limits);
     // A commit a shallow build read is kept on its own, by id: taken from there.
-    let single: HashMap<Oid, Commit> = ids
+    let single: Vec<(Oid, Commit)> = ids
         .par_iter()
         .filter(|id| !known.contains_key(id))
         .filter_map(|id| Some((*id, cache.get(Space::Commits, &id.to_string())?)))
         .collect();
-    let missing: Vec<usize> = (0..ids.len())
-        .filter(|&i| !known.contains_key(&ids[i]) && !single.contains_key(&ids[i]))
+    let single_ids: std::collections::HashSet<Oid> = single.iter().map(|s| s.0).collect();
+    let missing: Vec<Oid> = ids
+        .iter()
+        .filter(|id| !known.contains_key(id) && !single_ids.contains(id))
+        .copied()
         .collect();
-    let mut read: HashMap<Oid, Commit> = HashMap::with_capacity(missing.len());
-    let mut added = Vec::new();
+    let mut read: HashMap<Oid, Entry> = HashMap::with_capacity(missing.len() + single.len());
     // A segment at a time: memory holds one segment's encoding, not the whole history's.
     let none = std::collections::HashSet::new();
     for chunk in missing.chunks(SEGMENT) {
-        let wanted: Vec<Oid> = chunk.iter().map(|&i| ids[i]).collect();
-        let commits = read_commits(repo, rev, &wanted, &none, &[])?;
-        let kept: Vec<&Commit> = commits.iter().filter(|c| c.1).map(|c| &c.0).collect();
-        if !kept.is_empty() {
-            added.push(put_segment(cache, &kept));
-        }
-        for (commit, _) in commits {
-            read.insert(Oid::from_str(&commit.id).expect("an id"), commit);
+        let commits = read_commits(repo, rev, chunk, &none, &[])?;
+        for entry in keep_read(cache, commits, packed, added) {
+            read.insert(Oid::from_str(&entry.0.id).expect("an id"), entry);
         }
     }
     let diffed = read.len();
     if !single.is_empty() {
-        added.push(put_segment(cache, &single.values().collect::<Vec<_>>()));
-        read.extend(single);
+        let (ids, commits): (Vec<Oid>, Vec<Commit>) = single.into_iter().unzip();
+        let complete = commits.into_iter().map(|c| (c, true)).collect();
+        for (id, entry) in ids
+            .into_iter()
+            .zip(keep_read(cache, complete, packed, added))
+        {
+            read.insert(id, entry);
+        }
     }
-    let commits: Vec<Commit> = ids
+    let entries = ids
         .iter()
         .map(|id| {
             known
@@ -532,22 +718,7 @@ fn crawl_packed(
                 .expect("every commit is known or read")
         })
         .collect();
-    if !added.is_empty() {
-        pack.segments.extend(added);
-        compact(cache, &mut pack, &commits);
-        cache.put(Space::Commits, PACK_KEY, &pack);
-    }
-    let by_path = follow_paths(&commits);
-    Ok((
-        History {
-            commits: join_identities(commits, &mailmap_at(repo, rev)),
-            shallow: false,
-            bounded,
-            by_path,
-            noise: Default::default(),
-        },
-        diffed,
-    ))
+    Ok((entries, bounded, diffed))
 }
 
 /// Reads what each of the commits `ids` changed, on all cores, one repository handle per
@@ -585,35 +756,45 @@ fn read_commits(
 }
 
 /// Merges the pack's small segments into one once there are more than `SMALL_SEGMENTS` of them
-/// (each one-file rebuild adds one), keeping the commits that `commits` still holds.
-fn compact(cache: &CacheUse, pack: &mut Pack, commits: &[Commit]) {
+/// (each one-file rebuild adds one): the commits of `entries` kept in them go into the new
+/// segment, in their order, and every entry's place follows.
+fn compact(cache: &CacheUse, pack: &mut Pack, entries: &mut [Entry]) {
     let small = |n: usize| n < SEGMENT / 2;
     if pack.segments.iter().filter(|s| small(s.1)).count() <= SMALL_SEGMENTS {
         return;
     }
-    let merged: std::collections::HashSet<String> = pack
-        .segments
+    let merged: Vec<bool> = pack.segments.iter().map(|s| small(s.1)).collect();
+    let in_merged = |e: &Entry| e.1.is_some_and(|(s, _)| merged[s as usize]);
+    let kept: Vec<&Commit> = entries
         .iter()
-        .filter(|s| small(s.1))
-        .map(|s| s.0.clone())
+        .filter(|e| in_merged(e))
+        .map(|e| &e.0)
         .collect();
-    let wanted: Vec<Option<Vec<Commit>>> = merged
-        .iter()
-        .map(|key| cache.get::<Vec<Commit>>(Space::Commits, key))
-        .collect();
-    let ids: std::collections::HashSet<&str> = wanted
-        .iter()
-        .flatten()
-        .flatten()
-        .map(|c| c.id.as_str())
-        .collect();
-    let kept: Vec<&Commit> = commits
-        .iter()
-        .filter(|c| ids.contains(c.id.as_str()))
-        .collect();
-    pack.segments.retain(|s| !merged.contains(&s.0));
+    // Where each segment that stays is in the pack now.
+    let mut renumbered = Vec::with_capacity(merged.len());
+    let mut segments = Vec::new();
+    for (segment, merged) in std::mem::take(&mut pack.segments).into_iter().zip(&merged) {
+        renumbered.push((!merged).then_some(segments.len() as u32));
+        if !merged {
+            segments.push(segment);
+        }
+    }
+    let into = segments.len() as u32;
     if !kept.is_empty() {
-        pack.segments.push(put_segment(cache, &kept));
+        segments.push(put_segment(cache, &kept));
+    }
+    pack.segments = segments;
+    let mut next = 0;
+    for entry in entries {
+        if let Some((s, i)) = entry.1 {
+            entry.1 = Some(match renumbered[s as usize] {
+                Some(n) => (n, i),
+                None => {
+                    next += 1;
+                    (into, next - 1)
+                }
+            });
+        }
     }
 }
 

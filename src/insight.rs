@@ -4,7 +4,9 @@
 //! already. "Now" is the time of the commit the site is built from, never the clock, so the
 //! same commit always gives the same facts.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 

@@ -715,6 +715,114 @@ fn the_history_pack_reads_only_what_it_does_not_know() {
     assert_eq!(ids(&cache), ids(&fresh));
 }
 
+/// The pack's order: a rebuild whose new commits are a line on top of the last build's head
+/// puts them in front of the order it kept, and every rebuild orders the history as a crawl
+/// with nothing kept does: after a line of commits, after a merge of a branch older than the
+/// last head (the walk interleaves it by time), and over more builds than the pack keeps small
+/// segments for.
+#[test]
+fn a_rebuild_orders_the_history_as_a_crawl_from_nothing_does() {
+    use repowiki::cache::{Cache, CacheUse, MemoryCache, Space};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let g = |args: &[&str], at: i64| {
+        let date = format!("@{at} +0000");
+        let o = std::process::Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let edit = |file: &str, line: &str, at: i64| {
+        let path = root.join(file);
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(line);
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+        g(&["add", "-A"], at);
+        g(&["commit", "-qm", line], at);
+    };
+    let crawl = |cache: &MemoryCache| {
+        let repo = git2::Repository::open(&root).unwrap();
+        let head = repo.head().unwrap().target().unwrap();
+        let (history, read) = repowiki::history::crawl(
+            &repo,
+            head,
+            &repowiki::history::Limits::default(),
+            &CacheUse::new(cache),
+        )
+        .unwrap();
+        let ids: Vec<String> = history.commits.iter().map(|c| c.id.clone()).collect();
+        (ids, read, head.to_string())
+    };
+    let t = 1_600_000_000;
+    g(&["init", "-q", "-b", "main"], t);
+    for i in 0..6 {
+        edit("main.rs", &format!("main {i}"), t + 100 * i);
+    }
+    // A branch from the second commit, its commits older than main's last ones, merged.
+    g(&["checkout", "-qb", "side", "HEAD~4"], t);
+    for i in 0..3 {
+        edit("side.rs", &format!("side {i}"), t + 150 + 100 * i);
+    }
+    g(&["checkout", "-q", "main"], t);
+    g(
+        &["merge", "-q", "--no-ff", "-m", "merge side", "side"],
+        t + 700,
+    );
+    let cache = MemoryCache::default();
+    let kept_head = |cache: &MemoryCache| {
+        // The order is kept as (head, segments, places).
+        let bytes = cache.get(Space::Commits, "order").unwrap().unwrap();
+        type Order = (String, Vec<String>, Vec<(u32, u32)>);
+        repowiki::cache::decode::<Order>(&bytes).unwrap().0
+    };
+    let (ids, read, head) = crawl(&cache);
+    assert_eq!((ids.len(), read), (10, 10));
+    assert_eq!(kept_head(&cache), head);
+    let mut at = t + 800;
+    let step = |cache: &MemoryCache, new: usize| {
+        let (ids, read, head) = crawl(cache);
+        assert_eq!(
+            ids,
+            crawl(&MemoryCache::default()).0,
+            "the order of a crawl from nothing"
+        );
+        assert_eq!(read, new, "only the new commits are read");
+        assert_eq!(kept_head(cache), head);
+    };
+    // A line of new commits on top.
+    for i in 0..3 {
+        edit("main.rs", &format!("line {i}"), at);
+        at += 100;
+    }
+    step(&cache, 3);
+    // A branch older than the last head, merged: not a line, the graph is walked.
+    g(&["checkout", "-qb", "late", "HEAD~5"], t);
+    edit("late.rs", "late 0", t + 120);
+    edit("late.rs", "late 1", t + 620);
+    g(&["checkout", "-q", "main"], t);
+    edit("main.rs", "before the merge", at);
+    g(
+        &["merge", "-q", "--no-ff", "-m", "merge late", "late"],
+        at + 50,
+    );
+    at += 100;
+    step(&cache, 4);
+    // More one-commit builds than small segments are kept: they are merged, the order follows.
+    for i in 0..12 {
+        edit("main.rs", &format!("one {i}"), at);
+        at += 100;
+        step(&cache, 1);
+    }
+    // Nothing new: nothing read, the same order.
+    step(&cache, 0);
+}
+
 #[test]
 fn a_shallow_clone_builds_from_what_is_there_and_says_so() {
     let f = random_edits_fixture(42);

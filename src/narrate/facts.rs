@@ -2,7 +2,9 @@
 //! true of the repository at the revision; a narrator adds words, never facts.
 
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 

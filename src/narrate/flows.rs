@@ -4,7 +4,9 @@
 //! on, documented; helpers called from everywhere last), told in the order the code makes the
 //! calls, every step at the line that makes it. Nothing is guessed: only resolved references.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use serde::Serialize;
 

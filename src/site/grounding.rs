@@ -2,7 +2,9 @@
 //! the repository at the commit the site is built from. What exists becomes a link (a cited
 //! line to that line of the file page's source view); what does not is marked, and counted.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use serde::Serialize;
 

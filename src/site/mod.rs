@@ -16,7 +16,9 @@ pub mod theme;
 pub mod wiki;
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 use serde::Serialize;

@@ -14,7 +14,7 @@ pub mod rustdoc;
 pub mod xmldoc;
 pub mod yard;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::Mutex;
 
 use crate::parse::ParsedFile;
