@@ -32,12 +32,22 @@ impl Activity {
     /// then how many came before them. Figures that move only when a commit comes, never with
     /// the clock: a page that shows them changes only when its own files do.
     pub fn by_year(&self, history: &History, shown: usize) -> (Vec<(String, usize)>, usize) {
-        let mut years: Vec<(String, usize)> = Vec::new();
+        // Counted by the year's number (a part's thousands of commits, each written out as a
+        // date, were 3% of a one-file build of rust-analyzer), then named as `date` names it.
+        let mut counted: Vec<(i64, usize)> = Vec::new();
         for &i in &self.commits {
-            let year = crate::narrate::date(history.commits[i].time)[..4].to_string();
-            match years.iter_mut().find(|(y, _)| *y == year) {
+            let year = crate::narrate::year(history.commits[i].time);
+            match counted.iter_mut().find(|(y, _)| *y == year) {
                 Some((_, n)) => *n += 1,
-                None => years.push((year, 1)),
+                None => counted.push((year, 1)),
+            }
+        }
+        let mut years: Vec<(String, usize)> = Vec::new();
+        for (year, n) in counted {
+            let name = format!("{year:04}").chars().take(4).collect::<String>();
+            match years.iter_mut().find(|(y, _)| *y == name) {
+                Some((_, m)) => *m += n,
+                None => years.push((name, n)),
             }
         }
         years.sort_by(|a, b| b.0.cmp(&a.0));

@@ -511,6 +511,17 @@ pub fn commit_why(body: &str) -> Option<String> {
 
 /// `YYYY-MM-DD` of a Unix time (UTC), without a date crate.
 pub fn date(ts: i64) -> String {
+    let (y, m, d) = civil(ts);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The calendar year (UTC) of a time, as `date` writes it but without the text.
+pub fn year(ts: i64) -> i64 {
+    civil(ts).0
+}
+
+/// Year, month and day (UTC) of a time in seconds since 1970.
+fn civil(ts: i64) -> (i64, i64, i64) {
     let days = ts.div_euclid(86_400);
     // Howard Hinnant's civil-from-days.
     let z = days + 719_468;
@@ -523,7 +534,7 @@ pub fn date(ts: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
+    (y, m, d)
 }
 
 #[cfg(test)]
@@ -598,6 +609,10 @@ mod tests {
         assert_eq!(date(0), "1970-01-01");
         assert_eq!(date(1_700_000_000), "2023-11-14");
         assert_eq!(date(951_782_400), "2000-02-29");
+        // The last second of 1999 and the first of 2000, and one before 1970.
+        assert_eq!(year(946_684_799), 1999);
+        assert_eq!(year(946_684_800), 2000);
+        assert_eq!(year(-1), 1969);
     }
 
     #[test]

@@ -173,13 +173,29 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
     first.extend([Job::Overview, Job::History]);
     first.extend(parts);
     let mut rendered = 0;
-    for batch in std::iter::once(first.as_slice()).chain(rest.chunks(RENDER_BATCH)) {
-        let (pages, texts): (Vec<Page>, Vec<Option<Vec<String>>>) = batch
-            .par_iter()
-            .map(|job| render_job(&tera, input, &grounder, &index, job))
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .unzip();
+    let mut shared = None;
+    for (n, batch) in std::iter::once(first.as_slice())
+        .chain(rest.chunks(RENDER_BATCH))
+        .enumerate()
+    {
+        let render = || {
+            batch
+                .par_iter()
+                .map(|job| render_job(&tera, input, &grounder, &index, job))
+                .collect::<Result<Vec<_>>>()
+        };
+        // The files every page shares are made beside the first batch: after a small commit
+        // that batch is a few pages, and one long file among them would leave a core idle.
+        let done = match n {
+            0 => {
+                let (done, made) =
+                    rayon::join(render, || shared_files(input, &grounder, &index, &bases));
+                shared = Some(made);
+                done
+            }
+            _ => render(),
+        };
+        let (pages, texts): (Vec<Page>, Vec<Option<Vec<String>>>) = done?.into_iter().unzip();
         writer.pages(&pages)?;
         rendered += pages.len();
         // Each part page rendered now, keyed by what its narrative asked this time.
@@ -193,25 +209,9 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
             }
         }
     }
-    let shared = [
-        ("site-info.js", site_info(input)),
-        ("risk.js", risk_js(input, &index)),
-        ("nav.js", nav(input, &index)),
-        ("llms.txt", llms_txt(input)),
-        ("llms-full.txt", wiki::full_text(input, &grounder, &bases)),
-        ("search.js", search_index(input)),
-        // GitHub Pages would otherwise hide the folders that start with `_`.
-        (".nojekyll", String::new()),
-    ];
     // Handed over together, so that they are compared, redacted and staged on all cores
     // (llms-full.txt alone is megabytes).
-    let mut pages: Vec<Page> = shared
-        .into_iter()
-        .map(|(path, text)| Page {
-            path: path.to_string(),
-            bytes: text.into_bytes(),
-        })
-        .collect();
+    let mut pages: Vec<Page> = shared.unwrap_or_default();
     pages.extend(input.theme.assets.iter().map(|(name, bytes)| Page {
         path: format!("assets/{name}"),
         bytes: bytes.clone(),
@@ -228,6 +228,46 @@ pub fn render(input: &SiteInput, writer: &mut write::Writer) -> Result<Rendered>
         keys,
         asked,
     })
+}
+
+/// The files every page loads or that stand for the whole site, made on all cores (the search
+/// index and llms-full.txt take a core each on a large repository).
+fn shared_files(
+    input: &SiteInput,
+    grounder: &grounding::Grounder,
+    index: &FileIndex,
+    bases: &[String],
+) -> Vec<Page> {
+    let ((risk, nav), ((llms, full), search)) = rayon::join(
+        || rayon::join(|| risk_js(input, index), || nav(input, index)),
+        || {
+            rayon::join(
+                || {
+                    rayon::join(
+                        || llms_txt(input),
+                        || wiki::full_text(input, grounder, bases),
+                    )
+                },
+                || search_index(input),
+            )
+        },
+    );
+    [
+        ("site-info.js", site_info(input)),
+        ("risk.js", risk),
+        ("nav.js", nav),
+        ("llms.txt", llms),
+        ("llms-full.txt", full),
+        ("search.js", search),
+        // GitHub Pages would otherwise hide the folders that start with `_`.
+        (".nojekyll", String::new()),
+    ]
+    .into_iter()
+    .map(|(path, text)| Page {
+        path: path.to_string(),
+        bytes: text.into_bytes(),
+    })
+    .collect()
 }
 
 /// Pages rendered at once (in parallel) before they go to the writer: enough to keep every
@@ -644,7 +684,10 @@ fn search_index(input: &SiteInput) -> String {
     // Each entry: [kind, name, one line, page, path, weight]; a lower weight is listed first
     // among equal matches: a package's public API, then its other public items, then types
     // that are not public, then what tests, examples and docs declare.
-    let mut entries: Vec<serde_json::Value> = Vec::new();
+    // Each entry is written out as JSON where it is made (rust-analyzer's index is 60,000
+    // entries: a tree of values first, then one long serialisation on one core, was 90 ms of
+    // every build).
+    let mut entries: Vec<String> = Vec::new();
     for (i, c) in a.clusters.clusters.iter().enumerate() {
         let summary = input
             .narratives
@@ -652,27 +695,38 @@ fn search_index(input: &SiteInput) -> String {
             .get(i)
             .map(|n| short(&n.summary))
             .unwrap_or_default();
-        entries.push(serde_json::json!([
+        let weight = if c.role.is_some() { 3 } else { 0 };
+        entries.push(search_entry((
             "part",
-            c.name,
-            summary,
-            PageMap::part(&c.slug),
-            c.dir,
-            if c.role.is_some() { 3 } else { 0 }
-        ]));
+            &c.name,
+            &summary,
+            &PageMap::part(&c.slug),
+            &c.dir,
+            weight,
+        )));
     }
     // Each file's entries are made on their own, on all cores, and listed in file order.
-    let files: Vec<Vec<serde_json::Value>> = a
+    let files: Vec<Vec<String>> = a
         .parsed
         .files
         .par_iter()
         .map(|f| file_entries(a, f, &short))
         .collect();
     entries.extend(files.into_iter().flatten());
-    let json = serde_json::json!({ "entries": entries })
-        .to_string()
-        .replace('<', "\\u003c");
-    format!("window.REPOWIKI_SEARCH = {json};\n")
+    format!(
+        "window.REPOWIKI_SEARCH = {{\"entries\":[{}]}};\n",
+        entries.join(",")
+    )
+}
+
+/// One entry of the search index as JSON: [kind, name, one line, page, path, weight], with `<`
+/// escaped so that no text can close the script element the index is loaded by.
+fn search_entry(entry: (&str, &str, &str, &str, &str, u8)) -> String {
+    let json = serde_json::to_string(&entry).unwrap_or_default();
+    match json.contains('<') {
+        true => json.replace('<', "\\u003c"),
+        false => json,
+    }
 }
 
 /// A file's entries in the search index: the file, and its public items, types and macros.
@@ -680,7 +734,7 @@ fn file_entries(
     a: &crate::Analysis,
     f: &crate::parse::ParsedFile,
     short: &(dyn Fn(&str) -> String + Sync),
-) -> Vec<serde_json::Value> {
+) -> Vec<String> {
     let Some(page) = a.pages.file(&f.path) else {
         return Vec::new();
     };
@@ -690,35 +744,36 @@ fn file_entries(
         .of_file
         .get(&f.path)
         .is_some_and(|&c| a.clusters.clusters[c].role.is_some());
-    entries.push(serde_json::json!([
+    entries.push(search_entry((
         "file",
-        f.path,
-        short(&f.facts.module_doc),
+        &f.path,
+        &short(&f.facts.module_doc),
         page,
-        f.path,
-        if in_role { 3 } else { 1 }
-    ]));
+        &f.path,
+        if in_role { 3 } else { 1 },
+    )));
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, s) in f.facts.symbols.iter().enumerate() {
         let n = seen.entry(s.name.as_str()).or_default();
-        let target = paths::symbol_target(page, &s.name, *n, i);
+        let nth = *n;
         *n += 1;
         let macro_ = s.kind == crate::parse::SymbolKind::Macro;
         if s.public || s.kind.is_type() || macro_ {
+            let target = paths::symbol_target(page, &s.name, nth, i);
             let weight = match (in_role, s.public, s.kind.is_type()) {
                 (true, _, _) => 3,
                 (false, true, true) => 0,
                 (false, true, false) => 1,
                 (false, false, _) => 2,
             };
-            entries.push(serde_json::json!([
+            entries.push(search_entry((
                 s.kind.name(),
-                s.name,
-                short(&s.doc),
-                target,
-                f.path,
-                weight
-            ]));
+                &s.name,
+                &short(&s.doc),
+                &target,
+                &f.path,
+                weight,
+            )));
         }
     }
     entries
