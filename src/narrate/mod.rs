@@ -328,6 +328,10 @@ pub(crate) fn reference_part(line: &str) -> bool {
 /// words, Sphinx roles (``:meth:`~pkg.Class.run` ``) their target (the last name after `~`).
 pub fn plain_text(md: &str) -> String {
     use pulldown_cmark::{Event, Parser};
+    // Most symbols have no doc: no parser is started for nothing (it would say nothing).
+    if md.trim().is_empty() {
+        return String::new();
+    }
     static ROLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r":(?:[a-z]+:)?(?:func|meth|class|mod|attr|data|exc|obj|ref|const|term|doc|py:[a-z]+):(~|\.)?([A-Za-z_][\w.]*)")
             .expect("a valid pattern")
@@ -518,6 +522,12 @@ pub fn date(ts: i64) -> String {
 /// The calendar year (UTC) of a time, as `date` writes it but without the text.
 pub fn year(ts: i64) -> i64 {
     civil(ts).0
+}
+
+/// The calendar year and month (UTC) of a time.
+pub fn year_month(ts: i64) -> (i64, i64) {
+    let (y, m, _) = civil(ts);
+    (y, m)
 }
 
 /// Year, month and day (UTC) of a time in seconds since 1970.
