@@ -946,8 +946,16 @@ fn join_identities(mut commits: Vec<Commit>, mailmap: &str) -> Vec<Commit> {
             parent.len() - 1
         })
     };
+    // Each spelling (name and email) is joined once, however many commits it signs: rust-
+    // analyzer's 41,000 commits have 1,500 of them.
+    let mut spellings: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
     let mut of_commit = Vec::with_capacity(commits.len());
     for c in &commits {
+        if let Some((n, count)) = spellings.get_mut(&(c.author.as_str(), c.email.as_str())) {
+            *count += 1;
+            of_commit.push(*n);
+            continue;
+        }
         let name = c
             .author
             .split_whitespace()
@@ -960,17 +968,14 @@ fn join_identities(mut commits: Vec<Commit>, mailmap: &str) -> Vec<Commit> {
             let (a, b) = (find(&mut parent, n), find(&mut parent, e));
             parent[a.max(b)] = a.min(b);
         }
+        spellings.insert((&c.author, &c.email), (n, 1));
         of_commit.push(n);
     }
-    // Each group's name: the one its commits use most (ties: the first in order).
+    // Each group's name: the one its commits use most (ties: the first by name).
     let mut counts: HashMap<usize, BTreeMap<&str, usize>> = HashMap::new();
-    for (c, &n) in commits.iter().zip(&of_commit) {
+    for ((author, _), (n, count)) in spellings {
         let group = find(&mut parent, n);
-        *counts
-            .entry(group)
-            .or_default()
-            .entry(&c.author)
-            .or_default() += 1;
+        *counts.entry(group).or_default().entry(author).or_default() += count;
     }
     let names: HashMap<usize, String> = counts
         .into_iter()
@@ -985,7 +990,7 @@ fn join_identities(mut commits: Vec<Commit>, mailmap: &str) -> Vec<Commit> {
         .collect();
     for (c, n) in commits.iter_mut().zip(of_commit) {
         let group = find(&mut parent, n);
-        if let Some(name) = names.get(&group) {
+        if let Some(name) = names.get(&group).filter(|name| **name != c.author) {
             c.author.clone_from(name);
         }
     }

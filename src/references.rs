@@ -89,7 +89,7 @@ impl References {
 /// Resolves every file's references. Deterministic: edges come out sorted.
 pub fn resolve(snapshot: &Snapshot, packages: &Packages, parsed: &Parsed) -> References {
     let index = RepoIndex::new(snapshot, packages);
-    let resolver = Resolver::new(parsed, &index);
+    let mut resolver = Resolver::new(parsed, &index);
     let per_file: Vec<(Vec<Reference>, Stats)> = (0..parsed.files.len())
         .into_par_iter()
         .map(|f| resolver.file_references(f as u32))
@@ -102,6 +102,11 @@ pub fn resolve(snapshot: &Snapshot, packages: &Packages, parsed: &Parsed) -> Ref
         refs.stats.external += stats.external;
     }
     refs.holds = resolver.holds();
+    // Each file's scope is thousands of small maps and names: freed on all cores (on one, it
+    // was 50 ms of a one-file build of rust-analyzer with the other core idle).
+    std::mem::take(&mut resolver.files)
+        .into_par_iter()
+        .for_each(drop);
     refs
 }
 
