@@ -947,7 +947,7 @@ fn join_identities(mut commits: Vec<Commit>, mailmap: &str) -> Vec<Commit> {
         })
     };
     // Each spelling (name and email) is joined once, however many commits it signs: rust-
-    // analyzer's 41,000 commits have 1,500 of them.
+    // analyzer's 41,000 commits have 1,400 of them.
     let mut spellings: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
     let mut of_commit = Vec::with_capacity(commits.len());
     for c in &commits {

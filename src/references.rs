@@ -103,7 +103,7 @@ pub fn resolve(snapshot: &Snapshot, packages: &Packages, parsed: &Parsed) -> Ref
     }
     refs.holds = resolver.holds();
     // Each file's scope is thousands of small maps and names: freed on all cores (on one, it
-    // was 50 ms of a one-file build of rust-analyzer with the other core idle).
+    // was about 50 ms of a one-file build of rust-analyzer with the other core idle).
     std::mem::take(&mut resolver.files)
         .into_par_iter()
         .for_each(drop);

@@ -328,7 +328,7 @@ pub(crate) fn reference_part(line: &str) -> bool {
 /// words, Sphinx roles (``:meth:`~pkg.Class.run` ``) their target (the last name after `~`).
 pub fn plain_text(md: &str) -> String {
     use pulldown_cmark::{Event, Parser};
-    // Most symbols have no doc: no parser is started for nothing (it would say nothing).
+    // An empty doc (many symbols have none) starts no markdown parser: it would find nothing.
     if md.trim().is_empty() {
         return String::new();
     }
